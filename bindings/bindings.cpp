@@ -1,0 +1,30 @@
+// Embind declarations only; the work is in adapters.cpp.
+#include <emscripten/bind.h>
+
+#include "adapters.hpp"
+
+EMSCRIPTEN_BINDINGS(backprop_lab) {
+    using bplab::wasm::TrainerHandle;
+    emscripten::function("engineInfo", &bplab::wasm::engine_info);
+    emscripten::class_<TrainerHandle>("TrainerHandle")
+        .constructor<>()
+        .function("init", &TrainerHandle::init)
+        .function("layerSizes", &TrainerHandle::layer_sizes)
+        .function("getWeights", &TrainerHandle::get_weights)
+        .function("setWeights", &TrainerHandle::set_weights)
+        .function("getBiases", &TrainerHandle::get_biases)
+        .function("setBiases", &TrainerHandle::set_biases)
+        .function("setData", &TrainerHandle::set_data)
+        .function("data", &TrainerHandle::data)
+        .function("predict", &TrainerHandle::predict)
+        .function("stepPhase", &TrainerHandle::step_phase)
+        .function("trainStep", &TrainerHandle::train_step)
+        .function("trainEpoch", &TrainerHandle::train_epoch)
+        .function("cursor", &TrainerHandle::cursor)
+        .function("trace", &TrainerHandle::trace)
+        .function("evaluate", &TrainerHandle::evaluate)
+        .function("heatmaps", &TrainerHandle::heatmaps)
+        .function("inputHeatmaps", &TrainerHandle::input_heatmaps)
+        .function("snapshot", &TrainerHandle::snapshot)
+        .function("restore", &TrainerHandle::restore);
+}

@@ -1,0 +1,86 @@
+#pragma once
+// Everything a trainer is built from, and the check that lists every problem
+// in it at once (field, value, what is allowed) instead of stopping at the first.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bplab/activations.hpp"
+#include "bplab/datasets.hpp"
+#include "bplab/features.hpp"
+#include "bplab/losses.hpp"
+#include "bplab/network.hpp"
+#include "bplab/optimizers.hpp"
+#include "bplab/schedules.hpp"
+
+namespace bplab {
+
+enum class Penalty { none, l1, l2 };
+
+inline constexpr NameTable<Penalty, 3> penalty_names{{
+    {"none", Penalty::none},
+    {"l1", Penalty::l1},
+    {"l2", Penalty::l2},
+}};
+
+// L1 adds rate·sign(w) to a weight's gradient, L2 adds rate·w; biases are never penalised.
+struct Regularization {
+    Penalty kind = Penalty::none;
+    double rate = 0.0;
+};
+
+struct LayerSpec {
+    std::size_t units = 1;
+    ActivationSpec activation;
+};
+
+// Bounds the validation enforces; the page stays far inside them.
+struct Limits {
+    static constexpr std::size_t max_layers = 16;
+    static constexpr std::size_t max_units = 512;
+    static constexpr std::size_t max_inputs = 64;
+    static constexpr std::size_t max_samples = 20000;
+    static constexpr std::size_t max_batch = 4096;
+    static constexpr std::size_t max_grid = 512;
+    static constexpr double max_lr = 1000.0;
+};
+
+struct TrainerConfig {
+    std::uint64_t seed = 1;
+    std::size_t inputs = 2;          // used when features is empty
+    std::vector<Feature> features;   // when set, data are points (x1, x2) and these are the inputs
+    std::vector<LayerSpec> layers;   // hidden layers, then the output layer
+    Loss loss = Loss::mse;
+    OptimizerConfig optimizer;
+    ScheduleConfig schedule;
+    Regularization regularization;
+    Init init = Init::xavier;
+    std::size_t batch_size = 10;
+    bool shuffle = true;
+    std::optional<DatasetConfig> dataset;  // none: the caller supplies data with set_data
+
+    std::size_t input_size() const { return features.empty() ? inputs : features.size(); }
+    // Values per data point: (x1, x2) when features are used, else the inputs themselves.
+    std::size_t point_size() const { return features.empty() ? inputs : 2; }
+    std::size_t output_size() const { return layers.empty() ? 0 : layers.back().units; }
+    bool classification() const {
+        if (dataset) return !is_regression(dataset->kind);
+        return loss != Loss::mse;
+    }
+};
+
+struct ConfigProblem {
+    std::string field;    // "layers[1].activation"
+    std::string value;    // what was given, as text
+    std::string allowed;  // what would be accepted
+    std::string message() const { return field + " is " + value + "; allowed: " + allowed; }
+};
+
+std::vector<ConfigProblem> validate(const TrainerConfig& config);
+
+// "3", "0.001", "NaN": a number as a problem report shows it.
+std::string describe(double value);
+
+}  // namespace bplab

@@ -1,0 +1,113 @@
+#pragma once
+// Losses with PyTorch's reduction='mean', written per sample: the batch loss is
+// the mean of the per-sample losses, and the per-sample gradients below are the
+// derivatives of that sample's own loss (their batch mean is what the optimizer
+// uses). Sigmoid + BCE and softmax + CCE work from the logits z, as
+// BCEWithLogitsLoss and CrossEntropyLoss do, so logits of ±1000 stay finite.
+#include <cmath>
+#include <cstddef>
+
+#include "bplab/activations.hpp"
+#include "bplab/names.hpp"
+
+namespace bplab {
+
+enum class Loss { mse, bce, cce };
+
+inline constexpr NameTable<Loss, 3> loss_names{{
+    {"mse", Loss::mse},
+    {"bce", Loss::bce},
+    {"cce", Loss::cce},
+}};
+
+// The output activation a loss is computed with, when it needs one.
+inline bool loss_accepts_output(Loss loss, Activation out) {
+    if (loss == Loss::bce) return out == Activation::sigmoid;
+    if (loss == Loss::cce) return out == Activation::softmax;
+    return true;
+}
+
+// log(sum_k exp(z_k)) without overflow.
+inline double log_sum_exp(const double* z, std::size_t n) {
+    double m = z[0];
+    for (std::size_t k = 1; k < n; ++k) m = std::max(m, z[k]);
+    double sum = 0.0;
+    for (std::size_t k = 0; k < n; ++k) sum += std::exp(z[k] - m);
+    return m + std::log(sum);
+}
+
+// One element of BCEWithLogitsLoss, in torch's own form:
+// (1 - y) z + m + log(exp(-m) + exp(-z - m)), m = max(-z, 0).
+inline double bce_with_logits(double z, double y) {
+    const double m = std::max(-z, 0.0);
+    return (1.0 - y) * z + m + std::log(std::exp(-m) + std::exp(-z - m));
+}
+
+// The loss of one sample whose output layer has pre-activations z and
+// activations a (k outputs), against the target y.
+inline double sample_loss(Loss loss, const double* z, const double* a, const double* y,
+                          std::size_t k) {
+    double sum = 0.0;
+    switch (loss) {
+        case Loss::mse:
+            for (std::size_t i = 0; i < k; ++i) sum += (a[i] - y[i]) * (a[i] - y[i]);
+            return sum / static_cast<double>(k);
+        case Loss::bce:
+            for (std::size_t i = 0; i < k; ++i) sum += bce_with_logits(z[i], y[i]);
+            return sum / static_cast<double>(k);
+        case Loss::cce: {
+            // -sum_i y_i log p_i with log p_i = z_i - logsumexp(z)
+            const double lse = log_sum_exp(z, k);
+            for (std::size_t i = 0; i < k; ++i)
+                if (y[i] != 0.0) sum -= y[i] * (z[i] - lse);
+            return sum;
+        }
+    }
+    return sum;
+}
+
+// The output layer's chain rule for one sample: upstream dl/da, local f'(z)
+// (softmax: the Jacobian's diagonal p(1 - p)) and downstream dl/dz.
+inline void output_gradients(Loss loss, const ActivationSpec& out, const double* z,
+                             const double* a, const double* y, std::size_t k, double* upstream,
+                             double* local, double* downstream) {
+    const double kd = static_cast<double>(k);
+    for (std::size_t i = 0; i < k; ++i) local[i] = local_gradient(out, z[i], a[i]);
+    switch (loss) {
+        case Loss::mse:
+            for (std::size_t i = 0; i < k; ++i) upstream[i] = 2.0 * (a[i] - y[i]) / kd;
+            if (out.kind == Activation::softmax) {
+                softmax_backward_row(a, upstream, downstream, k);
+            } else {
+                for (std::size_t i = 0; i < k; ++i) downstream[i] = upstream[i] * local[i];
+            }
+            return;
+        case Loss::bce:
+            for (std::size_t i = 0; i < k; ++i) {
+                // dl/da = (a - y) / (a (1 - a)) / k, written in z so that it stays
+                // exact where a rounds to 0 or 1: -(1 + e^-z) for y = 1, 1 + e^z for y = 0.
+                const double for_one = -(1.0 + std::exp(-z[i]));
+                const double for_zero = 1.0 + std::exp(z[i]);
+                double g = 0.0;
+                if (y[i] != 0.0) g += y[i] * for_one;
+                if (y[i] != 1.0) g += (1.0 - y[i]) * for_zero;
+                upstream[i] = g / kd;
+                downstream[i] = (sigmoid(z[i]) - y[i]) / kd;  // p - y
+            }
+            return;
+        case Loss::cce: {
+            const double lse = log_sum_exp(z, k);
+            double y_sum = 0.0;
+            for (std::size_t i = 0; i < k; ++i) y_sum += y[i];
+            for (std::size_t i = 0; i < k; ++i) {
+                // dl/dp_i = -y_i / p_i = -y_i exp(lse - z_i)
+                upstream[i] = y[i] == 0.0 ? 0.0 : -y[i] * std::exp(lse - z[i]);
+                // p_i sum(y) - y_i, which is p - y for a one-hot target
+                downstream[i] = std::exp(z[i] - lse) * y_sum - y[i];
+            }
+            return;
+        }
+    }
+}
+
+}  // namespace bplab

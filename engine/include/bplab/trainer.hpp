@@ -1,0 +1,206 @@
+#pragma once
+// The trainer and its phase machine: forward(0 … L-1) → loss → backward(L-1 … 0)
+// → update, one phase per step. After any phase, trace(l) holds what the
+// network has computed for the current batch so far; the page draws exactly
+// these numbers.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <xtensor/xtensor.hpp>
+
+#include "bplab/config.hpp"
+#include "bplab/names.hpp"
+#include "bplab/network.hpp"
+#include "bplab/optimizers.hpp"
+#include "bplab/random.hpp"
+#include "bplab/schedules.hpp"
+
+namespace bplab {
+
+enum class Phase { forward, loss, backward, update };
+
+inline constexpr NameTable<Phase, 4> phase_names{{
+    {"forward", Phase::forward},
+    {"loss", Phase::loss},
+    {"backward", Phase::backward},
+    {"update", Phase::update},
+}};
+
+// One layer's share of the chain rule for the current batch. Per-sample
+// arrays are capacity × units with the first `rows` rows in use.
+struct LayerTrace {
+    xt::xtensor<double, 2> pre_activation;   // z
+    xt::xtensor<double, 2> activation;       // a = f(z)
+    xt::xtensor<double, 2> upstream_grad;    // dl/da, from the layer above (or the loss)
+    xt::xtensor<double, 2> local_grad;       // f'(z); for softmax the Jacobian's diagonal
+    xt::xtensor<double, 2> downstream_grad;  // dl/dz = upstream × local (softmax: the full sum)
+    xt::xtensor<double, 2> weight_grad;      // dL/dW, batch mean of dl/dz_j · a_i (data loss only)
+    xt::xtensor<double, 1> bias_grad;        // dL/db
+    xt::xtensor<double, 2> penalty_grad;     // what L1/L2 adds to weight_grad for the optimizer
+    xt::xtensor<double, 2> weights_before;   // the weights the update started from
+    xt::xtensor<double, 1> biases_before;
+    xt::xtensor<double, 2> weight_update;     // the change the optimizer applied
+    xt::xtensor<double, 1> bias_update;
+    bool forward_done = false;
+    bool backward_done = false;
+    bool update_done = false;
+};
+
+// The optimizer's state for one layer.
+struct LayerOptimizerState {
+    ParamState weights;
+    ParamState biases;
+};
+
+// What the next phase is and where training stands.
+struct Cursor {
+    Phase phase = Phase::forward;  // the phase the next step runs
+    std::size_t layer = 0;
+    std::size_t epoch = 0;         // epochs completed
+    std::size_t batch = 0;         // index of the current batch within the epoch
+    std::size_t batches_per_epoch = 0;
+};
+
+struct PhaseResult {
+    Phase phase;        // the phase that ran
+    std::size_t layer;
+    bool diverged;      // the step was undone: loss or parameters went non-finite
+};
+
+struct BatchResult {
+    double loss;         // mean loss of the batch
+    std::size_t epoch;   // epochs completed after the step
+    std::size_t batch;   // batches completed in the current epoch after the step
+    bool diverged;
+};
+
+struct EpochResult {
+    double loss;         // mean training loss over the epoch's batches
+    std::size_t epoch;   // epochs completed
+    double lr;           // the rate for the next epoch
+    bool diverged;
+};
+
+struct Evaluation {
+    double train_loss, test_loss;          // NaN for an empty split
+    double train_accuracy, test_accuracy;  // NaN for regression or an empty split
+};
+
+// One split of the data: the points (as supplied), the network inputs
+// computed from them and the targets the loss compares against.
+struct Split {
+    std::vector<double> points;       // n × point_size
+    xt::xtensor<double, 2> inputs;    // n × input_size
+    xt::xtensor<double, 2> targets;   // n × output_size
+    std::vector<double> labels;       // class index, or the regression value
+    std::size_t size() const { return inputs.shape()[0]; }
+};
+
+class Trainer {
+public:
+    // Throws LabError("invalid_config") listing every problem.
+    explicit Trainer(TrainerConfig config);
+
+    const TrainerConfig& config() const { return config_; }
+    const std::vector<std::size_t>& layer_sizes() const { return sizes_; }
+    std::size_t layer_count() const { return state_.layers.size(); }
+    const DenseLayer& layer(std::size_t l) const;
+    void set_weights(std::size_t l, const double* w, std::size_t n);
+    void set_biases(std::size_t l, const double* b, std::size_t n);
+
+    // Replaces the training split: x holds n points, y n targets.
+    void set_data(const double* x, const double* y, std::size_t n);
+    const Split& train_split() const { return train_; }
+    const Split& test_split() const { return test_; }
+    // n × outputs for n points.
+    std::vector<double> predict(const double* x, std::size_t n);
+
+    PhaseResult step_phase();
+    BatchResult train_step();
+    EpochResult train_epoch();
+
+    Cursor cursor() const;
+    double learning_rate() const { return state_.schedule.lr; }
+    // The rate the last update used (an epoch's end may have changed learning_rate since).
+    double update_learning_rate() const { return state_.update_lr; }
+    const LayerTrace& trace(std::size_t l) const;
+    // The current batch: its rows, their indices in the training split, and
+    // the inputs the first layer saw (rows × input_size).
+    std::size_t batch_rows() const { return state_.rows; }
+    const std::vector<std::uint32_t>& batch_indices() const { return state_.batch_indices; }
+    const double* layer_input(std::size_t l) const;
+    double batch_loss() const { return state_.batch_loss; }
+    const LayerOptimizerState& optimizer_state(std::size_t l) const;
+
+    Evaluation evaluate();
+
+    // Every non-input neuron's activation over a res × res grid of the
+    // (x1, x2) plane: neuron-major, then rows from y_max down, columns from
+    // x_min across, at cell centres. The buffer is the trainer's and is
+    // reused; it is only reallocated when res or the network grows.
+    const std::vector<float>& heatmaps(std::size_t res, double x_min, double x_max, double y_min,
+                                       double y_max);
+    // The same grid for the input features (one map per input).
+    const std::vector<float>& input_heatmaps(std::size_t res, double x_min, double x_max,
+                                             double y_min, double y_max);
+
+    // Everything that changes while training (parameters, optimizer state,
+    // schedule, cursor, shuffle order and generator, the current trace).
+    std::vector<std::uint8_t> snapshot() const;
+    // Throws LabError("bad_snapshot") and changes nothing if the bytes do
+    // not belong to a trainer of this shape and data size.
+    void restore(const std::uint8_t* bytes, std::size_t n);
+
+    struct State {
+        std::vector<DenseLayer> layers;
+        std::vector<LayerOptimizerState> optimizer;
+        ScheduleState schedule;
+        Rng shuffle_rng;
+        std::vector<std::uint32_t> order;  // training order of the current epoch
+        Phase phase = Phase::forward;      // next phase to run
+        std::size_t layer = 0;
+        std::size_t epoch = 0;
+        std::size_t batch = 0;
+        double epoch_loss_sum = 0.0;       // sum of per-sample losses so far this epoch
+        std::size_t epoch_samples = 0;
+        double last_epoch_loss = 0.0;
+        double batch_loss = 0.0;
+        double update_lr = 0.0;
+        std::size_t rows = 0;
+        std::vector<std::uint32_t> batch_indices;
+        xt::xtensor<double, 2> batch_inputs;   // capacity × input_size
+        xt::xtensor<double, 2> batch_targets;  // capacity × output_size
+        std::vector<LayerTrace> trace;
+    };
+
+private:
+    void prepare_split(const std::vector<double>& points, const std::vector<double>& labels,
+                       std::size_t n, Split& split) const;
+    void check_layer(std::size_t l, const char* what) const;
+    void new_epoch_order();
+    std::size_t batches_per_epoch() const;
+
+    void begin_batch();
+    void forward_layer(std::size_t l);
+    bool compute_loss();
+    void backward_layer(std::size_t l);
+    bool apply_update();
+    void undo_batch();
+    void finish_batch();
+
+    // Runs the layers over `rows` rows of inputs; calls visit(l, a) after each layer.
+    template <class Visit>
+    void forward_rows(const double* inputs, std::size_t rows, Visit visit);
+    void evaluate_split(const Split& split, double& loss, double& accuracy);
+
+    TrainerConfig config_;
+    std::vector<std::size_t> sizes_;
+    Split train_, test_;
+    State state_;
+    std::vector<LayerOptimizerState> saved_optimizer_;  // for undoing a diverged update
+    std::vector<double> scratch_z_, scratch_a_, grid_inputs_;  // forward_rows: z, two halves of a
+    std::vector<float> heatmap_, input_heatmap_;
+};
+
+}  // namespace bplab

@@ -1,0 +1,193 @@
+#include "bplab/optimizers.hpp"
+
+#include <algorithm>
+
+namespace bplab {
+namespace {
+
+// torch.lerp: start + w (end - start), computed from the nearer end.
+double lerp(double start, double end, double w) {
+    return w < 0.5 ? start + w * (end - start) : end - (end - start) * (1.0 - w);
+}
+
+double with_decay(const OptimizerConfig& c, const double* params, const double* grad,
+                  std::size_t i) {
+    return c.weight_decay != 0.0 ? grad[i] + c.weight_decay * params[i] : grad[i];
+}
+
+void sgd(const OptimizerConfig& c, double lr, double* p, const double* grad, std::size_t n,
+         ParamState& s) {
+    const bool first = s.step == 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        double g = with_decay(c, p, grad, i);
+        if (c.momentum != 0.0) {
+            double& buf = s.momentum_buffer[i];
+            buf = first ? g : buf * c.momentum + (1.0 - c.dampening) * g;
+            g = c.nesterov ? g + c.momentum * buf : buf;
+        }
+        p[i] += -lr * g;
+    }
+}
+
+void adagrad(const OptimizerConfig& c, double lr, double* p, const double* grad, std::size_t n,
+             ParamState& s) {
+    const double clr = lr / (1.0 + static_cast<double>(s.step - 1) * c.lr_decay);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double g = with_decay(c, p, grad, i);
+        s.sum[i] += g * g;
+        const double std_dev = std::sqrt(s.sum[i]) + c.eps;
+        p[i] += -clr * g / std_dev;  // addcdiv: p + value * t1 / t2
+    }
+}
+
+void rmsprop(const OptimizerConfig& c, double lr, double* p, const double* grad, std::size_t n,
+             ParamState& s) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const double g = with_decay(c, p, grad, i);
+        s.square_avg[i] = s.square_avg[i] * c.alpha + (1.0 - c.alpha) * g * g;  // addcmul
+        double avg;
+        if (c.centered) {
+            s.grad_avg[i] = lerp(s.grad_avg[i], g, 1.0 - c.alpha);
+            avg = std::sqrt(s.square_avg[i] - s.grad_avg[i] * s.grad_avg[i]);
+        } else {
+            avg = std::sqrt(s.square_avg[i]);
+        }
+        avg += c.eps;
+        if (c.momentum > 0.0) {
+            s.momentum_buffer[i] = s.momentum_buffer[i] * c.momentum + g / avg;
+            p[i] += s.momentum_buffer[i] * -lr;
+        } else {
+            p[i] += -lr * g / avg;
+        }
+    }
+}
+
+void adam(const OptimizerConfig& c, double lr, double* p, const double* grad, std::size_t n,
+          ParamState& s) {
+    const bool decoupled = c.kind == OptimizerKind::adamw;
+    const double t = static_cast<double>(s.step);
+    const double bias_correction1 = 1.0 - std::pow(c.beta1, t);
+    const double bias_correction2 = 1.0 - std::pow(c.beta2, t);
+    const double step_size = lr / bias_correction1;
+    const double bias_correction2_sqrt = std::sqrt(bias_correction2);
+    for (std::size_t i = 0; i < n; ++i) {
+        double g = grad[i];
+        if (decoupled) {
+            p[i] *= 1.0 - lr * c.weight_decay;
+        } else if (c.weight_decay != 0.0) {
+            g += c.weight_decay * p[i];
+        }
+        s.exp_avg[i] = lerp(s.exp_avg[i], g, 1.0 - c.beta1);
+        s.exp_avg_sq[i] = s.exp_avg_sq[i] * c.beta2 + (1.0 - c.beta2) * g * g;
+        double second = s.exp_avg_sq[i];
+        if (c.amsgrad) {
+            s.max_exp_avg_sq[i] = std::max(s.max_exp_avg_sq[i], s.exp_avg_sq[i]);
+            second = s.max_exp_avg_sq[i];
+        }
+        const double denom = std::sqrt(second) / bias_correction2_sqrt + c.eps;
+        p[i] += -step_size * s.exp_avg[i] / denom;
+    }
+}
+
+}  // namespace
+
+OptimizerConfig default_optimizer(OptimizerKind kind, double lr) {
+    OptimizerConfig c;
+    c.kind = kind;
+    c.lr = lr;
+    switch (kind) {
+        case OptimizerKind::momentum: c.momentum = 0.9; break;
+        case OptimizerKind::nesterov: c.momentum = 0.9; c.nesterov = true; break;
+        case OptimizerKind::adagrad: c.eps = 1e-10; break;
+        case OptimizerKind::adamw: c.weight_decay = 0.01; break;
+        default: break;
+    }
+    return c;
+}
+
+void init_state(const OptimizerConfig& c, std::size_t n, ParamState& s) {
+    s = ParamState{};
+    switch (c.kind) {
+        case OptimizerKind::sgd:
+        case OptimizerKind::momentum:
+        case OptimizerKind::nesterov:
+            if (c.momentum != 0.0) s.momentum_buffer.assign(n, 0.0);
+            break;
+        case OptimizerKind::adagrad:
+            s.sum.assign(n, c.initial_accumulator_value);
+            break;
+        case OptimizerKind::rmsprop:
+            s.square_avg.assign(n, 0.0);
+            if (c.centered) s.grad_avg.assign(n, 0.0);
+            if (c.momentum > 0.0) s.momentum_buffer.assign(n, 0.0);
+            break;
+        case OptimizerKind::adam:
+        case OptimizerKind::adamw:
+            s.exp_avg.assign(n, 0.0);
+            s.exp_avg_sq.assign(n, 0.0);
+            if (c.amsgrad) s.max_exp_avg_sq.assign(n, 0.0);
+            break;
+    }
+}
+
+void optimizer_step(const OptimizerConfig& c, double lr, double* params, const double* grad,
+                    std::size_t n, ParamState& s) {
+    switch (c.kind) {
+        case OptimizerKind::sgd:
+        case OptimizerKind::momentum:
+        case OptimizerKind::nesterov:
+            sgd(c, lr, params, grad, n, s);  // reads step == 0 as "no buffer yet"
+            s.step += 1;
+            return;
+        case OptimizerKind::adagrad:
+            s.step += 1;
+            adagrad(c, lr, params, grad, n, s);
+            return;
+        case OptimizerKind::rmsprop:
+            s.step += 1;
+            rmsprop(c, lr, params, grad, n, s);
+            return;
+        case OptimizerKind::adam:
+        case OptimizerKind::adamw:
+            s.step += 1;
+            adam(c, lr, params, grad, n, s);
+            return;
+    }
+}
+
+std::vector<double> effective_rates(const OptimizerConfig& c, double lr, const ParamState& s,
+                                    std::size_t n) {
+    std::vector<double> rates;
+    if (s.step == 0) return rates;
+    switch (c.kind) {
+        case OptimizerKind::sgd:
+        case OptimizerKind::momentum:
+        case OptimizerKind::nesterov:
+            rates.assign(n, lr);
+            break;
+        case OptimizerKind::adagrad: {
+            const double clr = lr / (1.0 + static_cast<double>(s.step - 1) * c.lr_decay);
+            for (double sum : s.sum) rates.push_back(clr / (std::sqrt(sum) + c.eps));
+            break;
+        }
+        case OptimizerKind::rmsprop:
+            for (std::size_t i = 0; i < s.square_avg.size(); ++i) {
+                double v = s.square_avg[i];
+                if (c.centered) v -= s.grad_avg[i] * s.grad_avg[i];
+                rates.push_back(lr / (std::sqrt(v) + c.eps));
+            }
+            break;
+        case OptimizerKind::adam:
+        case OptimizerKind::adamw: {
+            const double t = static_cast<double>(s.step);
+            const double step_size = lr / (1.0 - std::pow(c.beta1, t));
+            const double bc2_sqrt = std::sqrt(1.0 - std::pow(c.beta2, t));
+            const auto& v = c.amsgrad ? s.max_exp_avg_sq : s.exp_avg_sq;
+            for (double vi : v) rates.push_back(step_size / (std::sqrt(vi) / bc2_sqrt + c.eps));
+            break;
+        }
+    }
+    return rates;
+}
+
+}  // namespace bplab

@@ -1,0 +1,878 @@
+#include "bplab/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "bplab/errors.hpp"
+#include "bplab/features.hpp"
+#include "bplab/losses.hpp"
+
+namespace bplab {
+namespace {
+
+constexpr std::size_t chunk_rows = 256;  // rows per pass when evaluating many points
+
+bool all_finite(const double* x, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i])) return false;
+    return true;
+}
+
+bool all_finite(const std::vector<double>& v) { return all_finite(v.data(), v.size()); }
+
+bool state_finite(const ParamState& s) {
+    return all_finite(s.momentum_buffer) && all_finite(s.sum) && all_finite(s.square_avg) &&
+           all_finite(s.grad_avg) && all_finite(s.exp_avg) && all_finite(s.exp_avg_sq) &&
+           all_finite(s.max_exp_avg_sq);
+}
+
+std::string join_problems(const std::vector<ConfigProblem>& problems) {
+    std::string out = "invalid trainer config: ";
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+        if (i > 0) out += "; ";
+        out += problems[i].message();
+    }
+    return out;
+}
+
+// The first non-finite entry of x, for a message; n if none.
+std::size_t first_non_finite(const double* x, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i])) return i;
+    return n;
+}
+
+void require_finite(const double* x, std::size_t n, const std::string& field) {
+    const std::size_t bad = first_non_finite(x, n);
+    if (bad < n)
+        throw LabError("invalid_argument", field,
+                       field + "[" + std::to_string(bad) + "] is " + describe(x[bad]) +
+                           "; only finite numbers are allowed");
+}
+
+// Targets of a classification sample run from low (0, or -1 for a tanh
+// output, as in TensorFlow Playground) to 1.
+double target_low(const TrainerConfig& c) {
+    return c.layers.back().activation.kind == Activation::tanh ? -1.0 : 0.0;
+}
+
+std::size_t argmax(const double* x, std::size_t n) {
+    return static_cast<std::size_t>(std::max_element(x, x + n) - x);
+}
+
+// ---- snapshot encoding -------------------------------------------------------
+
+constexpr std::uint64_t snapshot_magic = 0x31534C504250ULL;  // "BPLS1"
+constexpr std::uint64_t snapshot_version = 1;
+
+class Writer {
+public:
+    std::vector<std::uint8_t> bytes;
+    void word(std::uint64_t v) { put(&v, sizeof v); }
+    void size(const std::size_t& v) { word(static_cast<std::uint64_t>(v)); }
+    void u64(const std::uint64_t& v) { word(v); }
+    void num(const double& v) { put(&v, sizeof v); }
+    void flag(const bool& v) { word(v ? 1 : 0); }
+    void phase(const Phase& p) { word(static_cast<std::uint64_t>(p)); }
+    void rng(const Rng& r) {
+        for (std::uint64_t w : r.state()) word(w);
+    }
+    void indices(const std::vector<std::uint32_t>& v) {
+        word(v.size());
+        for (std::uint32_t x : v) word(x);
+    }
+    void values(const std::vector<double>& v) {
+        word(v.size());
+        put(v.data(), v.size() * sizeof(double));
+    }
+    template <std::size_t N>
+    void tensor(const xt::xtensor<double, N>& t) {
+        for (std::size_t d : t.shape()) word(d);
+        put(t.data(), t.size() * sizeof(double));
+    }
+
+private:
+    void put(const void* p, std::size_t n) {
+        const auto* b = static_cast<const std::uint8_t*>(p);
+        bytes.insert(bytes.end(), b, b + n);
+    }
+};
+
+class Reader {
+public:
+    Reader(const std::uint8_t* bytes, std::size_t n) : bytes_(bytes), n_(n) {}
+    std::uint64_t word() {
+        std::uint64_t v;
+        take(&v, sizeof v);
+        return v;
+    }
+    void size(std::size_t& v) { v = static_cast<std::size_t>(word()); }
+    void u64(std::uint64_t& v) { v = word(); }
+    void num(double& v) { take(&v, sizeof v); }
+    void flag(bool& v) { v = word() != 0; }
+    void phase(Phase& p) {
+        const std::uint64_t v = word();
+        if (v > static_cast<std::uint64_t>(Phase::update)) fail("unknown phase");
+        p = static_cast<Phase>(v);
+    }
+    void rng(Rng& r) {
+        std::array<std::uint64_t, 4> s;
+        for (auto& w : s) w = word();
+        r.set_state(s);
+    }
+    void indices(std::vector<std::uint32_t>& v) {
+        v.resize(count(sizeof(std::uint64_t)));
+        for (auto& x : v) x = static_cast<std::uint32_t>(word());
+    }
+    void values(std::vector<double>& v) {
+        v.resize(count(sizeof(double)));
+        take(v.data(), v.size() * sizeof(double));
+    }
+    template <std::size_t N>
+    void tensor(xt::xtensor<double, N>& t) {
+        std::array<std::size_t, N> shape;
+        std::size_t total = 1;
+        for (auto& d : shape) {
+            d = static_cast<std::size_t>(word());
+            if (d > n_) fail("impossible shape");
+            total *= d;
+        }
+        if (total * sizeof(double) > n_ - pos_) fail("truncated");
+        t.resize(shape);
+        take(t.data(), total * sizeof(double));
+    }
+    bool done() const { return pos_ == n_; }
+    [[noreturn]] static void fail(const std::string& why) {
+        throw LabError("bad_snapshot", "snapshot", "not a snapshot of this trainer: " + why);
+    }
+
+private:
+    std::size_t count(std::size_t element) {
+        const std::uint64_t n = word();
+        if (n > (n_ - pos_) / element) fail("truncated");
+        return static_cast<std::size_t>(n);
+    }
+    void take(void* p, std::size_t n) {
+        if (n > n_ - pos_) fail("truncated");
+        std::memcpy(p, bytes_ + pos_, n);
+        pos_ += n;
+    }
+    const std::uint8_t* bytes_;
+    std::size_t n_;
+    std::size_t pos_ = 0;
+};
+
+template <class Archive, class P>
+void visit_param_state(Archive& ar, P& s) {
+    ar.u64(s.step);
+    ar.values(s.momentum_buffer);
+    ar.values(s.sum);
+    ar.values(s.square_avg);
+    ar.values(s.grad_avg);
+    ar.values(s.exp_avg);
+    ar.values(s.exp_avg_sq);
+    ar.values(s.max_exp_avg_sq);
+}
+
+// One list of everything a snapshot holds, read and written alike.
+template <class Archive, class S>
+void visit_state(Archive& ar, S& s) {
+    for (auto& layer : s.layers) {
+        ar.tensor(layer.weights);
+        ar.tensor(layer.biases);
+    }
+    for (auto& opt : s.optimizer) {
+        visit_param_state(ar, opt.weights);
+        visit_param_state(ar, opt.biases);
+    }
+    ar.size(s.schedule.last_epoch);
+    ar.num(s.schedule.lr);
+    ar.num(s.schedule.best);
+    ar.size(s.schedule.num_bad_epochs);
+    ar.size(s.schedule.cooldown_counter);
+    ar.rng(s.shuffle_rng);
+    ar.indices(s.order);
+    ar.phase(s.phase);
+    ar.size(s.layer);
+    ar.size(s.epoch);
+    ar.size(s.batch);
+    ar.num(s.epoch_loss_sum);
+    ar.size(s.epoch_samples);
+    ar.num(s.last_epoch_loss);
+    ar.num(s.batch_loss);
+    ar.num(s.update_lr);
+    ar.size(s.rows);
+    ar.indices(s.batch_indices);
+    ar.tensor(s.batch_inputs);
+    ar.tensor(s.batch_targets);
+    for (auto& t : s.trace) {
+        ar.tensor(t.pre_activation);
+        ar.tensor(t.activation);
+        ar.tensor(t.upstream_grad);
+        ar.tensor(t.local_grad);
+        ar.tensor(t.downstream_grad);
+        ar.tensor(t.weight_grad);
+        ar.tensor(t.bias_grad);
+        ar.tensor(t.penalty_grad);
+        ar.tensor(t.weights_before);
+        ar.tensor(t.biases_before);
+        ar.tensor(t.weight_update);
+        ar.tensor(t.bias_update);
+        ar.flag(t.forward_done);
+        ar.flag(t.backward_done);
+        ar.flag(t.update_done);
+    }
+}
+
+template <std::size_t N>
+bool same_shape(const xt::xtensor<double, N>& a, const xt::xtensor<double, N>& b) {
+    return std::equal(a.shape().begin(), a.shape().end(), b.shape().begin());
+}
+
+bool same_sizes(const ParamState& a, const ParamState& b) {
+    return a.momentum_buffer.size() == b.momentum_buffer.size() && a.sum.size() == b.sum.size() &&
+           a.square_avg.size() == b.square_avg.size() && a.grad_avg.size() == b.grad_avg.size() &&
+           a.exp_avg.size() == b.exp_avg.size() && a.exp_avg_sq.size() == b.exp_avg_sq.size() &&
+           a.max_exp_avg_sq.size() == b.max_exp_avg_sq.size();
+}
+
+}  // namespace
+
+// ---- construction and data ---------------------------------------------------
+
+Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
+    const auto problems = validate(config_);
+    if (!problems.empty())
+        throw LabError("invalid_config", problems.front().field, join_problems(problems));
+
+    sizes_.push_back(config_.input_size());
+    for (const auto& spec : config_.layers) sizes_.push_back(spec.units);
+
+    // One seeded generator hands out a stream each to data, weights and shuffling,
+    // so changing the dataset leaves the initial weights alone.
+    Rng master(config_.seed);
+    Rng data_rng(master.next());
+    Rng init_rng(master.next());
+    state_.shuffle_rng.reseed(master.next());
+
+    if (config_.dataset) {
+        const Dataset all = generate_dataset(*config_.dataset, data_rng);
+        Dataset train, test;
+        split_dataset(all, config_.dataset->train_ratio, data_rng, train, test);
+        prepare_split(train.points, train.labels, train.size(), train_);
+        prepare_split(test.points, test.labels, test.size(), test_);
+    } else {
+        prepare_split({}, {}, 0, train_);
+        prepare_split({}, {}, 0, test_);
+    }
+
+    const std::size_t capacity = config_.batch_size;
+    state_.batch_inputs = xt::zeros<double>({capacity, sizes_.front()});
+    state_.batch_targets = xt::zeros<double>({capacity, sizes_.back()});
+    for (std::size_t l = 0; l < config_.layers.size(); ++l) {
+        const std::size_t in = sizes_[l], out = sizes_[l + 1];
+        DenseLayer layer = make_layer(in, out, config_.layers[l].activation);
+        init_layer(layer, config_.init, init_rng);
+        state_.layers.push_back(std::move(layer));
+
+        LayerOptimizerState opt;
+        init_state(config_.optimizer, out * in, opt.weights);
+        init_state(config_.optimizer, out, opt.biases);
+        state_.optimizer.push_back(std::move(opt));
+
+        LayerTrace t;
+        for (auto* m : {&t.pre_activation, &t.activation, &t.upstream_grad, &t.local_grad,
+                        &t.downstream_grad})
+            *m = xt::zeros<double>({capacity, out});
+        for (auto* m : {&t.weight_grad, &t.penalty_grad, &t.weights_before, &t.weight_update})
+            *m = xt::zeros<double>({out, in});
+        for (auto* v : {&t.bias_grad, &t.biases_before, &t.bias_update})
+            *v = xt::zeros<double>({out});
+        state_.trace.push_back(std::move(t));
+    }
+    state_.schedule = start_schedule(config_.optimizer.lr);
+    new_epoch_order();
+}
+
+void Trainer::prepare_split(const std::vector<double>& points, const std::vector<double>& labels,
+                            std::size_t n, Split& split) const {
+    const std::size_t in = config_.input_size(), out = config_.output_size();
+    split.points = points;
+    split.labels = labels;
+    split.inputs = xt::zeros<double>({n, in});
+    split.targets = xt::zeros<double>({n, out});
+    for (std::size_t r = 0; r < n; ++r) {
+        double* x = split.inputs.data() + r * in;
+        if (config_.features.empty()) {
+            std::copy_n(points.data() + r * in, in, x);
+        } else {
+            compute_features(config_.features, points[2 * r], points[2 * r + 1], x);
+        }
+    }
+    if (!config_.dataset) return;  // set_data fills the targets itself
+    for (std::size_t r = 0; r < n; ++r) {
+        double* y = split.targets.data() + r * out;
+        if (is_regression(config_.dataset->kind)) {
+            y[0] = labels[r];
+        } else if (out == 1) {
+            y[0] = labels[r] == 1.0 ? 1.0 : target_low(config_);
+        } else {
+            y[static_cast<std::size_t>(labels[r])] = 1.0;
+        }
+    }
+}
+
+void Trainer::set_data(const double* x, const double* y, std::size_t n) {
+    if (n < 1 || n > Limits::max_samples)
+        throw LabError("invalid_argument", "n",
+                       "n is " + std::to_string(n) + "; allowed: 1 to " +
+                           std::to_string(Limits::max_samples) + " samples");
+    const std::size_t point = config_.point_size(), out = config_.output_size();
+    require_finite(x, n * point, "x");
+    require_finite(y, n * out, "y");
+    const bool probability_targets = config_.loss != Loss::mse;
+    for (std::size_t r = 0; r < n && probability_targets; ++r) {
+        const double* yr = y + r * out;
+        double sum = 0.0;
+        for (std::size_t k = 0; k < out; ++k) {
+            if (yr[k] < 0.0 || yr[k] > 1.0)
+                throw LabError("invalid_argument", "y",
+                               "y[" + std::to_string(r * out + k) + "] is " + describe(yr[k]) +
+                                   "; '" + std::string(to_name(loss_names, config_.loss)) +
+                                   "' needs targets from 0 to 1");
+            sum += yr[k];
+        }
+        if (config_.loss == Loss::cce && std::abs(sum - 1.0) > 1e-9)
+            throw LabError("invalid_argument", "y",
+                           "the targets of sample " + std::to_string(r) + " sum to " +
+                               describe(sum) + "; 'cce' needs each row to sum to 1 (one-hot)");
+    }
+
+    std::vector<double> labels(n);
+    const double mid = (target_low(config_) + 1.0) / 2.0;
+    for (std::size_t r = 0; r < n; ++r) {
+        const double* yr = y + r * out;
+        if (!config_.classification()) labels[r] = yr[0];
+        else if (out == 1) labels[r] = yr[0] > mid ? 1.0 : 0.0;
+        else labels[r] = static_cast<double>(argmax(yr, out));
+    }
+    Split split;
+    prepare_split(std::vector<double>(x, x + n * point), labels, n, split);
+    std::copy_n(y, n * out, split.targets.data());
+    train_ = std::move(split);
+
+    state_.batch = 0;
+    state_.epoch_loss_sum = 0.0;
+    state_.epoch_samples = 0;
+    new_epoch_order();
+    undo_batch();
+}
+
+std::vector<double> Trainer::predict(const double* x, std::size_t n) {
+    if (n > Limits::max_samples * 10)
+        throw LabError("invalid_argument", "n", "n is " + std::to_string(n) + "; too many points");
+    const std::size_t point = config_.point_size(), out = config_.output_size();
+    require_finite(x, n * point, "x");
+    Split split;
+    prepare_split(std::vector<double>(x, x + n * point), {}, n, split);
+    std::vector<double> result(n * out);
+    const std::size_t last = layer_count() - 1;
+    forward_rows(split.inputs.data(), n,
+                 [&](std::size_t l, std::size_t start, std::size_t rows, const double*, const double* a) {
+                     if (l == last) std::copy_n(a, rows * out, result.data() + start * out);
+                 });
+    return result;
+}
+
+// ---- parameters ------------------------------------------------------------------
+
+void Trainer::check_layer(std::size_t l, const char* what) const {
+    if (l >= layer_count())
+        throw LabError("out_of_range", "layer",
+                       std::string(what) + ": layer " + std::to_string(l) + " does not exist; allowed: 0 to " +
+                           std::to_string(layer_count() - 1));
+}
+
+const DenseLayer& Trainer::layer(std::size_t l) const {
+    check_layer(l, "layer");
+    return state_.layers[l];
+}
+
+const LayerTrace& Trainer::trace(std::size_t l) const {
+    check_layer(l, "trace");
+    return state_.trace[l];
+}
+
+const LayerOptimizerState& Trainer::optimizer_state(std::size_t l) const {
+    check_layer(l, "optimizer state");
+    return state_.optimizer[l];
+}
+
+const double* Trainer::layer_input(std::size_t l) const {
+    check_layer(l, "layer input");
+    return l == 0 ? state_.batch_inputs.data() : state_.trace[l - 1].activation.data();
+}
+
+void Trainer::set_weights(std::size_t l, const double* w, std::size_t n) {
+    check_layer(l, "setWeights");
+    auto& weights = state_.layers[l].weights;
+    if (n != weights.size())
+        throw LabError("invalid_argument", "weights",
+                       "layer " + std::to_string(l) + " has " + std::to_string(weights.size()) +
+                           " weights (" + std::to_string(sizes_[l + 1]) + " units × " +
+                           std::to_string(sizes_[l]) + " inputs); got " + std::to_string(n));
+    require_finite(w, n, "weights");
+    std::copy_n(w, n, weights.data());
+    undo_batch();  // the batch's trace no longer matches the weights
+}
+
+void Trainer::set_biases(std::size_t l, const double* b, std::size_t n) {
+    check_layer(l, "setBiases");
+    auto& biases = state_.layers[l].biases;
+    if (n != biases.size())
+        throw LabError("invalid_argument", "biases",
+                       "layer " + std::to_string(l) + " has " + std::to_string(biases.size()) +
+                           " biases; got " + std::to_string(n));
+    require_finite(b, n, "biases");
+    std::copy_n(b, n, biases.data());
+    undo_batch();
+}
+
+// ---- the phase machine -----------------------------------------------------------
+
+std::size_t Trainer::batches_per_epoch() const {
+    const std::size_t n = train_.size(), b = config_.batch_size;
+    return (n + b - 1) / b;
+}
+
+void Trainer::new_epoch_order() {
+    state_.order.resize(train_.size());
+    std::iota(state_.order.begin(), state_.order.end(), std::uint32_t{0});
+    if (config_.shuffle) state_.shuffle_rng.shuffle(state_.order);
+}
+
+Cursor Trainer::cursor() const {
+    return {state_.phase, state_.layer, state_.epoch, state_.batch, batches_per_epoch()};
+}
+
+void Trainer::begin_batch() {
+    const std::size_t n = train_.size(), in = sizes_.front(), out = sizes_.back();
+    const std::size_t start = state_.batch * config_.batch_size;
+    state_.rows = std::min(config_.batch_size, n - start);
+    state_.batch_indices.assign(state_.order.begin() + start,
+                                state_.order.begin() + start + state_.rows);
+    for (std::size_t r = 0; r < state_.rows; ++r) {
+        const std::size_t k = state_.batch_indices[r];
+        std::copy_n(train_.inputs.data() + k * in, in, state_.batch_inputs.data() + r * in);
+        std::copy_n(train_.targets.data() + k * out, out, state_.batch_targets.data() + r * out);
+    }
+    for (auto& t : state_.trace) t.forward_done = t.backward_done = t.update_done = false;
+}
+
+void Trainer::forward_layer(std::size_t l) {
+    const DenseLayer& layer = state_.layers[l];
+    LayerTrace& t = state_.trace[l];
+    dense_forward(layer, layer_input(l), state_.rows, t.pre_activation.data());
+    activate_rows(layer.activation, t.pre_activation.data(), t.activation.data(), state_.rows,
+                  layer.units());
+    t.forward_done = true;
+}
+
+bool Trainer::compute_loss() {
+    const LayerTrace& t = state_.trace.back();
+    const std::size_t out = sizes_.back();
+    double sum = 0.0;
+    for (std::size_t r = 0; r < state_.rows; ++r)
+        sum += sample_loss(config_.loss, t.pre_activation.data() + r * out,
+                           t.activation.data() + r * out, state_.batch_targets.data() + r * out, out);
+    state_.batch_loss = sum / static_cast<double>(state_.rows);
+    return std::isfinite(state_.batch_loss);
+}
+
+void Trainer::backward_layer(std::size_t l) {
+    const DenseLayer& layer = state_.layers[l];
+    LayerTrace& t = state_.trace[l];
+    const std::size_t rows = state_.rows, units = layer.units(), in = layer.inputs();
+    double* up = t.upstream_grad.data();
+    double* local = t.local_grad.data();
+    double* down = t.downstream_grad.data();
+    const double* z = t.pre_activation.data();
+    const double* a = t.activation.data();
+
+    if (l + 1 == layer_count()) {
+        for (std::size_t r = 0; r < rows; ++r)
+            output_gradients(config_.loss, layer.activation, z + r * units, a + r * units,
+                             state_.batch_targets.data() + r * units, units, up + r * units,
+                             local + r * units, down + r * units);
+    } else {
+        // dl/da_i = sum_k W_above[k][i] · dl/dz_above_k: every path from a_i into the layer above.
+        const LayerTrace& above = state_.trace[l + 1];
+        const DenseLayer& next = state_.layers[l + 1];
+        const std::size_t units_above = next.units();
+        const double* w = next.weights.data();
+        for (std::size_t r = 0; r < rows; ++r) {
+            double* up_r = up + r * units;
+            std::fill_n(up_r, units, 0.0);
+            for (std::size_t k = 0; k < units_above; ++k) {
+                const double d = above.downstream_grad.data()[r * units_above + k];
+                const double* wk = w + k * units;
+                for (std::size_t i = 0; i < units; ++i) up_r[i] += wk[i] * d;
+            }
+        }
+        for (std::size_t i = 0; i < rows * units; ++i) {
+            local[i] = local_gradient(layer.activation, z[i], a[i]);
+            down[i] = up[i] * local[i];
+        }
+    }
+
+    // dL/dW[j][i] = mean over the batch of dl/dz_j · a_i; dL/db_j = mean of dl/dz_j.
+    const double* x = layer_input(l);
+    double* dw = t.weight_grad.data();
+    double* db = t.bias_grad.data();
+    std::fill_n(dw, units * in, 0.0);
+    std::fill_n(db, units, 0.0);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const double* xr = x + r * in;
+        for (std::size_t j = 0; j < units; ++j) {
+            const double d = down[r * units + j];
+            db[j] += d;
+            double* dwj = dw + j * in;
+            for (std::size_t i = 0; i < in; ++i) dwj[i] += d * xr[i];
+        }
+    }
+    const double inv = 1.0 / static_cast<double>(rows);
+    for (std::size_t i = 0; i < units * in; ++i) dw[i] *= inv;
+    for (std::size_t j = 0; j < units; ++j) db[j] *= inv;
+
+    const Regularization& reg = config_.regularization;
+    const double* w = layer.weights.data();
+    double* pen = t.penalty_grad.data();
+    for (std::size_t i = 0; i < units * in; ++i) {
+        switch (reg.kind) {
+            case Penalty::none: pen[i] = 0.0; break;
+            case Penalty::l1: pen[i] = reg.rate * static_cast<double>((w[i] > 0.0) - (w[i] < 0.0)); break;
+            case Penalty::l2: pen[i] = reg.rate * w[i]; break;
+        }
+    }
+    t.backward_done = true;
+}
+
+bool Trainer::apply_update() {
+    const double lr = state_.schedule.lr;
+    saved_optimizer_ = state_.optimizer;
+    const double saved_lr = state_.update_lr;
+    state_.update_lr = lr;
+    bool finite = true;
+    for (std::size_t l = 0; l < layer_count(); ++l) {
+        DenseLayer& layer = state_.layers[l];
+        LayerTrace& t = state_.trace[l];
+        LayerOptimizerState& opt = state_.optimizer[l];
+        t.weights_before = layer.weights;
+        t.biases_before = layer.biases;
+        // The gradient the optimizer sees, built in the update buffer and then replaced by the change.
+        t.weight_update = t.weight_grad + t.penalty_grad;
+        optimizer_step(config_.optimizer, lr, layer.weights.data(), t.weight_update.data(),
+                       layer.weights.size(), opt.weights);
+        t.bias_update = t.bias_grad;
+        optimizer_step(config_.optimizer, lr, layer.biases.data(), t.bias_update.data(),
+                       layer.biases.size(), opt.biases);
+        t.weight_update = layer.weights - t.weights_before;
+        t.bias_update = layer.biases - t.biases_before;
+        finite = finite && all_finite(layer.weights.data(), layer.weights.size()) &&
+                 all_finite(layer.biases.data(), layer.biases.size()) &&
+                 state_finite(opt.weights) && state_finite(opt.biases);
+    }
+    if (!finite) {
+        for (std::size_t l = 0; l < layer_count(); ++l) {
+            state_.layers[l].weights = state_.trace[l].weights_before;
+            state_.layers[l].biases = state_.trace[l].biases_before;
+        }
+        state_.optimizer = saved_optimizer_;
+        state_.update_lr = saved_lr;
+        return false;
+    }
+    for (auto& t : state_.trace) t.update_done = true;
+    return true;
+}
+
+// Back to the start of the current batch, as if none of its phases had run.
+void Trainer::undo_batch() {
+    state_.phase = Phase::forward;
+    state_.layer = 0;
+    for (auto& t : state_.trace) t.forward_done = t.backward_done = t.update_done = false;
+}
+
+void Trainer::finish_batch() {
+    state_.epoch_loss_sum += state_.batch_loss * static_cast<double>(state_.rows);
+    state_.epoch_samples += state_.rows;
+    state_.batch += 1;
+    if (state_.batch < batches_per_epoch()) return;
+    state_.last_epoch_loss = state_.epoch_loss_sum / static_cast<double>(state_.epoch_samples);
+    step_schedule(config_.schedule, config_.optimizer.lr, state_.last_epoch_loss, state_.schedule);
+    state_.epoch += 1;
+    state_.batch = 0;
+    state_.epoch_loss_sum = 0.0;
+    state_.epoch_samples = 0;
+    new_epoch_order();
+}
+
+PhaseResult Trainer::step_phase() {
+    if (train_.size() == 0)
+        throw LabError("no_data", "data",
+                       "there is no training data: give a dataset in the config or call setData");
+    PhaseResult ran{state_.phase, state_.layer, false};
+    const std::size_t last = layer_count() - 1;
+    switch (state_.phase) {
+        case Phase::forward:
+            if (state_.layer == 0) begin_batch();
+            forward_layer(state_.layer);
+            if (state_.layer < last) {
+                state_.layer += 1;
+            } else {
+                state_.phase = Phase::loss;
+            }
+            break;
+        case Phase::loss:
+            if (!compute_loss()) {
+                undo_batch();
+                ran.diverged = true;
+                break;
+            }
+            state_.phase = Phase::backward;
+            state_.layer = last;
+            break;
+        case Phase::backward:
+            backward_layer(state_.layer);
+            if (state_.layer > 0) {
+                state_.layer -= 1;
+            } else {
+                state_.phase = Phase::update;
+            }
+            break;
+        case Phase::update:
+            if (!apply_update()) {
+                undo_batch();
+                ran.diverged = true;
+                break;
+            }
+            finish_batch();
+            state_.phase = Phase::forward;
+            state_.layer = 0;
+            break;
+    }
+    return ran;
+}
+
+BatchResult Trainer::train_step() {
+    for (;;) {
+        const PhaseResult ran = step_phase();
+        if (ran.diverged) return {state_.batch_loss, state_.epoch, state_.batch, true};
+        if (ran.phase == Phase::update) return {state_.batch_loss, state_.epoch, state_.batch, false};
+    }
+}
+
+EpochResult Trainer::train_epoch() {
+    const std::size_t epoch = state_.epoch;
+    while (state_.epoch == epoch) {
+        if (train_step().diverged)
+            return {state_.batch_loss, state_.epoch, state_.schedule.lr, true};
+    }
+    return {state_.last_epoch_loss, state_.epoch, state_.schedule.lr, false};
+}
+
+// ---- evaluation over many points ---------------------------------------------------
+
+template <class Visit>
+void Trainer::forward_rows(const double* inputs, std::size_t rows, Visit visit) {
+    const std::size_t widest = *std::max_element(sizes_.begin() + 1, sizes_.end());
+    scratch_z_.resize(chunk_rows * widest);
+    scratch_a_.resize(2 * chunk_rows * widest);  // this layer's a, and the previous layer's
+    double* z = scratch_z_.data();
+    for (std::size_t start = 0; start < rows; start += chunk_rows) {
+        const std::size_t count = std::min(chunk_rows, rows - start);
+        const double* x = inputs + start * sizes_.front();
+        double* a = scratch_a_.data();
+        for (std::size_t l = 0; l < layer_count(); ++l) {
+            const DenseLayer& layer = state_.layers[l];
+            dense_forward(layer, x, count, z);
+            activate_rows(layer.activation, z, a, count, layer.units());
+            visit(l, start, count, static_cast<const double*>(z), static_cast<const double*>(a));
+            x = a;
+            a = (a == scratch_a_.data()) ? scratch_a_.data() + chunk_rows * widest : scratch_a_.data();
+        }
+    }
+}
+
+void Trainer::evaluate_split(const Split& split, double& loss, double& accuracy) {
+    const std::size_t n = split.size(), out = sizes_.back(), last = layer_count() - 1;
+    loss = accuracy = std::numeric_limits<double>::quiet_NaN();
+    if (n == 0) return;
+    const bool classify = config_.classification();
+    const double mid = (target_low(config_) + 1.0) / 2.0;
+    double loss_sum = 0.0;
+    std::size_t correct = 0;
+    forward_rows(split.inputs.data(), n,
+                 [&](std::size_t l, std::size_t start, std::size_t rows, const double* z, const double* a) {
+                     if (l != last) return;
+                     for (std::size_t r = 0; r < rows; ++r) {
+                         const double* y = split.targets.data() + (start + r) * out;
+                         loss_sum += sample_loss(config_.loss, z + r * out, a + r * out, y, out);
+                         if (!classify) continue;
+                         const bool right = out == 1 ? (a[r] > mid) == (y[0] > mid)
+                                                     : argmax(a + r * out, out) == argmax(y, out);
+                         correct += right ? 1 : 0;
+                     }
+                 });
+    loss = loss_sum / static_cast<double>(n);
+    if (classify) accuracy = static_cast<double>(correct) / static_cast<double>(n);
+}
+
+Evaluation Trainer::evaluate() {
+    Evaluation e{};
+    evaluate_split(train_, e.train_loss, e.train_accuracy);
+    evaluate_split(test_, e.test_loss, e.test_accuracy);
+    return e;
+}
+
+namespace {
+
+void check_grid(std::size_t res, double x_min, double x_max, double y_min, double y_max) {
+    if (res < 1 || res > Limits::max_grid)
+        throw LabError("invalid_argument", "res",
+                       "res is " + std::to_string(res) + "; allowed: 1 to " +
+                           std::to_string(Limits::max_grid));
+    if (!std::isfinite(x_min) || !std::isfinite(x_max) || !(x_min < x_max))
+        throw LabError("invalid_argument", "xMin",
+                       "the x range is " + describe(x_min) + " … " + describe(x_max) +
+                           "; allowed: finite numbers with xMin < xMax");
+    if (!std::isfinite(y_min) || !std::isfinite(y_max) || !(y_min < y_max))
+        throw LabError("invalid_argument", "yMin",
+                       "the y range is " + describe(y_min) + " … " + describe(y_max) +
+                           "; allowed: finite numbers with yMin < yMax");
+}
+
+}  // namespace
+
+const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, double x_max,
+                                            double y_min, double y_max) {
+    input_heatmaps(res, x_min, x_max, y_min, y_max);  // fills grid_inputs_
+    const std::size_t cells = res * res;
+    const std::size_t neurons = std::accumulate(sizes_.begin() + 1, sizes_.end(), std::size_t{0});
+    heatmap_.resize(neurons * cells);
+    std::vector<std::size_t> offset(layer_count());
+    for (std::size_t l = 1; l < layer_count(); ++l) offset[l] = offset[l - 1] + sizes_[l];
+    forward_rows(grid_inputs_.data(), cells,
+                 [&](std::size_t l, std::size_t start, std::size_t rows, const double*, const double* a) {
+                     const std::size_t units = sizes_[l + 1];
+                     for (std::size_t j = 0; j < units; ++j) {
+                         float* map = heatmap_.data() + (offset[l] + j) * cells + start;
+                         for (std::size_t r = 0; r < rows; ++r)
+                             map[r] = static_cast<float>(a[r * units + j]);
+                     }
+                 });
+    return heatmap_;
+}
+
+const std::vector<float>& Trainer::input_heatmaps(std::size_t res, double x_min, double x_max,
+                                                  double y_min, double y_max) {
+    check_grid(res, x_min, x_max, y_min, y_max);
+    if (config_.point_size() != 2)
+        throw LabError("not_a_plane", "inputs",
+                       "heatmaps need points on the (x1, x2) plane: inputs 2, or features");
+    const std::size_t cells = res * res, in = sizes_.front();
+    grid_inputs_.resize(cells * in);
+    input_heatmap_.resize(cells * in);
+    const double dx = (x_max - x_min) / static_cast<double>(res);
+    const double dy = (y_max - y_min) / static_cast<double>(res);
+    for (std::size_t row = 0; row < res; ++row) {
+        const double y = y_max - (static_cast<double>(row) + 0.5) * dy;
+        for (std::size_t col = 0; col < res; ++col) {
+            const double x = x_min + (static_cast<double>(col) + 0.5) * dx;
+            const std::size_t cell = row * res + col;
+            double* xi = grid_inputs_.data() + cell * in;
+            if (config_.features.empty()) {
+                xi[0] = x;
+                xi[1] = y;
+            } else {
+                compute_features(config_.features, x, y, xi);
+            }
+            for (std::size_t k = 0; k < in; ++k) input_heatmap_[k * cells + cell] = static_cast<float>(xi[k]);
+        }
+    }
+    return input_heatmap_;
+}
+
+// ---- snapshot -------------------------------------------------------------------------
+
+std::vector<std::uint8_t> Trainer::snapshot() const {
+    Writer w;
+    w.word(snapshot_magic);
+    w.word(snapshot_version);
+    w.word(sizes_.size());
+    for (std::size_t s : sizes_) w.word(s);
+    w.word(static_cast<std::uint64_t>(config_.optimizer.kind));
+    w.word(config_.batch_size);
+    w.word(train_.size());
+    visit_state(w, state_);
+    return std::move(w.bytes);
+}
+
+void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
+    Reader r(bytes, n);
+    if (r.word() != snapshot_magic) Reader::fail("wrong header");
+    if (r.word() != snapshot_version) Reader::fail("unknown version");
+    const std::size_t layers = static_cast<std::size_t>(r.word());
+    if (layers != sizes_.size()) Reader::fail("different number of layers");
+    for (std::size_t s : sizes_)
+        if (r.word() != s) Reader::fail("different layer sizes");
+    if (r.word() != static_cast<std::uint64_t>(config_.optimizer.kind)) Reader::fail("different optimizer");
+    if (r.word() != config_.batch_size) Reader::fail("different batch size");
+    if (r.word() != train_.size()) Reader::fail("different number of training samples");
+
+    State s = state_;  // same shapes; the reader overwrites every field
+    visit_state(r, s);
+    if (!r.done()) Reader::fail("trailing bytes");
+
+    // Shapes and ranges must be those of this trainer, values finite.
+    for (std::size_t l = 0; l < layer_count(); ++l) {
+        if (!same_shape(s.layers[l].weights, state_.layers[l].weights) ||
+            !same_shape(s.layers[l].biases, state_.layers[l].biases))
+            Reader::fail("parameter shapes differ");
+        if (!all_finite(s.layers[l].weights.data(), s.layers[l].weights.size()) ||
+            !all_finite(s.layers[l].biases.data(), s.layers[l].biases.size()))
+            Reader::fail("non-finite parameters");
+        if (!same_sizes(s.optimizer[l].weights, state_.optimizer[l].weights) ||
+            !same_sizes(s.optimizer[l].biases, state_.optimizer[l].biases))
+            Reader::fail("optimizer state shapes differ");
+        const LayerTrace &a = s.trace[l], &b = state_.trace[l];
+        if (!same_shape(a.pre_activation, b.pre_activation) || !same_shape(a.activation, b.activation) ||
+            !same_shape(a.upstream_grad, b.upstream_grad) || !same_shape(a.local_grad, b.local_grad) ||
+            !same_shape(a.downstream_grad, b.downstream_grad) || !same_shape(a.weight_grad, b.weight_grad) ||
+            !same_shape(a.bias_grad, b.bias_grad) || !same_shape(a.penalty_grad, b.penalty_grad) ||
+            !same_shape(a.weights_before, b.weights_before) || !same_shape(a.biases_before, b.biases_before) ||
+            !same_shape(a.weight_update, b.weight_update) || !same_shape(a.bias_update, b.bias_update))
+            Reader::fail("trace shapes differ");
+    }
+    if (!same_shape(s.batch_inputs, state_.batch_inputs) || !same_shape(s.batch_targets, state_.batch_targets))
+        Reader::fail("batch shapes differ");
+    const std::size_t n_train = train_.size();
+    if (s.order.size() != n_train) Reader::fail("different number of training samples");
+    std::vector<bool> seen(n_train, false);
+    for (std::uint32_t k : s.order) {
+        if (k >= n_train || seen[k]) Reader::fail("the training order is not a permutation");
+        seen[k] = true;
+    }
+    if (s.rows > config_.batch_size || s.batch_indices.size() != s.rows) Reader::fail("bad batch");
+    for (std::uint32_t k : s.batch_indices)
+        if (k >= n_train) Reader::fail("bad batch index");
+    if (s.layer >= layer_count() || (n_train > 0 && s.batch >= batches_per_epoch()))
+        Reader::fail("cursor out of range");
+    if (!(s.schedule.lr > 0.0) || !std::isfinite(s.schedule.lr)) Reader::fail("bad learning rate");
+    state_ = std::move(s);
+}
+
+}  // namespace bplab

@@ -1,0 +1,96 @@
+// Builds the engine natively (tests, benchmarks), as WebAssembly (the module
+// and its JS API), and the static site in dist/.
+//   node scripts/build.mjs native|wasm|site
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { distDir, exists, fixtureDir, jobs, moduleDir, nativeDir, root, run, wasmDir } from './lib.mjs';
+
+export async function buildNative() {
+  if (!exists(path.join(nativeDir, 'CMakeCache.txt'))) {
+    await run('cmake', ['-S', root, '-B', nativeDir, '-DCMAKE_BUILD_TYPE=Release', `-DBPLAB_FIXTURE_DIR=${fixtureDir}`]);
+  }
+  await run('cmake', ['--build', nativeDir, '-j', jobs]);
+}
+
+// em++ runs Debian's acorn, found through NODE_PATH.
+const emEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
+
+export async function buildWasm() {
+  if (!exists(path.join(wasmDir, 'CMakeCache.txt'))) {
+    await run('emcmake', ['cmake', '-S', root, '-B', wasmDir, '-DCMAKE_BUILD_TYPE=Release',
+      // emcmake's default emulator flags are rejected by Node 20.
+      '-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch'], { env: emEnv });
+  }
+  await run('cmake', ['--build', wasmDir, '-j', jobs], { env: emEnv });
+}
+
+// Points the JS API's import of the engine at the built module: the one that
+// fetches its .wasm, or the one that carries it inline.
+function corePlugin(variant) {
+  const file = variant === 'single' ? 'backprop-lab-single.mjs' : 'backprop-lab-core.mjs';
+  return {
+    name: 'backprop-lab-core',
+    setup(build) {
+      build.onResolve({ filter: /backprop-lab-core\.mjs$/ }, () => ({ path: path.join(moduleDir, file) }));
+    },
+  };
+}
+
+async function bundle(variant) {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: { app: path.join(root, 'web/src/main.js') },
+    bundle: true,
+    format: 'esm',
+    target: 'es2020',
+    minify: true,
+    write: false,
+    outdir: distDir,
+    legalComments: 'none',
+    define: { BPLAB_EMBEDDED_WASM: variant === 'single' ? 'true' : 'false' },
+    plugins: [corePlugin(variant)],
+    external: ['node:*'],  // the JS API reads the .wasm with fs only when it runs in Node
+    logLevel: 'warning',
+  });
+  const out = {};
+  for (const file of result.outputFiles) out[path.extname(file.path)] = file.text;
+  return out;
+}
+
+// Keeps inline text from closing the tag it sits in.
+const inlineSafe = (text, tag) => text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
+
+export async function buildSite() {
+  await buildWasm();
+  await rm(distDir, { recursive: true, force: true });
+  await mkdir(distDir, { recursive: true });
+  const html = await readFile(path.join(root, 'web/index.html'), 'utf8');
+
+  const multi = await bundle('core');
+  await writeFile(path.join(distDir, 'app.js'), multi['.js']);
+  await writeFile(path.join(distDir, 'app.css'), multi['.css'] || '');
+  await copyFile(path.join(moduleDir, 'backprop-lab-core.wasm'), path.join(distDir, 'backprop-lab-core.wasm'));
+  await writeFile(path.join(distDir, 'index.html'), html);
+
+  // One self-contained file for file:// and USB sticks: no module script is
+  // fetched (Chromium refuses module scripts from file://), everything is inline.
+  const single = await bundle('single');
+  const inlined = html
+    .replace(/<link rel="stylesheet" href="\.\/app\.css">/, () => `<style>${inlineSafe(single['.css'] || '', 'style')}</style>`)
+    .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => `<script type="module">${inlineSafe(single['.js'], 'script')}</script>`);
+  if (inlined === html) throw new Error('web/index.html lost its app.css / app.js tags; the single file cannot be made');
+  await writeFile(path.join(distDir, 'backprop-lab.html'), inlined);
+}
+
+const targets = { native: buildNative, wasm: buildWasm, site: buildSite };
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const wanted = process.argv.slice(2);
+  for (const name of wanted.length ? wanted : ['site']) {
+    if (!targets[name]) {
+      console.error(`unknown build target '${name}'; use ${Object.keys(targets).join(', ')}`);
+      process.exit(2);
+    }
+    await targets[name]();
+  }
+}

@@ -1,0 +1,35 @@
+// Same config and seed: the WebAssembly build must reproduce the native build's
+// weights after 50 steps (written by tests/engine/test_trainer.cpp) to 1e-12.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { apiUrl, fixtureDir } from '../helpers/paths.mjs';
+
+const { loadEngine } = await import(apiUrl);
+
+test('50 steps in WebAssembly give the native weights to 1e-12', async () => {
+  const file = path.join(fixtureDir, 'native-50-steps.json');
+  const fixture = JSON.parse(await readFile(file, 'utf8').catch(() => {
+    throw new Error(`${file} is missing: the native engine tests write it (npm test runs them first)`);
+  }));
+  const lab = await loadEngine();
+  const t = lab.createTrainer(fixture.config);
+  try {
+    for (let i = 0; i < fixture.steps; i++) t.trainStep();
+    assert.equal(t.cursor().lr, fixture.lr);
+    let worst = 0;
+    fixture.layers.forEach((expected, l) => {
+      const w = t.getWeights(l);
+      const b = t.getBiases(l);
+      assert.equal(w.length, expected.weights.length);
+      assert.equal(b.length, expected.biases.length);
+      expected.weights.forEach((x, i) => { worst = Math.max(worst, Math.abs(w[i] - x)); });
+      expected.biases.forEach((x, i) => { worst = Math.max(worst, Math.abs(b[i] - x)); });
+    });
+    assert.ok(worst <= 1e-12, `largest difference ${worst}`);
+    console.log(`largest native − wasm difference: ${worst}`);
+  } finally {
+    t.delete();
+  }
+});
