@@ -398,7 +398,8 @@ void Trainer::prepare_split(const std::vector<double>& points, const std::vector
             compute_features(config_.features, points[2 * r], points[2 * r + 1], x);
         }
     }
-    if (!config_.dataset) return;  // set_data fills the targets itself
+    // Targets from a dataset's labels; set_data copies the caller's, predict needs none.
+    if (!config_.dataset || labels.empty()) return;
     for (std::size_t r = 0; r < n; ++r) {
         double* y = split.targets.data() + r * out;
         if (is_regression(config_.dataset->kind)) {
@@ -728,6 +729,7 @@ void Trainer::require_data() const {
 void Trainer::mark() {
     mark_.phase = state_.phase;
     mark_.layer = state_.layer;
+    mark_.batch_loss = state_.batch_loss;
     for (std::size_t l = 0; l < layer_count(); ++l) {
         const LayerTrace& t = state_.work.trace[l];
         mark_.done[3 * l] = t.forward_done;
@@ -737,9 +739,9 @@ void Trainer::mark() {
 }
 
 // Back to the mark after a diverged phase. Parameters and optimizer state were
-// already put back by apply_update, and a non-finite loss was never kept; what
-// is left is the batch: if the call began it, the previous batch's work comes
-// back, otherwise the flags do (the fields the call wrote were not yet valid).
+// already put back by apply_update; the loss and the batch are left: if the
+// call began the batch, the previous batch's work comes back, otherwise the
+// flags do (the fields the call wrote were not yet valid).
 void Trainer::roll_back() {
     const bool began_batch = mark_.phase == Phase::forward && mark_.layer == 0;
     if (began_batch) std::swap(state_.work, previous_work_);
@@ -751,6 +753,7 @@ void Trainer::roll_back() {
     }
     state_.phase = mark_.phase;
     state_.layer = mark_.layer;
+    state_.batch_loss = mark_.batch_loss;
 }
 
 // Runs the phase under the cursor and moves the cursor on. A diverged phase

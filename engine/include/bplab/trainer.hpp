@@ -217,6 +217,7 @@ private:
     struct Mark {
         Phase phase = Phase::forward;
         std::size_t layer = 0;
+        double batch_loss = 0.0;
         std::vector<std::uint8_t> done;  // forward, backward, update flags per layer
     };
 
