@@ -11,7 +11,7 @@ constexpr NameTable<Colour, 3> colours{{{"red", Colour::red}, {"green", Colour::
 
 }  // namespace
 
-TEST_CASE("names map to values and back; unknown names are none") {
+TEST_CASE("names map to values and back, and unknown names to none") {
     CHECK(from_name(colours, "green") == Colour::green);
     CHECK_FALSE(from_name(colours, "Green").has_value());
     CHECK_FALSE(from_name(colours, "").has_value());

@@ -20,7 +20,7 @@ TEST_CASE("the generator is xoshiro256** seeded by splitmix64, as their referenc
     CHECK(seeded.state()[0] == 0xe220a8397b1dcdafULL);  // splitmix64's first output from 0
 }
 
-TEST_CASE("the same seed gives the same numbers; another seed others") {
+TEST_CASE("the same seed gives the same numbers and another seed others") {
     Rng a(42), b(42), c(43);
     for (int i = 0; i < 100; ++i) {
         const double x = a.normal();
@@ -29,7 +29,7 @@ TEST_CASE("the same seed gives the same numbers; another seed others") {
     }
 }
 
-TEST_CASE("uniform numbers fill [0, 1) evenly") {
+TEST_CASE("uniform numbers fill 0 to 1 evenly, never reaching 1") {
     Rng rng(5);
     const int n = 200000;
     double sum = 0, sum_sq = 0, lo = 1, hi = 0;

@@ -101,7 +101,7 @@ TEST_CASE("surface descent: momentum and Adam steps by hand on Rosenbrock") {
     }
 }
 
-TEST_CASE("surface descent: Adagrad's effective rate shrinks every step; RMSprop's does not have to") {
+TEST_CASE("surface descent: Adagrad's effective rate shrinks every step, RMSprop's does not have to") {
     const auto adagrad = descend_surface(SurfaceKind::valley, default_optimizer(OptimizerKind::adagrad, 0.5), -9, 2, 30);
     REQUIRE(adagrad.size() == 31);
     for (std::size_t k = 2; k < adagrad.size(); ++k)

@@ -353,7 +353,7 @@ TEST_CASE("backward pass: a network with three hidden layers matches finite diff
     }
 }
 
-TEST_CASE("trace: upstream × local = downstream on element-wise layers; dW is the batch mean of dl/dz · a") {
+TEST_CASE("trace: upstream × local = downstream on element-wise layers, dW is the batch mean of dl/dz · a") {
     Trainer t = gradient_trainer({{4, {Activation::tanh, 0.0}}, {2, {Activation::sigmoid, 0.0}}}, Loss::mse, 3);
     run_to_update(t);
     const std::size_t rows = t.batch_rows();
@@ -481,7 +481,7 @@ TEST_CASE("spiral: three arms are learned above 90 % accuracy") {
 
 // ---- determinism -----------------------------------------------------------------------
 
-TEST_CASE("the same seed gives identical weights, data and training; another seed does not") {
+TEST_CASE("the same seed gives identical weights, data and training, another seed does not") {
     TrainerConfig c = cross_build_config();
     Trainer a(c), b(c);
     REQUIRE(same_weights(a, b));
@@ -643,7 +643,7 @@ TEST_CASE("the last batch of an epoch is the smaller remainder, and the epoch lo
     CHECK(std::abs(e.loss - (losses[0] + losses[1] + losses[2]) / 3.0) > 1e-6);  // not the mean of batch means
 }
 
-TEST_CASE("shuffling is seeded and reorders every epoch; without it batches go in order") {
+TEST_CASE("shuffling is seeded and reorders every epoch, without it batches go in order") {
     TrainerConfig c = caller_config(1, {{1, {Activation::linear, 0.0}}}, Loss::mse, 4);
     std::vector<double> x(10), y(10, 0.0);
     for (std::size_t i = 0; i < 10; ++i) x[i] = static_cast<double>(i);
