@@ -882,3 +882,39 @@ TEST_CASE("training without data says so") {
     CHECK_THROWS_WITH(t.train_step(), Catch::Matchers::Contains("no training data"));
     CHECK_THROWS_AS(t.step_phase(), LabError);
 }
+
+TEST_CASE("evaluate: mean loss and accuracy per split, with tanh outputs aiming at -1 and 1") {
+    TrainerConfig c;
+    c.features = {Feature::x1sq, Feature::x2sq};
+    c.layers = {{1, {Activation::tanh, 0.0}}};
+    c.loss = Loss::mse;
+    c.dataset = DatasetConfig{DatasetKind::circle, 200, 0.0, 0.6, 2};
+    Trainer t(c);
+    // z = 6.25 − x1² − x2² is positive exactly inside the circle of radius 2.5: class 1
+    const std::vector<double> w{-1.0, -1.0}, b{6.25};
+    t.set_weights(0, w.data(), 2);
+    t.set_biases(0, b.data(), 1);
+    const Evaluation e = t.evaluate();
+    CHECK(e.train_accuracy == 1.0);
+    CHECK(e.test_accuracy == 1.0);
+    for (const Split* split : {&t.train_split(), &t.test_split()}) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < split->size(); ++i) {
+            const double x1 = split->points[2 * i], x2 = split->points[2 * i + 1];
+            const double target = split->labels[i] == 1.0 ? 1.0 : -1.0;
+            CHECK(split->targets(i, 0) == target);
+            const double a = std::tanh(6.25 - x1 * x1 - x2 * x2);
+            sum += (a - target) * (a - target);
+        }
+        CHECK((split == &t.train_split() ? e.train_loss : e.test_loss) == Approx(sum / split->size()).epsilon(1e-13));
+    }
+    CHECK(t.train_split().size() == 120);
+
+    c.dataset = DatasetConfig{DatasetKind::plane, 50, 0.0, 1.0, 2};
+    c.features = {Feature::x1, Feature::x2};
+    c.layers = {{1, {Activation::linear, 0.0}}};
+    const Evaluation r = Trainer(c).evaluate();
+    CHECK(std::isnan(r.train_accuracy));  // regression has no accuracy
+    CHECK(std::isnan(r.test_loss));       // and this split has no test points
+    CHECK(std::isfinite(r.train_loss));
+}
