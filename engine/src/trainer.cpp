@@ -223,7 +223,7 @@ void visit_rows(Archive& ar, T& t, std::size_t rows) {
 template <class Archive, class W>
 void visit_work(Archive& ar, W& w) {
     ar.size(w.rows);
-    if (w.rows > w.inputs.shape()[0]) Reader::fail("a batch larger than the batch size");
+    if (w.rows > w.inputs.shape()[0]) Reader::fail("a batch larger than the batch size");  // only read bytes can claim it
     ar.indices(w.indices);
     visit_rows(ar, w.inputs, w.rows);
     visit_rows(ar, w.targets, w.rows);
