@@ -67,7 +67,43 @@ std::size_t argmax(const double* x, std::size_t n) {
 // ---- snapshot encoding -------------------------------------------------------
 
 constexpr std::uint64_t snapshot_magic = 0x31534C504250ULL;  // "BPLS1"
-constexpr std::uint64_t snapshot_version = 1;
+constexpr std::uint64_t snapshot_version = 2;
+
+// A 64-bit hash of words (splitmix64's finaliser per word): for the checksum,
+// the config fingerprint and the data hash. Not cryptographic; it catches
+// damage and mix-ups, not forgery.
+class Hash {
+public:
+    void word(std::uint64_t w) {
+        h_ ^= w + 0x9e3779b97f4a7c15ULL + (h_ << 6) + (h_ >> 2);
+        h_ = (h_ ^ (h_ >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        h_ = (h_ ^ (h_ >> 27)) * 0x94d049bb133111ebULL;
+        h_ ^= h_ >> 31;
+    }
+    void num(double x) {
+        std::uint64_t w;
+        std::memcpy(&w, &x, sizeof w);
+        word(w);
+    }
+    void numbers(const double* x, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) num(x[i]);
+    }
+    void bytes(const std::uint8_t* p, std::size_t n) {
+        std::size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p + i, sizeof w);
+            word(w);
+        }
+        std::uint64_t tail = n;  // the length, and the last bytes
+        for (; i < n; ++i) tail = (tail << 8) | p[i];
+        word(tail);
+    }
+    std::uint64_t value() const { return h_; }
+
+private:
+    std::uint64_t h_ = 0x243f6a8885a308d3ULL;
+};
 
 class Writer {
 public:
@@ -83,17 +119,14 @@ public:
     }
     void indices(const std::vector<std::uint32_t>& v) {
         word(v.size());
-        for (std::uint32_t x : v) word(x);
+        put(v.data(), v.size() * sizeof(std::uint32_t));
     }
     void values(const std::vector<double>& v) {
         word(v.size());
         put(v.data(), v.size() * sizeof(double));
     }
-    template <std::size_t N>
-    void tensor(const xt::xtensor<double, N>& t) {
-        for (std::size_t d : t.shape()) word(d);
-        put(t.data(), t.size() * sizeof(double));
-    }
+    // n numbers of a buffer whose shape both sides know.
+    void block(const double* p, std::size_t n) { put(p, n * sizeof(double)); }
 
 private:
     void put(const void* p, std::size_t n) {
@@ -113,7 +146,11 @@ public:
     void size(std::size_t& v) { v = static_cast<std::size_t>(word()); }
     void u64(std::uint64_t& v) { v = word(); }
     void num(double& v) { take(&v, sizeof v); }
-    void flag(bool& v) { v = word() != 0; }
+    void flag(bool& v) {
+        const std::uint64_t w = word();
+        if (w > 1) fail("a flag is neither 0 nor 1");
+        v = w == 1;
+    }
     void phase(Phase& p) {
         const std::uint64_t v = word();
         if (v > static_cast<std::uint64_t>(Phase::update)) fail("unknown phase");
@@ -122,28 +159,20 @@ public:
     void rng(Rng& r) {
         std::array<std::uint64_t, 4> s;
         for (auto& w : s) w = word();
+        if (s == std::array<std::uint64_t, 4>{}) fail("the shuffle generator is all zero");
         r.set_state(s);
     }
     void indices(std::vector<std::uint32_t>& v) {
-        v.resize(count(sizeof(std::uint64_t)));
-        for (auto& x : v) x = static_cast<std::uint32_t>(word());
+        v.resize(count(sizeof(std::uint32_t)));
+        take(v.data(), v.size() * sizeof(std::uint32_t));
     }
     void values(std::vector<double>& v) {
         v.resize(count(sizeof(double)));
         take(v.data(), v.size() * sizeof(double));
     }
-    template <std::size_t N>
-    void tensor(xt::xtensor<double, N>& t) {
-        std::array<std::size_t, N> shape;
-        std::size_t total = 1;
-        for (auto& d : shape) {
-            d = static_cast<std::size_t>(word());
-            if (d > n_) fail("impossible shape");
-            total *= d;
-        }
-        if (total * sizeof(double) > n_ - pos_) fail("truncated");
-        t.resize(shape);
-        take(t.data(), total * sizeof(double));
+    void block(double* p, std::size_t n) {
+        if (n > (n_ - pos_) / sizeof(double)) fail("truncated");
+        take(p, n * sizeof(double));
     }
     bool done() const { return pos_ == n_; }
     [[noreturn]] static void fail(const std::string& why) {
@@ -158,7 +187,7 @@ private:
     }
     void take(void* p, std::size_t n) {
         if (n > n_ - pos_) fail("truncated");
-        std::memcpy(p, bytes_ + pos_, n);
+        if (n > 0) std::memcpy(p, bytes_ + pos_, n);
         pos_ += n;
     }
     const std::uint8_t* bytes_;
@@ -178,12 +207,57 @@ void visit_param_state(Archive& ar, P& s) {
     ar.values(s.max_exp_avg_sq);
 }
 
+template <class Archive, class T>
+void visit_tensor(Archive& ar, T& t) {
+    ar.block(t.data(), t.size());
+}
+
+// The first `rows` rows of a capacity × units array.
+template <class Archive, class T>
+void visit_rows(Archive& ar, T& t, std::size_t rows) {
+    ar.block(t.data(), std::min(rows, t.shape()[0]) * t.shape()[1]);
+}
+
+// One batch: its rows, and each trace field only once its phase has run, so
+// that equal states give equal bytes whatever earlier batches left behind.
+template <class Archive, class W>
+void visit_work(Archive& ar, W& w) {
+    ar.size(w.rows);
+    if (w.rows > w.inputs.shape()[0]) Reader::fail("a batch larger than the batch size");  // only read bytes can claim it
+    ar.indices(w.indices);
+    visit_rows(ar, w.inputs, w.rows);
+    visit_rows(ar, w.targets, w.rows);
+    for (auto& t : w.trace) {
+        ar.flag(t.forward_done);
+        ar.flag(t.backward_done);
+        ar.flag(t.update_done);
+        if (t.forward_done) {
+            visit_rows(ar, t.pre_activation, w.rows);
+            visit_rows(ar, t.activation, w.rows);
+        }
+        if (t.backward_done) {
+            visit_rows(ar, t.upstream_grad, w.rows);
+            visit_rows(ar, t.local_grad, w.rows);
+            visit_rows(ar, t.downstream_grad, w.rows);
+            visit_tensor(ar, t.weight_grad);
+            visit_tensor(ar, t.bias_grad);
+            visit_tensor(ar, t.penalty_grad);
+        }
+        if (t.update_done) {
+            visit_tensor(ar, t.weights_before);
+            visit_tensor(ar, t.biases_before);
+            visit_tensor(ar, t.weight_update);
+            visit_tensor(ar, t.bias_update);
+        }
+    }
+}
+
 // One list of everything a snapshot holds, read and written alike.
 template <class Archive, class S>
 void visit_state(Archive& ar, S& s) {
     for (auto& layer : s.layers) {
-        ar.tensor(layer.weights);
-        ar.tensor(layer.biases);
+        visit_tensor(ar, layer.weights);
+        visit_tensor(ar, layer.biases);
     }
     for (auto& opt : s.optimizer) {
         visit_param_state(ar, opt.weights);
@@ -205,32 +279,7 @@ void visit_state(Archive& ar, S& s) {
     ar.num(s.last_epoch_loss);
     ar.num(s.batch_loss);
     ar.num(s.update_lr);
-    ar.size(s.rows);
-    ar.indices(s.batch_indices);
-    ar.tensor(s.batch_inputs);
-    ar.tensor(s.batch_targets);
-    for (auto& t : s.trace) {
-        ar.tensor(t.pre_activation);
-        ar.tensor(t.activation);
-        ar.tensor(t.upstream_grad);
-        ar.tensor(t.local_grad);
-        ar.tensor(t.downstream_grad);
-        ar.tensor(t.weight_grad);
-        ar.tensor(t.bias_grad);
-        ar.tensor(t.penalty_grad);
-        ar.tensor(t.weights_before);
-        ar.tensor(t.biases_before);
-        ar.tensor(t.weight_update);
-        ar.tensor(t.bias_update);
-        ar.flag(t.forward_done);
-        ar.flag(t.backward_done);
-        ar.flag(t.update_done);
-    }
-}
-
-template <std::size_t N>
-bool same_shape(const xt::xtensor<double, N>& a, const xt::xtensor<double, N>& b) {
-    return std::equal(a.shape().begin(), a.shape().end(), b.shape().begin());
+    visit_work(ar, s.work);
 }
 
 bool same_sizes(const ParamState& a, const ParamState& b) {
@@ -238,6 +287,35 @@ bool same_sizes(const ParamState& a, const ParamState& b) {
            a.square_avg.size() == b.square_avg.size() && a.grad_avg.size() == b.grad_avg.size() &&
            a.exp_avg.size() == b.exp_avg.size() && a.exp_avg_sq.size() == b.exp_avg_sq.size() &&
            a.max_exp_avg_sq.size() == b.max_exp_avg_sq.size();
+}
+
+// The trace flags a cursor implies: forward(l) follows layers 0…l-1 going
+// forward (or, at l = 0, any finished batch), loss follows all of them,
+// backward(l) follows layers above l going back, update follows all.
+bool flags_fit_cursor(const Trainer::State& s) {
+    const auto& trace = s.work.trace;
+    const std::size_t n = trace.size();
+    if (s.phase == Phase::forward && s.layer == 0) return true;
+    for (std::size_t l = 0; l < n; ++l) {
+        const LayerTrace& t = trace[l];
+        bool forward = true, backward = false;
+        switch (s.phase) {
+            case Phase::forward: forward = l < s.layer; break;
+            case Phase::loss: break;
+            case Phase::backward: backward = l > s.layer; break;
+            case Phase::update: backward = true; break;
+        }
+        if (t.forward_done != forward || t.backward_done != backward || t.update_done) return false;
+    }
+    return s.work.rows > 0;
+}
+
+std::uint64_t hash_split(const Split& split) {
+    Hash h;
+    h.word(split.size());
+    h.numbers(split.inputs.data(), split.inputs.size());
+    h.numbers(split.targets.data(), split.targets.size());
+    return h.value();
 }
 
 }  // namespace
@@ -271,10 +349,13 @@ Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
     }
 
     const std::size_t capacity = config_.batch_size;
-    state_.batch_inputs = xt::zeros<double>({capacity, sizes_.front()});
-    state_.batch_targets = xt::zeros<double>({capacity, sizes_.back()});
+    BatchWork& work = state_.work;
+    work.inputs = xt::zeros<double>({capacity, sizes_.front()});
+    work.targets = xt::zeros<double>({capacity, sizes_.back()});
+    neuron_offset_.assign(config_.layers.size(), 0);
     for (std::size_t l = 0; l < config_.layers.size(); ++l) {
         const std::size_t in = sizes_[l], out = sizes_[l + 1];
+        if (l > 0) neuron_offset_[l] = neuron_offset_[l - 1] + sizes_[l];
         DenseLayer layer = make_layer(in, out, config_.layers[l].activation);
         init_layer(layer, config_.init, init_rng);
         state_.layers.push_back(std::move(layer));
@@ -292,8 +373,12 @@ Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
             *m = xt::zeros<double>({out, in});
         for (auto* v : {&t.bias_grad, &t.biases_before, &t.bias_update})
             *v = xt::zeros<double>({out});
-        state_.trace.push_back(std::move(t));
+        work.trace.push_back(std::move(t));
     }
+    previous_work_ = work;
+    mark_.done.assign(3 * config_.layers.size(), 0);
+    saved_optimizer_ = state_.optimizer;
+    data_hash_ = hash_split(train_);
     state_.schedule = start_schedule(config_.optimizer.lr);
     new_epoch_order();
 }
@@ -313,7 +398,8 @@ void Trainer::prepare_split(const std::vector<double>& points, const std::vector
             compute_features(config_.features, points[2 * r], points[2 * r + 1], x);
         }
     }
-    if (!config_.dataset) return;  // set_data fills the targets itself
+    // Targets from a dataset's labels; set_data copies the caller's, predict needs none.
+    if (!config_.dataset || labels.empty()) return;
     for (std::size_t r = 0; r < n; ++r) {
         double* y = split.targets.data() + r * out;
         if (is_regression(config_.dataset->kind)) {
@@ -364,6 +450,7 @@ void Trainer::set_data(const double* x, const double* y, std::size_t n) {
     prepare_split(std::vector<double>(x, x + n * point), labels, n, split);
     std::copy_n(y, n * out, split.targets.data());
     train_ = std::move(split);
+    data_hash_ = hash_split(train_);
 
     state_.batch = 0;
     state_.epoch_loss_sum = 0.0;
@@ -404,7 +491,7 @@ const DenseLayer& Trainer::layer(std::size_t l) const {
 
 const LayerTrace& Trainer::trace(std::size_t l) const {
     check_layer(l, "trace");
-    return state_.trace[l];
+    return state_.work.trace[l];
 }
 
 const LayerOptimizerState& Trainer::optimizer_state(std::size_t l) const {
@@ -414,7 +501,7 @@ const LayerOptimizerState& Trainer::optimizer_state(std::size_t l) const {
 
 const double* Trainer::layer_input(std::size_t l) const {
     check_layer(l, "layer input");
-    return l == 0 ? state_.batch_inputs.data() : state_.trace[l - 1].activation.data();
+    return l == 0 ? state_.work.inputs.data() : state_.work.trace[l - 1].activation.data();
 }
 
 void Trainer::set_weights(std::size_t l, const double* w, std::size_t n) {
@@ -459,44 +546,53 @@ Cursor Trainer::cursor() const {
     return {state_.phase, state_.layer, state_.epoch, state_.batch, batches_per_epoch()};
 }
 
+// The current batch's work moves aside (kept for a rollback) and the next
+// batch's rows are gathered into the other buffer: no copy, no allocation.
 void Trainer::begin_batch() {
+    std::swap(state_.work, previous_work_);
+    BatchWork& w = state_.work;
     const std::size_t n = train_.size(), in = sizes_.front(), out = sizes_.back();
     const std::size_t start = state_.batch * config_.batch_size;
-    state_.rows = std::min(config_.batch_size, n - start);
-    state_.batch_indices.assign(state_.order.begin() + start,
-                                state_.order.begin() + start + state_.rows);
-    for (std::size_t r = 0; r < state_.rows; ++r) {
-        const std::size_t k = state_.batch_indices[r];
-        std::copy_n(train_.inputs.data() + k * in, in, state_.batch_inputs.data() + r * in);
-        std::copy_n(train_.targets.data() + k * out, out, state_.batch_targets.data() + r * out);
+    w.rows = std::min(config_.batch_size, n - start);
+    w.indices.assign(state_.order.begin() + start, state_.order.begin() + start + w.rows);
+    for (std::size_t r = 0; r < w.rows; ++r) {
+        const std::size_t k = w.indices[r];
+        std::copy_n(train_.inputs.data() + k * in, in, w.inputs.data() + r * in);
+        std::copy_n(train_.targets.data() + k * out, out, w.targets.data() + r * out);
     }
-    for (auto& t : state_.trace) t.forward_done = t.backward_done = t.update_done = false;
+    for (auto& t : w.trace) t.forward_done = t.backward_done = t.update_done = false;
 }
 
 void Trainer::forward_layer(std::size_t l) {
     const DenseLayer& layer = state_.layers[l];
-    LayerTrace& t = state_.trace[l];
-    dense_forward(layer, layer_input(l), state_.rows, t.pre_activation.data());
-    activate_rows(layer.activation, t.pre_activation.data(), t.activation.data(), state_.rows,
+    LayerTrace& t = state_.work.trace[l];
+    dense_forward(layer, layer_input(l), state_.work.rows, t.pre_activation.data());
+    activate_rows(layer.activation, t.pre_activation.data(), t.activation.data(), state_.work.rows,
                   layer.units());
     t.forward_done = true;
 }
 
+// The batch loss is the mean of the per-sample losses (reduction='mean').
+// A non-finite loss is not kept.
 bool Trainer::compute_loss() {
-    const LayerTrace& t = state_.trace.back();
+    const BatchWork& w = state_.work;
+    const LayerTrace& t = w.trace.back();
     const std::size_t out = sizes_.back();
     double sum = 0.0;
-    for (std::size_t r = 0; r < state_.rows; ++r)
+    for (std::size_t r = 0; r < w.rows; ++r)
         sum += sample_loss(config_.loss, t.pre_activation.data() + r * out,
-                           t.activation.data() + r * out, state_.batch_targets.data() + r * out, out);
-    state_.batch_loss = sum / static_cast<double>(state_.rows);
-    return std::isfinite(state_.batch_loss);
+                           t.activation.data() + r * out, w.targets.data() + r * out, out);
+    const double loss = sum / static_cast<double>(w.rows);
+    if (!std::isfinite(loss)) return false;
+    state_.batch_loss = loss;
+    return true;
 }
 
 void Trainer::backward_layer(std::size_t l) {
     const DenseLayer& layer = state_.layers[l];
-    LayerTrace& t = state_.trace[l];
-    const std::size_t rows = state_.rows, units = layer.units(), in = layer.inputs();
+    BatchWork& w = state_.work;
+    LayerTrace& t = w.trace[l];
+    const std::size_t rows = w.rows, units = layer.units(), in = layer.inputs();
     double* up = t.upstream_grad.data();
     double* local = t.local_grad.data();
     double* down = t.downstream_grad.data();
@@ -506,20 +602,20 @@ void Trainer::backward_layer(std::size_t l) {
     if (l + 1 == layer_count()) {
         for (std::size_t r = 0; r < rows; ++r)
             output_gradients(config_.loss, layer.activation, z + r * units, a + r * units,
-                             state_.batch_targets.data() + r * units, units, up + r * units,
+                             w.targets.data() + r * units, units, up + r * units,
                              local + r * units, down + r * units);
     } else {
         // dl/da_i = sum_k W_above[k][i] · dl/dz_above_k: every path from a_i into the layer above.
-        const LayerTrace& above = state_.trace[l + 1];
+        const LayerTrace& above = w.trace[l + 1];
         const DenseLayer& next = state_.layers[l + 1];
         const std::size_t units_above = next.units();
-        const double* w = next.weights.data();
+        const double* w_above = next.weights.data();
         for (std::size_t r = 0; r < rows; ++r) {
             double* up_r = up + r * units;
             std::fill_n(up_r, units, 0.0);
             for (std::size_t k = 0; k < units_above; ++k) {
                 const double d = above.downstream_grad.data()[r * units_above + k];
-                const double* wk = w + k * units;
+                const double* wk = w_above + k * units;
                 for (std::size_t i = 0; i < units; ++i) up_r[i] += wk[i] * d;
             }
         }
@@ -548,28 +644,29 @@ void Trainer::backward_layer(std::size_t l) {
     for (std::size_t i = 0; i < units * in; ++i) dw[i] *= inv;
     for (std::size_t j = 0; j < units; ++j) db[j] *= inv;
 
+    // Penalties on weights only: L1 adds rate·sign(w), L2 adds rate·w.
     const Regularization& reg = config_.regularization;
-    const double* w = layer.weights.data();
+    const double* weights = layer.weights.data();
     double* pen = t.penalty_grad.data();
     for (std::size_t i = 0; i < units * in; ++i) {
         switch (reg.kind) {
             case Penalty::none: pen[i] = 0.0; break;
-            case Penalty::l1: pen[i] = reg.rate * static_cast<double>((w[i] > 0.0) - (w[i] < 0.0)); break;
-            case Penalty::l2: pen[i] = reg.rate * w[i]; break;
+            case Penalty::l1: pen[i] = reg.rate * static_cast<double>((weights[i] > 0.0) - (weights[i] < 0.0)); break;
+            case Penalty::l2: pen[i] = reg.rate * weights[i]; break;
         }
     }
     t.backward_done = true;
 }
 
+// One optimizer step on every layer. If a parameter or the optimizer state
+// becomes non-finite, parameters and state go back to where they were.
 bool Trainer::apply_update() {
     const double lr = state_.schedule.lr;
-    saved_optimizer_ = state_.optimizer;
-    const double saved_lr = state_.update_lr;
-    state_.update_lr = lr;
+    saved_optimizer_ = state_.optimizer;  // same shapes every time: no allocation
     bool finite = true;
     for (std::size_t l = 0; l < layer_count(); ++l) {
         DenseLayer& layer = state_.layers[l];
-        LayerTrace& t = state_.trace[l];
+        LayerTrace& t = state_.work.trace[l];
         LayerOptimizerState& opt = state_.optimizer[l];
         t.weights_before = layer.weights;
         t.biases_before = layer.biases;
@@ -588,29 +685,31 @@ bool Trainer::apply_update() {
     }
     if (!finite) {
         for (std::size_t l = 0; l < layer_count(); ++l) {
-            state_.layers[l].weights = state_.trace[l].weights_before;
-            state_.layers[l].biases = state_.trace[l].biases_before;
+            state_.layers[l].weights = state_.work.trace[l].weights_before;
+            state_.layers[l].biases = state_.work.trace[l].biases_before;
         }
-        state_.optimizer = saved_optimizer_;
-        state_.update_lr = saved_lr;
+        std::swap(state_.optimizer, saved_optimizer_);
         return false;
     }
-    for (auto& t : state_.trace) t.update_done = true;
+    state_.update_lr = lr;
+    for (auto& t : state_.work.trace) t.update_done = true;
     return true;
 }
 
-// Back to the start of the current batch, as if none of its phases had run.
+// Back to the start of the current batch, as if none of its phases had run
+// (after new weights or data, the batch's trace no longer fits them).
 void Trainer::undo_batch() {
     state_.phase = Phase::forward;
     state_.layer = 0;
-    for (auto& t : state_.trace) t.forward_done = t.backward_done = t.update_done = false;
+    for (auto& t : state_.work.trace) t.forward_done = t.backward_done = t.update_done = false;
 }
 
 void Trainer::finish_batch() {
-    state_.epoch_loss_sum += state_.batch_loss * static_cast<double>(state_.rows);
-    state_.epoch_samples += state_.rows;
+    state_.epoch_loss_sum += state_.batch_loss * static_cast<double>(state_.work.rows);
+    state_.epoch_samples += state_.work.rows;
     state_.batch += 1;
     if (state_.batch < batches_per_epoch()) return;
+    // Each sample weighs the same, so a partial last batch counts for its rows only.
     state_.last_epoch_loss = state_.epoch_loss_sum / static_cast<double>(state_.epoch_samples);
     step_schedule(config_.schedule, config_.optimizer.lr, state_.last_epoch_loss, state_.schedule);
     state_.epoch += 1;
@@ -620,10 +719,46 @@ void Trainer::finish_batch() {
     new_epoch_order();
 }
 
-PhaseResult Trainer::step_phase() {
+void Trainer::require_data() const {
     if (train_.size() == 0)
         throw LabError("no_data", "data",
                        "there is no training data: give a dataset in the config or call setData");
+}
+
+// Remembers the cursor and the trace flags at the start of a call.
+void Trainer::mark() {
+    mark_.phase = state_.phase;
+    mark_.layer = state_.layer;
+    mark_.batch_loss = state_.batch_loss;
+    for (std::size_t l = 0; l < layer_count(); ++l) {
+        const LayerTrace& t = state_.work.trace[l];
+        mark_.done[3 * l] = t.forward_done;
+        mark_.done[3 * l + 1] = t.backward_done;
+        mark_.done[3 * l + 2] = t.update_done;
+    }
+}
+
+// Back to the mark after a diverged phase. Parameters and optimizer state were
+// already put back by apply_update; the loss and the batch are left: if the
+// call began the batch, the previous batch's work comes back, otherwise the
+// flags do (the fields the call wrote were not yet valid).
+void Trainer::roll_back() {
+    const bool began_batch = mark_.phase == Phase::forward && mark_.layer == 0;
+    if (began_batch) std::swap(state_.work, previous_work_);
+    for (std::size_t l = 0; l < layer_count() && !began_batch; ++l) {
+        LayerTrace& t = state_.work.trace[l];
+        t.forward_done = mark_.done[3 * l] != 0;
+        t.backward_done = mark_.done[3 * l + 1] != 0;
+        t.update_done = mark_.done[3 * l + 2] != 0;
+    }
+    state_.phase = mark_.phase;
+    state_.layer = mark_.layer;
+    state_.batch_loss = mark_.batch_loss;
+}
+
+// Runs the phase under the cursor and moves the cursor on. A diverged phase
+// leaves the cursor where it was; the caller rolls back to its mark.
+PhaseResult Trainer::run_phase() {
     PhaseResult ran{state_.phase, state_.layer, false};
     const std::size_t last = layer_count() - 1;
     switch (state_.phase) {
@@ -638,7 +773,6 @@ PhaseResult Trainer::step_phase() {
             break;
         case Phase::loss:
             if (!compute_loss()) {
-                undo_batch();
                 ran.diverged = true;
                 break;
             }
@@ -655,7 +789,6 @@ PhaseResult Trainer::step_phase() {
             break;
         case Phase::update:
             if (!apply_update()) {
-                undo_batch();
                 ran.diverged = true;
                 break;
             }
@@ -667,10 +800,23 @@ PhaseResult Trainer::step_phase() {
     return ran;
 }
 
+PhaseResult Trainer::step_phase() {
+    require_data();
+    mark();
+    const PhaseResult ran = run_phase();
+    if (ran.diverged) roll_back();
+    return ran;
+}
+
 BatchResult Trainer::train_step() {
+    require_data();
+    mark();
     for (;;) {
-        const PhaseResult ran = step_phase();
-        if (ran.diverged) return {state_.batch_loss, state_.epoch, state_.batch, true};
+        const PhaseResult ran = run_phase();
+        if (ran.diverged) {
+            roll_back();
+            return {state_.batch_loss, state_.epoch, state_.batch, true};
+        }
         if (ran.phase == Phase::update) return {state_.batch_loss, state_.epoch, state_.batch, false};
     }
 }
@@ -763,13 +909,11 @@ const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, doubl
     const std::size_t cells = res * res;
     const std::size_t neurons = std::accumulate(sizes_.begin() + 1, sizes_.end(), std::size_t{0});
     heatmap_.resize(neurons * cells);
-    std::vector<std::size_t> offset(layer_count());
-    for (std::size_t l = 1; l < layer_count(); ++l) offset[l] = offset[l - 1] + sizes_[l];
     forward_rows(grid_inputs_.data(), cells,
                  [&](std::size_t l, std::size_t start, std::size_t rows, const double*, const double* a) {
                      const std::size_t units = sizes_[l + 1];
                      for (std::size_t j = 0; j < units; ++j) {
-                         float* map = heatmap_.data() + (offset[l] + j) * cells + start;
+                         float* map = heatmap_.data() + (neuron_offset_[l] + j) * cells + start;
                          for (std::size_t r = 0; r < rows; ++r)
                              map[r] = static_cast<float>(a[r * units + j]);
                      }
@@ -808,6 +952,40 @@ const std::vector<float>& Trainer::input_heatmaps(std::size_t res, double x_min,
 
 // ---- snapshot -------------------------------------------------------------------------
 
+// Everything in the config that gives the state its meaning (the seed and the
+// dataset only matter through the training data, which data_hash_ covers).
+std::uint64_t Trainer::config_fingerprint() const {
+    Hash h;
+    const TrainerConfig& c = config_;
+    h.word(c.inputs);
+    h.word(c.features.size());
+    for (Feature f : c.features) h.word(static_cast<std::uint64_t>(f));
+    for (const LayerSpec& spec : c.layers) {
+        h.word(spec.units);
+        h.word(static_cast<std::uint64_t>(spec.activation.kind));
+        h.num(spec.activation.alpha);
+    }
+    h.word(static_cast<std::uint64_t>(c.loss));
+    const OptimizerConfig& o = c.optimizer;
+    h.word(static_cast<std::uint64_t>(o.kind));
+    for (double x : {o.lr, o.momentum, o.dampening, o.weight_decay, o.lr_decay,
+                     o.initial_accumulator_value, o.alpha, o.beta1, o.beta2, o.eps})
+        h.num(x);
+    h.word((o.nesterov ? 1 : 0) | (o.centered ? 2 : 0) | (o.amsgrad ? 4 : 0));
+    const ScheduleConfig& s = c.schedule;
+    h.word(static_cast<std::uint64_t>(s.kind));
+    h.word(s.step_size);
+    h.word(s.t_max);
+    h.word(s.patience);
+    h.word(s.cooldown);
+    for (double x : {s.gamma, s.eta_min, s.factor, s.threshold, s.min_lr, s.eps}) h.num(x);
+    h.word(static_cast<std::uint64_t>(c.regularization.kind));
+    h.num(c.regularization.rate);
+    h.word(c.batch_size);
+    h.word(c.shuffle ? 1 : 0);
+    return h.value();
+}
+
 std::vector<std::uint8_t> Trainer::snapshot() const {
     Writer w;
     w.word(snapshot_magic);
@@ -817,48 +995,68 @@ std::vector<std::uint8_t> Trainer::snapshot() const {
     w.word(static_cast<std::uint64_t>(config_.optimizer.kind));
     w.word(config_.batch_size);
     w.word(train_.size());
+    w.word(config_fingerprint());
+    w.word(data_hash_);
     visit_state(w, state_);
+    Hash checksum;
+    checksum.bytes(w.bytes.data(), w.bytes.size());
+    w.word(checksum.value());
     return std::move(w.bytes);
 }
 
+namespace {
+
+// The bytes before the trailing checksum, if it matches.
+std::size_t checked_length(const std::uint8_t* bytes, std::size_t n) {
+    constexpr std::size_t word = sizeof(std::uint64_t);
+    if (n < 3 * word) Reader::fail("too short");
+    std::uint64_t magic;
+    std::memcpy(&magic, bytes, word);
+    if (magic != snapshot_magic) Reader::fail("wrong header");
+    std::uint64_t version;
+    std::memcpy(&version, bytes + word, word);
+    if (version != snapshot_version) Reader::fail("unknown version " + std::to_string(version));
+    Hash checksum;
+    checksum.bytes(bytes, n - word);
+    std::uint64_t stored;
+    std::memcpy(&stored, bytes + n - word, word);
+    if (stored != checksum.value()) Reader::fail("damaged or truncated (checksum mismatch)");
+    return n - word;
+}
+
+bool state_finite(const LayerOptimizerState& s) { return state_finite(s.weights) && state_finite(s.biases); }
+
+}  // namespace
+
 void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
-    Reader r(bytes, n);
-    if (r.word() != snapshot_magic) Reader::fail("wrong header");
-    if (r.word() != snapshot_version) Reader::fail("unknown version");
-    const std::size_t layers = static_cast<std::size_t>(r.word());
-    if (layers != sizes_.size()) Reader::fail("different number of layers");
+    if (bytes == nullptr) Reader::fail("no bytes");
+    Reader r(bytes, checked_length(bytes, n));
+    r.word();  // magic and version, checked above
+    r.word();
+    if (r.word() != sizes_.size()) Reader::fail("different number of layers");
     for (std::size_t s : sizes_)
         if (r.word() != s) Reader::fail("different layer sizes");
     if (r.word() != static_cast<std::uint64_t>(config_.optimizer.kind)) Reader::fail("different optimizer");
     if (r.word() != config_.batch_size) Reader::fail("different batch size");
     if (r.word() != train_.size()) Reader::fail("different number of training samples");
+    if (r.word() != config_fingerprint()) Reader::fail("different settings (activations, loss, optimizer, schedule or regularization)");
+    if (r.word() != data_hash_) Reader::fail("different training data");
 
-    State s = state_;  // same shapes; the reader overwrites every field
+    State s = state_;  // same shapes; the reader overwrites every field it restores
     visit_state(r, s);
     if (!r.done()) Reader::fail("trailing bytes");
 
-    // Shapes and ranges must be those of this trainer, values finite.
+    // Sizes, ranges and the cursor must fit this trainer; numbers that must be finite are.
     for (std::size_t l = 0; l < layer_count(); ++l) {
-        if (!same_shape(s.layers[l].weights, state_.layers[l].weights) ||
-            !same_shape(s.layers[l].biases, state_.layers[l].biases))
-            Reader::fail("parameter shapes differ");
-        if (!all_finite(s.layers[l].weights.data(), s.layers[l].weights.size()) ||
-            !all_finite(s.layers[l].biases.data(), s.layers[l].biases.size()))
+        const DenseLayer& layer = s.layers[l];
+        if (!all_finite(layer.weights.data(), layer.weights.size()) ||
+            !all_finite(layer.biases.data(), layer.biases.size()))
             Reader::fail("non-finite parameters");
         if (!same_sizes(s.optimizer[l].weights, state_.optimizer[l].weights) ||
             !same_sizes(s.optimizer[l].biases, state_.optimizer[l].biases))
-            Reader::fail("optimizer state shapes differ");
-        const LayerTrace &a = s.trace[l], &b = state_.trace[l];
-        if (!same_shape(a.pre_activation, b.pre_activation) || !same_shape(a.activation, b.activation) ||
-            !same_shape(a.upstream_grad, b.upstream_grad) || !same_shape(a.local_grad, b.local_grad) ||
-            !same_shape(a.downstream_grad, b.downstream_grad) || !same_shape(a.weight_grad, b.weight_grad) ||
-            !same_shape(a.bias_grad, b.bias_grad) || !same_shape(a.penalty_grad, b.penalty_grad) ||
-            !same_shape(a.weights_before, b.weights_before) || !same_shape(a.biases_before, b.biases_before) ||
-            !same_shape(a.weight_update, b.weight_update) || !same_shape(a.bias_update, b.bias_update))
-            Reader::fail("trace shapes differ");
+            Reader::fail("optimizer state sizes differ");
+        if (!state_finite(s.optimizer[l])) Reader::fail("non-finite optimizer state");
     }
-    if (!same_shape(s.batch_inputs, state_.batch_inputs) || !same_shape(s.batch_targets, state_.batch_targets))
-        Reader::fail("batch shapes differ");
     const std::size_t n_train = train_.size();
     if (s.order.size() != n_train) Reader::fail("different number of training samples");
     std::vector<bool> seen(n_train, false);
@@ -866,11 +1064,15 @@ void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
         if (k >= n_train || seen[k]) Reader::fail("the training order is not a permutation");
         seen[k] = true;
     }
-    if (s.rows > config_.batch_size || s.batch_indices.size() != s.rows) Reader::fail("bad batch");
-    for (std::uint32_t k : s.batch_indices)
+    if (s.work.indices.size() != s.work.rows) Reader::fail("bad batch");
+    for (std::uint32_t k : s.work.indices)
         if (k >= n_train) Reader::fail("bad batch index");
     if (s.layer >= layer_count() || (n_train > 0 && s.batch >= batches_per_epoch()))
         Reader::fail("cursor out of range");
+    if (!flags_fit_cursor(s)) Reader::fail("the cursor and the trace disagree");
+    if (s.epoch_samples > n_train || !std::isfinite(s.epoch_loss_sum) ||
+        !std::isfinite(s.batch_loss) || std::isnan(s.schedule.best))
+        Reader::fail("bad epoch totals");
     if (!(s.schedule.lr > 0.0) || !std::isfinite(s.schedule.lr)) Reader::fail("bad learning rate");
     state_ = std::move(s);
 }

@@ -1,11 +1,19 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "allocations.hpp"
+#include "bplab/errors.hpp"
 #include "bplab/trainer.hpp"
 #include "fixtures.hpp"
+#include "helpers.hpp"
 
 using namespace bplab;
 
@@ -76,4 +84,837 @@ TEST_CASE("cross-build fixture: weights after 50 steps, for the WebAssembly test
     std::ofstream out(dir + "/native-50-steps.json");
     REQUIRE(out.good());
     out << json;
+}
+
+// ---- helpers -----------------------------------------------------------------------------
+
+namespace {
+
+using bplab_test::derivative;
+using bplab_test::relative_error;
+
+TrainerConfig caller_config(std::size_t inputs, std::vector<LayerSpec> layers, Loss loss,
+                            std::size_t batch_size) {
+    TrainerConfig c;
+    c.seed = 11;
+    c.inputs = inputs;
+    c.layers = std::move(layers);
+    c.loss = loss;
+    c.optimizer = default_optimizer(OptimizerKind::sgd, 0.1);
+    c.batch_size = batch_size;
+    c.shuffle = false;
+    return c;
+}
+
+// Targets that fit the loss: any numbers for MSE, probabilities (some soft)
+// for BCE, rows of a distribution (some one-hot) for CCE.
+std::vector<double> make_targets(Loss loss, std::size_t n, std::size_t k, Rng& rng) {
+    std::vector<double> y(n * k);
+    for (std::size_t r = 0; r < n; ++r) {
+        double* yr = y.data() + r * k;
+        switch (loss) {
+            case Loss::mse:
+                for (std::size_t i = 0; i < k; ++i) yr[i] = rng.uniform(-1.0, 1.0);
+                break;
+            case Loss::bce:
+                for (std::size_t i = 0; i < k; ++i) yr[i] = (r + i) % 3 == 0 ? 0.3 : static_cast<double>((r + i) % 2);
+                break;
+            case Loss::cce: {
+                if (r % 2 == 0) {
+                    yr[r % k] = 1.0;
+                    break;
+                }
+                double sum = 0.0;
+                for (std::size_t i = 0; i < k; ++i) sum += yr[i] = rng.uniform(0.1, 1.0);
+                for (std::size_t i = 0; i < k; ++i) yr[i] /= sum;
+                break;
+            }
+        }
+    }
+    return y;
+}
+
+// Runs phases until the update is next: the whole batch's trace is there.
+void run_to_update(Trainer& t) {
+    while (t.cursor().phase != Phase::update) REQUIRE_FALSE(t.step_phase().diverged);
+}
+
+// The loss of one sample written on its output activations, as the course
+// writes it: the oracle for the output layer's upstream gradient dl/da.
+double loss_of_activation(Loss loss, const double* a, const double* y, std::size_t k) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < k; ++i) {
+        switch (loss) {
+            case Loss::mse: sum += (a[i] - y[i]) * (a[i] - y[i]) / static_cast<double>(k); break;
+            case Loss::bce:
+                sum -= (y[i] * std::log(a[i]) + (1.0 - y[i]) * std::log(1.0 - a[i])) / static_cast<double>(k);
+                break;
+            case Loss::cce: sum -= y[i] * std::log(a[i]); break;
+        }
+    }
+    return sum;
+}
+
+// The loss of batch row r when layer l's row is replaced by `row` (its z if
+// row_is_z, else its a), computed forward through the layers above.
+double sample_loss_from(const Trainer& t, std::size_t l, std::size_t r, std::vector<double> row,
+                        bool row_is_z) {
+    const std::size_t last = t.layer_count() - 1, out = t.layer_sizes().back();
+    const double* y = t.train_split().targets.data() + t.batch_indices()[r] * out;
+    std::vector<double> z = row, a = row;
+    if (row_is_z) activate_rows(t.layer(l).activation, z.data(), a.data(), 1, z.size());
+    if (l == last && !row_is_z) return loss_of_activation(t.config().loss, a.data(), y, out);
+    for (std::size_t k = l + 1; k <= last; ++k) {
+        const DenseLayer& layer = t.layer(k);
+        z.assign(layer.units(), 0.0);
+        dense_forward(layer, a.data(), 1, z.data());
+        a.assign(layer.units(), 0.0);
+        activate_rows(layer.activation, z.data(), a.data(), 1, layer.units());
+    }
+    return sample_loss(t.config().loss, z.data(), a.data(), y, out);
+}
+
+struct GradientErrors {
+    double weights = 0, biases = 0, downstream = 0, upstream = 0;
+    std::string worst;
+};
+
+void note(double& worst, double error, std::string& where, const std::string& what) {
+    if (error > worst) where = what;
+    worst = std::max(worst, error);
+}
+
+// Compares every gradient in the trace with finite differences of the loss.
+GradientErrors check_gradients(Trainer& t) {
+    run_to_update(t);
+    GradientErrors e;
+    const std::size_t rows = t.batch_rows();
+    std::vector<LayerTrace> traces;
+    for (std::size_t l = 0; l < t.layer_count(); ++l) traces.push_back(t.trace(l));
+
+    // Per sample: dl/dz and dl/da of every neuron.
+    for (std::size_t l = 0; l < t.layer_count(); ++l) {
+        const std::size_t units = t.layer_sizes()[l + 1];
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t j = 0; j < units; ++j) {
+                for (bool is_z : {true, false}) {
+                    const auto& source = is_z ? traces[l].pre_activation : traces[l].activation;
+                    std::vector<double> row(source.data() + r * units, source.data() + (r + 1) * units);
+                    const double numeric = derivative(
+                        [&](double v) {
+                            std::vector<double> moved = row;
+                            moved[j] = v;
+                            return sample_loss_from(t, l, r, moved, is_z);
+                        },
+                        row[j]);
+                    const auto& grads = is_z ? traces[l].downstream_grad : traces[l].upstream_grad;
+                    const double error = relative_error(grads.data()[r * units + j], numeric);
+                    note(is_z ? e.downstream : e.upstream, error, e.worst,
+                         std::string(is_z ? "dl/dz" : "dl/da") + " layer " + std::to_string(l) +
+                             " row " + std::to_string(r) + " unit " + std::to_string(j));
+                }
+            }
+        }
+    }
+
+    // Batch means: dL/dW and dL/db, against the training loss of the whole batch.
+    for (std::size_t l = 0; l < t.layer_count(); ++l) {
+        for (bool weights : {true, false}) {
+            const DenseLayer& layer = t.layer(l);
+            std::vector<double> p = weights ? std::vector<double>(layer.weights.begin(), layer.weights.end())
+                                            : std::vector<double>(layer.biases.begin(), layer.biases.end());
+            auto set = [&](const std::vector<double>& v) {
+                if (weights) t.set_weights(l, v.data(), v.size());
+                else t.set_biases(l, v.data(), v.size());
+            };
+            for (std::size_t i = 0; i < p.size(); ++i) {
+                const double numeric = derivative(
+                    [&](double v) {
+                        std::vector<double> moved = p;
+                        moved[i] = v;
+                        set(moved);
+                        return t.evaluate().train_loss;
+                    },
+                    p[i]);
+                set(p);
+                const double analytic = weights ? traces[l].weight_grad.data()[i] : traces[l].bias_grad.data()[i];
+                note(weights ? e.weights : e.biases, relative_error(analytic, numeric), e.worst,
+                     std::string(weights ? "dW" : "db") + " layer " + std::to_string(l) + " #" + std::to_string(i));
+            }
+        }
+    }
+    return e;
+}
+
+// Every pre-activation of the batch keeps clear of the kinks at 0.
+bool clear_of_kinks(const Trainer& t, double margin) {
+    for (std::size_t l = 0; l < t.layer_count(); ++l) {
+        const Activation kind = t.layer(l).activation.kind;
+        if (kind != Activation::relu && kind != Activation::leaky_relu && kind != Activation::elu) continue;
+        const auto& z = t.trace(l).pre_activation;
+        for (std::size_t i = 0; i < t.batch_rows() * t.layer_sizes()[l + 1]; ++i)
+            if (std::abs(z.data()[i]) < margin) return false;
+    }
+    return true;
+}
+
+Trainer gradient_trainer(std::vector<LayerSpec> layers, Loss loss, std::uint64_t seed) {
+    const std::size_t n = 5, inputs = 3, k = layers.back().units;
+    TrainerConfig c = caller_config(inputs, std::move(layers), loss, n);
+    c.seed = seed;
+    Trainer t(c);
+    Rng rng(seed);
+    std::vector<double> x(n * inputs);
+    for (double& v : x) v = rng.uniform(-2.0, 2.0);
+    const std::vector<double> y = make_targets(loss, n, k, rng);
+    t.set_data(x.data(), y.data(), n);
+    return t;
+}
+
+bool same_bytes(const xt::xtensor<double, 2>& a, const xt::xtensor<double, 2>& b) {
+    return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+bool same_bytes(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) { return a == b; }
+
+bool same_weights(const Trainer& a, const Trainer& b) {
+    for (std::size_t l = 0; l < a.layer_count(); ++l) {
+        if (!same_bytes(a.layer(l).weights, b.layer(l).weights)) return false;
+        const auto &x = a.layer(l).biases, &y = b.layer(l).biases;
+        if (std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) != 0) return false;
+    }
+    return true;
+}
+
+struct OutputChoice {
+    const char* name;
+    ActivationSpec activation;
+    Loss loss;
+    std::size_t units;
+};
+
+}  // namespace
+
+// ---- the chain rule against finite differences -----------------------------------------
+
+TEST_CASE("backward pass: every hidden activation with every output activation and loss matches finite differences") {
+    const ActivationSpec hidden = GENERATE(values<ActivationSpec>({
+        {Activation::linear, 0.0}, {Activation::sigmoid, 0.0}, {Activation::tanh, 0.0},
+        {Activation::relu, 0.0}, {Activation::leaky_relu, 0.1}, {Activation::elu, 0.7}}));
+    const OutputChoice output = GENERATE(values<OutputChoice>({
+        {"mse linear", {Activation::linear, 0.0}, Loss::mse, 2},
+        {"mse sigmoid", {Activation::sigmoid, 0.0}, Loss::mse, 2},
+        {"mse tanh", {Activation::tanh, 0.0}, Loss::mse, 2},
+        {"mse relu", {Activation::relu, 0.0}, Loss::mse, 2},
+        {"mse leakyRelu", {Activation::leaky_relu, 0.2}, Loss::mse, 2},
+        {"mse elu", {Activation::elu, 1.3}, Loss::mse, 2},
+        {"mse softmax", {Activation::softmax, 0.0}, Loss::mse, 3},
+        {"bce sigmoid", {Activation::sigmoid, 0.0}, Loss::bce, 2},
+        {"cce softmax", {Activation::softmax, 0.0}, Loss::cce, 3}}));
+    INFO("hidden " << to_name(activation_names, hidden.kind) << ", output " << output.name);
+
+    Trainer t = gradient_trainer({{4, hidden}, {output.units, output.activation}}, output.loss, 5);
+    run_to_update(t);
+    REQUIRE(clear_of_kinks(t, 1e-3));
+    const GradientErrors e = check_gradients(t);
+    INFO("worst: " << e.worst);
+    CHECK(e.weights <= 1e-6);
+    CHECK(e.biases <= 1e-6);
+    CHECK(e.downstream <= 1e-6);
+    CHECK(e.upstream <= 1e-6);
+}
+
+TEST_CASE("backward pass: a network with three hidden layers matches finite differences") {
+    SECTION("tanh, elu, leaky ReLU into softmax with cross-entropy") {
+        Trainer t = gradient_trainer({{5, {Activation::tanh, 0.0}}, {4, {Activation::elu, 1.0}},
+                                      {4, {Activation::leaky_relu, 0.05}}, {3, {Activation::softmax, 0.0}}},
+                                     Loss::cce, 21);
+        run_to_update(t);
+        REQUIRE(clear_of_kinks(t, 1e-3));
+        const GradientErrors e = check_gradients(t);
+        INFO("worst: " << e.worst);
+        CHECK(e.weights <= 1e-6);
+        CHECK(e.biases <= 1e-6);
+        CHECK(e.downstream <= 1e-6);
+        CHECK(e.upstream <= 1e-6);
+    }
+    SECTION("ReLU, sigmoid, tanh into a sigmoid with binary cross-entropy") {
+        Trainer t = gradient_trainer({{6, {Activation::relu, 0.0}}, {4, {Activation::sigmoid, 0.0}},
+                                      {3, {Activation::tanh, 0.0}}, {1, {Activation::sigmoid, 0.0}}},
+                                     Loss::bce, 8);
+        run_to_update(t);
+        REQUIRE(clear_of_kinks(t, 1e-3));
+        const GradientErrors e = check_gradients(t);
+        INFO("worst: " << e.worst);
+        CHECK(e.weights <= 1e-6);
+        CHECK(e.biases <= 1e-6);
+        CHECK(e.downstream <= 1e-6);
+        CHECK(e.upstream <= 1e-6);
+    }
+}
+
+TEST_CASE("trace: upstream × local = downstream on element-wise layers, dW is the batch mean of dl/dz · a") {
+    Trainer t = gradient_trainer({{4, {Activation::tanh, 0.0}}, {2, {Activation::sigmoid, 0.0}}}, Loss::mse, 3);
+    run_to_update(t);
+    const std::size_t rows = t.batch_rows();
+    for (std::size_t l = 0; l < 2; ++l) {
+        const LayerTrace& tr = t.trace(l);
+        const std::size_t units = t.layer_sizes()[l + 1], in = t.layer_sizes()[l];
+        for (std::size_t i = 0; i < rows * units; ++i)
+            CHECK(tr.downstream_grad.data()[i] == Approx(tr.upstream_grad.data()[i] * tr.local_grad.data()[i]).epsilon(1e-14));
+        const double* x = t.layer_input(l);
+        for (std::size_t j = 0; j < units; ++j)
+            for (std::size_t i = 0; i < in; ++i) {
+                double mean = 0.0;
+                for (std::size_t r = 0; r < rows; ++r) mean += tr.downstream_grad(r, j) * x[r * in + i];
+                CHECK(tr.weight_grad(j, i) == Approx(mean / static_cast<double>(rows)).epsilon(1e-13));
+            }
+    }
+}
+
+TEST_CASE("phases run forward layer by layer, then the loss, then backward from the top, then the update") {
+    Trainer t = gradient_trainer({{4, {Activation::tanh, 0.0}}, {3, {Activation::relu, 0.0}}, {2, {Activation::linear, 0.0}}},
+                                 Loss::mse, 4);
+    const std::vector<std::pair<Phase, std::size_t>> expected{
+        {Phase::forward, 0}, {Phase::forward, 1}, {Phase::forward, 2}, {Phase::loss, 2},
+        {Phase::backward, 2}, {Phase::backward, 1}, {Phase::backward, 0}, {Phase::update, 0}};
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+        INFO("phase " << k);
+        const PhaseResult r = t.step_phase();
+        CHECK(r.phase == expected[k].first);
+        if (r.phase != Phase::loss && r.phase != Phase::update) CHECK(r.layer == expected[k].second);
+        if (r.phase == Phase::forward) {
+            CHECK(t.trace(r.layer).forward_done);
+            if (r.layer + 1 < 3) CHECK_FALSE(t.trace(r.layer + 1).forward_done);
+        }
+        if (r.phase == Phase::backward) {
+            CHECK(t.trace(r.layer).backward_done);
+            if (r.layer > 0) CHECK_FALSE(t.trace(r.layer - 1).backward_done);
+        }
+    }
+    for (std::size_t l = 0; l < 3; ++l) CHECK(t.trace(l).update_done);
+    CHECK(t.cursor().phase == Phase::forward);
+    CHECK(t.cursor().batch == 0);
+    CHECK(t.cursor().epoch == 1);  // 5 samples in one batch: the epoch is over
+}
+
+// ---- the course's numbers --------------------------------------------------------------
+
+namespace {
+
+// A softmax layer on one-hot inputs: sample i's logits are column i of W,
+// chosen as log p so that the network outputs exactly the probabilities p.
+Trainer softmax_table(const std::vector<std::vector<double>>& probabilities, const std::vector<std::size_t>& classes) {
+    const std::size_t n = probabilities.size(), k = probabilities.front().size();
+    Trainer t(caller_config(n, {{k, {Activation::softmax, 0.0}}}, Loss::cce, n));
+    std::vector<double> w(k * n), x(n * n, 0.0), y(n * k, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < k; ++j) w[j * n + i] = std::log(probabilities[i][j]);
+        x[i * n + i] = 1.0;
+        y[i * k + classes[i]] = 1.0;
+    }
+    const std::vector<double> b(k, 0.0);
+    t.set_weights(0, w.data(), w.size());
+    t.set_biases(0, b.data(), b.size());
+    t.set_data(x.data(), y.data(), n);
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("course: cross-entropy of a 0.9 prediction for the true class is -log(0.9) = 0.105") {
+    Trainer t = softmax_table({{0.05, 0.9, 0.05}}, {1});
+    const double ce = t.evaluate().train_loss;
+    CHECK(ce == Approx(-std::log(0.9)).epsilon(1e-14));
+    CHECK(std::round(ce * 1000.0) / 1000.0 == 0.105);
+    const std::vector<double> out = t.predict(std::vector<double>{1.0}.data(), 1);
+    CHECK(out[1] == Approx(0.9).epsilon(1e-14));
+}
+
+TEST_CASE("course: two 3-sample softmax examples with the same 66.6 % accuracy and different cross-entropy") {
+    // Sample 1's true class is 3 but class 1 gets the highest probability; the others are right.
+    const std::vector<std::size_t> classes{2, 1, 2};
+    const std::vector<std::vector<double>> first{{0.4, 0.3, 0.3}, {0.3, 0.4, 0.3}, {0.3, 0.3, 0.4}};
+    const std::vector<std::vector<double>> second{{0.4, 0.25, 0.35}, {0.1, 0.8, 0.1}, {0.1, 0.1, 0.8}};
+    const Evaluation a = softmax_table(first, classes).evaluate();
+    const Evaluation b = softmax_table(second, classes).evaluate();
+    CHECK(a.train_accuracy == Approx(2.0 / 3.0).epsilon(1e-15));
+    CHECK(b.train_accuracy == Approx(2.0 / 3.0).epsilon(1e-15));
+    CHECK(std::floor(a.train_accuracy * 1000.0) / 10.0 == 66.6);
+    // CE = mean over samples of -log(probability of the true class)
+    CHECK(a.train_loss == Approx(-(std::log(0.3) + std::log(0.4) + std::log(0.4)) / 3.0).epsilon(1e-14));
+    CHECK(b.train_loss == Approx(-(std::log(0.35) + std::log(0.8) + std::log(0.8)) / 3.0).epsilon(1e-14));
+    CHECK(std::abs(a.train_loss - b.train_loss) > 0.1);
+}
+
+// ---- learning -----------------------------------------------------------------------------
+
+TEST_CASE("XOR: a 2-4-1 tanh network learns all four points") {
+    TrainerConfig c = caller_config(2, {{4, {Activation::tanh, 0.0}}, {1, {Activation::sigmoid, 0.0}}}, Loss::bce, 4);
+    c.seed = 3;
+    c.optimizer = default_optimizer(OptimizerKind::adam, 0.05);
+    Trainer t(c);
+    const std::vector<double> x{0, 0, 0, 1, 1, 0, 1, 1}, y{0, 1, 1, 0};
+    t.set_data(x.data(), y.data(), 4);
+    const double before = t.evaluate().train_loss;
+    for (int epoch = 0; epoch < 400; ++epoch) REQUIRE_FALSE(t.train_epoch().diverged);
+    const Evaluation e = t.evaluate();
+    CHECK(e.train_accuracy == 1.0);
+    CHECK(e.train_loss < 0.05 * before);
+}
+
+TEST_CASE("spiral: three arms are learned above 90 % accuracy") {
+    TrainerConfig c;
+    c.seed = 7;
+    c.features = {Feature::x1, Feature::x2, Feature::sinx1, Feature::sinx2};
+    c.layers = {{16, {Activation::tanh, 0.0}}, {16, {Activation::tanh, 0.0}}, {3, {Activation::softmax, 0.0}}};
+    c.loss = Loss::cce;
+    c.optimizer = default_optimizer(OptimizerKind::adam, 0.01);
+    c.batch_size = 10;
+    c.dataset = DatasetConfig{DatasetKind::spiral, 300, 0.0, 0.8, 3};
+    Trainer t(c);
+    for (int epoch = 0; epoch < 300; ++epoch) REQUIRE_FALSE(t.train_epoch().diverged);
+    const Evaluation e = t.evaluate();
+    CHECK(e.train_accuracy > 0.9);
+    CHECK(e.test_accuracy > 0.8);
+}
+
+// ---- determinism -----------------------------------------------------------------------
+
+TEST_CASE("the same seed gives identical weights, data and training, another seed does not") {
+    TrainerConfig c = cross_build_config();
+    Trainer a(c), b(c);
+    REQUIRE(same_weights(a, b));
+    CHECK(a.train_split().points == b.train_split().points);
+    for (int i = 0; i < 30; ++i) {
+        a.train_step();
+        b.train_step();
+    }
+    CHECK(same_weights(a, b));
+    CHECK(same_bytes(a.snapshot(), b.snapshot()));
+    c.seed += 1;
+    Trainer other(c);
+    CHECK_FALSE(same_weights(Trainer(cross_build_config()), other));
+}
+
+// ---- numerical safety ------------------------------------------------------------------
+
+TEST_CASE("logits of ±1000 give finite losses and gradients") {
+    SECTION("softmax with cross-entropy, the true class at -1000") {
+        Trainer t(caller_config(1, {{3, {Activation::softmax, 0.0}}}, Loss::cce, 1));
+        const std::vector<double> w{1000.0, -1000.0, 0.0}, b{0.0, 0.0, 0.0}, x{1.0}, y{0.0, 1.0, 0.0};
+        t.set_weights(0, w.data(), 3);
+        t.set_biases(0, b.data(), 3);
+        t.set_data(x.data(), y.data(), 1);
+        run_to_update(t);
+        CHECK(t.batch_loss() == Approx(2000.0).epsilon(1e-15));  // logsumexp(z) - z_true
+        const LayerTrace& tr = t.trace(0);
+        CHECK(tr.downstream_grad(0, 0) == Approx(1.0).epsilon(1e-15));  // p - y
+        CHECK(tr.downstream_grad(0, 1) == Approx(-1.0).epsilon(1e-15));
+        CHECK(tr.downstream_grad(0, 2) == 0.0);
+        for (double g : tr.weight_grad) CHECK(std::isfinite(g));
+        CHECK_FALSE(t.step_phase().diverged);
+        for (double v : t.layer(0).weights) CHECK(std::isfinite(v));
+    }
+    SECTION("sigmoid with binary cross-entropy, wrong by a logit of 1000 either way") {
+        Trainer t(caller_config(1, {{2, {Activation::sigmoid, 0.0}}}, Loss::bce, 1));
+        const std::vector<double> w{1000.0, -1000.0}, b{0.0, 0.0}, x{1.0}, y{0.0, 1.0};
+        t.set_weights(0, w.data(), 2);
+        t.set_biases(0, b.data(), 2);
+        t.set_data(x.data(), y.data(), 1);
+        run_to_update(t);
+        CHECK(t.batch_loss() == Approx(1000.0).epsilon(1e-15));  // mean of softplus(1000) twice
+        const LayerTrace& tr = t.trace(0);
+        CHECK(tr.downstream_grad(0, 0) == Approx(0.5).epsilon(1e-15));  // (p - y) / 2 outputs
+        CHECK(tr.downstream_grad(0, 1) == Approx(-0.5).epsilon(1e-15));
+        for (double g : tr.weight_grad) CHECK(std::isfinite(g));
+        CHECK(t.evaluate().train_loss == Approx(1000.0).epsilon(1e-15));
+        CHECK_FALSE(t.step_phase().diverged);
+    }
+    SECTION("right by a logit of 1000: the loss is 0, not NaN") {
+        Trainer t(caller_config(1, {{3, {Activation::softmax, 0.0}}}, Loss::cce, 1));
+        const std::vector<double> w{1000.0, -1000.0, 0.0}, x{1.0}, y{1.0, 0.0, 0.0};
+        t.set_weights(0, w.data(), 3);
+        t.set_data(x.data(), y.data(), 1);
+        run_to_update(t);
+        CHECK(t.batch_loss() == 0.0);
+        for (double g : t.trace(0).downstream_grad) CHECK(std::isfinite(g));
+    }
+}
+
+namespace {
+
+// One linear unit with MSE and plain SGD at lr 1000 on one sample: a
+// harmless first sample, then x = 1e153 (the update overflows) or x = 1e200
+// (the loss overflows).
+Trainer runaway(double x_big) {
+    TrainerConfig c = caller_config(1, {{1, {Activation::linear, 0.0}}}, Loss::mse, 1);
+    c.optimizer = default_optimizer(OptimizerKind::momentum, 1000.0);
+    Trainer t(c);
+    const std::vector<double> w{0.1}, x{0.001, x_big}, y{0.0, 0.0};
+    t.set_weights(0, w.data(), 1);
+    t.set_data(x.data(), y.data(), 2);
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("divergence is reported and leaves everything as it was before the call") {
+    const double x_big = GENERATE(1e153, 1e200);
+    const Phase failing = x_big == 1e153 ? Phase::update : Phase::loss;
+    INFO("x = " << x_big);
+
+    SECTION("train_step") {
+        Trainer t = runaway(x_big);
+        REQUIRE_FALSE(t.train_step().diverged);  // the harmless sample
+        const auto before = t.snapshot();
+        const auto weights = t.layer(0).weights;
+        const auto momentum = t.optimizer_state(0).weights.momentum_buffer;
+        const Cursor cursor = t.cursor();
+        const BatchResult r = t.train_step();
+        CHECK(r.diverged);
+        CHECK(same_bytes(t.snapshot(), before));
+        CHECK(same_bytes(t.layer(0).weights, weights));
+        CHECK(t.optimizer_state(0).weights.momentum_buffer == momentum);
+        CHECK(t.cursor().phase == cursor.phase);
+        CHECK(t.cursor().batch == cursor.batch);
+        CHECK(t.cursor().epoch == cursor.epoch);
+        CHECK(t.batch_indices() == std::vector<std::uint32_t>{0});  // the previous batch's trace is back
+        CHECK(t.train_step().diverged);  // and it stays put
+        CHECK(same_bytes(t.snapshot(), before));
+    }
+    SECTION("step_phase: the phase that overflows") {
+        Trainer t = runaway(x_big);
+        REQUIRE_FALSE(t.train_step().diverged);
+        while (t.cursor().phase != failing) REQUIRE_FALSE(t.step_phase().diverged);
+        const auto before = t.snapshot();
+        const PhaseResult r = t.step_phase();
+        CHECK(r.diverged);
+        CHECK(r.phase == failing);
+        CHECK(t.cursor().phase == failing);
+        CHECK(same_bytes(t.snapshot(), before));
+    }
+    SECTION("train_epoch: the batches before the diverging one stay applied") {
+        Trainer t = runaway(x_big), twin = runaway(x_big);
+        REQUIRE_FALSE(twin.train_step().diverged);
+        const EpochResult r = t.train_epoch();
+        CHECK(r.diverged);
+        CHECK(r.epoch == 0);
+        CHECK(t.cursor().batch == 1);
+        CHECK(same_bytes(t.snapshot(), twin.snapshot()));
+    }
+}
+
+// ---- batches and epochs ----------------------------------------------------------------
+
+TEST_CASE("the last batch of an epoch is the smaller remainder, and the epoch loss weighs every sample once") {
+    TrainerConfig c = caller_config(2, {{3, {Activation::tanh, 0.0}}, {1, {Activation::linear, 0.0}}}, Loss::mse, 3);
+    c.optimizer = default_optimizer(OptimizerKind::sgd, 0.05);
+    Trainer t(c);
+    Rng rng(4);
+    std::vector<double> x(14), y(7);
+    for (double& v : x) v = rng.uniform(-1.0, 1.0);
+    for (double& v : y) v = rng.uniform(-3.0, 3.0);
+    t.set_data(x.data(), y.data(), 7);
+    REQUIRE(t.cursor().batches_per_epoch == 3);
+
+    std::vector<std::size_t> rows;
+    std::vector<double> losses;
+    double weighted = 0.0;
+    for (int b = 0; b < 3; ++b) {
+        const BatchResult r = t.train_step();
+        REQUIRE_FALSE(r.diverged);
+        rows.push_back(t.batch_rows());
+        losses.push_back(r.loss);
+        weighted += r.loss * static_cast<double>(t.batch_rows());
+    }
+    CHECK(rows == std::vector<std::size_t>{3, 3, 1});
+    CHECK(t.batch_indices() == std::vector<std::uint32_t>{6});
+    CHECK(t.cursor().epoch == 1);
+    // The one-sample batch's gradient is that sample's own: dl/dz · a, not divided by 3.
+    const LayerTrace& top = t.trace(1);
+    for (std::size_t i = 0; i < 3; ++i)
+        CHECK(top.weight_grad(0, i) == Approx(top.downstream_grad(0, 0) * t.layer_input(1)[i]).epsilon(1e-15));
+
+    Trainer again(c);
+    again.set_data(x.data(), y.data(), 7);
+    const EpochResult e = again.train_epoch();
+    CHECK(e.loss == Approx(weighted / 7.0).epsilon(1e-14));
+    CHECK(std::abs(e.loss - (losses[0] + losses[1] + losses[2]) / 3.0) > 1e-6);  // not the mean of batch means
+}
+
+TEST_CASE("shuffling is seeded and reorders every epoch, without it batches go in order") {
+    TrainerConfig c = caller_config(1, {{1, {Activation::linear, 0.0}}}, Loss::mse, 4);
+    std::vector<double> x(10), y(10, 0.0);
+    for (std::size_t i = 0; i < 10; ++i) x[i] = static_cast<double>(i);
+    auto epoch_orders = [&](bool shuffle, std::uint64_t seed) {
+        c.shuffle = shuffle;
+        c.seed = seed;
+        Trainer t(c);
+        t.set_data(x.data(), y.data(), 10);
+        std::vector<std::vector<std::uint32_t>> orders;
+        for (int e = 0; e < 3; ++e) {
+            std::vector<std::uint32_t> order;
+            for (int b = 0; b < 3; ++b) {
+                t.train_step();
+                order.insert(order.end(), t.batch_indices().begin(), t.batch_indices().end());
+            }
+            orders.push_back(order);
+        }
+        return orders;
+    };
+    const auto plain = epoch_orders(false, 1);
+    std::vector<std::uint32_t> identity(10);
+    for (std::uint32_t i = 0; i < 10; ++i) identity[i] = i;
+    for (const auto& order : plain) CHECK(order == identity);
+
+    const auto shuffled = epoch_orders(true, 1);
+    for (const auto& order : shuffled) {
+        std::vector<std::uint32_t> sorted = order;
+        std::sort(sorted.begin(), sorted.end());
+        CHECK(sorted == identity);  // every sample once per epoch
+    }
+    CHECK(shuffled[0] != shuffled[1]);
+    CHECK(shuffled[1] != shuffled[2]);
+    CHECK(epoch_orders(true, 1) == shuffled);
+    CHECK(epoch_orders(true, 2) != shuffled);
+}
+
+TEST_CASE("the schedule steps once per epoch and each update uses its epoch's rate") {
+    TrainerConfig c = caller_config(1, {{1, {Activation::linear, 0.0}}}, Loss::mse, 2);
+    c.optimizer = default_optimizer(OptimizerKind::sgd, 0.1);
+    c.schedule.kind = ScheduleKind::step;
+    c.schedule.step_size = 2;
+    c.schedule.gamma = 0.5;
+    Trainer t(c);
+    const std::vector<double> x{1, 2, 3, 4, 5}, y{0, 1, 0, 1, 0};
+    t.set_data(x.data(), y.data(), 5);  // 3 batches per epoch
+    const std::vector<double> rates{0.1, 0.1, 0.05, 0.05, 0.025};
+    for (std::size_t e = 0; e < rates.size(); ++e) {
+        INFO("epoch " << e);
+        CHECK(t.learning_rate() == Approx(rates[e]).epsilon(1e-15));
+        for (int b = 0; b < 3; ++b) {
+            t.train_step();
+            CHECK(t.update_learning_rate() == Approx(rates[e]).epsilon(1e-15));
+        }
+    }
+}
+
+TEST_CASE("L1 and L2 penalties add to the weights' gradient, never the biases'") {
+    const Penalty kind = GENERATE(Penalty::l1, Penalty::l2);
+    TrainerConfig c = caller_config(2, {{3, {Activation::tanh, 0.0}}, {1, {Activation::linear, 0.0}}}, Loss::mse, 4);
+    c.optimizer = default_optimizer(OptimizerKind::sgd, 0.5);
+    c.regularization = {kind, 0.1};
+    Trainer t(c);
+    const std::vector<double> x{1, 2, -1, 0.5, 0.3, -2, 1.5, 1}, y{1, -1, 0.5, 0};
+    t.set_data(x.data(), y.data(), 4);
+    REQUIRE_FALSE(t.train_step().diverged);
+    for (std::size_t l = 0; l < 2; ++l) {
+        const LayerTrace& tr = t.trace(l);
+        for (std::size_t i = 0; i < tr.weights_before.size(); ++i) {
+            const double w = tr.weights_before.data()[i];
+            const double penalty = kind == Penalty::l2 ? 0.1 * w : 0.1 * (w > 0 ? 1.0 : -1.0);
+            CHECK(tr.penalty_grad.data()[i] == Approx(penalty).epsilon(1e-15));
+            // SGD: w ← w − lr (dL/dw + penalty)
+            CHECK(tr.weight_update.data()[i] == Approx(-0.5 * (tr.weight_grad.data()[i] + penalty)).epsilon(1e-12).margin(1e-15));
+        }
+        for (std::size_t j = 0; j < tr.bias_grad.size(); ++j)
+            CHECK(tr.bias_update(j) == Approx(-0.5 * tr.bias_grad(j)).epsilon(1e-12).margin(1e-15));
+    }
+}
+
+// ---- snapshots -------------------------------------------------------------------------
+
+TEST_CASE("snapshot and restore: continuing from a restored snapshot gives bit-identical weights") {
+    const int phases = GENERATE(0, 3, 6);  // at a batch boundary, after the loss, inside the backward pass
+    INFO("phases into the batch: " << phases);
+    Trainer a(cross_build_config()), b(cross_build_config());
+    for (int i = 0; i < 7; ++i) a.train_step();
+    for (int i = 0; i < phases; ++i) a.step_phase();
+    const auto saved = a.snapshot();
+    for (int i = 0; i < 20; ++i) a.train_step();
+
+    for (int i = 0; i < 3; ++i) b.train_step();
+    b.restore(saved.data(), saved.size());
+    CHECK(same_bytes(b.snapshot(), saved));
+    for (int i = 0; i < 20; ++i) b.train_step();
+    CHECK(same_weights(a, b));
+    CHECK(same_bytes(a.snapshot(), b.snapshot()));
+    CHECK(a.learning_rate() == b.learning_rate());
+}
+
+TEST_CASE("a damaged, truncated or foreign snapshot is refused and changes nothing") {
+    Trainer t(cross_build_config());
+    for (int i = 0; i < 5; ++i) t.train_step();
+    const auto good = t.snapshot();
+    for (int i = 0; i < 3; ++i) t.train_step();
+    const auto current = t.snapshot();
+    auto refused = [&](std::vector<std::uint8_t> bytes) {
+        bool threw = false;
+        try {
+            t.restore(bytes.data(), bytes.size());
+        } catch (const LabError& e) {
+            threw = e.code() == "bad_snapshot";
+        }
+        return threw && same_bytes(t.snapshot(), current);
+    };
+
+    SECTION("any byte changed") {
+        for (std::size_t i = 0; i < good.size(); i += 37) {
+            auto bytes = good;
+            bytes[i] ^= 0x10;
+            INFO("byte " << i);
+            CHECK(refused(bytes));
+        }
+    }
+    SECTION("truncated or extended") {
+        CHECK(refused({}));
+        CHECK(refused(std::vector<std::uint8_t>(good.begin(), good.begin() + 20)));
+        CHECK(refused(std::vector<std::uint8_t>(good.begin(), good.end() - 1)));
+        CHECK(refused(std::vector<std::uint8_t>(good.begin(), good.begin() + good.size() / 2)));
+        auto longer = good;
+        longer.push_back(0);
+        CHECK(refused(longer));
+    }
+    SECTION("from a trainer with other layers, optimizer, rate or data") {
+        TrainerConfig c = cross_build_config();
+        c.layers[0].units = 6;
+        CHECK(refused(Trainer(c).snapshot()));
+        c = cross_build_config();
+        c.optimizer = default_optimizer(OptimizerKind::rmsprop, 0.01);
+        CHECK(refused(Trainer(c).snapshot()));
+        c = cross_build_config();
+        c.optimizer.lr = 0.02;
+        CHECK(refused(Trainer(c).snapshot()));
+        c = cross_build_config();
+        c.layers[1].activation.kind = Activation::tanh;
+        CHECK(refused(Trainer(c).snapshot()));
+        c = cross_build_config();
+        c.seed += 1;  // other points
+        CHECK(refused(Trainer(c).snapshot()));
+    }
+    SECTION("the original still restores") {
+        t.restore(good.data(), good.size());
+        CHECK(same_bytes(t.snapshot(), good));
+    }
+}
+
+// ---- heatmaps --------------------------------------------------------------------------
+
+TEST_CASE("heatmaps: every neuron at the cell centres, as predict gives it, in a buffer that is reused") {
+    TrainerConfig c;
+    c.seed = 9;
+    c.features = {Feature::x1, Feature::x2, Feature::x1sq, Feature::sinx2};
+    c.layers = {{3, {Activation::tanh, 0.0}}, {3, {Activation::softmax, 0.0}}};
+    c.loss = Loss::cce;
+    c.dataset = DatasetConfig{DatasetKind::blobs, 60, 0.1, 0.5, 3};
+    Trainer t(c);
+    for (int i = 0; i < 4; ++i) t.train_step();
+
+    const std::size_t res = 9, cells = res * res;
+    const double x_min = -6, x_max = 6, y_min = -5, y_max = 4;
+    std::vector<double> centres;
+    for (std::size_t row = 0; row < res; ++row)
+        for (std::size_t col = 0; col < res; ++col) {
+            centres.push_back(x_min + (col + 0.5) * (x_max - x_min) / res);
+            centres.push_back(y_max - (row + 0.5) * (y_max - y_min) / res);
+        }
+    const std::vector<float>& maps = t.heatmaps(res, x_min, x_max, y_min, y_max);
+    REQUIRE(maps.size() == 6 * cells);
+    const std::vector<double> predicted = t.predict(centres.data(), cells);
+    const DenseLayer& hidden = t.layer(0);
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+        const double x1 = centres[2 * cell], x2 = centres[2 * cell + 1];
+        const double features[4] = {x1, x2, x1 * x1, std::sin(x2)};
+        for (std::size_t j = 0; j < 3; ++j) {
+            double z = hidden.biases(j);
+            for (std::size_t i = 0; i < 4; ++i) z += hidden.weights(j, i) * features[i];
+            CHECK(maps[j * cells + cell] == Approx(std::tanh(z)).epsilon(1e-6).margin(1e-7));
+            CHECK(maps[(3 + j) * cells + cell] == Approx(predicted[cell * 3 + j]).epsilon(1e-6).margin(1e-7));
+        }
+    }
+
+    const float* first = maps.data();
+    t.train_step();
+    bplab_test::CountAllocations counter;
+    const std::vector<float>& again = t.heatmaps(res, x_min, x_max, y_min, y_max);
+    const std::vector<float>& smaller = t.heatmaps(res - 2, x_min, x_max, y_min, y_max);
+    t.input_heatmaps(res, x_min, x_max, y_min, y_max);
+    CHECK(counter.count() == 0);
+    CHECK(again.data() == first);
+    CHECK(smaller.data() == first);
+}
+
+TEST_CASE("heatmaps and predict refuse what they cannot draw") {
+    Trainer t(caller_config(3, {{2, {Activation::tanh, 0.0}}}, Loss::mse, 1));
+    CHECK_THROWS_AS(t.heatmaps(10, -1, 1, -1, 1), LabError);  // three inputs are not a plane
+    Trainer plane(cross_build_config());
+    CHECK_THROWS_AS(plane.heatmaps(0, -1, 1, -1, 1), LabError);
+    CHECK_THROWS_AS(plane.heatmaps(10, 1, -1, -1, 1), LabError);
+    CHECK_THROWS_AS(plane.heatmaps(10, -1, 1, -1, NAN), LabError);
+    const double bad[2] = {0.0, NAN};
+    CHECK_THROWS_AS(plane.predict(bad, 1), LabError);
+}
+
+TEST_CASE("set_data refuses bad data with a message and keeps the old data") {
+    Trainer t(caller_config(2, {{3, {Activation::softmax, 0.0}}}, Loss::cce, 2));
+    const std::vector<double> x{1, 2, 3, 4}, y{1, 0, 0, 0, 1, 0};
+    t.set_data(x.data(), y.data(), 2);
+    const auto before = t.snapshot();
+    auto message = [&](const std::vector<double>& xs, const std::vector<double>& ys, std::size_t n) {
+        try {
+            t.set_data(xs.data(), ys.data(), n);
+        } catch (const LabError& e) {
+            return e.field() + ": " + e.what();
+        }
+        return std::string("accepted");
+    };
+    CHECK_THAT(message({1, NAN, 3, 4}, y, 2), Catch::Matchers::StartsWith("x: x[1] is NaN"));
+    CHECK_THAT(message(x, {1, 0, 0, 0.5, 0.6, 0}, 2), Catch::Matchers::Contains("sum to 1.1"));
+    CHECK_THAT(message(x, {1.5, -0.5, 0, 0, 1, 0}, 2), Catch::Matchers::Contains("from 0 to 1"));
+    CHECK_THAT(message(x, y, 0), Catch::Matchers::StartsWith("n:"));
+    CHECK(same_bytes(t.snapshot(), before));
+    CHECK(t.train_split().size() == 2);
+}
+
+TEST_CASE("training without data says so") {
+    Trainer t(caller_config(2, {{1, {Activation::linear, 0.0}}}, Loss::mse, 2));
+    CHECK_THROWS_WITH(t.train_step(), Catch::Matchers::Contains("no training data"));
+    CHECK_THROWS_AS(t.step_phase(), LabError);
+}
+
+TEST_CASE("evaluate: mean loss and accuracy per split, with tanh outputs aiming at -1 and 1") {
+    TrainerConfig c;
+    c.features = {Feature::x1sq, Feature::x2sq};
+    c.layers = {{1, {Activation::tanh, 0.0}}};
+    c.loss = Loss::mse;
+    c.dataset = DatasetConfig{DatasetKind::circle, 200, 0.0, 0.6, 2};
+    Trainer t(c);
+    // z = 6.25 − x1² − x2² is positive exactly inside the circle of radius 2.5: class 1
+    const std::vector<double> w{-1.0, -1.0}, b{6.25};
+    t.set_weights(0, w.data(), 2);
+    t.set_biases(0, b.data(), 1);
+    const Evaluation e = t.evaluate();
+    CHECK(e.train_accuracy == 1.0);
+    CHECK(e.test_accuracy == 1.0);
+    for (const Split* split : {&t.train_split(), &t.test_split()}) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < split->size(); ++i) {
+            const double x1 = split->points[2 * i], x2 = split->points[2 * i + 1];
+            const double target = split->labels[i] == 1.0 ? 1.0 : -1.0;
+            CHECK(split->targets(i, 0) == target);
+            const double a = std::tanh(6.25 - x1 * x1 - x2 * x2);
+            sum += (a - target) * (a - target);
+        }
+        CHECK((split == &t.train_split() ? e.train_loss : e.test_loss) == Approx(sum / split->size()).epsilon(1e-13));
+    }
+    CHECK(t.train_split().size() == 120);
+
+    c.dataset = DatasetConfig{DatasetKind::plane, 50, 0.0, 1.0, 2};
+    c.features = {Feature::x1, Feature::x2};
+    c.layers = {{1, {Activation::linear, 0.0}}};
+    const Evaluation r = Trainer(c).evaluate();
+    CHECK(std::isnan(r.train_accuracy));  // regression has no accuracy
+    CHECK(std::isnan(r.test_loss));       // and this split has no test points
+    CHECK(std::isfinite(r.train_loss));
 }

@@ -4,6 +4,7 @@
 // derivatives of that sample's own loss (their batch mean is what the optimizer
 // uses). Sigmoid + BCE and softmax + CCE work from the logits z, as
 // BCEWithLogitsLoss and CrossEntropyLoss do, so logits of ±1000 stay finite.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 
@@ -36,11 +37,11 @@ inline double log_sum_exp(const double* z, std::size_t n) {
     return m + std::log(sum);
 }
 
-// One element of BCEWithLogitsLoss, in torch's own form:
-// (1 - y) z + m + log(exp(-m) + exp(-z - m)), m = max(-z, 0).
+// One element of BCEWithLogitsLoss as torch 2 writes it: (1 - y) z - log σ(z),
+// with -log σ(z) = max(-z, 0) + log1p(e^-|z|) so that neither a huge logit nor a
+// tiny loss loses its digits.
 inline double bce_with_logits(double z, double y) {
-    const double m = std::max(-z, 0.0);
-    return (1.0 - y) * z + m + std::log(std::exp(-m) + std::exp(-z - m));
+    return (1.0 - y) * z + std::max(-z, 0.0) + std::log1p(std::exp(-std::abs(z)));
 }
 
 // The loss of one sample whose output layer has pre-activations z and

@@ -28,7 +28,9 @@ inline constexpr NameTable<Phase, 4> phase_names{{
 }};
 
 // One layer's share of the chain rule for the current batch. Per-sample
-// arrays are capacity × units with the first `rows` rows in use.
+// arrays are capacity × units with the first `rows` rows in use. A field is
+// meaningful once its phase has run (the *_done flags); until then it holds
+// an earlier batch's numbers.
 struct LayerTrace {
     xt::xtensor<double, 2> pre_activation;   // z
     xt::xtensor<double, 2> activation;       // a = f(z)
@@ -45,6 +47,15 @@ struct LayerTrace {
     bool forward_done = false;
     bool backward_done = false;
     bool update_done = false;
+};
+
+// The rows of one batch and what every layer computed for them.
+struct BatchWork {
+    std::size_t rows = 0;
+    std::vector<std::uint32_t> indices;  // rows of the training split
+    xt::xtensor<double, 2> inputs;       // capacity × input_size
+    xt::xtensor<double, 2> targets;      // capacity × output_size
+    std::vector<LayerTrace> trace;
 };
 
 // The optimizer's state for one layer.
@@ -116,6 +127,10 @@ public:
     // n × outputs for n points.
     std::vector<double> predict(const double* x, std::size_t n);
 
+    // A call that makes the loss, a parameter or the optimizer state
+    // non-finite reports diverged and leaves everything as it was before the
+    // call (train_epoch: before the batch that diverged; the batches before it
+    // stay applied).
     PhaseResult step_phase();
     BatchResult train_step();
     EpochResult train_epoch();
@@ -127,8 +142,8 @@ public:
     const LayerTrace& trace(std::size_t l) const;
     // The current batch: its rows, their indices in the training split, and
     // the inputs the first layer saw (rows × input_size).
-    std::size_t batch_rows() const { return state_.rows; }
-    const std::vector<std::uint32_t>& batch_indices() const { return state_.batch_indices; }
+    std::size_t batch_rows() const { return state_.work.rows; }
+    const std::vector<std::uint32_t>& batch_indices() const { return state_.work.indices; }
     const double* layer_input(std::size_t l) const;
     double batch_loss() const { return state_.batch_loss; }
     const LayerOptimizerState& optimizer_state(std::size_t l) const;
@@ -146,10 +161,12 @@ public:
                                              double y_min, double y_max);
 
     // Everything that changes while training (parameters, optimizer state,
-    // schedule, cursor, shuffle order and generator, the current trace).
+    // schedule, cursor, shuffle order and generator, the current batch and
+    // the parts of its trace computed so far), with a checksum. Equal states
+    // give equal bytes.
     std::vector<std::uint8_t> snapshot() const;
-    // Throws LabError("bad_snapshot") and changes nothing if the bytes do
-    // not belong to a trainer of this shape and data size.
+    // Throws LabError("bad_snapshot") and changes nothing if the bytes are
+    // damaged or belong to a trainer with another config or training data.
     void restore(const std::uint8_t* bytes, std::size_t n);
 
     struct State {
@@ -165,13 +182,9 @@ public:
         double epoch_loss_sum = 0.0;       // sum of per-sample losses so far this epoch
         std::size_t epoch_samples = 0;
         double last_epoch_loss = 0.0;
-        double batch_loss = 0.0;
-        double update_lr = 0.0;
-        std::size_t rows = 0;
-        std::vector<std::uint32_t> batch_indices;
-        xt::xtensor<double, 2> batch_inputs;   // capacity × input_size
-        xt::xtensor<double, 2> batch_targets;  // capacity × output_size
-        std::vector<LayerTrace> trace;
+        double batch_loss = 0.0;           // of the last batch whose loss phase ran
+        double update_lr = 0.0;            // the rate of the last update
+        BatchWork work;
     };
 
 private:
@@ -181,6 +194,11 @@ private:
     void new_epoch_order();
     std::size_t batches_per_epoch() const;
 
+    void require_data() const;
+    void mark();
+    void roll_back();
+    PhaseResult run_phase();
+
     void begin_batch();
     void forward_layer(std::size_t l);
     bool compute_loss();
@@ -188,16 +206,29 @@ private:
     bool apply_update();
     void undo_batch();
     void finish_batch();
+    std::uint64_t config_fingerprint() const;
 
     // Runs the layers over `rows` rows of inputs; calls visit(l, a) after each layer.
     template <class Visit>
     void forward_rows(const double* inputs, std::size_t rows, Visit visit);
     void evaluate_split(const Split& split, double& loss, double& accuracy);
 
+    // Where a call started, to return there if it diverges.
+    struct Mark {
+        Phase phase = Phase::forward;
+        std::size_t layer = 0;
+        double batch_loss = 0.0;
+        std::vector<std::uint8_t> done;  // forward, backward, update flags per layer
+    };
+
     TrainerConfig config_;
     std::vector<std::size_t> sizes_;
+    std::vector<std::size_t> neuron_offset_;  // first heatmap of layer l's neurons
     Split train_, test_;
+    std::uint64_t data_hash_ = 0;             // of the training split, for restore
     State state_;
+    BatchWork previous_work_;  // the batch before the current one, swapped back on divergence
+    Mark mark_;
     std::vector<LayerOptimizerState> saved_optimizer_;  // for undoing a diverged update
     std::vector<double> scratch_z_, scratch_a_, grid_inputs_;  // forward_rows: z, two halves of a
     std::vector<float> heatmap_, input_heatmap_;

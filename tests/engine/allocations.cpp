@@ -1,0 +1,49 @@
+#include "allocations.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+namespace {
+
+std::atomic<int> counting{0};
+std::atomic<std::size_t> counted{0};
+
+void* allocate(std::size_t n) {
+    if (counting.load() > 0) counted.fetch_add(1);
+    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+    throw std::bad_alloc();
+}
+
+void* allocate_aligned(std::size_t n, std::align_val_t alignment) {
+    if (counting.load() > 0) counted.fetch_add(1);
+    const auto a = static_cast<std::size_t>(alignment);
+    const std::size_t rounded = (n + a - 1) / a * a;
+    if (void* p = std::aligned_alloc(a, rounded == 0 ? a : rounded)) return p;
+    throw std::bad_alloc();
+}
+
+}  // namespace
+
+void* operator new(std::size_t n, std::align_val_t a) { return allocate_aligned(n, a); }
+void* operator new[](std::size_t n, std::align_val_t a) { return allocate_aligned(n, a); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void* operator new(std::size_t n) { return allocate(n); }
+void* operator new[](std::size_t n) { return allocate(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace bplab_test {
+
+std::size_t allocations_counted() { return counted.load(); }
+
+CountAllocations::CountAllocations() : start_(counted.load()) { counting.fetch_add(1); }
+CountAllocations::~CountAllocations() { counting.fetch_sub(1); }
+std::size_t CountAllocations::count() const { return counted.load() - start_; }
+
+}  // namespace bplab_test
