@@ -158,6 +158,11 @@ void require_finite(const std::vector<double>& x, const std::string& field) {
                                "; allowed: finite numbers");
 }
 
+// A problem found by the engine's checks, reported against the argument `field`.
+void throw_problem(const std::vector<ConfigProblem>& problems, const std::string& field) {
+    if (!problems.empty()) throw LabError("invalid_argument", field, problems.front().message());
+}
+
 // ---- reading a config --------------------------------------------------------------------
 
 // Above every count limit: what validation judges when a count could not be read.
@@ -568,6 +573,7 @@ val TrainerHandle::set_weights(val layer, val values) {
         const auto& sizes = engine().layer_sizes();
         require_length("weights", float64_length(values, "weights"), sizes[l + 1] * sizes[l], weights_shape(engine(), l));
         const auto w = float64_values(values);
+        require_finite(w, "weights");
         engine().set_weights(l, w.data(), w.size());
         return ok();
     });
@@ -587,6 +593,7 @@ val TrainerHandle::set_biases(val layer, val values) {
         require_length("biases", float64_length(values, "biases"), units,
                        "layer " + std::to_string(l) + " has " + std::to_string(units) + " units");
         const auto b = float64_values(values);
+        require_finite(b, "biases");
         engine().set_biases(l, b.data(), b.size());
         return ok();
     });
@@ -603,6 +610,8 @@ val TrainerHandle::set_data(val x, val y, val n) {
                        points + std::to_string(c.output_size()) + " outputs");
         const auto xs = float64_values(x);
         const auto ys = float64_values(y);
+        require_finite(xs, "x");
+        throw_problem(validate_targets(c.loss, ys.data(), count, c.output_size(), "y"), "y");
         engine().set_data(xs.data(), ys.data(), count);
         return ok();
     });
@@ -635,6 +644,7 @@ val TrainerHandle::predict(val x, val n) {
         require_length("x", float64_length(x, "x"), count * point,
                        "n = " + std::to_string(count) + " points × " + std::to_string(point));
         const auto xs = float64_values(x);
+        require_finite(xs, "x");
         const auto out = engine().predict(xs.data(), count);
         return float64_copy(out.data(), out.size());
     });
@@ -649,7 +659,7 @@ val diverged_error(const Trainer& t) {
                            std::to_string(c.batch) +
                            ": the loss or a weight became infinite or NaN with learning rate " +
                            describe(t.learning_rate()) +
-                           ". The step was undone; lower the learning rate or reset the network.");
+                           ". The step was undone; allowed: a smaller optimizer.lr, or reset the network.");
 }
 
 }  // namespace
@@ -854,11 +864,6 @@ std::vector<double> values_arg(const val& v, const std::string& field) {
     return x;
 }
 
-void throw_problem(const std::vector<ConfigProblem>& problems) {
-    if (!problems.empty())
-        throw LabError("invalid_argument", problems.front().field, problems.front().message());
-}
-
 }  // namespace
 
 val engine_info() {
@@ -920,7 +925,7 @@ val activation_values(val name, val z, val alpha) {
             throw LabError("invalid_argument", "name",
                            "name is 'softmax', which works on a whole row: use lab.softmax(scores); allowed: " + allowed);
         const ActivationSpec f{*kind, alpha.isUndefined() ? default_alpha(*kind) : finite_arg(alpha, "alpha")};
-        throw_problem(validate_alpha(f, "alpha"));
+        throw_problem(validate_alpha(f, "alpha"), "alpha");
         const auto zs = values_arg(z, "z");
         std::vector<double> value(zs.size()), derivative(zs.size());
         for (std::size_t i = 0; i < zs.size(); ++i) {
@@ -992,7 +997,7 @@ val loss_values(val name, val outputs, val targets, val logits, val units) {
                        "one target per output, samples × units");
         const auto y = float64_values(targets);
         const std::size_t n = out.size() / k;
-        throw_problem(validate_targets(loss, y.data(), n, k, "targets"));
+        throw_problem(validate_targets(loss, y.data(), n, k, "targets"), "targets");
 
         // Training's conventions: mse compares activations; bce and cce work from the logits.
         const ActivationSpec spec{loss == Loss::bce   ? Activation::sigmoid

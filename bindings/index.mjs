@@ -121,13 +121,17 @@ async function wasmBinary(onProgress) {
  * @param {{ onProgress?: (p: { loaded: number, total: number }) => void }} [options]
  *   onProgress reports the wasm download in browsers (total is 0 when unknown).
  * @returns {Promise<Lab>}
- * @throws {LabError} `no_webassembly`, `load_failed`
+ * @throws {LabError} `no_webassembly`, `load_failed`; `invalid_argument` for options
  */
 export async function loadEngine(options = {}) {
+  const { onProgress } = optionsArg(options, ['onProgress']);
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw invalid('options.onProgress', `options.onProgress is ${kindOf(onProgress)}; allowed: a function ({ loaded, total }) => …`);
+  }
   if (typeof WebAssembly !== 'object') {
     throw new LabError({ code: 'no_webassembly', message: 'this browser cannot run WebAssembly, which Backprop Lab needs' });
   }
-  const binary = await wasmBinary(options.onProgress);
+  const binary = await wasmBinary(onProgress);
   const core = await createBackpropLabCore(binary ? { wasmBinary: binary } : {});
   return new Lab(core);
 }
@@ -157,7 +161,7 @@ function float64Arg(value, field) {
     throw invalid(field, `${field} is ${kindOf(value)}; allowed: a Float64Array or an array of numbers`);
   }
   for (let i = 0; i < value.length; i++) {
-    if (typeof value[i] !== 'number') throw invalid(`${field}[${i}]`, `${field}[${i}] is ${kindOf(value[i])}; allowed: numbers`);
+    if (typeof value[i] !== 'number') throw invalid(field, `${field}[${i}] is ${kindOf(value[i])}; allowed: numbers`);
   }
   return Float64Array.from(value);
 }
@@ -183,6 +187,18 @@ function optionsArg(options, known) {
   return options;
 }
 
+/** The first thing in value that is not data (a function, a symbol), with its path as a config field. */
+function notData(value, path, seen = new Set()) {
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return { field: path || 'config', value };
+  if (value === null || typeof value !== 'object' || seen.has(value)) return null;
+  seen.add(value);
+  for (const [key, inner] of Object.entries(value)) {
+    const found = notData(inner, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, seen);
+    if (found) return found;
+  }
+  return null;
+}
+
 /**
  * Plain data only reaches the engine: getters run and functions are refused here, in JS,
  * so that reading the config in the engine cannot run foreign code.
@@ -192,9 +208,10 @@ function plainConfig(config) {
   try {
     return structuredClone(config);
   } catch {
-    const problem = { field: 'config', value: kindOf(config), allowed: 'plain data: numbers, strings, booleans, arrays and objects' };
-    problem.message = `config holds something that is not plain data (a function, a class instance with private state…); allowed: ${problem.allowed}`;
-    throw new LabError({ code: 'invalid_config', field: 'config', message: `invalid trainer config: ${problem.message}`, problems: [problem] });
+    const { field, value } = notData(config, '') || { field: 'config', value: config };
+    const problem = { field, value: kindOf(value), allowed: 'plain data: numbers, strings, booleans, arrays and objects' };
+    problem.message = `${field} is ${problem.value}; allowed: ${problem.allowed}`;
+    throw new LabError({ code: 'invalid_config', field, message: `invalid trainer config: ${problem.message}`, problems: [problem] });
   }
 }
 
@@ -314,7 +331,7 @@ export class Lab {
    * @param {Float64Array|number[]} z  1 to limits.values finite numbers
    * @param {{ alpha?: number }} [options]  Leaky ReLU's slope (0…1, default 0.01), ELU's scale (default 1)
    * @returns {{ value: Float64Array, derivative: Float64Array, alpha: number }}
-   * @throws {LabError} `invalid_argument` (field 'name', 'z', 'z[i]', 'alpha', 'options')
+   * @throws {LabError} `invalid_argument` (field 'name', 'z', 'alpha', 'options'; the message names the element, z[i])
    */
   activation(name, z, options) {
     const { alpha } = optionsArg(options, ['alpha']);
@@ -325,7 +342,7 @@ export class Lab {
    * softmax of one row of scores (logits), shifted by the row's maximum as training does.
    * @param {Float64Array|number[]} scores  1 to limits.values finite numbers
    * @returns {Float64Array} probabilities, summing to 1
-   * @throws {LabError} `invalid_argument` (field 'scores', 'scores[i]')
+   * @throws {LabError} `invalid_argument` (field 'scores'; the message names the element, scores[i])
    */
   softmax(scores) {
     return unwrap(this.#core.softmax(float64Arg(scores, 'scores')));
@@ -345,7 +362,7 @@ export class Lab {
    * @returns {{ loss: number, perSample: Float64Array, gradient: Float64Array }} gradient: samples × units,
    *   the derivative of each sample's own loss with respect to the outputs as given (∂l/∂ŷ, the
    *   output layer's upstream gradient; with logits ∂l/∂z, its downstream gradient, p − y for bce and cce)
-   * @throws {LabError} `invalid_argument` (field 'name', 'outputs', 'targets', 'targets[i]', 'logits', 'units')
+   * @throws {LabError} `invalid_argument` (field 'name', 'outputs', 'targets', 'logits', 'units', 'options')
    */
   loss(name, outputs, targets, options) {
     const { logits, units } = optionsArg(options, ['logits', 'units']);
@@ -416,7 +433,7 @@ export class Trainer {
    * Replaces layer l's weights (units × inputs finite numbers). The current batch starts over.
    * @param {number} l
    * @param {Float64Array|number[]} w
-   * @throws {LabError} field 'layer', 'weights' (type, length), 'weights[i]' (NaN, Infinity, not a number)
+   * @throws {LabError} field 'layer'; 'weights' for its type, length, or an element that is NaN, Infinity or not a number (the message names weights[i])
    */
   setWeights(l, w) {
     unwrap(this.#h().setWeights(l, float64Arg(w, 'weights')));
@@ -439,7 +456,7 @@ export class Trainer {
    * @param {Float64Array|number[]} x
    * @param {Float64Array|number[]} y
    * @param {number} n
-   * @throws {LabError} field 'n', 'x', 'y', 'x[i]', 'y[i]'
+   * @throws {LabError} field 'n', 'x', 'y' (lengths, NaN or Infinity, targets the loss cannot take; the message names the element)
    */
   setData(x, y, n) {
     unwrap(this.#h().setData(float64Arg(x, 'x'), float64Arg(y, 'y'), n));
