@@ -2,10 +2,12 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <map>
 #include <new>
+#include <numeric>
 #include <string>
 
 #include "bplab/errors.hpp"
@@ -639,7 +641,9 @@ val TrainerHandle::data() const {
 
 val TrainerHandle::predict(val x, val n) {
     return guarded([&] {
-        const std::size_t count = whole_arg(n, "n", 0, Limits::max_points);
+        // n × outputs numbers come back: a wide output layer takes fewer points per call.
+        const std::size_t count =
+            whole_arg(n, "n", 0, std::min(Limits::max_points, Limits::max_results / engine().config().output_size()));
         const std::size_t point = engine().config().point_size();
         require_length("x", float64_length(x, "x"), count * point,
                        "n = " + std::to_string(count) + " points × " + std::to_string(point));
@@ -795,16 +799,22 @@ struct Grid {
     double x_min, x_max, y_min, y_max;
 };
 
-Grid grid_args(const val& res, const val& x_min, const val& x_max, const val& y_min, const val& y_max) {
-    return {whole_arg(res, "res", 1, Limits::max_grid), finite_arg(x_min, "xMin"), finite_arg(x_max, "xMax"),
-            finite_arg(y_min, "yMin"), finite_arg(y_max, "yMax")};
+// maps × res² numbers come back: a large network gets a coarser grid, so one call stays
+// within Limits::max_results.
+Grid grid_args(std::size_t maps, const val& res, const val& x_min, const val& x_max, const val& y_min,
+               const val& y_max) {
+    const auto finest = static_cast<std::size_t>(std::sqrt(static_cast<double>(Limits::max_results / maps)));
+    return {whole_arg(res, "res", 1, std::min(Limits::max_grid, finest)), finite_arg(x_min, "xMin"),
+            finite_arg(x_max, "xMax"), finite_arg(y_min, "yMin"), finite_arg(y_max, "yMax")};
 }
 
 }  // namespace
 
 val TrainerHandle::heatmaps(val res, val x_min, val x_max, val y_min, val y_max) {
     return guarded([&] {
-        const Grid g = grid_args(res, x_min, x_max, y_min, y_max);
+        const auto& sizes = engine().layer_sizes();
+        const std::size_t neurons = std::accumulate(sizes.begin() + 1, sizes.end(), std::size_t{0});
+        const Grid g = grid_args(neurons, res, x_min, x_max, y_min, y_max);
         const auto& maps = engine().heatmaps(g.res, g.x_min, g.x_max, g.y_min, g.y_max);
         return val(emscripten::typed_memory_view(maps.size(), maps.data()));
     });
@@ -812,7 +822,7 @@ val TrainerHandle::heatmaps(val res, val x_min, val x_max, val y_min, val y_max)
 
 val TrainerHandle::input_heatmaps(val res, val x_min, val x_max, val y_min, val y_max) {
     return guarded([&] {
-        const Grid g = grid_args(res, x_min, x_max, y_min, y_max);
+        const Grid g = grid_args(engine().layer_sizes().front(), res, x_min, x_max, y_min, y_max);
         const auto& maps = engine().input_heatmaps(g.res, g.x_min, g.x_max, g.y_min, g.y_max);
         return val(emscripten::typed_memory_view(maps.size(), maps.data()));
     });
@@ -896,6 +906,7 @@ val limits() {
     out.set("batchSize", Limits::max_batch);
     out.set("gridRes", Limits::max_grid);
     out.set("points", Limits::max_points);
+    out.set("results", Limits::max_results);
     out.set("values", Limits::max_values);
     out.set("lr", Limits::max_lr);
     return out;

@@ -261,9 +261,10 @@ export class Lab {
   }
 
   /**
-   * The engine's bounds: `{ layers, units, inputs, samples, batchSize, gridRes, points, values, lr }`
+   * The engine's bounds: `{ layers, units, inputs, samples, batchSize, gridRes, points, results, values, lr }`
    * (most layers, units per layer, inputs, dataset samples, batch size, heatmap res, points per
-   * predict call, numbers per array of the lab-level calls, learning rate).
+   * predict call, numbers one predict or heatmaps call returns, numbers per array of the
+   * lab-level calls, learning rate).
    */
   get limits() {
     this.#limits ??= Object.freeze(this.#core.limits());
@@ -472,7 +473,8 @@ export class Trainer {
   }
 
   /**
-   * The network's outputs for n points (0 … limits.points), laid out as setData's x.
+   * The network's outputs for n points (0 … limits.points, and n × outputs ≤ limits.results),
+   * laid out as setData's x.
    * @returns {Float64Array} n × outputs
    */
   predict(x, n) {
@@ -560,7 +562,7 @@ export class Trainer {
    * starts at k × res²; cell (row, col) is at k × res² + row × res + col.
    * A view on the engine's memory, not a copy: valid until the next call into this trainer (it
    * reuses the buffer) and detached when the engine's memory grows; copy it to keep it.
-   * @param {number} res  1 … limits.gridRes
+   * @param {number} res  1 … limits.gridRes, and neurons × res² ≤ limits.results (a large network gets a coarser grid)
    * @param {number} xMin  finite, xMin < xMax
    * @param {number} xMax
    * @param {number} yMin  finite, yMin < yMax

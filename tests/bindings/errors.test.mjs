@@ -3,7 +3,7 @@
 // (its snapshot bytes, weights, biases and cursor compared before and after).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { circleConfig, expectLabError, expectRejected, labForFile, loadEngine, softmaxConfig, softmaxData, using } from '../helpers/lab.mjs';
+import { circleConfig, expectLabError, expectRejected, labForFile, loadEngine, softmaxConfig, softmaxData, stateOf, using } from '../helpers/lab.mjs';
 
 const lab = await labForFile();
 
@@ -149,6 +149,21 @@ test('heatmaps and inputHeatmaps: grid size and bounds', () => {
     expectRejected(raw, () => raw.heatmaps(8, -1, 1, -1, 1), { code: 'not_a_plane', field: 'inputs', says: 'inputs 2, or features' });
   });
 });
+
+test('a large network gets a coarser grid and fewer points per call, so no call can balloon the memory', () => using(lab, {
+  seed: 5, inputs: 2, layers: [{ units: 512, activation: 'linear' }], batchSize: 1,
+}, (t) => {
+  assert.equal(lab.limits.results, 2 ** 24);
+  t.setData([0, 1], new Float64Array(512), 1);
+  stateOf(t);  // the snapshot's own buffer, allocated once
+  const size = lab.memory().size;
+  // 512 neurons × res² must stay within limits.results = 2^24: res ≤ √32768 = 181.
+  expectRejected(t, () => t.heatmaps(182, -1, 1, -1, 1), { code: 'out_of_range', field: 'res', says: ['res is 182', 'from 1 to 181'] });
+  // 512 outputs per point: at most 2^24 / 512 = 32768 points per call.
+  expectRejected(t, () => t.predict(new Float64Array(2 * 32769), 32769), { code: 'out_of_range', field: 'n', says: 'from 0 to 32768' });
+  assert.equal(lab.memory().size, size);
+  assert.equal(t.heatmaps(16, -1, 1, -1, 1).length, 512 * 16 * 16);
+}));
 
 test('restore: garbage, truncated, foreign and mistyped snapshots change nothing', () => {
   const t = busyTrainer();

@@ -46,6 +46,7 @@ struct Limits {
     static constexpr std::size_t max_grid = 512;
     static constexpr std::size_t max_points = 10 * max_samples;  // one predict call
     static constexpr std::size_t max_values = 1u << 20;          // one array of the lab-level calls
+    static constexpr std::size_t max_results = 1u << 24;         // numbers one predict or heatmaps call returns
     static constexpr std::size_t max_epochs = 100000;            // schedule periods
     static constexpr double max_lr = 1000.0;
 };
