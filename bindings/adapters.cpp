@@ -2,9 +2,12 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <map>
 #include <new>
+#include <numeric>
 #include <string>
 
 #include "bplab/errors.hpp"
@@ -35,6 +38,7 @@ val problems_value(const std::vector<ConfigProblem>& problems) {
         item.set("field", p.field);
         item.set("value", p.value);
         item.set("allowed", p.allowed);
+        item.set("message", p.message());
         list.call<void>("push", item);
     }
     val result = error_value("invalid_config", problems.front().field, message);
@@ -68,21 +72,103 @@ val float64_copy(const double* data, std::size_t n) {
     return val::global("Float64Array").new_(emscripten::typed_memory_view(n, data));
 }
 
-std::size_t index_arg(double value, const char* field) {
-    if (!std::isfinite(value) || value < 0 || value != std::floor(value) || value > 1e9)
-        throw LabError("out_of_range", field,
-                       std::string(field) + " is " + describe(value) + "; allowed: a whole number from 0");
-    return static_cast<std::size_t>(value);
+// ---- arguments --------------------------------------------------------------------------
+
+std::string with_article(const std::string& noun) {
+    const bool vowel = !noun.empty() && std::string("AEIOUaeiou").find(noun[0]) != std::string::npos;
+    return (vowel ? "an " : "a ") + noun;
 }
 
-std::vector<double> numbers_arg(const val& values, const char* field) {
-    if (values.isUndefined() || values.isNull() || !values["length"].isNumber())
+// A JS value as a message shows it: 'text', 3, NaN, null, an array of 4, a Float32Array of 6.
+std::string shown(const val& v) {
+    const std::string type = v.typeOf().as<std::string>();
+    if (type == "string") {
+        const std::string s = v.as<std::string>();
+        return "'" + (s.size() > 40 ? s.substr(0, 40) + "…" : s) + "'";
+    }
+    if (type == "number") return describe(v.as<double>());
+    if (type == "boolean") return v.as<bool>() ? "true" : "false";
+    if (v.isUndefined()) return "undefined";
+    if (v.isNull()) return "null";
+    if (v.isArray()) return "an array of " + std::to_string(v["length"].as<unsigned>());
+    if (type != "object") return with_article(type);
+    // "[object Float32Array]" names the kind of object without calling anything of its own.
+    const std::string tag =
+        val::global("Object")["prototype"]["toString"].call<std::string>("call", v);
+    const std::string kind = tag.substr(8, tag.size() - 9);
+    if (kind == "Object") return "an object";
+    if (val::global("ArrayBuffer").call<bool>("isView", v))
+        return with_article(kind) + " of " + std::to_string(v["length"].as<unsigned>());
+    return with_article(kind);
+}
+
+double finite_arg(const val& v, const std::string& field) {
+    if (!v.isNumber() || !std::isfinite(v.as<double>()))
+        throw LabError("invalid_argument", field, field + " is " + shown(v) + "; allowed: a finite number");
+    return v.as<double>();
+}
+
+std::size_t whole_arg(const val& v, const std::string& field, std::size_t lo, std::size_t hi) {
+    const std::string allowed =
+        "; allowed: a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    if (!v.isNumber()) throw LabError("invalid_argument", field, field + " is " + shown(v) + allowed);
+    const double x = v.as<double>();
+    if (!(x >= static_cast<double>(lo) && x <= static_cast<double>(hi) && x == std::floor(x)))
+        throw LabError("out_of_range", field, field + " is " + describe(x) + allowed);
+    return static_cast<std::size_t>(x);
+}
+
+bool flag_arg(const val& v, const std::string& field, bool fallback) {
+    if (v.isUndefined()) return fallback;
+    if (!v.isTrue() && !v.isFalse())
+        throw LabError("invalid_argument", field, field + " is " + shown(v) + "; allowed: true or false");
+    return v.isTrue();
+}
+
+template <class E, std::size_t N>
+E name_arg(const val& v, const NameTable<E, N>& table, const std::string& field) {
+    if (v.isString())
+        if (auto e = from_name(table, v.as<std::string>())) return *e;
+    throw LabError("invalid_argument", field, field + " is " + shown(v) + "; allowed: " + allowed_names(table));
+}
+
+// The length of a Float64Array argument, read before anything is copied so that a
+// wrong array cannot grow the heap.
+std::size_t float64_length(const val& v, const std::string& field) {
+    if (!v.instanceof(val::global("Float64Array")))
         throw LabError("invalid_argument", field,
-                       std::string(field) + " must be an array or a Float64Array of numbers");
-    return emscripten::convertJSArrayToNumberVector<double>(values);
+                       field + " is " + shown(v) + "; allowed: a Float64Array or an array of numbers");
+    return v["length"].as<std::size_t>();
+}
+
+void require_length(const std::string& field, std::size_t got, std::size_t want, const std::string& why) {
+    if (got != want)
+        throw LabError("invalid_argument", field,
+                       field + " has " + std::to_string(got) + " numbers; allowed: " + std::to_string(want) +
+                           " (" + why + ")");
+}
+
+std::vector<double> float64_values(const val& v) {
+    return emscripten::convertJSArrayToNumberVector<double>(v);
+}
+
+void require_finite(const std::vector<double>& x, const std::string& field) {
+    for (std::size_t i = 0; i < x.size(); ++i)
+        if (!std::isfinite(x[i]))
+            throw LabError("invalid_argument", field,
+                           field + "[" + std::to_string(i) + "] is " + describe(x[i]) +
+                               "; allowed: finite numbers");
+}
+
+// A problem found by the engine's checks, reported against the argument `field`.
+void throw_problem(const std::vector<ConfigProblem>& problems, const std::string& field) {
+    if (!problems.empty()) throw LabError("invalid_argument", field, problems.front().message());
 }
 
 // ---- reading a config --------------------------------------------------------------------
+
+// Above every count limit: what validation judges when a count could not be read.
+constexpr std::size_t unreadable_count = 1000000000;
 
 class ConfigReader {
 public:
@@ -92,18 +178,14 @@ public:
         problems_.push_back({field, value, allowed});
     }
 
-    static std::string shown(const val& v) {
-        const std::string type = v.typeOf().as<std::string>();
-        if (type == "string") return "'" + v.as<std::string>() + "'";
-        if (type == "number") return describe(v.as<double>());
-        if (type == "boolean") return v.as<bool>() ? "true" : "false";
-        if (v.isNull()) return "null";
-        if (v.isArray()) return "an array";
-        return "a " + type;
-    }
+    // Numbers and counts that cannot be used as given are handed to validation as
+    // stand-ins out of every range, so one place states what is allowed; the report
+    // then shows what was given.
+    const std::map<std::string, std::string>& given() const { return given_; }
 
     bool is_object(const val& v) const {
-        return v.typeOf().as<std::string>() == "object" && !v.isNull() && !v.isArray();
+        return v.typeOf().as<std::string>() == "object" && !v.isNull() && !v.isArray() &&
+               !val::global("ArrayBuffer").call<bool>("isView", v);
     }
 
     // Names fields of obj that are not in known, so a typo is not silently ignored.
@@ -116,68 +198,64 @@ public:
             const std::string key = keys[i].as<std::string>();
             bool found = false;
             for (const char* k : known) found = found || key == k;
-            if (!found) problem(at.empty() ? key : at + "." + key, "an unknown field", allowed);
+            if (!found) problem(at.empty() ? key : at + "." + key, "an unknown field", "the fields " + allowed);
         }
     }
 
     double number(const val& obj, const char* key, double fallback, const std::string& field) {
         const val v = obj[key];
         if (v.isUndefined()) return fallback;
-        if (!v.isNumber()) {
-            problem(field, shown(v), "a number");
-            return fallback;
-        }
-        return v.as<double>();
+        if (v.isNumber()) return v.as<double>();
+        given_[field] = shown(v);
+        return NAN;
     }
 
-    // Whole numbers; huge values saturate so validation reports them with the limits.
     std::size_t count(const val& obj, const char* key, std::size_t fallback, const std::string& field) {
         const val v = obj[key];
         if (v.isUndefined()) return fallback;
         const double x = v.isNumber() ? v.as<double>() : NAN;
-        if (!std::isfinite(x) || x < 0 || x != std::floor(x)) {
-            problem(field, shown(v), "a whole number from 0");
-            return fallback;
-        }
-        return x > 1e12 ? static_cast<std::size_t>(1e12) : static_cast<std::size_t>(x);
+        if (x >= 0 && x <= static_cast<double>(unreadable_count) && x == std::floor(x))
+            return static_cast<std::size_t>(x);
+        given_[field] = shown(v);
+        return unreadable_count;
     }
+
+    void missing_count(const std::string& field) { given_[field] = "missing"; }
 
     bool flag(const val& obj, const char* key, bool fallback, const std::string& field) {
         const val v = obj[key];
         if (v.isUndefined()) return fallback;
-        if (v.typeOf().as<std::string>() != "boolean") {
+        if (!v.isTrue() && !v.isFalse()) {
             problem(field, shown(v), "true or false");
             return fallback;
         }
-        return v.as<bool>();
+        return v.isTrue();
     }
 
     template <class E, std::size_t N>
-    E name(const val& v, const NameTable<E, N>& table, E fallback, const std::string& field) {
-        if (v.isUndefined()) return fallback;
-        if (!v.isString()) {
-            problem(field, shown(v), allowed_names(table));
-            return fallback;
-        }
-        if (auto e = from_name(table, v.as<std::string>())) return *e;
+    std::optional<E> name(const val& v, const NameTable<E, N>& table, const std::string& field) {
+        if (v.isUndefined()) return std::nullopt;
+        if (v.isString())
+            if (auto e = from_name(table, v.as<std::string>())) return e;
         problem(field, shown(v), allowed_names(table));
-        return fallback;
+        return std::nullopt;
     }
 
 private:
     std::vector<ConfigProblem>& problems_;
+    std::map<std::string, std::string> given_;
 };
 
 OptimizerConfig optimizer_from_js(const val& js, ConfigReader& in) {
     if (js.isUndefined()) return default_optimizer(OptimizerKind::sgd, 0.03);
     if (!in.is_object(js)) {
-        in.problem("optimizer", ConfigReader::shown(js), "an object such as { name: 'adam', lr: 0.01 }");
+        in.problem("optimizer", shown(js), "an object such as { name: 'adam', lr: 0.01 }");
         return default_optimizer(OptimizerKind::sgd, 0.03);
     }
     in.only_known(js, "optimizer",
                   {"name", "lr", "momentum", "dampening", "nesterov", "weightDecay", "lrDecay",
                    "initialAccumulatorValue", "alpha", "centered", "beta1", "beta2", "amsgrad", "eps"});
-    const auto kind = in.name(js["name"], optimizer_names, OptimizerKind::sgd, "optimizer.name");
+    const auto kind = in.name(js["name"], optimizer_names, "optimizer.name").value_or(OptimizerKind::sgd);
     OptimizerConfig o = default_optimizer(kind, in.number(js, "lr", 0.03, "optimizer.lr"));
     o.momentum = in.number(js, "momentum", o.momentum, "optimizer.momentum");
     o.dampening = in.number(js, "dampening", o.dampening, "optimizer.dampening");
@@ -199,13 +277,13 @@ ScheduleConfig schedule_from_js(const val& js, ConfigReader& in) {
     ScheduleConfig s;
     if (js.isUndefined()) return s;
     if (!in.is_object(js)) {
-        in.problem("schedule", ConfigReader::shown(js), "an object such as { name: 'step', stepSize: 10 }");
+        in.problem("schedule", shown(js), "an object such as { name: 'step', stepSize: 10 }");
         return s;
     }
     in.only_known(js, "schedule",
                   {"name", "stepSize", "gamma", "tMax", "etaMin", "factor", "patience", "threshold",
-                   "cooldown", "minLr"});
-    s.kind = in.name(js["name"], schedule_names, ScheduleKind::constant, "schedule.name");
+                   "cooldown", "minLr", "eps"});
+    s.kind = in.name(js["name"], schedule_names, "schedule.name").value_or(ScheduleKind::constant);
     if (s.kind == ScheduleKind::exponential) s.gamma = 0.95;
     s.step_size = in.count(js, "stepSize", s.step_size, "schedule.stepSize");
     s.gamma = in.number(js, "gamma", s.gamma, "schedule.gamma");
@@ -216,42 +294,99 @@ ScheduleConfig schedule_from_js(const val& js, ConfigReader& in) {
     s.threshold = in.number(js, "threshold", s.threshold, "schedule.threshold");
     s.cooldown = in.count(js, "cooldown", s.cooldown, "schedule.cooldown");
     s.min_lr = in.number(js, "minLr", s.min_lr, "schedule.minLr");
+    s.eps = in.number(js, "eps", s.eps, "schedule.eps");
     return s;
 }
 
+// A layer that cannot be read keeps its place, so later layers keep their indices.
+LayerSpec layer_from_js(const val& item, const std::string& at, bool output, ConfigReader& in) {
+    LayerSpec spec;
+    spec.activation.kind = output ? Activation::linear : Activation::tanh;
+    if (!in.is_object(item)) {
+        in.problem(at, shown(item), "an object { units, activation }");
+        return spec;
+    }
+    in.only_known(item, at, {"units", "activation", "alpha"});
+    spec.units = in.count(item, "units", unreadable_count, at + ".units");
+    if (item["units"].isUndefined()) in.missing_count(at + ".units");
+    if (auto kind = in.name(item["activation"], activation_names, at + ".activation")) spec.activation.kind = *kind;
+    spec.activation.alpha = in.number(item, "alpha", default_alpha(spec.activation.kind), at + ".alpha");
+    return spec;
+}
+
 std::vector<LayerSpec> layers_from_js(const val& js, ConfigReader& in) {
+    const std::string allowed =
+        "an array of 1 to " + std::to_string(Limits::max_layers) + " layers { units, activation }, the output layer last";
     std::vector<LayerSpec> layers;
     if (js.isUndefined()) {
-        in.problem("layers", "missing", "an array of { units, activation }, the output layer last");
+        in.problem("layers", "missing", allowed);
         return layers;
     }
     if (!js.isArray()) {
-        in.problem("layers", ConfigReader::shown(js), "an array of { units, activation }, the output layer last");
+        in.problem("layers", shown(js), allowed);
         return layers;
     }
     const unsigned n = js["length"].as<unsigned>();
     if (n > Limits::max_layers) {
-        in.problem("layers.length", std::to_string(n),
-                   "a whole number from 1 to " + std::to_string(Limits::max_layers));
+        in.problem("layers", std::to_string(n) + " layers", allowed);
         return layers;
     }
-    for (unsigned l = 0; l < n; ++l) {
-        const val item = js[l];
-        const std::string at = "layers[" + std::to_string(l) + "]";
-        LayerSpec spec;
-        if (!in.is_object(item)) {
-            in.problem(at, ConfigReader::shown(item), "an object { units, activation }");
-            continue;
-        }
-        in.only_known(item, at, {"units", "activation", "alpha"});
-        spec.units = in.count(item, "units", 0, at + ".units");
-        if (item["units"].isUndefined()) in.problem(at + ".units", "missing", "a whole number from 1 to 512");
-        spec.activation.kind = in.name(item["activation"], activation_names,
-                                       l + 1 == n ? Activation::linear : Activation::tanh, at + ".activation");
-        spec.activation.alpha = in.number(item, "alpha", default_alpha(spec.activation.kind), at + ".alpha");
-        layers.push_back(spec);
-    }
+    for (unsigned l = 0; l < n; ++l)
+        layers.push_back(layer_from_js(js[l], "layers[" + std::to_string(l) + "]", l + 1 == n, in));
     return layers;
+}
+
+void features_from_js(const val& js, TrainerConfig& c, ConfigReader& in) {
+    const val features = js["features"];
+    if (features.isUndefined()) return;
+    const std::string allowed =
+        "a list of 1 to " + std::to_string(feature_names.size()) + " of " + allowed_names(feature_names);
+    if (!features.isArray() || features["length"].as<unsigned>() == 0 ||
+        features["length"].as<unsigned>() > feature_names.size()) {
+        in.problem("features", shown(features), allowed);
+        return;
+    }
+    if (!js["inputs"].isUndefined())
+        in.problem("inputs", shown(js["inputs"]),
+                   "no inputs when features are given: the features are the network's inputs");
+    const unsigned n = features["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) {
+        const std::string field = "features[" + std::to_string(i) + "]";
+        c.features.push_back(in.name(features[i], feature_names, field).value_or(Feature::x1));
+    }
+}
+
+void dataset_from_js(const val& data, TrainerConfig& c, ConfigReader& in) {
+    if (data.isUndefined()) return;
+    if (!in.is_object(data)) {
+        in.problem("dataset", shown(data), "an object { name, samples, noise, trainRatio, classes }");
+        return;
+    }
+    in.only_known(data, "dataset", {"name", "samples", "noise", "trainRatio", "classes"});
+    DatasetConfig d;
+    if (data["name"].isUndefined()) in.problem("dataset.name", "missing", allowed_names(dataset_names));
+    d.kind = in.name(data["name"], dataset_names, "dataset.name").value_or(DatasetKind::circle);
+    d.samples = in.count(data, "samples", d.samples, "dataset.samples");
+    d.noise = in.number(data, "noise", d.noise, "dataset.noise");
+    d.train_ratio = in.number(data, "trainRatio", d.train_ratio, "dataset.trainRatio");
+    d.classes = in.count(data, "classes", d.classes, "dataset.classes");
+    c.dataset = d;
+}
+
+// A problem at `field` is a consequence of one at `reported` when it is the same
+// field or lies inside it ("layers[1].units" inside "layers[1]").
+bool inside(const std::string& field, const std::string& reported) {
+    if (field.rfind(reported, 0) != 0) return false;
+    return field.size() == reported.size() || field[reported.size()] == '.' || field[reported.size()] == '[';
+}
+
+bool follows_from(const ConfigProblem& p, const std::vector<ConfigProblem>& reported) {
+    for (const auto& q : reported) {
+        if (inside(p.field, q.field)) return true;
+        for (const auto& r : p.related)
+            if (inside(r, q.field)) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -260,71 +395,130 @@ TrainerConfig config_from_js(const val& js, std::vector<ConfigProblem>& problems
     ConfigReader in(problems);
     TrainerConfig c;
     if (!in.is_object(js)) {
-        in.problem("config", ConfigReader::shown(js), "an object");
+        in.problem("config", shown(js), "an object { layers, … }");
         return c;
     }
     in.only_known(js, "", {"seed", "inputs", "features", "layers", "loss", "optimizer", "schedule",
                            "regularization", "init", "batchSize", "shuffle", "dataset"});
-    const double seed = in.number(js, "seed", 1, "seed");
-    if (!(seed >= 0 && seed <= 9007199254740992.0 && seed == std::floor(seed)))
-        in.problem("seed", describe(seed), "a whole number from 0 to 2^53");
-    else
-        c.seed = static_cast<std::uint64_t>(seed);
+    const val seed = js["seed"];
+    const double seed_value = seed.isNumber() ? seed.as<double>() : NAN;
+    if (seed.isUndefined()) {
+        c.seed = 1;
+    } else if (seed_value >= 0 && seed_value <= 9007199254740992.0 && seed_value == std::floor(seed_value)) {
+        c.seed = static_cast<std::uint64_t>(seed_value);
+    } else {
+        in.problem("seed", shown(seed), "a whole number from 0 to 2^53 (9007199254740992)");
+    }
 
     c.inputs = in.count(js, "inputs", 2, "inputs");
-    const val features = js["features"];
-    if (!features.isUndefined()) {
-        if (!features.isArray() || features["length"].as<unsigned>() == 0 ||
-            features["length"].as<unsigned>() > feature_names.size()) {
-            in.problem("features", ConfigReader::shown(features),
-                       "a non-empty array of " + allowed_names(feature_names));
-        } else {
-            const unsigned n = features["length"].as<unsigned>();
-            for (unsigned i = 0; i < n; ++i)
-                c.features.push_back(in.name(features[i], feature_names, Feature::x1,
-                                             "features[" + std::to_string(i) + "]"));
-        }
-    }
+    features_from_js(js, c, in);
     c.layers = layers_from_js(js["layers"], in);
     // The loss that fits the output layer, unless one is named.
     Loss natural = Loss::mse;
     if (!c.layers.empty() && c.layers.back().activation.kind == Activation::sigmoid) natural = Loss::bce;
     if (!c.layers.empty() && c.layers.back().activation.kind == Activation::softmax) natural = Loss::cce;
-    c.loss = in.name(js["loss"], loss_names, natural, "loss");
+    c.loss = in.name(js["loss"], loss_names, "loss").value_or(natural);
     c.optimizer = optimizer_from_js(js["optimizer"], in);
     c.schedule = schedule_from_js(js["schedule"], in);
 
     const val reg = js["regularization"];
     if (!reg.isUndefined()) {
         if (!in.is_object(reg)) {
-            in.problem("regularization", ConfigReader::shown(reg), "an object { kind, rate }");
+            in.problem("regularization", shown(reg), "an object { kind, rate }");
         } else {
             in.only_known(reg, "regularization", {"kind", "rate"});
-            c.regularization.kind = in.name(reg["kind"], penalty_names, Penalty::none, "regularization.kind");
+            c.regularization.kind = in.name(reg["kind"], penalty_names, "regularization.kind").value_or(Penalty::none);
             c.regularization.rate = in.number(reg, "rate", 0.0, "regularization.rate");
         }
     }
-    c.init = in.name(js["init"], init_names, Init::xavier, "init");
+    c.init = in.name(js["init"], init_names, "init").value_or(Init::xavier);
     c.batch_size = in.count(js, "batchSize", 10, "batchSize");
     c.shuffle = in.flag(js, "shuffle", true, "shuffle");
+    dataset_from_js(js["dataset"], c, in);
 
-    const val data = js["dataset"];
-    if (!data.isUndefined()) {
-        if (!in.is_object(data)) {
-            in.problem("dataset", ConfigReader::shown(data), "an object { name, samples, noise, trainRatio, classes }");
-        } else {
-            in.only_known(data, "dataset", {"name", "samples", "noise", "trainRatio", "classes"});
-            DatasetConfig d;
-            if (data["name"].isUndefined()) in.problem("dataset.name", "missing", allowed_names(dataset_names));
-            d.kind = in.name(data["name"], dataset_names, DatasetKind::circle, "dataset.name");
-            d.samples = in.count(data, "samples", d.samples, "dataset.samples");
-            d.noise = in.number(data, "noise", d.noise, "dataset.noise");
-            d.train_ratio = in.number(data, "trainRatio", d.train_ratio, "dataset.trainRatio");
-            d.classes = in.count(data, "classes", d.classes, "dataset.classes");
-            c.dataset = d;
-        }
+    // Validation judges the fallbacks and stand-ins reading left behind: it adds
+    // only what reading has not explained, showing the values as given.
+    const std::vector<ConfigProblem> read = problems;
+    for (auto& p : validate(c)) {
+        if (follows_from(p, read)) continue;
+        if (auto g = in.given().find(p.field); g != in.given().end()) p.value = g->second;
+        problems.push_back(std::move(p));
     }
     return c;
+}
+
+val config_to_js(const TrainerConfig& c) {
+    val out = val::object();
+    out.set("seed", static_cast<double>(c.seed));
+    if (c.features.empty()) {
+        out.set("inputs", c.inputs);
+    } else {
+        val features = val::array();
+        for (Feature f : c.features) features.call<void>("push", std::string(to_name(feature_names, f)));
+        out.set("features", features);
+    }
+    val layers = val::array();
+    for (const auto& spec : c.layers) {
+        val layer = val::object();
+        layer.set("units", spec.units);
+        layer.set("activation", std::string(to_name(activation_names, spec.activation.kind)));
+        if (spec.activation.kind == Activation::leaky_relu || spec.activation.kind == Activation::elu)
+            layer.set("alpha", spec.activation.alpha);
+        layers.call<void>("push", layer);
+    }
+    out.set("layers", layers);
+    out.set("loss", std::string(to_name(loss_names, c.loss)));
+
+    const OptimizerConfig& o = c.optimizer;
+    val opt = val::object();
+    opt.set("name", std::string(to_name(optimizer_names, o.kind)));
+    opt.set("lr", o.lr);
+    opt.set("momentum", o.momentum);
+    opt.set("dampening", o.dampening);
+    opt.set("nesterov", o.nesterov);
+    opt.set("weightDecay", o.weight_decay);
+    opt.set("lrDecay", o.lr_decay);
+    opt.set("initialAccumulatorValue", o.initial_accumulator_value);
+    opt.set("alpha", o.alpha);
+    opt.set("centered", o.centered);
+    opt.set("beta1", o.beta1);
+    opt.set("beta2", o.beta2);
+    opt.set("amsgrad", o.amsgrad);
+    opt.set("eps", o.eps);
+    out.set("optimizer", opt);
+
+    const ScheduleConfig& s = c.schedule;
+    val schedule = val::object();
+    schedule.set("name", std::string(to_name(schedule_names, s.kind)));
+    schedule.set("stepSize", s.step_size);
+    schedule.set("gamma", s.gamma);
+    schedule.set("tMax", s.t_max);
+    schedule.set("etaMin", s.eta_min);
+    schedule.set("factor", s.factor);
+    schedule.set("patience", s.patience);
+    schedule.set("threshold", s.threshold);
+    schedule.set("cooldown", s.cooldown);
+    schedule.set("minLr", s.min_lr);
+    schedule.set("eps", s.eps);
+    out.set("schedule", schedule);
+
+    val reg = val::object();
+    reg.set("kind", std::string(to_name(penalty_names, c.regularization.kind)));
+    reg.set("rate", c.regularization.rate);
+    out.set("regularization", reg);
+    out.set("init", std::string(to_name(init_names, c.init)));
+    out.set("batchSize", c.batch_size);
+    out.set("shuffle", c.shuffle);
+    if (c.dataset) {
+        val d = val::object();
+        d.set("name", std::string(to_name(dataset_names, c.dataset->kind)));
+        d.set("samples", c.dataset->samples);
+        d.set("noise", c.dataset->noise);
+        d.set("trainRatio", c.dataset->train_ratio);
+        d.set("classes", c.dataset->classes);
+        out.set("dataset", d);
+    }
+    return out;
 }
 
 // ---- the trainer handle ------------------------------------------------------------------
@@ -334,20 +528,22 @@ Trainer& TrainerHandle::engine() const {
     return *trainer_;
 }
 
+std::size_t TrainerHandle::layer_arg(const val& layer) const {
+    return whole_arg(layer, "layer", 0, engine().layer_count() - 1);
+}
+
 val TrainerHandle::init(val config) {
     return guarded([&] {
         std::vector<ConfigProblem> problems;
         TrainerConfig c = config_from_js(config, problems);
-        // Validation sees fallbacks where reading failed, so it only adds fields not yet reported.
-        for (auto& p : validate(c)) {
-            bool reported = false;
-            for (const auto& q : problems) reported = reported || p.field.rfind(q.field, 0) == 0;
-            if (!reported) problems.push_back(std::move(p));
-        }
         if (!problems.empty()) return problems_value(problems);
         trainer_ = std::make_unique<Trainer>(std::move(c));
         return ok();
     });
+}
+
+val TrainerHandle::config() const {
+    return guarded([&] { return config_to_js(engine().config()); });
 }
 
 val TrainerHandle::layer_sizes() const {
@@ -357,54 +553,67 @@ val TrainerHandle::layer_sizes() const {
     });
 }
 
-val TrainerHandle::get_weights(double layer) const {
+namespace {
+
+std::string weights_shape(const Trainer& t, std::size_t l) {
+    return "layer " + std::to_string(l) + " has " + std::to_string(t.layer_sizes()[l + 1]) + " units × " +
+           std::to_string(t.layer_sizes()[l]) + " inputs, W[j][i] row-major";
+}
+
+}  // namespace
+
+val TrainerHandle::get_weights(val layer) const {
     return guarded([&] {
-        const auto& w = engine().layer(index_arg(layer, "layer")).weights;
+        const auto& w = engine().layer(layer_arg(layer)).weights;
         return float64_copy(w.data(), w.size());
     });
 }
 
-val TrainerHandle::set_weights(double layer, val values) {
+val TrainerHandle::set_weights(val layer, val values) {
     return guarded([&] {
-        const std::size_t l = index_arg(layer, "layer");
-        const auto w = numbers_arg(values, "weights");
+        const std::size_t l = layer_arg(layer);
+        const auto& sizes = engine().layer_sizes();
+        require_length("weights", float64_length(values, "weights"), sizes[l + 1] * sizes[l], weights_shape(engine(), l));
+        const auto w = float64_values(values);
+        require_finite(w, "weights");
         engine().set_weights(l, w.data(), w.size());
         return ok();
     });
 }
 
-val TrainerHandle::get_biases(double layer) const {
+val TrainerHandle::get_biases(val layer) const {
     return guarded([&] {
-        const auto& b = engine().layer(index_arg(layer, "layer")).biases;
+        const auto& b = engine().layer(layer_arg(layer)).biases;
         return float64_copy(b.data(), b.size());
     });
 }
 
-val TrainerHandle::set_biases(double layer, val values) {
+val TrainerHandle::set_biases(val layer, val values) {
     return guarded([&] {
-        const std::size_t l = index_arg(layer, "layer");
-        const auto b = numbers_arg(values, "biases");
+        const std::size_t l = layer_arg(layer);
+        const std::size_t units = engine().layer_sizes()[l + 1];
+        require_length("biases", float64_length(values, "biases"), units,
+                       "layer " + std::to_string(l) + " has " + std::to_string(units) + " units");
+        const auto b = float64_values(values);
+        require_finite(b, "biases");
         engine().set_biases(l, b.data(), b.size());
         return ok();
     });
 }
 
-val TrainerHandle::set_data(val x, val y, double n) {
+val TrainerHandle::set_data(val x, val y, val n) {
     return guarded([&] {
-        const std::size_t count = index_arg(n, "n");
-        const auto xs = numbers_arg(x, "x");
-        const auto ys = numbers_arg(y, "y");
+        const std::size_t count = whole_arg(n, "n", 1, Limits::max_samples);
         const auto& c = engine().config();
-        if (xs.size() != count * c.point_size())
-            throw LabError("invalid_argument", "x",
-                           "x has " + std::to_string(xs.size()) + " numbers; n = " + std::to_string(count) +
-                               " points need " + std::to_string(count * c.point_size()) + " (" +
-                               std::to_string(c.point_size()) + " per point)");
-        if (ys.size() != count * c.output_size())
-            throw LabError("invalid_argument", "y",
-                           "y has " + std::to_string(ys.size()) + " numbers; n = " + std::to_string(count) +
-                               " points need " + std::to_string(count * c.output_size()) + " (" +
-                               std::to_string(c.output_size()) + " per point)");
+        const std::string points = "n = " + std::to_string(count) + " points × ";
+        require_length("x", float64_length(x, "x"), count * c.point_size(),
+                       points + std::to_string(c.point_size()) + (c.features.empty() ? " inputs" : " coordinates (x1, x2)"));
+        require_length("y", float64_length(y, "y"), count * c.output_size(),
+                       points + std::to_string(c.output_size()) + " outputs");
+        const auto xs = float64_values(x);
+        const auto ys = float64_values(y);
+        require_finite(xs, "x");
+        throw_problem(validate_targets(c.loss, ys.data(), count, c.output_size(), "y"), "y");
         engine().set_data(xs.data(), ys.data(), count);
         return ok();
     });
@@ -430,15 +639,16 @@ val TrainerHandle::data() const {
     });
 }
 
-val TrainerHandle::predict(val x, double n) {
+val TrainerHandle::predict(val x, val n) {
     return guarded([&] {
-        const std::size_t count = index_arg(n, "n");
-        const auto xs = numbers_arg(x, "x");
+        // n × outputs numbers come back: a wide output layer takes fewer points per call.
+        const std::size_t count =
+            whole_arg(n, "n", 0, std::min(Limits::max_points, Limits::max_results / engine().config().output_size()));
         const std::size_t point = engine().config().point_size();
-        if (xs.size() != count * point)
-            throw LabError("invalid_argument", "x",
-                           "x has " + std::to_string(xs.size()) + " numbers; n = " + std::to_string(count) +
-                               " points need " + std::to_string(count * point));
+        require_length("x", float64_length(x, "x"), count * point,
+                       "n = " + std::to_string(count) + " points × " + std::to_string(point));
+        const auto xs = float64_values(x);
+        require_finite(xs, "x");
         const auto out = engine().predict(xs.data(), count);
         return float64_copy(out.data(), out.size());
     });
@@ -453,7 +663,7 @@ val diverged_error(const Trainer& t) {
                            std::to_string(c.batch) +
                            ": the loss or a weight became infinite or NaN with learning rate " +
                            describe(t.learning_rate()) +
-                           ". The step was undone; lower the learning rate or reset the network.");
+                           ". The step was undone; allowed: a smaller optimizer.lr, or reset the network.");
 }
 
 }  // namespace
@@ -528,9 +738,9 @@ val param_state_value(const OptimizerConfig& config, double lr, const ParamState
 
 }  // namespace
 
-val TrainerHandle::trace(double layer) const {
+val TrainerHandle::trace(val layer) const {
     return guarded([&] {
-        const std::size_t l = index_arg(layer, "layer");
+        const std::size_t l = layer_arg(layer);
         const LayerTrace& t = engine().trace(l);
         const std::size_t rows = engine().batch_rows();
         const std::size_t units = engine().layer_sizes()[l + 1], in = engine().layer_sizes()[l];
@@ -564,9 +774,7 @@ val TrainerHandle::trace(double layer) const {
         state.set("weights", param_state_value(oc, lr, opt.weights, units * in));
         state.set("biases", param_state_value(oc, lr, opt.biases, units));
         out.set("state", state);
-        if (l + 1 == engine().layer_count()) {
-            out.set("loss", engine().batch_loss());
-        }
+        if (l + 1 == engine().layer_count()) out.set("loss", engine().batch_loss());
         return out;
     });
 }
@@ -584,16 +792,38 @@ val TrainerHandle::evaluate() {
     });
 }
 
-val TrainerHandle::heatmaps(double res, double x_min, double x_max, double y_min, double y_max) {
+namespace {
+
+struct Grid {
+    std::size_t res;
+    double x_min, x_max, y_min, y_max;
+};
+
+// maps × res² numbers come back: a large network gets a coarser grid, so one call stays
+// within Limits::max_results.
+Grid grid_args(std::size_t maps, const val& res, const val& x_min, const val& x_max, const val& y_min,
+               const val& y_max) {
+    const auto finest = static_cast<std::size_t>(std::sqrt(static_cast<double>(Limits::max_results / maps)));
+    return {whole_arg(res, "res", 1, std::min(Limits::max_grid, finest)), finite_arg(x_min, "xMin"),
+            finite_arg(x_max, "xMax"), finite_arg(y_min, "yMin"), finite_arg(y_max, "yMax")};
+}
+
+}  // namespace
+
+val TrainerHandle::heatmaps(val res, val x_min, val x_max, val y_min, val y_max) {
     return guarded([&] {
-        const auto& maps = engine().heatmaps(index_arg(res, "res"), x_min, x_max, y_min, y_max);
+        const auto& sizes = engine().layer_sizes();
+        const std::size_t neurons = std::accumulate(sizes.begin() + 1, sizes.end(), std::size_t{0});
+        const Grid g = grid_args(neurons, res, x_min, x_max, y_min, y_max);
+        const auto& maps = engine().heatmaps(g.res, g.x_min, g.x_max, g.y_min, g.y_max);
         return val(emscripten::typed_memory_view(maps.size(), maps.data()));
     });
 }
 
-val TrainerHandle::input_heatmaps(double res, double x_min, double x_max, double y_min, double y_max) {
+val TrainerHandle::input_heatmaps(val res, val x_min, val x_max, val y_min, val y_max) {
     return guarded([&] {
-        const auto& maps = engine().input_heatmaps(index_arg(res, "res"), x_min, x_max, y_min, y_max);
+        const Grid g = grid_args(engine().layer_sizes().front(), res, x_min, x_max, y_min, y_max);
+        const auto& maps = engine().input_heatmaps(g.res, g.x_min, g.x_max, g.y_min, g.y_max);
         return val(emscripten::typed_memory_view(maps.size(), maps.data()));
     });
 }
@@ -608,18 +838,201 @@ val TrainerHandle::snapshot() const {
 val TrainerHandle::restore(val bytes) {
     return guarded([&] {
         if (!bytes.instanceof(val::global("Uint8Array")))
-            throw LabError("bad_snapshot", "snapshot", "restore needs the Uint8Array that snapshot() returned");
+            throw LabError("bad_snapshot", "snapshot",
+                           "snapshot is " + shown(bytes) + "; allowed: the Uint8Array that snapshot() returned");
+        // A snapshot is about as large as the trainer's own one; far larger bytes are not one.
+        const std::size_t n = bytes["length"].as<std::size_t>();
+        if (n > 4 * engine().snapshot().size())
+            throw LabError("bad_snapshot", "snapshot",
+                           "snapshot has " + std::to_string(n) + " bytes: not a snapshot of this trainer");
         const auto data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
         engine().restore(data.data(), data.size());
         return ok();
     });
 }
 
+// ---- lab-level calls ------------------------------------------------------------------
+
+namespace {
+
+template <class E, std::size_t N>
+val name_list(const NameTable<E, N>& table) {
+    val out = val::array();
+    for (const auto& entry : table) out.call<void>("push", std::string(entry.first));
+    return out;
+}
+
+// A Float64Array argument of 1 to max_values finite numbers.
+std::vector<double> values_arg(const val& v, const std::string& field) {
+    const std::size_t n = float64_length(v, field);
+    if (n < 1 || n > Limits::max_values)
+        throw LabError("invalid_argument", field,
+                       field + " has " + std::to_string(n) + " numbers; allowed: 1 to " +
+                           std::to_string(Limits::max_values));
+    auto x = float64_values(v);
+    require_finite(x, field);
+    return x;
+}
+
+}  // namespace
+
 val engine_info() {
     val out = val::object();
     out.set("version", std::string(BPLAB_VERSION));
     out.set("heapUsed", static_cast<double>(mallinfo().uordblks));
     return out;
+}
+
+val names() {
+    val out = val::object();
+    out.set("activations", name_list(activation_names));
+    out.set("losses", name_list(loss_names));
+    out.set("optimizers", name_list(optimizer_names));
+    out.set("schedules", name_list(schedule_names));
+    out.set("regularizations", name_list(penalty_names));
+    out.set("inits", name_list(init_names));
+    out.set("datasets", name_list(dataset_names));
+    out.set("features", name_list(feature_names));
+    out.set("phases", name_list(phase_names));
+    return out;
+}
+
+val limits() {
+    val out = val::object();
+    out.set("layers", Limits::max_layers);
+    out.set("units", Limits::max_units);
+    out.set("inputs", Limits::max_inputs);
+    out.set("samples", Limits::max_samples);
+    out.set("batchSize", Limits::max_batch);
+    out.set("gridRes", Limits::max_grid);
+    out.set("points", Limits::max_points);
+    out.set("results", Limits::max_results);
+    out.set("values", Limits::max_values);
+    out.set("lr", Limits::max_lr);
+    return out;
+}
+
+val resolve_config(val config) {
+    return guarded([&] {
+        std::vector<ConfigProblem> problems;
+        const TrainerConfig c = config_from_js(config, problems);
+        if (!problems.empty()) return problems_value(problems);
+        val out = val::object();
+        out.set("config", config_to_js(c));
+        return out;
+    });
+}
+
+val activation_values(val name, val z, val alpha) {
+    return guarded([&] {
+        std::string allowed;
+        for (const auto& [n, kind] : activation_names)
+            if (kind != Activation::softmax) allowed += (allowed.empty() ? "'" : ", '") + std::string(n) + "'";
+        std::optional<Activation> kind;
+        if (name.isString()) kind = from_name(activation_names, name.as<std::string>());
+        if (!kind)
+            throw LabError("invalid_argument", "name", "name is " + shown(name) + "; allowed: " + allowed);
+        if (*kind == Activation::softmax)
+            throw LabError("invalid_argument", "name",
+                           "name is 'softmax', which works on a whole row: use lab.softmax(scores); allowed: " + allowed);
+        const ActivationSpec f{*kind, alpha.isUndefined() ? default_alpha(*kind) : finite_arg(alpha, "alpha")};
+        throw_problem(validate_alpha(f, "alpha"), "alpha");
+        const auto zs = values_arg(z, "z");
+        std::vector<double> value(zs.size()), derivative(zs.size());
+        for (std::size_t i = 0; i < zs.size(); ++i) {
+            value[i] = activate(f, zs[i]);
+            derivative[i] = local_gradient(f, zs[i], value[i]);
+        }
+        val out = val::object();
+        out.set("value", float64_copy(value.data(), value.size()));
+        out.set("derivative", float64_copy(derivative.data(), derivative.size()));
+        out.set("alpha", f.alpha);
+        return out;
+    });
+}
+
+val softmax_values(val scores) {
+    return guarded([&] {
+        const auto z = values_arg(scores, "scores");
+        std::vector<double> p(z.size());
+        softmax_row(z.data(), p.data(), z.size());
+        return float64_copy(p.data(), p.size());
+    });
+}
+
+namespace {
+
+// Outputs given as probabilities become the logits training computes the loss from:
+// z = log(p / (1 - p)) for a sigmoid output; z = log p for softmax (equal up to a constant,
+// which softmax ignores).
+void logits_from_probabilities(Loss loss, const std::vector<double>& p, std::size_t k, std::vector<double>& z) {
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        const bool ok = loss == Loss::bce ? p[i] > 0.0 && p[i] < 1.0 : p[i] > 0.0 && p[i] <= 1.0;
+        if (!ok)
+            throw LabError("invalid_argument", "outputs",
+                           "outputs[" + std::to_string(i) + "] is " + describe(p[i]) + "; allowed: " +
+                               (loss == Loss::bce ? "probabilities above 0, below 1"
+                                                  : "probabilities above 0, at most 1") +
+                               " (or logits, with { logits: true })");
+        z[i] = loss == Loss::bce ? std::log(p[i]) - std::log1p(-p[i]) : std::log(p[i]);
+    }
+    if (loss != Loss::cce) return;
+    for (std::size_t r = 0; r < p.size() / k; ++r) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < k; ++i) sum += p[r * k + i];
+        if (std::abs(sum - 1.0) > 1e-9)
+            throw LabError("invalid_argument", "outputs",
+                           "outputs of sample " + std::to_string(r) + " sum to " + describe(sum) +
+                               "; allowed: probabilities summing to 1 (or logits, with { logits: true })");
+    }
+}
+
+}  // namespace
+
+val loss_values(val name, val outputs, val targets, val logits, val units) {
+    return guarded([&] {
+        const Loss loss = name_arg(name, loss_names, "name");
+        const bool from_logits = flag_arg(logits, "logits", false);
+        if (from_logits && loss == Loss::mse)
+            throw LabError("invalid_argument", "logits",
+                           "logits is true with 'mse'; allowed: false, since 'mse' compares the outputs "
+                           "themselves (logits apply to 'bce' and 'cce')");
+        const auto out = values_arg(outputs, "outputs");
+        const std::size_t k = units.isUndefined() ? (loss == Loss::cce ? out.size() : 1)
+                                                  : whole_arg(units, "units", 1, Limits::max_units);
+        if (out.size() % k != 0)
+            throw LabError("invalid_argument", "outputs",
+                           "outputs has " + std::to_string(out.size()) + " numbers; allowed: a multiple of units = " +
+                               std::to_string(k) + " (samples × units, row-major)");
+        require_length("targets", float64_length(targets, "targets"), out.size(),
+                       "one target per output, samples × units");
+        const auto y = float64_values(targets);
+        const std::size_t n = out.size() / k;
+        throw_problem(validate_targets(loss, y.data(), n, k, "targets"), "targets");
+
+        // Training's conventions: mse compares activations; bce and cce work from the logits.
+        const ActivationSpec spec{loss == Loss::bce   ? Activation::sigmoid
+                                  : loss == Loss::cce ? Activation::softmax
+                                                      : Activation::linear};
+        std::vector<double> z = out, a = out;
+        if (loss != Loss::mse && from_logits) activate_rows(spec, z.data(), a.data(), n, k);
+        if (loss != Loss::mse && !from_logits) logits_from_probabilities(loss, out, k, z);
+
+        std::vector<double> per_sample(n), upstream(out.size()), local(out.size()), downstream(out.size());
+        double sum = 0.0;
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::size_t o = r * k;
+            per_sample[r] = sample_loss(loss, &z[o], &a[o], &y[o], k);
+            sum += per_sample[r];
+            output_gradients(loss, spec, &z[o], &a[o], &y[o], k, &upstream[o], &local[o], &downstream[o]);
+        }
+        const auto& gradient = from_logits ? downstream : upstream;
+        val result = val::object();
+        result.set("loss", sum / static_cast<double>(n));
+        result.set("perSample", float64_copy(per_sample.data(), n));
+        result.set("gradient", float64_copy(gradient.data(), gradient.size()));
+        return result;
+    });
 }
 
 }  // namespace bplab::wasm

@@ -4,11 +4,18 @@
 #include "adapters.hpp"
 
 EMSCRIPTEN_BINDINGS(backprop_lab) {
-    using bplab::wasm::TrainerHandle;
-    emscripten::function("engineInfo", &bplab::wasm::engine_info);
+    using namespace bplab::wasm;
+    emscripten::function("engineInfo", &engine_info);
+    emscripten::function("names", &names);
+    emscripten::function("limits", &limits);
+    emscripten::function("resolveConfig", &resolve_config);
+    emscripten::function("activation", &activation_values);
+    emscripten::function("softmax", &softmax_values);
+    emscripten::function("loss", &loss_values);
     emscripten::class_<TrainerHandle>("TrainerHandle")
         .constructor<>()
         .function("init", &TrainerHandle::init)
+        .function("config", &TrainerHandle::config)
         .function("layerSizes", &TrainerHandle::layer_sizes)
         .function("getWeights", &TrainerHandle::get_weights)
         .function("setWeights", &TrainerHandle::set_weights)

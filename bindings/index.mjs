@@ -1,14 +1,74 @@
-// Backprop Lab's JS API: loads the WebAssembly engine in Node and in browsers
-// and turns the engine's error values into thrown LabErrors.
+/**
+ * Backprop Lab's JS API: loads the WebAssembly engine in Node and in browsers,
+ * builds trainers, and turns the engine's error values into thrown LabErrors.
+ * This file is the API's reference; README.md points here.
+ *
+ * ```js
+ * import { loadEngine } from './bindings/index.mjs';
+ * const lab = await loadEngine();
+ * const t = lab.createTrainer({
+ *   seed: 7, features: ['x1', 'x2'],
+ *   layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'softmax' }],
+ *   loss: 'cce', optimizer: { name: 'adam', lr: 0.01 },
+ *   dataset: { name: 'spiral', classes: 3, samples: 500, noise: 0.1, trainRatio: 0.5 },
+ * });
+ * t.trainEpoch();
+ * t.delete();   // every trainer owns engine memory until delete()
+ * ```
+ *
+ * Conventions: names are camelCase; arrays going in are `Float64Array` or arrays
+ * of numbers, arrays coming out are `Float64Array` unless noted, row-major. The
+ * weights of layer l are `W[j][i]`, from input i to unit j (units × inputs). Losses,
+ * optimizers and schedules follow PyTorch in float64 (reduction 'mean', torch.optim,
+ * torch.optim.lr_scheduler stepped once per epoch).
+ *
+ * Every method checks its arguments before the engine sees them. A rejected call
+ * throws a LabError and changes nothing: the trainer's snapshot() bytes are the same
+ * before and after, and no engine memory is kept.
+ *
+ * @module backprop-lab
+ */
 import createBackpropLabCore from './backprop-lab-core.mjs';
 
-/** An error the engine reported: code, the config field or argument at fault, and a readable message. */
+/**
+ * What went wrong, as `LabError.code`:
+ * - `invalid_config`: createTrainer / resolveConfig got a config with problems; `problems` lists every one.
+ * - `invalid_argument`: an argument of the wrong type, length or value (a string for a number,
+ *   a Float32Array for weights, NaN or Infinity in data, x.length ≠ n × inputs, an unknown name).
+ * - `out_of_range`: a number outside what is allowed: a layer index that does not exist, a
+ *   negative or fractional index or count.
+ * - `no_data`: training asked for, with neither a dataset in the config nor setData.
+ * - `not_a_plane`: heatmaps asked for, with inputs that are not the (x1, x2) plane.
+ * - `bad_snapshot`: restore() got bytes that are not a snapshot of this trainer.
+ * - `diverged`: the loss or a weight became infinite or NaN; the step was undone (the weights
+ *   and optimizer state are as before the step).
+ * - `deleted`: the trainer was used after delete().
+ * - `out_of_memory`, `internal`: the engine failed; `load_failed`, `no_webassembly`: loadEngine failed.
+ * @typedef {'invalid_config'|'invalid_argument'|'out_of_range'|'no_data'|'not_a_plane'|'bad_snapshot'|
+ *   'diverged'|'deleted'|'out_of_memory'|'internal'|'load_failed'|'no_webassembly'} LabErrorCode
+ */
+
+/**
+ * One problem of a config: `message` is "field is value; allowed: allowed".
+ * @typedef {{ field: string, value: string, allowed: string, message: string }} ConfigProblem
+ */
+
+/**
+ * An error the engine or the API reported.
+ * `field` names the config field or argument at fault as the JS API spells it
+ * ("optimizer.lr", "layers[1].units", "dataset.name", "layer", "x", "snapshot");
+ * `message` names it too, with what is allowed. For `invalid_config`, `problems` lists
+ * every problem of the config at once and `field` is the first one's.
+ */
 export class LabError extends Error {
   constructor({ code, field = '', message, problems }) {
     super(message);
     this.name = 'LabError';
+    /** @type {LabErrorCode} */
     this.code = code;
+    /** @type {string} */
     this.field = field;
+    /** @type {ConfigProblem[] | undefined} */
     if (problems) this.problems = problems;
   }
 }
@@ -57,27 +117,115 @@ async function wasmBinary(onProgress) {
 }
 
 /**
- * Loads the engine. options.onProgress({ loaded, total }) reports the wasm download in browsers.
+ * Loads the engine. Each call instantiates its own engine (its own memory).
+ * @param {{ onProgress?: (p: { loaded: number, total: number }) => void }} [options]
+ *   onProgress reports the wasm download in browsers (total is 0 when unknown).
  * @returns {Promise<Lab>}
+ * @throws {LabError} `no_webassembly`, `load_failed`; `invalid_argument` for options
  */
 export async function loadEngine(options = {}) {
+  const { onProgress } = optionsArg(options, ['onProgress']);
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw invalid('options.onProgress', `options.onProgress is ${kindOf(onProgress)}; allowed: a function ({ loaded, total }) => …`);
+  }
   if (typeof WebAssembly !== 'object') {
     throw new LabError({ code: 'no_webassembly', message: 'this browser cannot run WebAssembly, which Backprop Lab needs' });
   }
-  const binary = await wasmBinary(options.onProgress);
+  const binary = await wasmBinary(onProgress);
   const core = await createBackpropLabCore(binary ? { wasmBinary: binary } : {});
   return new Lab(core);
 }
 
-function checkIndex(value, field) {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new LabError({ code: 'out_of_range', field, message: `${field} is ${String(value)}; allowed: a whole number from 0` });
+// ---- arguments: what the engine's adapters accept is plain data -------------------------
+
+function kindOf(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${Object.prototype.toString.call(value).slice(8, -1)} of ${value.length}`;
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function invalid(field, message) {
+  return new LabError({ code: 'invalid_argument', field, message });
+}
+
+const isTag = (value, tag) => Object.prototype.toString.call(value) === `[object ${tag}]`;
+
+/** A Float64Array of this realm for a Float64Array or an array of numbers; anything else is refused. */
+function float64Arg(value, field) {
+  if (value instanceof Float64Array) return value;
+  if (isTag(value, 'Float64Array')) return Float64Array.from(value);  // from another realm (an iframe)
+  if (!Array.isArray(value)) {
+    throw invalid(field, `${field} is ${kindOf(value)}; allowed: a Float64Array or an array of numbers`);
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== 'number') throw invalid(field, `${field}[${i}] is ${kindOf(value[i])}; allowed: numbers`);
+  }
+  return Float64Array.from(value);
+}
+
+function snapshotArg(value) {
+  if (value instanceof Uint8Array) return value;
+  if (isTag(value, 'Uint8Array')) return Uint8Array.from(value);
+  throw new LabError({
+    code: 'bad_snapshot', field: 'snapshot',
+    message: `snapshot is ${kindOf(value)}; allowed: the Uint8Array that snapshot() returned`,
+  });
+}
+
+/** The options object of a lab-level call: undefined, or an object with only the known fields. */
+function optionsArg(options, known) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalid('options', `options is ${kindOf(options)}; allowed: an object { ${known.join(', ')} }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw invalid(`options.${key}`, `options.${key} is an unknown field; allowed: the fields ${known.join(', ')}`);
+  }
+  return options;
+}
+
+/** The first thing in value that is not data (a function, a symbol), with its path as a config field. */
+function notData(value, path, seen = new Set()) {
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return { field: path || 'config', value };
+  if (value === null || typeof value !== 'object' || seen.has(value)) return null;
+  seen.add(value);
+  for (const [key, inner] of Object.entries(value)) {
+    const found = notData(inner, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, seen);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Plain data only reaches the engine: getters run and functions are refused here, in JS,
+ * so that reading the config in the engine cannot run foreign code.
+ */
+function plainConfig(config) {
+  if (typeof structuredClone !== 'function') return config;
+  try {
+    return structuredClone(config);
+  } catch {
+    const { field, value } = notData(config, '') || { field: 'config', value: config };
+    const problem = { field, value: kindOf(value), allowed: 'plain data: numbers, strings, booleans, arrays and objects' };
+    problem.message = `${field} is ${problem.value}; allowed: ${problem.allowed}`;
+    throw new LabError({ code: 'invalid_config', field, message: `invalid trainer config: ${problem.message}`, problems: [problem] });
   }
 }
 
+// ---- the lab ---------------------------------------------------------------------------
+
+/**
+ * The loaded engine: makes trainers and offers the engine's own activation, softmax and
+ * loss functions to the course panels (no JS re-implementation of the math).
+ */
 export class Lab {
   #core;
   #live = 0;
+  #names;
+  #limits;
 
   constructor(core) {
     this.#core = core;
@@ -88,7 +236,11 @@ export class Lab {
     return this.#core.engineInfo().version;
   }
 
-  /** Bytes the engine has allocated, and the size of its memory (for leak checks). */
+  /**
+   * For leak checks: `used` is the engine heap's bytes in use (mallinfo's uordblks),
+   * `size` the byte length of the wasm memory (it only grows).
+   * @returns {{ used: number, size: number }}
+   */
   memory() {
     return { used: this.#core.engineInfo().heapUsed, size: this.#core.HEAP8.buffer.byteLength };
   }
@@ -98,10 +250,61 @@ export class Lab {
     return this.#live;
   }
 
-  /** Builds a trainer; throws LabError('invalid_config') listing every problem in config. */
+  /**
+   * Every name the config accepts, from the engine's registries (one per kind):
+   * `{ activations, losses, optimizers, schedules, regularizations, inits, datasets, features, phases }`.
+   * @returns {Readonly<Record<string, readonly string[]>>}
+   */
+  get names() {
+    this.#names ??= deepFreeze(this.#core.names());
+    return this.#names;
+  }
+
+  /**
+   * The engine's bounds: `{ layers, units, inputs, samples, batchSize, gridRes, points, results, values, lr }`
+   * (most layers, units per layer, inputs, dataset samples, batch size, heatmap res, points per
+   * predict call, numbers one predict or heatmaps call returns, numbers per array of the
+   * lab-level calls, learning rate).
+   */
+  get limits() {
+    this.#limits ??= Object.freeze(this.#core.limits());
+    return this.#limits;
+  }
+
+  /**
+   * Builds a trainer. The config (every field optional unless noted):
+   * - `seed` (1): whole number 0…2^53; every random choice (data, noise, split, init, shuffle) comes from it.
+   * - `inputs` (2): number of inputs, for data given with setData; or
+   *   `features`: a list of 'x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2' computed from each
+   *   point (x1, x2) (not both).
+   * - `layers` (required): `[{ units, activation, alpha }]`, hidden layers then the output layer;
+   *   units 1…512; activation 'linear', 'sigmoid', 'tanh' (hidden default), 'relu', 'leakyRelu'
+   *   (alpha 0…1, default 0.01), 'elu' (alpha above 0, at most 10, default 1), 'softmax'
+   *   (output only, ≥ 2 units); the output layer defaults to 'linear'.
+   * - `loss`: 'mse' | 'bce' (sigmoid output) | 'cce' (softmax output); default from the output layer.
+   * - `optimizer`: `{ name, lr, … }`, name 'sgd' (default) | 'momentum' | 'nesterov' | 'adagrad' |
+   *   'rmsprop' | 'adam' | 'adamw'; lr above 0, at most 1000 (default 0.03); torch's hyper-parameters
+   *   with torch's defaults: momentum, dampening, nesterov, weightDecay, lrDecay,
+   *   initialAccumulatorValue, alpha, centered, beta1, beta2, amsgrad, eps.
+   * - `schedule`: `{ name, … }`, name 'constant' (default) | 'step' (stepSize, gamma) |
+   *   'exponential' (gamma) | 'cosine' (tMax, etaMin) | 'plateau' (factor, patience, threshold,
+   *   cooldown, minLr, eps); stepped once per epoch.
+   * - `regularization`: `{ kind: 'none' | 'l1' | 'l2', rate }`, rate 0…10, on weights only.
+   * - `init`: 'xavier' (default) | 'he' | 'uniform'.
+   * - `batchSize` (10): 1…4096; `shuffle` (true).
+   * - `dataset`: `{ name, samples, noise, trainRatio, classes }`, name 'circle' | 'xor' | 'gauss' |
+   *   'spiral' | 'blobs' | 'plane' | 'multigauss'; samples 2…20000 (500), noise 0…1 (0),
+   *   trainRatio above 0, at most 1 (0.5), classes 2…5 for 'spiral' and 'blobs' (2). Without a
+   *   dataset, give data with setData.
+   * Unknown fields are problems too, so a typo is never silently ignored.
+   * @param {object} config
+   * @returns {Trainer}
+   * @throws {LabError} `invalid_config`, with `problems` listing every problem at once
+   */
   createTrainer(config) {
+    const plain = plainConfig(config);
     const handle = new this.#core.TrainerHandle();
-    const result = handle.init(config);
+    const result = handle.init(plain);
     if (result.error) {
       handle.delete();
       throw new LabError(result.error);
@@ -109,8 +312,80 @@ export class Lab {
     this.#live += 1;
     return new Trainer(handle, () => { this.#live -= 1; });
   }
+
+  /**
+   * Checks a config without building a trainer, and returns it complete: every field present,
+   * defaults filled in (torch's for the chosen optimizer), in the shape createTrainer accepts.
+   * @param {object} config
+   * @returns {object}
+   * @throws {LabError} `invalid_config`, as createTrainer
+   */
+  resolveConfig(config) {
+    return unwrap(this.#core.resolveConfig(plainConfig(config))).config;
+  }
+
+  /**
+   * An element-wise activation and its derivative (the local gradient f′(z)) at each z, computed by
+   * the engine's own functions. At the kinks torch's convention holds: relu′(0) = 0, leakyRelu′(0) =
+   * alpha, elu′(0) = alpha.
+   * @param {'linear'|'sigmoid'|'tanh'|'relu'|'leakyRelu'|'elu'} name  softmax works on a row: see softmax()
+   * @param {Float64Array|number[]} z  1 to limits.values finite numbers
+   * @param {{ alpha?: number }} [options]  Leaky ReLU's slope (0…1, default 0.01), ELU's scale (default 1)
+   * @returns {{ value: Float64Array, derivative: Float64Array, alpha: number }}
+   * @throws {LabError} `invalid_argument` (field 'name', 'z', 'alpha', 'options'; the message names the element, z[i])
+   */
+  activation(name, z, options) {
+    const { alpha } = optionsArg(options, ['alpha']);
+    return unwrap(this.#core.activation(name, float64Arg(z, 'z'), alpha));
+  }
+
+  /**
+   * softmax of one row of scores (logits), shifted by the row's maximum as training does.
+   * @param {Float64Array|number[]} scores  1 to limits.values finite numbers
+   * @returns {Float64Array} probabilities, summing to 1
+   * @throws {LabError} `invalid_argument` (field 'scores'; the message names the element, scores[i])
+   */
+  softmax(scores) {
+    return unwrap(this.#core.softmax(float64Arg(scores, 'scores')));
+  }
+
+  /**
+   * A loss over samples × units outputs, with training's own functions and conventions:
+   * reduction 'mean' (loss = mean of perSample); 'mse' per sample = mean over units of (ŷ − y)²;
+   * 'bce' per sample = mean over units of binary cross-entropy; 'cce' per sample = −Σ y·log p.
+   * bce and cce are computed from logits, stably (BCEWithLogitsLoss, CrossEntropyLoss).
+   * @param {'mse'|'bce'|'cce'} name
+   * @param {Float64Array|number[]} outputs  samples × units: for 'bce'/'cce' probabilities (bce: above 0,
+   *   below 1; cce: above 0, rows summing to 1), or logits with `{ logits: true }`
+   * @param {Float64Array|number[]} targets  same length; bce 0…1, cce rows summing to 1 (one-hot)
+   * @param {{ logits?: boolean, units?: number }} [options]  units: outputs per sample (default 1 for
+   *   mse and bce; for cce the whole array is one sample)
+   * @returns {{ loss: number, perSample: Float64Array, gradient: Float64Array }} gradient: samples × units,
+   *   the derivative of each sample's own loss with respect to the outputs as given (∂l/∂ŷ, the
+   *   output layer's upstream gradient; with logits ∂l/∂z, its downstream gradient, p − y for bce and cce)
+   * @throws {LabError} `invalid_argument` (field 'name', 'outputs', 'targets', 'logits', 'units', 'options')
+   */
+  loss(name, outputs, targets, options) {
+    const { logits, units } = optionsArg(options, ['logits', 'units']);
+    return unwrap(this.#core.loss(name, float64Arg(outputs, 'outputs'), float64Arg(targets, 'targets'), logits, units));
+  }
 }
 
+function deepFreeze(value) {
+  for (const inner of Object.values(value)) if (typeof inner === 'object' && inner) deepFreeze(inner);
+  return Object.freeze(value);
+}
+
+// ---- the trainer -------------------------------------------------------------------------
+
+/**
+ * One network with its data, optimizer, schedule and phase machine. Made by lab.createTrainer;
+ * owns engine memory until delete(). Every method throws LabError `deleted` after delete().
+ *
+ * The phase machine walks forward(layer 0 … L−1) → loss → backward(layer L−1 … 0) → update →
+ * next batch. An epoch is one pass over the training split in batches taken in order (the last one
+ * may be smaller); with shuffle, the order is reshuffled (seeded) before each epoch.
+ */
 export class Trainer {
   #handle;
   #onDelete;
@@ -123,101 +398,211 @@ export class Trainer {
   }
 
   #h() {
-    if (!this.#handle) throw new LabError({ code: 'deleted', message: 'this trainer was deleted' });
+    if (!this.#handle) {
+      throw new LabError({ code: 'deleted', field: 'trainer', message: 'this trainer was deleted; make a new one with lab.createTrainer(config)' });
+    }
     return this.#handle;
   }
 
-  /** [inputs, …hidden units, outputs]. */
+  /** [inputs, …hidden units, outputs]: layer l maps layerSizes[l] inputs to layerSizes[l + 1] units. */
   get layerSizes() {
+    this.#h();
     return this.#sizes;
   }
 
-  /** Layer l's weights, W[j][i] row-major (units × inputs). */
+  /** Whether delete() was called. */
+  get deleted() {
+    return !this.#handle;
+  }
+
+  /** The trainer's complete config (defaults filled in), as lab.resolveConfig returns it. */
+  get config() {
+    return unwrap(this.#h().config());
+  }
+
+  /**
+   * Layer l's weights, W[j][i] from input i to unit j, row-major (units × inputs); a copy.
+   * @param {number} l  0 … layerSizes.length − 2
+   * @returns {Float64Array}
+   * @throws {LabError} `out_of_range` / `invalid_argument` (field 'layer')
+   */
   getWeights(l) {
     return unwrap(this.#h().getWeights(l));
   }
 
+  /**
+   * Replaces layer l's weights (units × inputs finite numbers). The current batch starts over.
+   * @param {number} l
+   * @param {Float64Array|number[]} w
+   * @throws {LabError} field 'layer'; 'weights' for its type, length, or an element that is NaN, Infinity or not a number (the message names weights[i])
+   */
   setWeights(l, w) {
-    unwrap(this.#h().setWeights(l, w));
+    unwrap(this.#h().setWeights(l, float64Arg(w, 'weights')));
   }
 
+  /** Layer l's biases (units); a copy. @returns {Float64Array} */
   getBiases(l) {
     return unwrap(this.#h().getBiases(l));
   }
 
+  /** Replaces layer l's biases (units finite numbers). The current batch starts over. */
   setBiases(l, b) {
-    unwrap(this.#h().setBiases(l, b));
+    unwrap(this.#h().setBiases(l, float64Arg(b, 'biases')));
   }
 
-  /** Replaces the training split: x has n points (2 numbers each with features, else `inputs`), y n targets. */
+  /**
+   * Replaces the training split with n samples (1 … limits.samples) and starts the epoch over.
+   * x: n points, each `inputs` numbers, or (x1, x2) when the config has features. y: n × outputs
+   * targets: one-hot rows for 'cce', 0…1 for 'bce', any finite number for 'mse'.
+   * @param {Float64Array|number[]} x
+   * @param {Float64Array|number[]} y
+   * @param {number} n
+   * @throws {LabError} field 'n', 'x', 'y' (lengths, NaN or Infinity, targets the loss cannot take; the message names the element)
+   */
   setData(x, y, n) {
-    checkIndex(n, 'n');
-    unwrap(this.#h().setData(x, y, n));
+    unwrap(this.#h().setData(float64Arg(x, 'x'), float64Arg(y, 'y'), n));
   }
 
-  /** The training and test points, labels and targets. */
+  /**
+   * The data: `{ train, test, pointSize, classification, classes }`; each split is
+   * `{ points (size × pointSize), labels (class index, or the regression value), targets
+   * (size × outputs, what the loss compares with), size }`.
+   */
   data() {
     return unwrap(this.#h().data());
   }
 
-  /** n × outputs. */
+  /**
+   * The network's outputs for n points (0 … limits.points, and n × outputs ≤ limits.results),
+   * laid out as setData's x.
+   * @returns {Float64Array} n × outputs
+   */
   predict(x, n) {
-    checkIndex(n, 'n');
-    return unwrap(this.#h().predict(x, n));
+    return unwrap(this.#h().predict(float64Arg(x, 'x'), n));
   }
 
-  /** Runs one phase → { phase, layer } of the phase that ran. */
+  /**
+   * Runs one phase of the current batch.
+   * @returns {{ phase: 'forward'|'loss'|'backward'|'update', layer: number }} the phase that ran
+   * @throws {LabError} `no_data`; `diverged` (the batch starts over, weights unchanged)
+   */
   stepPhase() {
     return unwrap(this.#h().stepPhase());
   }
 
-  /** Finishes the current batch → { loss, epoch, batch }. */
+  /**
+   * Finishes the current batch (the phases left of it).
+   * @returns {{ loss: number, epoch: number, batch: number }} the batch's mean loss, epochs
+   *   completed, batches completed in the current epoch
+   * @throws {LabError} `no_data`, `diverged`
+   */
   trainStep() {
     return unwrap(this.#h().trainStep());
   }
 
-  /** Finishes the current epoch → { loss, epoch, lr }. */
+  /**
+   * Finishes the current epoch; the schedule steps at its end.
+   * @returns {{ loss: number, epoch: number, lr: number }} the epoch's mean training loss, epochs
+   *   completed, the learning rate for the next epoch
+   * @throws {LabError} `no_data`, `diverged`
+   */
   trainEpoch() {
     return unwrap(this.#h().trainEpoch());
   }
 
-  /** Where the phase machine stands: { phase, layer (of the next step), epoch, batch, batchesPerEpoch, lr }. */
+  /**
+   * Where the phase machine stands.
+   * @returns {{ phase: string, layer: number, epoch: number, batch: number, batchesPerEpoch: number, lr: number }}
+   *   phase and layer of the next step; epochs completed; the current batch's index in the epoch;
+   *   the learning rate of the current epoch
+   */
   cursor() {
     return unwrap(this.#h().cursor());
   }
 
-  /** Everything layer l computed for the current batch. */
+  /**
+   * Everything layer l computed for the current batch so far: the very numbers the backward
+   * pass used. Per-sample arrays are batch × units, row-major; per-sample values are derivatives
+   * of that sample's own loss, and the batch gradient (dW, db) is their mean.
+   * - `batch` rows in the batch, `units`, `inputs`; `samples`: the rows' indices in the training split
+   * - `forwardDone`, `backwardDone`, `updateDone`: which phases have run for this layer
+   * - `input` (batch × inputs): what the layer saw (the previous layer's a, or the features)
+   * - `z` pre-activation, `a` = f(z) activation
+   * - `upstream` ∂l/∂a (from the layer above, or the loss), `local` f′(z) (for softmax the
+   *   Jacobian's diagonal p(1 − p)), `downstream` ∂l/∂z = upstream × local (for softmax the full
+   *   sum Σ ∂l/∂p_j · ∂p_j/∂z)
+   * - `dW` (units × inputs): mean over the batch of ∂l/∂z_j · a_i; `db` (units): mean of ∂l/∂z_j;
+   *   `penalty` (units × inputs): what L1/L2 adds to dW for the optimizer
+   * - `weightsBefore`, `biasesBefore`: the parameters the update started from; `update`,
+   *   `biasUpdate`: the change the optimizer applied (after = before + update)
+   * - `state`: `{ lr, weights, biases }`, the rate the update used and torch's optimizer state per
+   *   parameter tensor: `{ step, momentumBuffer?, sum?, squareAvg?, gradAvg?, expAvg?, expAvgSq?,
+   *   maxExpAvgSq?, effectiveLr? }` (effectiveLr: the rate each gradient was scaled by)
+   * - `loss` (output layer only): the batch's mean loss
+   * @param {number} l
+   */
   trace(l) {
     return unwrap(this.#h().trace(l));
   }
 
-  /** { trainLoss, testLoss, trainAccuracy, testAccuracy }; accuracies are null for regression. */
+  /**
+   * Loss and accuracy over each whole split; null where a split is empty, and accuracies null
+   * for regression.
+   * @returns {{ trainLoss: number|null, testLoss: number|null, trainAccuracy: number|null, testAccuracy: number|null }}
+   */
   evaluate() {
     return unwrap(this.#h().evaluate());
   }
 
   /**
-   * Every non-input neuron's output on a res × res grid, neuron after neuron, rows from yMax down.
-   * A view on the engine's memory: valid until the next call into the trainer.
+   * Every non-input neuron's activation over a res × res grid of the (x1, x2) plane, in one call.
+   * Layout (Float32Array of neurons × res × res): neuron after neuron, layer by layer (layer 0's
+   * units first, the output layer's last); within a neuron's map, rows from yMax down to yMin,
+   * columns from xMin across, each value at its cell's centre. Neuron k of the whole network
+   * starts at k × res²; cell (row, col) is at k × res² + row × res + col.
+   * A view on the engine's memory, not a copy: valid until the next call into this trainer (it
+   * reuses the buffer) and detached when the engine's memory grows; copy it to keep it.
+   * @param {number} res  1 … limits.gridRes, and neurons × res² ≤ limits.results (a large network gets a coarser grid)
+   * @param {number} xMin  finite, xMin < xMax
+   * @param {number} xMax
+   * @param {number} yMin  finite, yMin < yMax
+   * @param {number} yMax
+   * @returns {Float32Array}
+   * @throws {LabError} field 'res', 'xMin', 'xMax', 'yMin', 'yMax'; `not_a_plane`
    */
   heatmaps(res, xMin, xMax, yMin, yMax) {
     return unwrap(this.#h().heatmaps(res, xMin, xMax, yMin, yMax));
   }
 
-  /** The same grid for each input feature. */
+  /** The same grid for each of the network's inputs (features), inputs × res × res; a view as heatmaps(). */
   inputHeatmaps(res, xMin, xMax, yMin, yMax) {
     return unwrap(this.#h().inputHeatmaps(res, xMin, xMax, yMin, yMax));
   }
 
-  /** Everything that training changes, as bytes for restore(). */
+  /**
+   * Everything training changes, as bytes for restore() (to rewind): a header (format, layer sizes,
+   * optimizer, batch size, training-set size), the weights and biases, the optimizer's state, the
+   * schedule's state, the cursor (phase, layer, epoch, batch), the epoch's shuffle order and the
+   * shuffle generator, the running epoch loss, and the current batch with its whole trace. It does
+   * not hold the config or the data: restore it into the trainer it came from (or one built from the
+   * same config).
+   * @returns {Uint8Array}
+   */
   snapshot() {
     return unwrap(this.#h().snapshot());
   }
 
+  /**
+   * Puts the trainer back where snapshot() was taken. Bytes of another shape, truncated or garbage
+   * are refused and change nothing.
+   * @param {Uint8Array} snapshot
+   * @throws {LabError} `bad_snapshot`
+   */
   restore(snapshot) {
-    unwrap(this.#h().restore(snapshot));
+    unwrap(this.#h().restore(snapshotArg(snapshot)));
   }
 
+  /** Frees the trainer's engine memory; later calls throw LabError `deleted`. Calling it again does nothing. */
   delete() {
     if (!this.#handle) return;
     this.#handle.delete();

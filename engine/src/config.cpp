@@ -2,32 +2,55 @@
 
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <string_view>
 
 namespace bplab {
 namespace {
+
+std::string quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
+
+// How an end of a range is written in a message: 0 ≤ x or 0 < x, x ≤ 1 or x < 1.
+enum class End { closed, open };
+
+std::string range_text(double lo, End low, double hi, End high) {
+    const std::string from = low == End::closed ? "from " + describe(lo) : "above " + describe(lo);
+    if (low == End::closed && high == End::closed) return "a number " + from + " to " + describe(hi);
+    if (high == End::closed) return "a number " + from + ", at most " + describe(hi);
+    return "a number " + from + (low == End::closed ? " to below " : ", below ") + describe(hi);
+}
 
 class Checker {
 public:
     explicit Checker(std::vector<ConfigProblem>& out) : out_(out) {}
 
-    void fail(const std::string& field, const std::string& value, const std::string& allowed) {
-        out_.push_back({field, value, allowed});
+    // One problem per field: the first check that fails names it.
+    void fail(const std::string& field, const std::string& value, const std::string& allowed,
+              std::vector<std::string> related = {}) {
+        if (failed(field)) return;
+        out_.push_back({field, value, allowed, std::move(related)});
     }
-    // lo < x <= hi, or lo <= x <= hi when closed_low.
-    void range(const std::string& field, double x, double lo, double hi, bool closed_low,
-               const std::string& allowed) {
-        const bool low_ok = closed_low ? x >= lo : x > lo;
-        if (!std::isfinite(x) || !low_ok || x > hi) fail(field, describe(x), allowed);
+
+    bool failed(const std::string& field) const {
+        for (const auto& p : out_)
+            if (p.field == field) return true;
+        return false;
     }
-    // 0 <= x < 1: momentum, smoothing constants, betas.
-    void fraction(const std::string& field, double x) {
-        if (!std::isfinite(x) || x < 0.0 || x >= 1.0)
-            fail(field, describe(x), "a number from 0 to below 1");
+
+    // Returns whether x passed, so that checks built on x can be skipped.
+    bool range(const std::string& field, double x, double lo, End low, double hi, End high) {
+        const bool low_ok = low == End::closed ? x >= lo : x > lo;
+        const bool high_ok = high == End::closed ? x <= hi : x < hi;
+        if (std::isfinite(x) && low_ok && high_ok) return true;
+        fail(field, describe(x), range_text(lo, low, hi, high));
+        return false;
     }
-    void count(const std::string& field, std::size_t x, std::size_t lo, std::size_t hi) {
-        if (x < lo || x > hi)
-            fail(field, std::to_string(x),
-                 "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+
+    bool count(const std::string& field, std::size_t x, std::size_t lo, std::size_t hi) {
+        if (x >= lo && x <= hi) return true;
+        fail(field, std::to_string(x),
+             "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+        return false;
     }
 
 private:
@@ -35,147 +58,158 @@ private:
 };
 
 void check_layers(const TrainerConfig& c, Checker& check) {
-    if (c.layers.empty()) {
-        check.fail("layers", "empty", "at least one layer (the output layer)");
-        return;
+    if (c.layers.empty() || c.layers.size() > Limits::max_layers) {
+        check.fail("layers", c.layers.empty() ? "empty" : std::to_string(c.layers.size()) + " layers",
+                   "1 to " + std::to_string(Limits::max_layers) + " layers, the output layer last");
+        if (c.layers.empty()) return;
     }
-    check.count("layers.length", c.layers.size(), 1, Limits::max_layers);
     for (std::size_t l = 0; l < c.layers.size(); ++l) {
         const auto& layer = c.layers[l];
         const std::string at = "layers[" + std::to_string(l) + "]";
-        check.count(at + ".units", layer.units, 1, Limits::max_units);
         const bool output = l + 1 == c.layers.size();
         const Activation kind = layer.activation.kind;
+        const bool units_ok = check.count(at + ".units", layer.units, 1, Limits::max_units);
         if (kind == Activation::softmax && !output)
-            check.fail(at + ".activation", "'softmax'", "softmax only on the output layer");
-        if (kind == Activation::softmax && output && layer.units < 2)
-            check.fail(at + ".units", std::to_string(layer.units), "at least 2 units for softmax");
-        if (kind == Activation::leaky_relu)
-            check.range(at + ".alpha", layer.activation.alpha, 0.0, 1.0, true,
-                        "a number from 0 to 1");
-        if (kind == Activation::elu)
-            check.range(at + ".alpha", layer.activation.alpha, 0.0, 10.0, false,
-                        "a number above 0, at most 10");
+            check.fail(at + ".activation", "'softmax' on a hidden layer",
+                       "softmax only on the output layer; hidden layers take " +
+                           quoted("linear") + ", " + quoted("sigmoid") + ", " + quoted("tanh") + ", " +
+                           quoted("relu") + ", " + quoted("leakyRelu") + " or " + quoted("elu"));
+        if (kind == Activation::softmax && output && units_ok && layer.units < 2)
+            check.fail(at + ".units", std::to_string(layer.units) + " with 'softmax'",
+                       "at least 2 units for softmax (use 'sigmoid' for one output)", {at + ".activation"});
+        for (auto& p : validate_alpha(layer.activation, at + ".alpha"))
+            check.fail(p.field, p.value, p.allowed, {at + ".activation"});
     }
 }
 
 void check_loss(const TrainerConfig& c, Checker& check) {
     if (c.layers.empty()) return;
+    const std::string out_field = "layers[" + std::to_string(c.layers.size() - 1) + "].activation";
     const Activation out = c.layers.back().activation.kind;
+    const std::string loss = quoted(to_name(loss_names, c.loss));
     if (!loss_accepts_output(c.loss, out)) {
-        const std::string need = c.loss == Loss::bce ? "'sigmoid'" : "'softmax'";
-        check.fail("loss", "'" + std::string(to_name(loss_names, c.loss)) + "' with a '" +
-                               std::string(to_name(activation_names, out)) + "' output layer",
-                   "'" + std::string(to_name(loss_names, c.loss)) + "' needs a " + need +
-                       " output layer; 'mse' works with any");
+        const std::string need = quoted(c.loss == Loss::bce ? "sigmoid" : "softmax");
+        check.fail("loss", loss + " with a " + quoted(to_name(activation_names, out)) + " output layer",
+                   loss + " needs a " + need + " output layer; 'mse' works with any", {out_field});
     }
     if (c.dataset && is_regression(c.dataset->kind) && c.loss != Loss::mse)
-        check.fail("loss", "'" + std::string(to_name(loss_names, c.loss)) + "' on a regression dataset",
-                   "'mse' for regression");
+        check.fail("loss", loss + " on the regression dataset " + quoted(to_name(dataset_names, c.dataset->kind)),
+                   "'mse' for regression", {"dataset.name"});
+}
+
+std::string optimizer_list(std::initializer_list<OptimizerKind> kinds) {
+    std::string out;
+    std::size_t i = 0;
+    for (OptimizerKind k : kinds) {
+        if (i > 0) out += (i + 1 == kinds.size()) ? " or " : ", ";
+        out += quoted(to_name(optimizer_names, k));
+        ++i;
+    }
+    return out;
+}
+
+// A switch that only some optimizers read must not be set for another.
+void check_switch(Checker& check, const OptimizerConfig& o, const char* field, bool on,
+                  std::initializer_list<OptimizerKind> readers) {
+    if (!on) return;
+    for (OptimizerKind k : readers)
+        if (k == o.kind) return;
+    check.fail(field, "true with " + quoted(to_name(optimizer_names, o.kind)),
+               "true only with " + optimizer_list(readers), {"optimizer.name"});
 }
 
 void check_optimizer(const OptimizerConfig& o, Checker& check) {
-    check.range("optimizer.lr", o.lr, 0.0, Limits::max_lr, false,
-                "a number above 0, at most " + describe(Limits::max_lr));
-    check.range("optimizer.weightDecay", o.weight_decay, 0.0, 1.0, true, "a number from 0 to 1");
-    switch (o.kind) {
-        case OptimizerKind::sgd:
-        case OptimizerKind::momentum:
-        case OptimizerKind::nesterov:
-            check.fraction("optimizer.momentum", o.momentum);
-            check.range("optimizer.dampening", o.dampening, 0.0, 1.0, true, "a number from 0 to 1");
-            if (o.nesterov && (o.momentum <= 0.0 || o.dampening != 0.0))
-                check.fail("optimizer.nesterov", "true with momentum " + describe(o.momentum) +
-                                                     " and dampening " + describe(o.dampening),
-                           "momentum above 0 and dampening 0 (as torch requires)");
-            break;
-        case OptimizerKind::adagrad:
-            check.range("optimizer.lrDecay", o.lr_decay, 0.0, 1.0, true, "a number from 0 to 1");
-            check.range("optimizer.initialAccumulatorValue", o.initial_accumulator_value, 0.0, 1e6,
-                        true, "a number from 0 to 1e6");
-            break;
-        case OptimizerKind::rmsprop:
-            check.fraction("optimizer.alpha", o.alpha);
-            check.fraction("optimizer.momentum", o.momentum);
-            break;
-        case OptimizerKind::adam:
-        case OptimizerKind::adamw:
-            check.fraction("optimizer.beta1", o.beta1);
-            check.fraction("optimizer.beta2", o.beta2);
-            break;
-    }
-    check.range("optimizer.eps", o.eps, 0.0, 1.0, false, "a number above 0, at most 1");
+    check.range("optimizer.lr", o.lr, 0.0, End::open, Limits::max_lr, End::closed);
+    const bool momentum_ok = check.range("optimizer.momentum", o.momentum, 0.0, End::closed, 1.0, End::open);
+    const bool dampening_ok = check.range("optimizer.dampening", o.dampening, 0.0, End::closed, 1.0, End::closed);
+    check.range("optimizer.weightDecay", o.weight_decay, 0.0, End::closed, 1.0, End::closed);
+    check.range("optimizer.lrDecay", o.lr_decay, 0.0, End::closed, 1.0, End::closed);
+    check.range("optimizer.initialAccumulatorValue", o.initial_accumulator_value, 0.0, End::closed, 1e6,
+                End::closed);
+    check.range("optimizer.alpha", o.alpha, 0.0, End::closed, 1.0, End::open);
+    check.range("optimizer.beta1", o.beta1, 0.0, End::closed, 1.0, End::open);
+    check.range("optimizer.beta2", o.beta2, 0.0, End::closed, 1.0, End::open);
+    check.range("optimizer.eps", o.eps, 0.0, End::open, 1.0, End::closed);
+
+    const auto sgd_family = {OptimizerKind::sgd, OptimizerKind::momentum, OptimizerKind::nesterov};
+    check_switch(check, o, "optimizer.nesterov", o.nesterov, sgd_family);
+    check_switch(check, o, "optimizer.centered", o.centered, {OptimizerKind::rmsprop});
+    check_switch(check, o, "optimizer.amsgrad", o.amsgrad, {OptimizerKind::adam, OptimizerKind::adamw});
+    // torch.optim.SGD: "Nesterov momentum requires a momentum and zero dampening".
+    if (o.nesterov && momentum_ok && dampening_ok && (o.momentum <= 0.0 || o.dampening != 0.0))
+        check.fail("optimizer.nesterov",
+                   "true with momentum " + describe(o.momentum) + " and dampening " + describe(o.dampening),
+                   "momentum above 0 and dampening 0 (as torch requires)",
+                   {"optimizer.name", "optimizer.momentum", "optimizer.dampening"});
 }
 
 void check_schedule(const ScheduleConfig& s, double lr, Checker& check) {
-    switch (s.kind) {
-        case ScheduleKind::constant: break;
-        case ScheduleKind::step:
-            check.count("schedule.stepSize", s.step_size, 1, 100000);
-            check.range("schedule.gamma", s.gamma, 0.0, 1.0, false, "a number above 0, at most 1");
-            break;
-        case ScheduleKind::exponential:
-            check.range("schedule.gamma", s.gamma, 0.0, 1.0, false, "a number above 0, at most 1");
-            break;
-        case ScheduleKind::cosine:
-            check.count("schedule.tMax", s.t_max, 1, 100000);
-            check.range("schedule.etaMin", s.eta_min, 0.0, lr, true,
-                        "a number from 0 to the learning rate (" + describe(lr) + ")");
-            break;
-        case ScheduleKind::plateau:
-            if (!std::isfinite(s.factor) || s.factor <= 0.0 || s.factor >= 1.0)
-                check.fail("schedule.factor", describe(s.factor), "a number above 0, below 1");
-            check.count("schedule.patience", s.patience, 0, 100000);
-            check.count("schedule.cooldown", s.cooldown, 0, 100000);
-            check.range("schedule.threshold", s.threshold, 0.0, 1.0, true, "a number from 0 to 1");
-            check.range("schedule.minLr", s.min_lr, 0.0, lr, true,
-                        "a number from 0 to the learning rate (" + describe(lr) + ")");
-            break;
-    }
+    const std::string below_lr = "a number from 0 to the learning rate " + describe(lr);
+    const bool lr_ok = std::isfinite(lr) && lr > 0.0 && lr <= Limits::max_lr;
+    check.count("schedule.stepSize", s.step_size, 1, Limits::max_epochs);
+    check.range("schedule.gamma", s.gamma, 0.0, End::open, 1.0, End::closed);
+    check.count("schedule.tMax", s.t_max, 1, Limits::max_epochs);
+    // The floors are judged against the rate only by the schedule that reads them.
+    if (check.range("schedule.etaMin", s.eta_min, 0.0, End::closed, Limits::max_lr, End::closed) && lr_ok &&
+        s.kind == ScheduleKind::cosine && s.eta_min > lr)
+        check.fail("schedule.etaMin", describe(s.eta_min), below_lr, {"optimizer.lr"});
+    check.range("schedule.factor", s.factor, 0.0, End::open, 1.0, End::open);
+    check.count("schedule.patience", s.patience, 0, Limits::max_epochs);
+    check.range("schedule.threshold", s.threshold, 0.0, End::closed, 1.0, End::closed);
+    check.count("schedule.cooldown", s.cooldown, 0, Limits::max_epochs);
+    if (check.range("schedule.minLr", s.min_lr, 0.0, End::closed, Limits::max_lr, End::closed) && lr_ok &&
+        s.kind == ScheduleKind::plateau && s.min_lr > lr)
+        check.fail("schedule.minLr", describe(s.min_lr), below_lr, {"optimizer.lr"});
+    check.range("schedule.eps", s.eps, 0.0, End::closed, 1.0, End::closed);
 }
 
-void check_data(const TrainerConfig& c, Checker& check) {
+void check_inputs(const TrainerConfig& c, Checker& check) {
     if (c.features.empty()) {
         check.count("inputs", c.inputs, 1, Limits::max_inputs);
-    } else {
-        for (std::size_t i = 0; i < c.features.size(); ++i)
-            for (std::size_t j = 0; j < i; ++j)
-                if (c.features[i] == c.features[j])
-                    check.fail("features[" + std::to_string(i) + "]",
-                               "'" + std::string(to_name(feature_names, c.features[i])) + "' again",
-                               "each feature once");
+        return;
     }
-    check.count("batchSize", c.batch_size, 1, Limits::max_batch);
+    for (std::size_t i = 0; i < c.features.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (c.features[i] == c.features[j])
+                check.fail("features[" + std::to_string(i) + "]",
+                           quoted(to_name(feature_names, c.features[i])) + " again", "each feature once");
+}
+
+void check_dataset(const TrainerConfig& c, Checker& check) {
     if (!c.dataset) return;
     const DatasetConfig& d = *c.dataset;
-    check.count("dataset.samples", d.samples, 2, Limits::max_samples);
-    check.range("dataset.noise", d.noise, 0.0, 1.0, true, "a number from 0 to 1");
-    check.range("dataset.trainRatio", d.train_ratio, 0.0, 1.0, false, "a number above 0, at most 1");
-    if (std::isfinite(d.train_ratio) && d.train_ratio > 0.0 &&
-        std::floor(d.samples * d.train_ratio) < 1.0)
+    const bool samples_ok = check.count("dataset.samples", d.samples, 2, Limits::max_samples);
+    check.range("dataset.noise", d.noise, 0.0, End::closed, 1.0, End::closed);
+    if (check.range("dataset.trainRatio", d.train_ratio, 0.0, End::open, 1.0, End::closed) && samples_ok &&
+        std::floor(static_cast<double>(d.samples) * d.train_ratio) < 1.0)
         check.fail("dataset.trainRatio", describe(d.train_ratio),
-                   "a ratio that leaves at least one training sample");
+                   "a ratio that leaves at least one of the " + std::to_string(d.samples) +
+                       " samples for training",
+                   {"dataset.samples"});
+    const std::string name = quoted(to_name(dataset_names, d.kind));
+    bool classes_ok = true;
     if (takes_classes(d.kind)) {
-        check.count("dataset.classes", d.classes, 2, 5);
+        classes_ok = check.count("dataset.classes", d.classes, 2, 5);
     } else if (d.classes != 2) {
-        check.fail("dataset.classes", std::to_string(d.classes),
-                   "2 for this dataset; 'spiral' and 'blobs' take 2 to 5");
+        check.fail("dataset.classes", std::to_string(d.classes) + " for " + name,
+                   "2 for " + name + "; 'spiral' and 'blobs' take 2 to 5", {"dataset.name"});
+        classes_ok = false;
     }
     if (c.point_size() != 2)
-        check.fail("inputs", std::to_string(c.inputs),
-                   "2 (the plane's x1 and x2) or a features list, with a dataset");
-    if (c.layers.empty()) return;
+        check.fail("inputs", std::to_string(c.inputs) + " with a dataset",
+                   "2 (the plane's x1 and x2), or a features list, with a dataset");
+    if (c.layers.empty() || !classes_ok) return;
     const std::size_t out = c.output_size();
     const std::string out_field = "layers[" + std::to_string(c.layers.size() - 1) + "].units";
+    const std::vector<std::string> related = {"dataset.name", "dataset.classes"};
     if (is_regression(d.kind)) {
-        if (out != 1) check.fail(out_field, std::to_string(out), "1 output for regression");
-    } else {
-        const std::size_t classes = takes_classes(d.kind) ? d.classes : 2;
-        if (out != classes && !(out == 1 && classes == 2))
-            check.fail(out_field, std::to_string(out),
-                       std::to_string(classes) + " outputs (one per class)" +
-                           (classes == 2 ? " or 1 for two classes" : ""));
+        if (out != 1) check.fail(out_field, std::to_string(out) + " for " + name, "1 output for regression", related);
+        return;
     }
+    const std::size_t classes = takes_classes(d.kind) ? d.classes : 2;
+    if (out != classes && !(out == 1 && classes == 2))
+        check.fail(out_field, std::to_string(out) + " for " + std::to_string(classes) + " classes",
+                   std::to_string(classes) + " outputs (one per class)" + (classes == 2 ? " or 1" : ""), related);
 }
 
 }  // namespace
@@ -188,17 +222,54 @@ std::string describe(double value) {
     return text;
 }
 
+std::vector<ConfigProblem> validate_alpha(const ActivationSpec& f, const std::string& field) {
+    std::vector<ConfigProblem> problems;
+    Checker check(problems);
+    switch (f.kind) {
+        case Activation::leaky_relu:
+            check.range(field, f.alpha, 0.0, End::closed, 1.0, End::closed);
+            break;
+        case Activation::elu:
+            check.range(field, f.alpha, 0.0, End::open, 10.0, End::closed);
+            break;
+        default:
+            if (!std::isfinite(f.alpha))
+                check.fail(field, describe(f.alpha), "a finite number (only 'leakyRelu' and 'elu' use alpha)");
+    }
+    return problems;
+}
+
+std::vector<ConfigProblem> validate_targets(Loss loss, const double* y, std::size_t n, std::size_t k,
+                                            const std::string& field) {
+    const std::string name = quoted(to_name(loss_names, loss));
+    for (std::size_t r = 0; r < n; ++r) {
+        const double* row = y + r * k;
+        double sum = 0.0;
+        for (std::size_t i = 0; i < k; ++i) {
+            const std::string at = field + "[" + std::to_string(r * k + i) + "]";
+            if (!std::isfinite(row[i])) return {{at, describe(row[i]), "finite numbers"}};
+            if (loss != Loss::mse && (row[i] < 0.0 || row[i] > 1.0))
+                return {{at, describe(row[i]), "a number from 0 to 1 for " + name}};
+            sum += row[i];
+        }
+        if (loss == Loss::cce && std::abs(sum - 1.0) > 1e-9)
+            return {{field, "a row (sample " + std::to_string(r) + ") summing to " + describe(sum),
+                     "rows summing to 1 for 'cce' (one-hot: 1 for the class, 0 elsewhere)"}};
+    }
+    return {};
+}
+
 std::vector<ConfigProblem> validate(const TrainerConfig& c) {
     std::vector<ConfigProblem> problems;
     Checker check(problems);
+    check_inputs(c, check);
     check_layers(c, check);
     check_loss(c, check);
     check_optimizer(c.optimizer, check);
     check_schedule(c.schedule, c.optimizer.lr, check);
-    if (c.regularization.kind != Penalty::none)
-        check.range("regularization.rate", c.regularization.rate, 0.0, 10.0, true,
-                    "a number from 0 to 10");
-    check_data(c, check);
+    check.range("regularization.rate", c.regularization.rate, 0.0, End::closed, 10.0, End::closed);
+    check.count("batchSize", c.batch_size, 1, Limits::max_batch);
+    check_dataset(c, check);
     return problems;
 }
 

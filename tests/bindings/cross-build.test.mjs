@@ -4,16 +4,16 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { apiUrl, fixtureDir } from '../helpers/paths.mjs';
+import { labForFile } from '../helpers/lab.mjs';
+import { fixtureDir } from '../helpers/paths.mjs';
 
-const { loadEngine } = await import(apiUrl);
+const lab = await labForFile();
 
 test('50 steps in WebAssembly give the native weights to 1e-12', async () => {
   const file = path.join(fixtureDir, 'native-50-steps.json');
   const fixture = JSON.parse(await readFile(file, 'utf8').catch(() => {
     throw new Error(`${file} is missing: the native engine tests write it (npm test runs them first)`);
   }));
-  const lab = await loadEngine();
   const t = lab.createTrainer(fixture.config);
   try {
     for (let i = 0; i < fixture.steps; i++) t.trainStep();

@@ -44,6 +44,10 @@ struct Limits {
     static constexpr std::size_t max_samples = 20000;
     static constexpr std::size_t max_batch = 4096;
     static constexpr std::size_t max_grid = 512;
+    static constexpr std::size_t max_points = 10 * max_samples;  // one predict call
+    static constexpr std::size_t max_values = 1u << 20;          // one array of the lab-level calls
+    static constexpr std::size_t max_results = 1u << 24;         // numbers one predict or heatmaps call returns
+    static constexpr std::size_t max_epochs = 100000;            // schedule periods
     static constexpr double max_lr = 1000.0;
 };
 
@@ -75,10 +79,26 @@ struct ConfigProblem {
     std::string field;    // "layers[1].activation"
     std::string value;    // what was given, as text
     std::string allowed;  // what would be accepted
+    // Other fields the problem was judged with ("loss" against "layers[2].activation"):
+    // a reader that could not read one of them knows this problem is a consequence.
+    std::vector<std::string> related = {};
     std::string message() const { return field + " is " + value + "; allowed: " + allowed; }
 };
 
+// Every problem of the config, at most one per field, each naming what is allowed.
+// Every field is range-checked, including those the chosen optimizer, schedule or
+// activation does not read, so that no NaN or typo hides in a config.
 std::vector<ConfigProblem> validate(const TrainerConfig& config);
+
+// The first target the loss cannot learn from, as a problem on `field` ("y[7]"); none if
+// all are fine. n rows of k targets: 'bce' needs values from 0 to 1, 'cce' rows of such
+// values summing to 1 (one-hot for a class), 'mse' any finite number.
+std::vector<ConfigProblem> validate_targets(Loss loss, const double* y, std::size_t n, std::size_t k,
+                                            const std::string& field);
+
+// The problem with an activation's alpha (reported as `field`), if any:
+// Leaky ReLU's slope is 0…1, ELU's scale above 0 and at most 10, other activations ignore a finite alpha.
+std::vector<ConfigProblem> validate_alpha(const ActivationSpec& activation, const std::string& field);
 
 // "3", "0.001", "NaN": a number as a problem report shows it.
 std::string describe(double value);
