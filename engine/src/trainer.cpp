@@ -51,7 +51,7 @@ void require_finite(const double* x, std::size_t n, const std::string& field) {
     if (bad < n)
         throw LabError("invalid_argument", field,
                        field + "[" + std::to_string(bad) + "] is " + describe(x[bad]) +
-                           "; only finite numbers are allowed");
+                           "; allowed: finite numbers");
 }
 
 // Targets of a classification sample run from low (0, or -1 for a tanh
@@ -419,24 +419,9 @@ void Trainer::set_data(const double* x, const double* y, std::size_t n) {
                            std::to_string(Limits::max_samples) + " samples");
     const std::size_t point = config_.point_size(), out = config_.output_size();
     require_finite(x, n * point, "x");
-    require_finite(y, n * out, "y");
-    const bool probability_targets = config_.loss != Loss::mse;
-    for (std::size_t r = 0; r < n && probability_targets; ++r) {
-        const double* yr = y + r * out;
-        double sum = 0.0;
-        for (std::size_t k = 0; k < out; ++k) {
-            if (yr[k] < 0.0 || yr[k] > 1.0)
-                throw LabError("invalid_argument", "y",
-                               "y[" + std::to_string(r * out + k) + "] is " + describe(yr[k]) +
-                                   "; '" + std::string(to_name(loss_names, config_.loss)) +
-                                   "' needs targets from 0 to 1");
-            sum += yr[k];
-        }
-        if (config_.loss == Loss::cce && std::abs(sum - 1.0) > 1e-9)
-            throw LabError("invalid_argument", "y",
-                           "the targets of sample " + std::to_string(r) + " sum to " +
-                               describe(sum) + "; 'cce' needs each row to sum to 1 (one-hot)");
-    }
+    const auto problems = validate_targets(config_.loss, y, n, out, "y");
+    if (!problems.empty())
+        throw LabError("invalid_argument", problems.front().field, problems.front().message());
 
     std::vector<double> labels(n);
     const double mid = (target_low(config_) + 1.0) / 2.0;
@@ -460,9 +445,12 @@ void Trainer::set_data(const double* x, const double* y, std::size_t n) {
 }
 
 std::vector<double> Trainer::predict(const double* x, std::size_t n) {
-    if (n > Limits::max_samples * 10)
-        throw LabError("invalid_argument", "n", "n is " + std::to_string(n) + "; too many points");
     const std::size_t point = config_.point_size(), out = config_.output_size();
+    if (n > Limits::max_points || n * out > Limits::max_results)
+        throw LabError("invalid_argument", "n",
+                       "n is " + std::to_string(n) + "; allowed: at most " +
+                           std::to_string(std::min(Limits::max_points, Limits::max_results / out)) +
+                           " points per call");
     require_finite(x, n * point, "x");
     Split split;
     prepare_split(std::vector<double>(x, x + n * point), {}, n, split);

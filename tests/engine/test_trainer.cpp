@@ -854,6 +854,25 @@ TEST_CASE("heatmaps and predict refuse what they cannot draw") {
     CHECK_THROWS_AS(plane.heatmaps(10, -1, 1, -1, NAN), LabError);
     const double bad[2] = {0.0, NAN};
     CHECK_THROWS_AS(plane.predict(bad, 1), LabError);
+    const std::vector<double> many(2 * (Limits::max_points + 1), 0.0);
+    CHECK_THROWS_WITH(plane.predict(many.data(), Limits::max_points + 1),
+                      Catch::Matchers::Contains("points per call"));
+}
+
+TEST_CASE("caller data on a softmax output is classification even with MSE, as the course compares them") {
+    Trainer t(caller_config(2, {{3, {Activation::softmax, 0.0}}}, Loss::mse, 2));
+    const std::vector<double> x{1, 2, 3, 4}, y{1, 0, 0, 0, 0, 1};
+    t.set_data(x.data(), y.data(), 2);
+    const Evaluation e = t.evaluate();
+    REQUIRE(std::isfinite(e.train_accuracy));
+    CHECK((e.train_accuracy == 0.0 || e.train_accuracy == 0.5 || e.train_accuracy == 1.0));
+    CHECK(t.train_split().labels == std::vector<double>{0.0, 2.0});
+
+    Trainer regression(caller_config(2, {{1, {Activation::linear, 0.0}}}, Loss::mse, 2));
+    const std::vector<double> values{0.25, -0.75};
+    regression.set_data(x.data(), values.data(), 2);
+    CHECK(std::isnan(regression.evaluate().train_accuracy));
+    CHECK(regression.train_split().labels == values);
 }
 
 TEST_CASE("set_data refuses bad data with a message and keeps the old data") {
@@ -870,9 +889,10 @@ TEST_CASE("set_data refuses bad data with a message and keeps the old data") {
         return std::string("accepted");
     };
     CHECK_THAT(message({1, NAN, 3, 4}, y, 2), Catch::Matchers::StartsWith("x: x[1] is NaN"));
-    CHECK_THAT(message(x, {1, 0, 0, 0.5, 0.6, 0}, 2), Catch::Matchers::Contains("sum to 1.1"));
+    CHECK_THAT(message(x, {1, 0, 0, 0.5, 0.6, 0}, 2), Catch::Matchers::Contains("(sample 1) summing to 1.1"));
     CHECK_THAT(message(x, {1.5, -0.5, 0, 0, 1, 0}, 2), Catch::Matchers::Contains("from 0 to 1"));
     CHECK_THAT(message(x, y, 0), Catch::Matchers::StartsWith("n:"));
+    CHECK_THAT(message(x, {1, 0, 0, 0, NAN, 1}, 2), Catch::Matchers::StartsWith("y[4]: y[4] is NaN"));
     CHECK(same_bytes(t.snapshot(), before));
     CHECK(t.train_split().size() == 2);
 }

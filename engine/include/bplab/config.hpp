@@ -69,9 +69,11 @@ struct TrainerConfig {
     // Values per data point: (x1, x2) when features are used, else the inputs themselves.
     std::size_t point_size() const { return features.empty() ? inputs : 2; }
     std::size_t output_size() const { return layers.empty() ? 0 : layers.back().units; }
+    // Caller data is classification when the loss or a softmax output says so
+    // (MSE on softmax is the course's comparison of squared error with cross-entropy).
     bool classification() const {
         if (dataset) return !is_regression(dataset->kind);
-        return loss != Loss::mse;
+        return loss != Loss::mse || (!layers.empty() && layers.back().activation.kind == Activation::softmax);
     }
 };
 
