@@ -11,6 +11,7 @@
 #include <string>
 
 #include "bplab/errors.hpp"
+#include "bplab/surfaces.hpp"
 
 namespace bplab::wasm {
 namespace {
@@ -733,6 +734,9 @@ val param_state_value(const OptimizerConfig& config, double lr, const ParamState
     put("expAvgSq", s.exp_avg_sq);
     put("maxExpAvgSq", s.max_exp_avg_sq);
     put("effectiveLr", effective_rates(config, lr, s, n));
+    const CorrectedMoments corrected = corrected_moments(config, s);
+    put("mHat", corrected.m_hat);
+    put("vHat", corrected.v_hat);
     return out;
 }
 
@@ -894,6 +898,7 @@ val names() {
     out.set("datasets", name_list(dataset_names));
     out.set("features", name_list(feature_names));
     out.set("phases", name_list(phase_names));
+    out.set("surfaces", name_list(surface_names));
     return out;
 }
 
@@ -909,6 +914,7 @@ val limits() {
     out.set("results", Limits::max_results);
     out.set("values", Limits::max_values);
     out.set("lr", Limits::max_lr);
+    out.set("surfaceSteps", Limits::max_surface_steps);
     return out;
 }
 
@@ -1032,6 +1038,90 @@ val loss_values(val name, val outputs, val targets, val logits, val units) {
         result.set("perSample", float64_copy(per_sample.data(), n));
         result.set("gradient", float64_copy(gradient.data(), gradient.size()));
         return result;
+    });
+}
+
+// ---- the optimizer race: 2-D surfaces --------------------------------------------------------
+
+namespace {
+
+val pair_value(double x, double y) {
+    val out = val::array();
+    out.call<void>("push", x);
+    out.call<void>("push", y);
+    return out;
+}
+
+OptimizerConfig race_optimizer(const val& optimizer) {
+    std::vector<ConfigProblem> problems;
+    ConfigReader in(problems);
+    if (optimizer.isUndefined())
+        throw LabError("invalid_argument", "optimizer",
+                       "optimizer is missing; allowed: an object such as { name: 'adam', lr: 0.1 }");
+    OptimizerConfig o = optimizer_from_js(optimizer, in);
+    throw_problem(problems, "optimizer");  // SurfaceDescent checks the values themselves
+    return o;
+}
+
+}  // namespace
+
+val surface_view_value(val name) {
+    return guarded([&] {
+        const SurfaceView v = surface_view(name_arg(name, surface_names, "name"));
+        val out = val::object();
+        out.set("xMin", v.x_min);
+        out.set("xMax", v.x_max);
+        out.set("yMin", v.y_min);
+        out.set("yMax", v.y_max);
+        out.set("start", pair_value(v.start_x, v.start_y));
+        out.set("minimum", pair_value(v.special_x, v.special_y));
+        return out;
+    });
+}
+
+val surface_grid_values(val name, val res, val x_min, val x_max, val y_min, val y_max) {
+    return guarded([&] {
+        const SurfaceKind kind = name_arg(name, surface_names, "name");
+        const std::size_t r = whole_arg(res, "res", 1, Limits::max_grid);
+        const double x0 = finite_arg(x_min, "xMin"), x1 = finite_arg(x_max, "xMax");
+        const double y0 = finite_arg(y_min, "yMin"), y1 = finite_arg(y_max, "yMax");
+        if (!(x0 < x1)) throw LabError("invalid_argument", "xMin", "xMin is " + describe(x0) + "; allowed: below xMax (" + describe(x1) + ")");
+        if (!(y0 < y1)) throw LabError("invalid_argument", "yMin", "yMin is " + describe(y0) + "; allowed: below yMax (" + describe(y1) + ")");
+        std::vector<double> grid;
+        surface_grid(kind, r, x0, x1, y0, y1, grid);
+        return float64_copy(grid.data(), grid.size());
+    });
+}
+
+val descend_surface_values(val name, val optimizer, val start, val steps) {
+    return guarded([&] {
+        const SurfaceKind kind = name_arg(name, surface_names, "name");
+        const OptimizerConfig o = race_optimizer(optimizer);
+        if (!start.isArray() || start["length"].as<unsigned>() != 2)
+            throw LabError("invalid_argument", "start", "start is " + shown(start) + "; allowed: a point [x, y]");
+        const double x0 = finite_arg(start[0], "start[0]"), y0 = finite_arg(start[1], "start[1]");
+        const std::size_t n = whole_arg(steps, "steps", 0, Limits::max_surface_steps);
+        const std::vector<SurfaceStep> path = descend_surface(kind, o, x0, y0, n);
+
+        std::vector<double> xs, ys, values, gx, gy;
+        val states = val::array();
+        for (const SurfaceStep& p : path) {
+            xs.push_back(p.x);
+            ys.push_back(p.y);
+            values.push_back(p.value);
+            gx.push_back(p.grad_x);
+            gy.push_back(p.grad_y);
+            states.call<void>("push", param_state_value(o, o.lr, p.state, 2));
+        }
+        val out = val::object();
+        out.set("x", float64_copy(xs.data(), xs.size()));
+        out.set("y", float64_copy(ys.data(), ys.size()));
+        out.set("value", float64_copy(values.data(), values.size()));
+        out.set("gradX", float64_copy(gx.data(), gx.size()));
+        out.set("gradY", float64_copy(gy.data(), gy.size()));
+        out.set("states", states);
+        out.set("diverged", path.back().diverged);
+        return out;
     });
 }
 

@@ -65,5 +65,10 @@ val activation_values(val name, val z, val alpha);
 val softmax_values(val scores);
 // A loss over n samples of `units` outputs, as training computes it.
 val loss_values(val name, val outputs, val targets, val logits, val units);
+// The optimizer race: a surface's frame and start, its values over a grid, and
+// a descent from a start point with the engine's own optimizer step.
+val surface_view_value(val name);
+val surface_grid_values(val name, val res, val x_min, val x_max, val y_min, val y_max);
+val descend_surface_values(val name, val optimizer, val start, val steps);
 
 }  // namespace bplab::wasm

@@ -12,6 +12,9 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
     emscripten::function("activation", &activation_values);
     emscripten::function("softmax", &softmax_values);
     emscripten::function("loss", &loss_values);
+    emscripten::function("surfaceView", &surface_view_value);
+    emscripten::function("surfaceGrid", &surface_grid_values);
+    emscripten::function("descendSurface", &descend_surface_values);
     emscripten::class_<TrainerHandle>("TrainerHandle")
         .constructor<>()
         .function("init", &TrainerHandle::init)

@@ -369,6 +369,50 @@ export class Lab {
     const { logits, units } = optionsArg(options, ['logits', 'units']);
     return unwrap(this.#core.loss(name, float64Arg(outputs, 'outputs'), float64Arg(targets, 'targets'), logits, units));
   }
+
+  /**
+   * The optimizer race's surfaces (names in lab.names.surfaces): 'valley' ½(x²/10 + 20y²), where SGD
+   * zig-zags across the narrow direction; 'saddle' x² − y²; 'rosenbrock' (1 − x)² + 100(y − x²)².
+   * @param {'valley'|'saddle'|'rosenbrock'} name
+   * @returns {{ xMin: number, xMax: number, yMin: number, yMax: number, start: number[], minimum: number[] }}
+   *   a frame showing the interesting part, a fair start point, and the minimum (the saddle point for 'saddle')
+   * @throws {LabError} `invalid_argument` (field 'name')
+   */
+  surfaceView(name) {
+    return unwrap(this.#core.surfaceView(name));
+  }
+
+  /**
+   * f over a res × res grid, rows from yMax down and columns from xMin across, at cell centres
+   * (the layout of Trainer.heatmaps), for contour plots.
+   * @returns {Float64Array} res × res values
+   * @throws {LabError} `invalid_argument` (field 'name', 'res', 'xMin', 'xMax', 'yMin', 'yMax')
+   */
+  surfaceGrid(name, res, xMin, xMax, yMin, yMax) {
+    return unwrap(this.#core.surfaceGrid(name, res, xMin, xMax, yMin, yMax));
+  }
+
+  /**
+   * Moves a point down a surface with the engine's own optimizer step (the same code and
+   * hyper-parameters as training; optimizer as in createTrainer's config, e.g. { name: 'rmsprop',
+   * lr: 0.01, alpha: 0.9 }).
+   * @param {string} name  a surface
+   * @param {object} optimizer
+   * @param {number[]} start  [x, y]
+   * @param {number} steps  0 to limits.surfaceSteps updates
+   * @returns {{ x: Float64Array, y: Float64Array, value: Float64Array, gradX: Float64Array,
+   *   gradY: Float64Array, states: object[], diverged: boolean }} the start and each step after it
+   *   (steps + 1 entries; fewer when an update was refused because it made the point non-finite, then
+   *   diverged is true). states[i] is the optimizer state after i updates, as in trace().state.weights:
+   *   momentumBuffer, sum, squareAvg, expAvg, expAvgSq, mHat, vHat, effectiveLr (per coordinate x, y).
+   * @throws {LabError} `invalid_argument` (field 'name', 'optimizer…', 'start', 'steps')
+   */
+  descendSurface(name, optimizer, start, steps) {
+    if (!Array.isArray(start)) {
+      throw invalid('start', `start is ${kindOf(start)}; allowed: a point [x, y]`);
+    }
+    return unwrap(this.#core.descendSurface(name, optimizer, start, steps));
+  }
 }
 
 function deepFreeze(value) {

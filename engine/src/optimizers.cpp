@@ -190,4 +190,16 @@ std::vector<double> effective_rates(const OptimizerConfig& c, double lr, const P
     return rates;
 }
 
+CorrectedMoments corrected_moments(const OptimizerConfig& c, const ParamState& s) {
+    CorrectedMoments out;
+    const bool adam = c.kind == OptimizerKind::adam || c.kind == OptimizerKind::adamw;
+    if (!adam || s.step == 0) return out;
+    const double t = static_cast<double>(s.step);
+    const double bias_correction1 = 1.0 - std::pow(c.beta1, t);
+    const double bias_correction2 = 1.0 - std::pow(c.beta2, t);
+    for (double m : s.exp_avg) out.m_hat.push_back(m / bias_correction1);
+    for (double v : c.amsgrad ? s.max_exp_avg_sq : s.exp_avg_sq) out.v_hat.push_back(v / bias_correction2);
+    return out;
+}
+
 }  // namespace bplab

@@ -9,7 +9,6 @@
 namespace bplab {
 namespace {
 
-constexpr std::size_t max_surface_steps = 100000;
 
 SurfaceValue valley(double x, double y) {
     return {0.5 * (x * x / 10.0 + 20.0 * y * y), x / 10.0, 20.0 * y};
@@ -142,10 +141,10 @@ const SurfaceStep& SurfaceDescent::step() {
 
 std::vector<SurfaceStep> descend_surface(SurfaceKind kind, const OptimizerConfig& optimizer,
                                          double x0, double y0, std::size_t steps) {
-    if (steps > max_surface_steps)
+    if (steps > Limits::max_surface_steps)
         throw LabError("invalid_argument", "steps",
                        "steps is " + std::to_string(steps) + "; allowed: 0 to " +
-                           std::to_string(max_surface_steps));
+                           std::to_string(Limits::max_surface_steps));
     SurfaceDescent descent(kind, optimizer, x0, y0);
     std::vector<SurfaceStep> path;
     path.reserve(steps + 1);

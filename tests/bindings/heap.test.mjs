@@ -53,6 +53,9 @@ test('100 000 rejected calls leave the wasm heap unchanged and the module still 
       'softmax NaN': () => lab.softmax([0, NaN]),
       'loss targets': () => lab.loss('cce', [0.5, 0.5], [1, 1]),
       'loss probabilities': () => lab.loss('bce', [1], [1]),
+      'surface optimizer': () => lab.descendSurface('valley', { name: 'adam', lr: 0.1, beta1: 2 }, [0, 0], 5),
+      'surface start': () => lab.descendSurface('rosenbrock', { name: 'sgd', lr: 0.1 }, [Infinity, 0], 5),
+      'surface grid': () => lab.surfaceGrid('saddle', 8, 0, 0, -1, 1),
     };
     const calls = Object.values(kinds);
     const reject = (call) => {

@@ -148,3 +148,88 @@ test('the lab-level calls refuse bad input with the field and what is allowed', 
   ];
   for (const [fn, expected] of cases) expectLabError(fn, expected);
 });
+
+test('optimizer race: SGD and Momentum on the valley follow their update rules step by step', () => {
+  const start = [-4, 1];
+  // valley: f = ½(x²/10 + 20y²), ∇f = (x/10, 20y)
+  const grad = ([x, y]) => [x / 10, 20 * y];
+  const lr = 0.09;
+  const sgd = lab.descendSurface('valley', { name: 'sgd', lr }, start, 5);
+  let p = [...start];
+  for (let i = 0; i <= 5; i++) {
+    near(sgd.x[i], p[0], 1e-14);
+    near(sgd.y[i], p[1], 1e-14);
+    near(sgd.value[i], 0.5 * (p[0] ** 2 / 10 + 20 * p[1] ** 2), 1e-13);
+    const g = grad(p);
+    near(sgd.gradX[i], g[0], 1e-14);
+    near(sgd.gradY[i], g[1], 1e-13);
+    p = [p[0] - lr * g[0], p[1] - lr * g[1]];
+  }
+  // lr·20 = 1.8 > 1: every step overshoots the narrow direction, the zig-zag the course describes
+  for (let i = 1; i <= 5; i++) assert.ok(Math.sign(sgd.y[i]) !== Math.sign(sgd.y[i - 1]), `step ${i} crosses the valley floor`);
+  assert.equal(sgd.diverged, false);
+  assert.equal(sgd.states.length, 6);
+  assert.equal(sgd.states[0].step, 0);
+
+  const momentum = lab.descendSurface('valley', { name: 'momentum', lr }, start, 3);
+  let q = [...start];
+  let v = null;
+  for (let i = 1; i <= 3; i++) {
+    const g = grad(q);
+    v = v ? v.map((vi, k) => 0.9 * vi + g[k]) : g;  // torch: the first buffer is the gradient itself
+    q = q.map((qi, k) => qi - lr * v[k]);
+    near(momentum.x[i], q[0], 1e-13);
+    near(momentum.y[i], q[1], 1e-13);
+    allNear(momentum.states[i].momentumBuffer, v, 1e-13);
+  }
+});
+
+test('optimizer race: AdaGrad\'s effective rate shrinks, Adam reports its bias-corrected moments', () => {
+  const view = lab.surfaceView('rosenbrock');
+  assert.deepEqual(view.minimum, [1, 1]);
+  assert.ok(view.xMin < view.start[0] && view.start[0] < view.xMax && view.yMin < view.start[1] && view.start[1] < view.yMax);
+  const ada = lab.descendSurface('rosenbrock', { name: 'adagrad', lr: 0.1 }, view.start, 20);
+  for (let i = 2; i <= 20; i++) {
+    for (const k of [0, 1]) assert.ok(ada.states[i].effectiveLr[k] <= ada.states[i - 1].effectiveLr[k]);
+  }
+  const sum = [0, 0];
+  for (let i = 0; i < 3; i++) {
+    sum[0] += ada.gradX[i] ** 2;
+    sum[1] += ada.gradY[i] ** 2;
+  }
+  allNear(ada.states[3].sum, sum, 1e-9 * Math.max(...sum));
+  allNear(ada.states[3].effectiveLr, sum.map((s) => 0.1 / (Math.sqrt(s) + 1e-10)), 1e-12);
+
+  const adam = lab.descendSurface('saddle', { name: 'adam', lr: 0.05 }, [0.5, 0.01], 2);
+  const g0 = [adam.gradX[0], adam.gradY[0]];
+  allNear(adam.states[1].mHat, g0, 1e-15);                  // m̂₁ = g₁ exactly
+  allNear(adam.states[1].vHat, g0.map((g) => g * g), 1e-15); // v̂₁ = g₁²
+  assert.equal(adam.states[1].expAvg.length, 2);
+});
+
+test('optimizer race: the contour grid is f at the cell centres, rows from the top', () => {
+  const grid = lab.surfaceGrid('saddle', 4, -2, 2, -1, 1);
+  assert.equal(grid.length, 16);
+  for (let row = 0; row < 4; row++) {
+    for (let col = 0; col < 4; col++) {
+      const x = -2 + (col + 0.5) * 1;
+      const y = 1 - (row + 0.5) * 0.5;
+      near(grid[row * 4 + col], x * x - y * y, 1e-15);
+    }
+  }
+});
+
+test('optimizer race: bad input is refused with the field', () => {
+  expectLabError(() => lab.descendSurface('bowl', { name: 'sgd', lr: 0.1 }, [0, 0], 3), { code: 'invalid_argument', field: 'name', says: "'valley'" });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: -1 }, [0, 0], 3), { code: 'invalid_argument', field: 'optimizer' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'rmsprop', lr: 0.1, alpha: 2 }, [0, 0], 3), { code: 'invalid_argument', field: 'optimizer' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: 0.1 }, [0, NaN], 3), { code: 'invalid_argument', field: 'start[1]' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: 0.1 }, { x: 0, y: 0 }, 3), { code: 'invalid_argument', field: 'start' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: 0.1 }, [0, 0], -1), { code: 'out_of_range', field: 'steps' });
+  expectLabError(() => lab.surfaceGrid('valley', 0, -1, 1, -1, 1), { code: 'out_of_range', field: 'res' });
+  expectLabError(() => lab.surfaceGrid('valley', 8, 1, -1, -1, 1), { code: 'invalid_argument', field: 'xMin' });
+  const blown = lab.descendSurface('saddle', { name: 'sgd', lr: 1000 }, [0.1, 0.1], 400);
+  assert.equal(blown.diverged, true);
+  assert.ok(blown.x.length < 401);
+  assert.ok(Number.isFinite(blown.x[blown.x.length - 1]));
+});

@@ -209,7 +209,7 @@ TEST_CASE("Adam and AdamW: bias-corrected moments, amsgrad, coupled and decouple
     const bool decoupled = v.kind == OptimizerKind::adamw;
 
     std::vector<std::array<double, 2>> hand;
-    std::array<double, 2> p = start, m{0, 0}, s{0, 0}, s_max{0, 0}, rate{};
+    std::array<double, 2> p = start, m{0, 0}, s{0, 0}, s_max{0, 0}, rate{}, m_hats{}, v_hats{};
     for (int t = 1; t <= 3; ++t) {
         for (int i = 0; i < 2; ++i) {
             double g = grads[t - 1][i];
@@ -221,6 +221,8 @@ TEST_CASE("Adam and AdamW: bias-corrected moments, amsgrad, coupled and decouple
             const double m_hat = m[i] / (1.0 - std::pow(b1, t));
             const double v_hat = (v.amsgrad ? s_max[i] : s[i]) / (1.0 - std::pow(b2, t));
             rate[i] = lr / (1.0 - std::pow(b1, t)) / (std::sqrt(v_hat) + eps);
+            m_hats[i] = m_hat;
+            v_hats[i] = v_hat;
             p[i] -= lr * m_hat / (std::sqrt(v_hat) + eps);
         }
         hand.push_back(p);
@@ -235,6 +237,18 @@ TEST_CASE("Adam and AdamW: bias-corrected moments, amsgrad, coupled and decouple
         CHECK(s_max[1] != s[1]);  // the second moment fell at step 3: amsgrad made a difference
     }
     check_values(effective_rates(c, lr, run.state, 2), rate);
+    const CorrectedMoments corrected = corrected_moments(c, run.state);
+    check_values(corrected.m_hat, m_hats);
+    check_values(corrected.v_hat, v_hats);
+}
+
+TEST_CASE("bias-corrected moments exist only for Adam and AdamW after a step") {
+    OptimizerConfig adam = config(OptimizerKind::adam, 0.01);
+    ParamState s;
+    init_state(adam, 2, s);
+    CHECK(corrected_moments(adam, s).m_hat.empty());
+    const Run sgd = run_engine(config(OptimizerKind::momentum, 0.01));
+    CHECK(corrected_moments(config(OptimizerKind::momentum, 0.01), sgd.state).v_hat.empty());
 }
 
 TEST_CASE("Adam's first step moves every parameter by about lr, whatever the gradient's size") {

@@ -48,6 +48,7 @@ struct Limits {
     static constexpr std::size_t max_values = 1u << 20;          // one array of the lab-level calls
     static constexpr std::size_t max_results = 1u << 24;         // numbers one predict or heatmaps call returns
     static constexpr std::size_t max_epochs = 100000;            // schedule periods
+    static constexpr std::size_t max_surface_steps = 100000;     // one optimizer-race descent
     static constexpr double max_lr = 1000.0;
 };
 

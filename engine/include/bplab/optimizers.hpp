@@ -70,4 +70,13 @@ void optimizer_step(const OptimizerConfig& config, double lr, double* params, co
 std::vector<double> effective_rates(const OptimizerConfig& config, double lr,
                                     const ParamState& state, std::size_t n);
 
+// Adam's bias-corrected moments after `step` updates: m̂ = m / (1 - beta1^t),
+// v̂ = v / (1 - beta2^t) (amsgrad: of the running maximum of v). Both empty
+// for the other optimizers and before the first step.
+struct CorrectedMoments {
+    std::vector<double> m_hat;
+    std::vector<double> v_hat;
+};
+CorrectedMoments corrected_moments(const OptimizerConfig& config, const ParamState& state);
+
 }  // namespace bplab
