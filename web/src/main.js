@@ -96,6 +96,32 @@ function setPlaying(playing) {
   $('step').title = t(app.controller?.stepUnit === 'batch' ? 'step.batch' : 'step.epoch');
 }
 
+/**
+ * Embed mode fits the frame it is in: the diagram and the plot shrink to the
+ * height left below the toolbar (the page scrolls only when even the
+ * smallest sizes do not fit).
+ */
+function fitToFrame() {
+  const { network, output } = app.views;
+  if (!app.state.embed) {
+    network.setMaxHeight(null);
+    if (output.setMaxSize(null)) app.controller.render();
+    return;
+  }
+  const workspace = document.querySelector('.workspace');
+  const available = window.innerHeight - workspace.getBoundingClientRect().top - window.scrollY - 12;
+  network.setMaxHeight(available);
+  const column = document.querySelector('.column-output');
+  const plot = document.querySelector('.plot-frame');
+  const besides = column.offsetHeight - plot.offsetHeight;
+  const size = available - besides - 20;
+  output.setMaxSize(size);
+  // Whatever still spills over (wrapped rows, margins) comes off the plot too.
+  const overflow = document.documentElement.scrollHeight - window.innerHeight;
+  if (overflow > 0) output.setMaxSize(size - overflow);
+  app.controller.render();
+}
+
 /** The one way settings change: state, URL, controls, then the network. */
 function update(changes) {
   const { state, changed } = applyChanges(app.state, changes);
@@ -111,6 +137,7 @@ function update(changes) {
     app.controller.configure(state, how);
   }
   setPlaying(app.controller.playing);
+  fitToFrame();
 }
 
 /** Replaces the whole state from the URL (at start, and when the user edits the address). */
@@ -214,7 +241,9 @@ function bindButtons() {
     refreshTexts();
     app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
     app.controller.configure(app.state, 'reset');
+    fitToFrame();
   });
+  window.addEventListener('resize', fitToFrame);
 }
 
 /** Replaces the loading screen with what went wrong (loading: which file; starting: the error). */
@@ -273,6 +302,7 @@ async function main() {
   $('play').disabled = false;
   document.body.classList.add('is-ready');
   $('loader').hidden = true;
+  fitToFrame();
 }
 
 main().catch((err) => showLoadFailure(err, 'error.generic'));

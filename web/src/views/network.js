@@ -35,6 +35,7 @@ export class NetworkView {
   #inputs = null;
   #width = 0;
   #size = 0;
+  #maxHeight = null;
 
   /**
    * on: { toggleFeature(name), setShape(shape), edit(changes), preview(neuron | null), resized() }
@@ -72,6 +73,16 @@ export class NetworkView {
     this.#inputs = null;
     this.#build();
     this.#layout();
+  }
+
+  /** Keeps the diagram within height px (embed mode fits the frame), or null for no limit. */
+  setMaxHeight(height) {
+    if (height === this.#maxHeight) return;
+    this.#maxHeight = height;
+    if (this.#structure) {
+      this.#layout();
+      this.#on.resized();
+    }
   }
 
   nodeElement(column, unit) {
@@ -307,17 +318,19 @@ export class NetworkView {
     const width = Math.max(240, this.#root.clientWidth);
     this.#width = this.#root.clientWidth;
     const columns = s.sizes.length;
-    const labelWidth = width < 420 ? 44 : 56;
-    const size = clamp(Math.floor((width - labelWidth) / (columns * 1.8)), 20, 46);
+    const labelWidth = width < 420 ? 50 : 56;
+    const rows = Math.max(...this.#columns.map((col) => col.length));
+    const byHeight = this.#maxHeight ? Math.floor((this.#maxHeight - HEAD) / rows / 1.3) : Infinity;
+    const size = clamp(Math.min(Math.floor((width - labelWidth) / (columns * 1.8)), byHeight), 16, 46);
     this.#size = size;
     const pitchX = (width - labelWidth - size - 6) / (columns - 1);
-    const pitchY = size + Math.max(8, Math.round(size * 0.32));
+    const pitchY = size + Math.max(6, Math.round(size * 0.3));
     const x = (c) => labelWidth + size / 2 + c * pitchX;
     const y = (row) => HEAD + row * pitchY + size / 2;
-    const rows = Math.max(...this.#columns.map((col) => col.length));
     const height = HEAD + rows * pitchY;
     this.#stage.style.height = `${height}px`;
     this.#stage.style.setProperty('--node', `${size}px`);
+    this.#stage.style.setProperty('--label', width < 420 ? '.68rem' : '.78rem');
     this.#stage.style.setProperty('--bias', `${Math.max(6, Math.round(size * 0.22))}px`);
     const drawing = this.#links.parentNode;
     drawing.setAttribute('width', width);
@@ -347,17 +360,19 @@ export class NetworkView {
         link.hit.setAttribute('d', d);
       }
     });
-    this.#placeHeads(x, pitchX, size);
+    this.#placeHeads(x, pitchX, size, width);
     if (this.#inputs) this.drawInputs(this.#inputs.values, this.#inputs.res, this.#inputs.scales);
   }
 
-  #placeHeads(x, pitchX, size) {
+  #placeHeads(x, pitchX, size, width) {
     const columns = this.#structure.sizes.length;
-    const place = (el, cx, top, w) => Object.assign(el.style, { left: `${cx - w / 2}px`, top: `${top}px`, width: `${w}px` });
-    place(this.#stage.querySelector('.net-title-inputs'), x(0) - 14, 0, Math.max(72, pitchX));
+    const place = (el, cx, top, w) => Object.assign(el.style, { left: `${clamp(cx - w / 2, 0, width - w)}px`, top: `${top}px`, width: `${w}px` });
+    // Row 1: the hidden layers' count and buttons; row 2: the inputs' and the output's titles
+    // beside each hidden layer's own buttons.
     const hiddenCentre = columns > 2 ? (x(1) + x(columns - 2)) / 2 : (x(0) + x(1)) / 2;
-    place(this.#stage.querySelector('.net-title-hidden'), hiddenCentre, 0, Math.max(220, pitchX));
-    place(this.#stage.querySelector('.net-title-output'), x(columns - 1) - 6, 0, Math.max(64, pitchX));
+    place(this.#stage.querySelector('.net-title-hidden'), hiddenCentre, 0, Math.min(width, Math.max(220, pitchX)));
+    place(this.#stage.querySelector('.net-title-inputs'), x(0) - 12, 30, Math.max(size + 30, Math.min(96, pitchX)));
+    place(this.#stage.querySelector('.net-title-output'), x(columns - 1), 30, Math.max(size + 12, Math.min(96, pitchX)));
     for (const head of this.#stage.querySelectorAll('.net-layer-head')) {
       const c = Number(head.dataset.column);
       place(head, x(c), 28, Math.max(size, pitchX - 4));

@@ -25,6 +25,7 @@ export class OutputView {
   #data = null;
   #options = { showTest: false };
   #size = 0;
+  #maxSize = MAX_SIZE;
   #legendKey = '';
 
   /** onResize(): the plot was resized and cleared, draw it again. */
@@ -77,6 +78,14 @@ export class OutputView {
     this.#drawLegend(frame);
   }
 
+  /** Keeps the plot within px (embed mode fits the frame), or null for the usual size. */
+  setMaxSize(px) {
+    const next = px === null ? MAX_SIZE : Math.max(120, Math.min(MAX_SIZE, Math.floor(px)));
+    if (next === this.#maxSize) return false;
+    this.#maxSize = next;
+    return this.#resize();
+  }
+
   retranslate() {
     this.#legendKey = '';
     this.#frame.setAttribute('aria-label', t('output.plot'));
@@ -84,7 +93,7 @@ export class OutputView {
   }
 
   #resize(force = false) {
-    const size = Math.max(140, Math.min(MAX_SIZE, this.#root.clientWidth - AXIS_LEFT - 2));
+    const size = Math.max(120, Math.min(this.#maxSize, this.#root.clientWidth - AXIS_LEFT - 2));
     if (size === this.#size && !force) return false;
     this.#size = size;
     this.#frame.style.width = `${size + AXIS_LEFT}px`;
