@@ -41,6 +41,10 @@ export class Controls {
       field.el.hidden = !isRelevant(p, state) || state.hide.has(name);
       field.update(state);
     }
+    // A bar whose every field is hidden goes too.
+    for (const root of Object.values(this.#roots)) {
+      if ('collapsible' in root.dataset) root.hidden = ![...root.children].some((child) => !child.hidden);
+    }
   }
 
   retranslate() {

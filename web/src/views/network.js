@@ -456,7 +456,7 @@ export class NetworkView {
     const error = h('p', { class: 'net-editor-error', role: 'alert' });
     const title = rows.length === 1 ? rows[0].label : t('edit.title', { name: this.#shortName(rows[0].layer + 1, rows[0].to) });
     const titleId = `net-editor-title-${Date.now()}`;
-    const form = h('form', { class: 'net-editor', role: 'dialog', 'aria-labelledby': titleId },
+    const form = h('form', { class: 'net-editor', role: 'dialog', 'aria-labelledby': titleId, novalidate: true },
       h('p', { class: 'net-editor-title', id: titleId, text: title }),
       h('div', { class: 'net-editor-rows' }, rows.map((row, k) => h('label', { class: 'net-editor-row' },
         h('span', { text: rows.length === 1 ? '' : row.label }), inputs[k]))),
