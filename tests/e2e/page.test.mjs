@@ -99,6 +99,7 @@ test('the language toggle changes the labels and is kept in the URL; Korean brow
   assert.equal(await page.textContent('[data-setting="learningRate"] .field-label'), 'Learning rate');
   await page.click('.lang-button[data-lang="ko"]');
   assert.equal(await page.getAttribute('#play', 'aria-label'), '재생');
+  assert.ok(await canvasColours(page, '.net-input[data-feature="x1"] canvas') > 5, 'the diagram is drawn again');
   assert.equal(await page.textContent('[data-setting="learningRate"] .field-label'), '학습률');
   assert.equal(await page.textContent('#output-title'), '출력');
   assert.equal(await page.getAttribute('html', 'lang'), 'ko');
@@ -150,8 +151,36 @@ test('a URL round trip restores the same settings and the same first epoch', asy
   await openLab(again, url.replace('seed=42', 'seed=43'));
   await again.click('#step');
   assert.notEqual(await valueOf(again, '#train-loss'), firstEpoch, 'another seed, another first epoch');
+
+  // Editing the address by hand applies it at once.
+  await again.evaluate(() => { location.hash = 'dataset=gauss&networkShape=3&learningRate=0.3'; });
+  await again.waitForFunction(() => document.querySelector('input[value="gauss"]').checked);
+  assert.equal(await again.locator('.net-node').count(), 7 + 3 + 1);
+  assert.equal(await again.inputValue('#setting-learningRate'), '0.3');
+  assert.equal(await again.textContent('#epoch'), '000,000');
   assert.deepEqual(errors, []);
   await again.close();
+  await page.close();
+});
+
+test('changing the learning rate or optimizer while training keeps the weights and the epoch count', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at('#dataset=xor&learningRate=0.1'));
+  await trainUntil(page, 20);
+  const epoch = await epochOf(page);
+  const loss = await valueOf(page, '#train-loss');
+  await page.selectOption('#setting-learningRate', '0.01');
+  assert.equal(await epochOf(page), epoch, 'the count goes on');
+  assert.ok(Math.abs(await valueOf(page, '#train-loss') - loss) < 1e-9, 'the same weights, the same loss');
+  await page.selectOption('#setting-optimizer', 'momentum');
+  assert.equal(await page.inputValue('#setting-momentum'), '0.9');
+  assert.ok(Math.abs(await valueOf(page, '#train-loss') - loss) < 1e-9);
+  assert.equal(await valueOf(page, '#lr'), 0.01);
+  await page.click('#step');
+  assert.equal(await epochOf(page), epoch + 1);
+  await page.selectOption('#setting-activation', 'relu');
+  assert.equal(await epochOf(page), 0, 'a new activation is a new network');
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

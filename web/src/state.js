@@ -257,7 +257,7 @@ export function parseValue(p, text) {
       const x = Number(text);
       if (p.type === 'int' && !Number.isInteger(x)) return { reason: 'invalid' };
       if (!Number.isFinite(x) || x < p.min || x > p.max) return { reason: 'outOfRange' };
-      return { value: x };
+      return { value: x === 0 ? 0 : x };  // no -0
     }
     case 'list': {
       const items = text === '' ? [] : text.split(',');
@@ -295,8 +295,8 @@ export function defaultState() {
  * Applies changes ({ name: value }) to state s and returns the new state with
  * the names that changed. Settings that follow a changed one return to their
  * default; a setting the change made invalid (BCE once there are 3 classes)
- * falls back to its default, unless it was itself just set, in which case
- * the settings it conflicts with give way (dataset 'circle' → 2 classes).
+ * falls back to its default. A setting's `implies` lets the others give way
+ * to it instead (dataset 'circle' → 2 classes).
  */
 export function applyChanges(s, changes) {
   const next = { ...s, hide: new Set(s.hide) };
@@ -311,9 +311,10 @@ export function applyChanges(s, changes) {
     next[name] = clone(value);
   }
   for (const p of SETTINGS) {
-    if (explicit.has(p.name)) continue;
-    const follows = p.follows?.some((n) => changed.has(n));
-    if (!follows && isAllowed(p, next[p.name], next)) continue;
+    const allowed = isAllowed(p, next[p.name], next);
+    if (explicit.has(p.name) && allowed) continue;
+    const follows = !explicit.has(p.name) && p.follows?.some((n) => changed.has(n));
+    if (!follows && allowed) continue;
     const value = defaultOf(p, next);
     if (!sameValue(next[p.name], value)) changed.add(p.name);
     next[p.name] = value;

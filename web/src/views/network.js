@@ -149,7 +149,10 @@ export class NetworkView {
   }
 
   retranslate() {
-    if (this.#structure) this.setStructure(this.#structure);
+    if (!this.#structure) return;
+    const inputs = this.#inputs;
+    this.setStructure(this.#structure);
+    if (inputs) this.drawInputs(inputs.values, inputs.res, inputs.scales);
   }
 
   // ---- names ---------------------------------------------------------------------------
@@ -483,8 +486,11 @@ export class NetworkView {
         this.#closeEditor(true);
       }
     });
-    this.#editor = { form, origin };
+    // A press anywhere else closes the editor, as Escape does.
+    const outside = (e) => { if (!form.contains(e.target)) this.#closeEditor(); };
+    this.#editor = { form, origin, outside };
     this.#stage.append(form);
+    setTimeout(() => { if (this.#editor?.form === form) document.addEventListener('pointerdown', outside, true); });
     const at = event ? this.#stagePoint(event) : { x: origin.offsetLeft + origin.offsetWidth, y: origin.offsetTop };
     const w = form.offsetWidth, hgt = form.offsetHeight;
     form.style.left = `${clamp(at.x + 8, 0, Math.max(0, this.#stage.clientWidth - w))}px`;
@@ -495,8 +501,9 @@ export class NetworkView {
 
   #closeEditor(returnFocus = false) {
     if (!this.#editor) return;
-    const { form, origin } = this.#editor;
+    const { form, origin, outside } = this.#editor;
     this.#editor = null;
+    document.removeEventListener('pointerdown', outside, true);
     form.remove();
     if (returnFocus && origin?.isConnected && typeof origin.focus === 'function') origin.focus();
   }

@@ -161,8 +161,9 @@ export class OutputView {
         ctx.stroke();
       }
     };
-    layer(this.#data.train, 'rgba(255,255,255,0.95)', 1);
-    if (this.#options.showTest) layer(this.#data.test, '#1d232a', 1.4);
+    // Regression points near 0 are as pale as the paper: a grey rim keeps them visible.
+    layer(this.#data.train, classes === 0 ? 'rgba(29,35,42,0.4)' : 'rgba(255,255,255,0.95)', 1);
+    if (this.#options.showTest) layer(this.#data.test, '#1d232a', 1.25);
   }
 
   #drawLegend(frame) {
