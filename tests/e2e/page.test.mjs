@@ -285,6 +285,25 @@ test('the Share dialog gives the link and an iframe snippet for the current stat
   await page.close();
 });
 
+test('while the engine loads, the page shows its progress', async () => {
+  const { page, errors } = await newPage(browser.context);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/backprop-lab-core.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(at());
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loading the engine'));
+  assert.equal(await page.isVisible('#loader'), true);
+  assert.equal(await page.isDisabled('#play'), true);
+  release();
+  await page.waitForSelector('body.is-ready');
+  assert.equal(await page.isVisible('#loader'), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('without WebAssembly the page says so plainly', async () => {
   const context = await browser.newContext();
   await context.addInitScript(() => { delete globalThis.WebAssembly; });

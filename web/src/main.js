@@ -8,7 +8,7 @@ import { Controller } from './controller.js';
 import { h, ownsKeys } from './dom.js';
 import { detectLanguage, formatNumber, setLanguage, t, translateTree } from './i18n/index.js';
 import {
-  applyChanges, CLASSIFICATION_DATASETS, FEATURES, parseUrl, REGRESSION_DATASETS, SEED_MAX, serialize, SETTING,
+  applyChanges, CLASSIFICATION_DATASETS, FEATURES, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
 } from './state.js';
 import { ChartView } from './views/chart.js';
 import { Controls } from './views/controls.js';
@@ -231,7 +231,7 @@ function bindButtons() {
     app.notices.dismiss('error');
     app.controller.reset();
   });
-  $('regenerate').addEventListener('click', () => update({ seed: Math.floor(Math.random() * 100000) % SEED_MAX }));
+  $('regenerate').addEventListener('click', () => update({ seed: Math.floor(Math.random() * 100000) }));
   $('share').addEventListener('click', () => app.share.open(app.state));
   window.addEventListener('hashchange', () => {
     if (location.hash === app.hash) return;

@@ -29,7 +29,7 @@ export const MAX_UNITS = 8;
 export const SAMPLES = 500;
 /** The input plane every dataset lives in, and the heatmaps' extent. */
 export const PLANE = { xMin: -6, xMax: 6, yMin: -6, yMax: 6 };
-export const SEED_MAX = 2147483647;
+const SEED_MAX = 2147483647;
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];

@@ -174,6 +174,7 @@ export default {
   'network.weight': 'Weight {from} → {to}',
   'network.bias': 'Bias of {name}',
   'network.value': '{label}: {value}',
+  'network.key': 'Colours show neuron outputs, weights and biases from −1 (orange) to +1 (blue); a link’s width shows its weight’s size.',
   'network.tapHint': 'Tap or click a link or bias to read and edit it',
   'network.short.input': '{name}',
   'network.short.hidden': 'h{layer}.{unit}',
@@ -204,7 +205,7 @@ export default {
   'chart.accuracy': 'Accuracy',
   'chart.train': 'training',
   'chart.test': 'test',
-  'chart.epochs': 'epochs',
+  'chart.epochs': 'epoch {n}',
   'chart.label': 'Loss curves: training and test loss per epoch',
   'chart.accLabel': 'Accuracy curves: training and test accuracy per epoch',
 

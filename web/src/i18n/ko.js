@@ -174,6 +174,7 @@ export default {
   'network.weight': '가중치 {from} → {to}',
   'network.bias': '{name}의 편향',
   'network.value': '{label}: {value}',
+  'network.key': '색은 뉴런 출력·가중치·편향 값을 −1(주황)부터 +1(파랑)까지 나타내고, 연결선의 굵기는 가중치의 크기를 나타냅니다.',
   'network.tapHint': '연결선이나 편향을 누르면 값을 보고 고칠 수 있습니다',
   'network.short.input': '{name}',
   'network.short.hidden': 'h{layer}.{unit}',
@@ -204,7 +205,7 @@ export default {
   'chart.accuracy': '정확도',
   'chart.train': '학습',
   'chart.test': '테스트',
-  'chart.epochs': '에포크',
+  'chart.epochs': '에포크 {n}',
   'chart.label': '손실 곡선: 에포크별 학습 손실과 테스트 손실',
   'chart.accLabel': '정확도 곡선: 에포크별 학습 정확도와 테스트 정확도',
 

@@ -79,7 +79,7 @@ export class ChartView {
     ctx.textAlign = 'left';
     ctx.fillText('0', PAD.left, height - 3);
     ctx.textAlign = 'right';
-    ctx.fillText(`${formatNumber(Math.round(xMax))} ${t('chart.epochs')}`, width - PAD.right, height - 3);
+    ctx.fillText(t('chart.epochs', { n: formatNumber(Math.round(xMax)) }), width - PAD.right, height - 3);
 
     series.forEach((s, k) => {
       const line = this.#lines[k];

@@ -217,7 +217,8 @@ export class NetworkView {
       role: s.canToggleFeatures ? 'checkbox' : 'img',
       tabindex: s.canToggleFeatures ? '0' : null,
       'aria-checked': s.canToggleFeatures ? String(on) : null,
-      'aria-label': s.canToggleFeatures ? t(on ? 'network.inputOn' : 'network.inputOff', { name }) : t('network.input', { name }),
+      'aria-label': t('network.input', { name }),
+      title: s.canToggleFeatures ? t(on ? 'network.inputOn' : 'network.inputOff', { name }) : null,
       dataset: { feature },
     }, canvas);
     const label = h('div', { class: `net-label${on ? '' : ' is-off'}`, 'aria-hidden': 'true', text: name });
