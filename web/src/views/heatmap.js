@@ -18,19 +18,28 @@ function scratch(res) {
   return s;
 }
 
-function present(target, s) {
+// Into rect { x, y, size, alpha } of the target (in its current transform), or all of it.
+function present(target, s, rect) {
   s.ctx.putImageData(s.image, 0, 0);
   const ctx = target.getContext('2d');
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(s.canvas, 0, 0, target.width, target.height);
+  if (!rect) {
+    ctx.drawImage(s.canvas, 0, 0, target.width, target.height);
+    return;
+  }
+  ctx.clearRect(rect.x, rect.y, rect.size, rect.size);
+  ctx.globalAlpha = rect.alpha ?? 1;
+  ctx.drawImage(s.canvas, rect.x, rect.y, rect.size, rect.size);
+  ctx.globalAlpha = 1;
 }
 
 /**
  * One map: values[offset … offset + res²) on [lo, hi] through ramp; with
- * threshold set, each cell takes the end colour of its side instead.
+ * threshold set, each cell takes the end colour of its side instead. Drawn
+ * over the whole canvas, or into rect.
  */
-export function paintMap(canvas, values, offset, res, ramp, lo, hi, threshold = null) {
+export function paintMap(canvas, values, offset, res, ramp, lo, hi, threshold = null, rect = null) {
   const s = scratch(res);
   const { pixels } = s;
   const lut = ramp.packed;
@@ -46,7 +55,7 @@ export function paintMap(canvas, values, offset, res, ramp, lo, hi, threshold = 
       pixels[i] = lut[k];
     }
   }
-  present(canvas, s);
+  present(canvas, s, rect);
 }
 
 /**

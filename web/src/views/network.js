@@ -1,6 +1,9 @@
 // The network diagram: every neuron as a small heatmap of its output over the
 // input plane, links coloured (sign) and sized (magnitude) by their weight,
-// each neuron's bias as a small square at its lower left. Hover shows a
+// each neuron's bias as a small square at its lower left. Links are painted
+// on one canvas and every neuron's map on another (two repaints per frame
+// however large the network); transparent SVG paths catch the pointer on the
+// links, and an element per neuron takes focus, clicks and its bias square. Hover shows a
 // value, click or tap opens an editor; input neurons switch features on and
 // off; + and − buttons change the hidden layers.
 //
@@ -11,7 +14,7 @@
 // nodeElement(column, unit) hands a neuron's element to overlays (e.g. a
 // chain-rule inspector) that want to decorate it.
 import { diverging, Ramp } from '../colors.js';
-import { h, svg } from '../dom.js';
+import { h, sizeCanvas, svg } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { MAX_HIDDEN_LAYERS, MAX_UNITS } from '../state.js';
 import { paintMap } from './heatmap.js';
@@ -23,19 +26,21 @@ export class NetworkView {
   #root;
   #on;
   #stage;
-  #links;
+  #linkCanvas;
+  #mapCanvas;
   #hits;
   #tooltip;
   #editor = null;
   #structure = null;
-  #columns = [];   // per column: [{ el, canvas, bias, row }]
-  #paths = [];     // per weight layer: [{ path, hit, to, from, color, width }]
+  #columns = [];   // per column: [{ el, bias, row, x, y }]
+  #paths = [];     // per weight layer: [{ hit, to, from, color, width, x0, y0, x1, y1 }]
   #weights = [];
   #biases = [];
   #inputs = null;
   #width = 0;
   #size = 0;
   #maxHeight = null;
+  #linkSize = null;
 
   /**
    * on: { toggleFeature(name), setShape(shape), edit(changes), preview(neuron | null), resized() }
@@ -46,12 +51,13 @@ export class NetworkView {
     this.#root = root;
     this.#on = on;
     root.classList.add('network-view');
-    this.#links = svg('g', { class: 'net-link-layer' });
+    this.#linkCanvas = h('canvas', { class: 'net-link-canvas', 'aria-hidden': 'true' });
+    this.#mapCanvas = h('canvas', { class: 'net-map-canvas', 'aria-hidden': 'true' });
     this.#hits = svg('g', { class: 'net-hit-layer' });
     const drawing = svg('svg', { class: 'net-links' });
-    drawing.append(this.#links, this.#hits);
+    drawing.append(this.#hits);
     this.#tooltip = h('div', { class: 'net-tooltip', 'aria-hidden': 'true', hidden: true });
-    this.#stage = h('div', { class: 'net-stage', role: 'group' }, drawing, this.#tooltip);
+    this.#stage = h('div', { class: 'net-stage', role: 'group' }, this.#linkCanvas, this.#mapCanvas, drawing, this.#tooltip);
     root.append(this.#stage);
     this.#hits.addEventListener('pointermove', (e) => this.#hover(e));
     this.#hits.addEventListener('pointerleave', () => this.#hideTooltip());
@@ -96,7 +102,7 @@ export class NetworkView {
     this.#columns[0].forEach((node) => {
       const k = features.indexOf(node.feature);
       const { ramp, lo, hi } = scales[k];
-      paintMap(node.canvas, values, k * res * res, res, ramp, lo, hi);
+      paintMap(this.#mapCanvas, values, k * res * res, res, ramp, lo, hi, null, this.#rect(node, node.unit >= 0 ? 1 : 0.3));
     });
   }
 
@@ -107,7 +113,7 @@ export class NetworkView {
     for (let c = 1; c < this.#columns.length; c++) {
       for (const node of this.#columns[c]) {
         const { ramp, lo, hi } = scales[n];
-        paintMap(node.canvas, values, n * cells, res, ramp, lo, hi);
+        paintMap(this.#mapCanvas, values, n * cells, res, ramp, lo, hi, null, this.#rect(node));
         n += 1;
       }
     }
@@ -118,6 +124,7 @@ export class NetworkView {
     this.#weights = weights;
     this.#biases = biases;
     const k = clamp(this.#size / 40, 0.55, 1);
+    let changed = false;
     this.#paths.forEach((layer, l) => {
       const w = weights[l];
       const inputs = this.#structure.sizes[l];
@@ -126,16 +133,13 @@ export class NetworkView {
         const color = Ramp.index(value, -1, 1);
         // The playground's 1 … 10 px for |w| 0 … 5, scaled to the neuron size.
         const width = Math.round((1 + 1.8 * Math.min(Math.abs(value), 5)) * k * 4) / 4;
-        if (color !== link.color) {
-          link.path.setAttribute('stroke', diverging.css[color]);
-          link.color = color;
-        }
-        if (width !== link.width) {
-          link.path.setAttribute('stroke-width', String(width));
-          link.width = width;
-        }
+        if (color === link.color && width === link.width) continue;
+        link.color = color;
+        link.width = width;
+        changed = true;
       }
     });
+    if (changed) this.#paintLinks();
     for (let c = 1; c < this.#columns.length; c++) {
       const b = biases[c - 1];
       this.#columns[c].forEach((node, j) => {
@@ -153,6 +157,29 @@ export class NetworkView {
     const inputs = this.#inputs;
     this.setStructure(this.#structure);
     if (inputs) this.drawInputs(inputs.values, inputs.res, inputs.scales);
+  }
+
+  #rect(node, alpha = 1) {
+    return { x: node.x - this.#size / 2, y: node.y - this.#size / 2, size: this.#size, alpha };
+  }
+
+  #paintLinks() {
+    if (!this.#linkSize) return;
+    const ctx = sizeCanvas(this.#linkCanvas, this.#linkSize.width, this.#linkSize.height);
+    ctx.clearRect(0, 0, this.#linkSize.width, this.#linkSize.height);
+    ctx.globalAlpha = 0.9;
+    ctx.lineCap = 'round';
+    for (const layer of this.#paths) {
+      for (const link of layer) {
+        const mid = (link.x0 + link.x1) / 2;
+        ctx.strokeStyle = diverging.css[link.color];
+        ctx.lineWidth = link.width;
+        ctx.beginPath();
+        ctx.moveTo(link.x0, link.y0);
+        ctx.bezierCurveTo(mid, link.y0, mid, link.y1, link.x1, link.y1);
+        ctx.stroke();
+      }
+    }
   }
 
   // ---- names ---------------------------------------------------------------------------
@@ -180,7 +207,6 @@ export class NetworkView {
     const s = this.#structure;
     this.#stage.setAttribute('aria-label', t('network.label'));
     for (const el of [...this.#stage.querySelectorAll('.net-node, .net-head, .net-label')]) el.remove();
-    this.#links.replaceChildren();
     this.#hits.replaceChildren();
     this.#columns = [];
     this.#paths = [];
@@ -195,11 +221,9 @@ export class NetworkView {
       const layer = [];
       for (let j = 0; j < s.sizes[l + 1]; j++) {
         for (let i = 0; i < s.sizes[l]; i++) {
-          const path = svg('path', { class: 'net-link', fill: 'none' });
           const hit = svg('path', { class: 'net-hit', fill: 'none', 'data-layer': l, 'data-to': j, 'data-from': i });
-          this.#links.append(path);
           this.#hits.append(hit);
-          layer.push({ path, hit, to: j, from: i, color: -1, width: -1 });
+          layer.push({ hit, to: j, from: i, color: 128, width: 1 });
         }
       }
       this.#paths.push(layer);
@@ -211,7 +235,6 @@ export class NetworkView {
     const s = this.#structure;
     const on = s.active.includes(feature);
     const name = t(`feature.${feature}`);
-    const canvas = h('canvas', { class: 'net-map' });
     const el = h('div', {
       class: `net-node net-input${on ? '' : ' is-off'}`,
       role: s.canToggleFeatures ? 'checkbox' : 'img',
@@ -220,7 +243,7 @@ export class NetworkView {
       'aria-label': t('network.input', { name }),
       title: s.canToggleFeatures ? t(on ? 'network.inputOn' : 'network.inputOff', { name }) : null,
       dataset: { feature },
-    }, canvas);
+    });
     const label = h('div', { class: `net-label${on ? '' : ' is-off'}`, 'aria-hidden': 'true', text: name });
     if (s.canToggleFeatures) {
       const toggle = () => {
@@ -240,14 +263,13 @@ export class NetworkView {
     const unit = s.active.indexOf(feature);
     if (on) this.#previewOn(el, 0, unit);
     this.#stage.append(el, label);
-    return { el, canvas, label, feature, row, unit };
+    return { el, label, feature, row, unit };
   }
 
   #neuronNode(column, unit) {
     const s = this.#structure;
     const output = column === s.sizes.length - 1;
     const activation = output ? s.outputActivation : s.hiddenActivation;
-    const canvas = h('canvas', { class: 'net-map' });
     const bias = h('span', { class: 'net-bias', dataset: { column, unit } });
     const el = h('div', {
       class: `net-node${output ? ' net-output' : ''}`,
@@ -255,7 +277,7 @@ export class NetworkView {
       tabindex: '0',
       'aria-label': t('network.neuronAction', { name: this.#longName(column, unit), activation: t(`option.activation.${activation}`) }),
       dataset: { column, unit },
-    }, canvas, bias);
+    }, bias);
     el.addEventListener('click', (e) => {
       if (e.target === bias) this.#openEditor([this.#biasRow(column, unit)], e);
       else this.#openEditor(this.#neuronRows(column, unit), e);
@@ -274,7 +296,7 @@ export class NetworkView {
     bias.addEventListener('pointerleave', () => this.#hideTooltip());
     this.#previewOn(el, column, unit);
     this.#stage.append(el);
-    return { el, canvas, bias, row: unit, biasColor: -1 };
+    return { el, bias, row: unit, biasColor: -1 };
   }
 
   #previewOn(el, column, unit) {
@@ -336,16 +358,14 @@ export class NetworkView {
     this.#stage.style.setProperty('--node', `${size}px`);
     this.#stage.style.setProperty('--label', width < 420 ? '.68rem' : '.78rem');
     this.#stage.style.setProperty('--bias', `${Math.max(6, Math.round(size * 0.22))}px`);
-    const drawing = this.#links.parentNode;
+    const drawing = this.#hits.parentNode;
     drawing.setAttribute('width', width);
     drawing.setAttribute('height', height);
     drawing.setAttribute('viewBox', `0 0 ${width} ${height}`);
 
-    const pixels = Math.round(size * Math.min(3, window.devicePixelRatio || 1));
+    sizeCanvas(this.#mapCanvas, width, height).clearRect(0, 0, width, height);
     this.#columns.forEach((column, c) => {
       for (const node of column) {
-        node.canvas.width = pixels;
-        node.canvas.height = pixels;
         node.x = x(c);
         node.y = y(node.row);
         Object.assign(node.el.style, { left: `${node.x - size / 2}px`, top: `${node.y - size / 2}px` });
@@ -358,12 +378,14 @@ export class NetworkView {
       const to = this.#columns[l + 1];
       for (const link of layer) {
         const a = from[link.from], b = to[link.to];
-        const x0 = a.x + size / 2, x1 = b.x - size / 2, mid = (x0 + x1) / 2;
-        const d = `M${x0.toFixed(1)} ${a.y.toFixed(1)}C${mid.toFixed(1)} ${a.y.toFixed(1)} ${mid.toFixed(1)} ${b.y.toFixed(1)} ${x1.toFixed(1)} ${b.y.toFixed(1)}`;
-        link.path.setAttribute('d', d);
-        link.hit.setAttribute('d', d);
+        Object.assign(link, { x0: a.x + size / 2, y0: a.y, x1: b.x - size / 2, y1: b.y });
+        const mid = (link.x0 + link.x1) / 2;
+        link.hit.setAttribute('d', `M${link.x0.toFixed(1)} ${a.y.toFixed(1)}C${mid.toFixed(1)} ${a.y.toFixed(1)} `
+          + `${mid.toFixed(1)} ${b.y.toFixed(1)} ${link.x1.toFixed(1)} ${b.y.toFixed(1)}`);
       }
     });
+    this.#linkSize = { width, height };
+    this.#paintLinks();
     this.#placeHeads(x, pitchX, size, width);
     if (this.#inputs) this.drawInputs(this.#inputs.values, this.#inputs.res, this.#inputs.scales);
   }
