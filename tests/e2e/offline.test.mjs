@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
 import { distDir } from '../helpers/paths.mjs';
 import { epochOf, newPage, openBrowser, openLab, trainUntil, valueOf } from './browser.mjs';
 
@@ -34,12 +35,18 @@ test('dist/backprop-lab.html loads from file:// with the network blocked, and tr
   await page.close();
 });
 
-test('the served folder uses relative paths only: it works from a sub-path', async () => {
+test('the built folder works from a sub-path of a static host: relative paths only', async () => {
+  const host = await serve(path.dirname(distDir));  // the folder above dist/, so the page lives at /dist/
+  const base = `http://127.0.0.1:${host.address().port}/${path.basename(distDir)}/`;
   const { page, errors } = await newPage(browser.context);
   const requests = [];
-  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  await openLab(page, `${browser.url}index.html`);
-  assert.ok(requests.every((p) => !p.startsWith('/') || p.split('/').length === 2), `only files next to the page: ${requests.join(', ')}`);
+  page.on('request', (r) => requests.push(r.url()));
+  await openLab(page, `${base}#dataset=circle`);
+  const outside = requests.filter((url) => !url.startsWith(base));
+  assert.deepEqual(outside, [], 'every file comes from next to the page');
+  assert.ok(requests.some((url) => url.endsWith('.wasm')));
+  await trainUntil(page, 3);
   assert.deepEqual(errors, []);
   await page.close();
+  await new Promise((resolve) => host.close(resolve));
 });

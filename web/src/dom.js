@@ -33,9 +33,10 @@ export function sizeCanvas(canvas, width, height) {
   if (canvas.width !== w || canvas.height !== hgt) {
     canvas.width = w;
     canvas.height = hgt;
+    // Only on a change: rewriting the same style each frame would still cost a layout.
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
   }
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
   const ctx = canvas.getContext('2d');
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   return ctx;

@@ -258,6 +258,8 @@ function showLoadFailure(err, key) {
   );
 }
 
+let frames = 0;
+
 async function main() {
   app.notices = new Notices($('notices'));
   loadFromUrl();
@@ -291,7 +293,10 @@ async function main() {
   app.controller = new Controller(lab, app.views, {
     onError: showError,
     onPlayingChange: setPlaying,
-    onFrame: (ms) => { $('frame-time').textContent = t('footer.frame', { ms: ms.toFixed(1) }); },
+    onFrame: (ms) => {
+      frames += 1;
+      if (frames % 30 === 1) $('frame-time').textContent = t('footer.frame', { ms: ms.toFixed(1) });
+    },
   });
   app.controls.update(app.state);
   app.controls.setThumbnails(thumbnails(lab, app.state.classes));
