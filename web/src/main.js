@@ -6,7 +6,7 @@ import '../styles.css';
 import { LabError, loadEngine } from '../../bindings/index.mjs';
 import { Controller } from './controller.js';
 import { h, ownsKeys } from './dom.js';
-import { detectLanguage, formatNumber, setLanguage, t, translateTree } from './i18n/index.js';
+import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
 import {
   applyChanges, CLASSIFICATION_DATASETS, FEATURES, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
 } from './state.js';
@@ -61,16 +61,11 @@ function showIgnored(ignored) {
   }));
 }
 
+/** An engine error as a translated message (the engine's own text fills in details); training has paused. */
 function showError(err) {
-  const code = err instanceof LabError || err?.code ? err.code : 'generic';
-  const key = `error.${code}`;
-  app.notices.show('error', 'error', () => ({
-    title: t('error.title'),
-    items: [t(t(key) === key ? 'error.generic' : key, {
-      message: err.message,
-      lr: formatNumber(app.controller?.trainer?.cursor().lr ?? app.state.learningRate, 6),
-    })],
-  }));
+  const key = err instanceof LabError && has(`error.${err.code}`) ? `error.${err.code}` : 'error.generic';
+  const params = { message: err?.message ?? String(err), lr: formatNumber(app.state.learningRate, 6) };
+  app.notices.show('error', 'error', () => ({ title: t('error.title'), items: [t(key, params)] }));
 }
 
 function refreshTexts() {
@@ -83,7 +78,6 @@ function refreshTexts() {
   v.accuracyChart.retranslate();
   app.notices.retranslate();
   setPlaying(app.controller.playing);
-  $('engine-label').textContent = t('footer.engine', { version: '' }).trim();
   app.controller.redrawText();
   app.controller.render();
 }

@@ -234,7 +234,7 @@ export default {
   'part.metrics': 'Loss and accuracy numbers',
   'part.regenerate': 'Regenerate button',
 
-  'footer.engine': 'engine {version}',
+  'footer.engine': 'engine',
   'footer.frame': '{ms} ms / frame',
   'footer.about': 'Backprop Lab: a neural-network playground for the course, measured against TensorFlow Playground.',
 };

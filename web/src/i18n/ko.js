@@ -234,7 +234,7 @@ export default {
   'part.metrics': '손실과 정확도 수치',
   'part.regenerate': '데이터 다시 만들기 버튼',
 
-  'footer.engine': '엔진 {version}',
+  'footer.engine': '엔진',
   'footer.frame': '프레임당 {ms} ms',
   'footer.about': 'Backprop Lab: 강의를 위한 신경망 실험실. TensorFlow Playground가 하는 모든 것과 그 이상.',
 };
