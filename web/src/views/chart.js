@@ -3,7 +3,7 @@
 import { h, sizeCanvas } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 
-const PAD = { left: 34, right: 6, top: 6, bottom: 16 };
+const PAD = { right: 6, top: 6, bottom: 16 };
 
 export class ChartView {
   #root;
@@ -56,9 +56,13 @@ export class ChartView {
       });
     }
     const [lo, hi] = this.#range === 'auto' ? [0, yMax > 0 ? yMax * 1.08 : 1] : this.#range;
-    const plotW = width - PAD.left - PAD.right;
+    const label = (v) => (this.percent ? `${Math.round(v * 100)}%` : formatNumber(v, 3));
+    ctx.font = '10px system-ui, sans-serif';
+    // Room on the left for the widest label (a diverging loss reaches 1e+300).
+    const left = Math.max(30, Math.ceil(ctx.measureText(label(hi)).width) + 8);
+    const plotW = width - left - PAD.right;
     const plotH = height - PAD.top - PAD.bottom;
-    const px = (x) => PAD.left + (x / xMax) * plotW;
+    const px = (x) => left + (x / xMax) * plotW;
     const py = (y) => PAD.top + (1 - (Math.min(hi, Math.max(lo, y)) - lo) / (hi - lo)) * plotH;
 
     ctx.strokeStyle = '#d5d9de';
@@ -66,18 +70,16 @@ export class ChartView {
     ctx.beginPath();
     for (const f of [0, 0.5, 1]) {
       const y = Math.round(PAD.top + f * plotH) + 0.5;
-      ctx.moveTo(PAD.left, y);
+      ctx.moveTo(left, y);
       ctx.lineTo(width - PAD.right, y);
     }
     ctx.stroke();
     ctx.fillStyle = '#4b5561';
-    ctx.font = '10px system-ui, sans-serif';
     ctx.textAlign = 'right';
-    const label = (v) => (this.percent ? `${Math.round(v * 100)}%` : formatNumber(v, 3));
-    ctx.fillText(label(hi), PAD.left - 4, PAD.top + 8);
-    ctx.fillText(label(lo), PAD.left - 4, PAD.top + plotH);
+    ctx.fillText(label(hi), left - 4, PAD.top + 8);
+    ctx.fillText(label(lo), left - 4, PAD.top + plotH);
     ctx.textAlign = 'left';
-    ctx.fillText('0', PAD.left, height - 3);
+    ctx.fillText('0', left, height - 3);
     ctx.textAlign = 'right';
     ctx.fillText(t('chart.epochs', { n: formatNumber(Math.round(xMax)) }), width - PAD.right, height - 3);
 
