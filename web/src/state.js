@@ -35,8 +35,6 @@ const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 
 const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 
 const isRegression = (s) => s.problem === 'regression';
-/** The dataset the engine builds: the classification or the regression pick. */
-export const datasetName = (s) => (isRegression(s) ? s.regDataset : s.dataset);
 /** 0 for regression, else the number of classes. */
 export const classCount = (s) => (isRegression(s) ? 0 : s.classes);
 const optimizerIs = (...names) => (s) => names.includes(s.optimizer);

@@ -22,8 +22,6 @@ export function setLanguage(lang) {
   if (typeof document !== 'undefined') document.documentElement.lang = current;
 }
 
-export const language = () => current;
-
 export function has(key) {
   return key in LANGUAGES[current] || key in en;
 }
