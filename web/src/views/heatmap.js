@@ -23,7 +23,7 @@ function present(target, s, rect) {
   s.ctx.putImageData(s.image, 0, 0);
   const ctx = target.getContext('2d');
   ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
+  ctx.imageSmoothingQuality = 'low';  // bilinear: smooth enough for upscaling, and cheap to raster
   if (!rect) {
     ctx.drawImage(s.canvas, 0, 0, target.width, target.height);
     return;
