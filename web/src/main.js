@@ -1,40 +1,307 @@
+// Boots the page: reads the settings from the URL, loads the engine with a
+// progress bar, builds the controls and views, and routes every change
+// through one place (update), which keeps the URL, the controls and the
+// controller in step.
 import '../styles.css';
-import { loadEngine } from '../../bindings/index.mjs';
+import { LabError, loadEngine } from '../../bindings/index.mjs';
+import { Controller } from './controller.js';
+import { h, ownsKeys } from './dom.js';
+import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
+import {
+  applyChanges, CLASSIFICATION_DATASETS, FEATURES, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
+} from './state.js';
+import { ChartView } from './views/chart.js';
+import { Controls } from './views/controls.js';
+import { MetricsView } from './views/metrics.js';
+import { NetworkView } from './views/network.js';
+import { Notices } from './views/notices.js';
+import { OutputView } from './views/output.js';
+import { ShareDialog } from './views/share.js';
 
 const $ = (id) => document.getElementById(id);
+const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
+const HOW = ['page', 'view', 'hot', 'reset'];
 
-async function main() {
-  const lab = await loadEngine({
-    onProgress: ({ loaded, total }) => {
-      $('status').textContent = total ? `Loading the engine… ${Math.round((100 * loaded) / total)} %` : 'Loading the engine…';
-    },
-  });
-  $('version').textContent = lab.version;
-  $('status').textContent = 'Ready';
-  const trainer = lab.createTrainer({
-    seed: 1,
-    features: ['x1', 'x2'],
-    layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'tanh' }, { units: 1, activation: 'tanh' }],
-    loss: 'mse',
-    optimizer: { name: 'sgd', lr: 0.03 },
-    dataset: { name: 'xor', samples: 500, noise: 0, trainRatio: 0.5 },
-  });
-  let playing = false;
-  const frame = () => {
-    if (!playing) return;
-    const { epoch } = trainer.trainEpoch();
-    $('epoch').textContent = String(epoch);
-    $('loss').textContent = trainer.evaluate().trainLoss.toFixed(4);
-    requestAnimationFrame(frame);
-  };
-  $('play').disabled = false;
-  $('play').addEventListener('click', () => {
-    playing = !playing;
-    $('play').textContent = playing ? 'Pause' : 'Play';
-    if (playing) requestAnimationFrame(frame);
+const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, hash: '' };
+
+function applyLanguage() {
+  setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
+  translateTree(document);
+  document.title = t('app.title');
+}
+
+/** Embed mode and the `<part>_hide` flags of the page's fixed parts. */
+function applyPageFlags() {
+  document.documentElement.classList.toggle('embed', app.state.embed);
+  for (const el of document.querySelectorAll('[data-part]')) el.hidden = app.state.hide.has(el.dataset.part);
+}
+
+function writeUrl() {
+  const hash = `#${serialize(app.state)}`;
+  app.hash = hash;
+  if (location.hash === hash) return;
+  try {
+    history.replaceState(history.state, '', hash);
+  } catch {
+    location.hash = hash;  // sandboxed frames may refuse replaceState
+  }
+}
+
+function showIgnored(ignored) {
+  if (!ignored.length) {
+    app.notices.dismiss('url');
+    return;
+  }
+  const shorten = (text) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
+  app.notices.show('url', 'warning', () => ({
+    title: t('notice.ignored'),
+    items: ignored.map(({ key, value, reason }) => (value === ''
+      ? t('notice.ignoredKey', { key: shorten(key), reason: t(`reason.${reason}`) })
+      : t('notice.ignoredItem', { key: shorten(key), value: shorten(value), reason: t(`reason.${reason}`) }))),
+  }));
+}
+
+/** An engine error as a translated message (the engine's own text fills in details); training has paused. */
+function showError(err) {
+  const key = err instanceof LabError && has(`error.${err.code}`) ? `error.${err.code}` : 'error.generic';
+  const params = { message: err?.message ?? String(err), lr: formatNumber(app.state.learningRate, 6) };
+  app.notices.show('error', 'error', () => ({ title: t('error.title'), items: [t(key, params)] }));
+}
+
+function refreshTexts() {
+  applyLanguage();
+  const v = app.views;
+  app.controls.retranslate();
+  v.network.retranslate();
+  v.output.retranslate();
+  v.lossChart.retranslate();
+  v.accuracyChart.retranslate();
+  app.notices.retranslate();
+  setPlaying(app.controller.playing);
+  app.controller.redrawText();
+  app.controller.render();
+}
+
+function setPlaying(playing) {
+  const play = $('play');
+  play.classList.toggle('is-playing', playing);
+  play.setAttribute('aria-label', t(playing ? 'pause' : 'play'));
+  play.setAttribute('aria-pressed', String(playing));
+  $('step').title = t(app.controller?.stepUnit === 'batch' ? 'step.batch' : 'step.epoch');
+}
+
+/**
+ * Embed mode fits the frame it is in: the diagram and the plot shrink to the
+ * height left below the toolbar (the page scrolls only when even the
+ * smallest sizes do not fit).
+ */
+function fitToFrame() {
+  const { network, output } = app.views;
+  if (!app.state.embed) {
+    network.setMaxHeight(null);
+    if (output.setMaxSize(null)) app.controller.render();
+    return;
+  }
+  const workspace = document.querySelector('.workspace');
+  const available = window.innerHeight - workspace.getBoundingClientRect().top - window.scrollY - 12;
+  network.setMaxHeight(available);
+  const column = document.querySelector('.column-output');
+  const plot = document.querySelector('.plot-frame');
+  const besides = column.offsetHeight - plot.offsetHeight;
+  const size = available - besides - 20;
+  output.setMaxSize(size);
+  // Whatever still spills over (wrapped rows, margins) comes off the plot too.
+  const overflow = document.documentElement.scrollHeight - window.innerHeight;
+  if (overflow > 0) output.setMaxSize(size - overflow);
+  app.controller.render();
+}
+
+/** The one way settings change: state, URL, controls, then the network. */
+function update(changes) {
+  const { state, changed } = applyChanges(app.state, changes);
+  if (changed.size === 0) return;
+  app.state = state;
+  writeUrl();
+  if (changed.has('classes')) app.controls.setThumbnails(thumbnails(app.lab, state.classes));
+  app.controls.update(state);
+  if (changed.has('lang')) refreshTexts();
+  const how = HOW[Math.max(...[...changed].map((name) => SEVERITY[SETTING[name].apply]))];
+  if (how !== 'page') {
+    if (how !== 'view') app.notices.dismiss('error');
+    app.controller.configure(state, how);
+  }
+  setPlaying(app.controller.playing);
+  fitToFrame();
+}
+
+/** Replaces the whole state from the URL (at start, and when the user edits the address). */
+function loadFromUrl() {
+  const { state, ignored } = parseUrl(location.search, location.hash);
+  app.state = state;
+  applyLanguage();
+  applyPageFlags();
+  showIgnored(ignored);
+  writeUrl();
+}
+
+/** Small pictures of each dataset, drawn from the engine's own generators. */
+function thumbnails(lab, classes) {
+  const pictures = {};
+  for (const name of [...CLASSIFICATION_DATASETS, ...REGRESSION_DATASETS]) {
+    const regression = REGRESSION_DATASETS.includes(name);
+    const k = regression ? 0 : ['spiral', 'blobs'].includes(name) ? classes : 2;
+    const trainer = lab.createTrainer({
+      seed: 7,
+      features: ['x1', 'x2'],
+      layers: [k > 2 ? { units: k, activation: 'softmax' } : { units: 1, activation: 'linear' }],
+      loss: k > 2 ? 'cce' : 'mse',
+      dataset: { name, samples: 240, noise: 0, trainRatio: 1, ...(k > 2 ? { classes: k } : {}) },
+    });
+    const data = trainer.data();
+    pictures[name] = { points: data.train.points, labels: data.train.labels, classes: k };
+    trainer.delete();
+  }
+  return pictures;
+}
+
+function toggleFeature(name) {
+  const on = app.state.features.includes(name);
+  const next = FEATURES.filter((f) => (f === name ? !on : app.state.features.includes(f)));
+  if (next.length > 0) update({ features: next });
+}
+
+function bindKeys() {
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || app.share.isOpen || ownsKeys(e.target)) return;
+    if (e.key === ' ' || e.code === 'Space') {
+      e.preventDefault();
+      app.controller.toggle();
+    } else if (e.key === 'ArrowRight') {
+      e.preventDefault();
+      app.controller.step();
+    }
   });
 }
 
-main().catch((err) => {
-  $('status').textContent = `Backprop Lab could not start: ${err.message}`;
-});
+function buildViews() {
+  const controller = () => app.controller;
+  const network = new NetworkView($('network'), {
+    toggleFeature,
+    setShape: (shape) => update({ networkShape: shape }),
+    edit: (changes) => controller().edit(changes),
+    preview: (neuron) => controller().preview(neuron),
+    resized: () => controller()?.render(),
+  });
+  const output = new OutputView($('output-plot'), () => controller()?.render());
+  const lossChart = new ChartView($('loss-chart'), {
+    lines: [{ key: 'chart.train', color: '#4b5561' }, { key: 'chart.test', color: '#1d232a', dash: true }],
+    labelKey: 'chart.label',
+    height: 84,
+  });
+  const accuracyChart = new ChartView($('accuracy-chart'), {
+    lines: [{ key: 'chart.train', color: '#4b5561' }, { key: 'chart.test', color: '#1d232a', dash: true }],
+    labelKey: 'chart.accLabel',
+    range: [0, 1],
+    height: 64,
+    percent: true,
+  });
+  const metrics = new MetricsView({
+    epoch: $('epoch'),
+    batch: $('batch'),
+    trainLoss: $('train-loss'),
+    testLoss: $('test-loss'),
+    trainAccuracy: $('train-accuracy'),
+    testAccuracy: $('test-accuracy'),
+    accuracyRows: document.querySelectorAll('.accuracy-row'),
+    lr: $('lr'),
+  });
+  return { network, output, lossChart, accuracyChart, metrics };
+}
+
+function bindButtons() {
+  $('play').addEventListener('click', () => app.controller.toggle());
+  $('step').addEventListener('click', () => app.controller.step());
+  $('reset').addEventListener('click', () => {
+    app.notices.dismiss('error');
+    app.controller.reset();
+  });
+  $('regenerate').addEventListener('click', () => update({ seed: Math.floor(Math.random() * 100000) }));
+  $('share').addEventListener('click', () => app.share.open(app.state));
+  window.addEventListener('hashchange', () => {
+    if (location.hash === app.hash) return;
+    app.controller.pause();
+    loadFromUrl();
+    app.controls.update(app.state);
+    refreshTexts();
+    app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
+    app.controller.configure(app.state, 'reset');
+    fitToFrame();
+  });
+  window.addEventListener('resize', fitToFrame);
+}
+
+/** Replaces the loading screen with what went wrong (loading: which file; starting: the error). */
+function showLoadFailure(err, key) {
+  const status = $('status');
+  $('loader').hidden = false;
+  $('loader').classList.add('is-error');
+  status.replaceChildren(
+    h('strong', { text: t('load.failed') }),
+    h('br'),
+    t(err?.code === 'no_webassembly' ? 'error.no_webassembly' : key, { message: err?.message ?? String(err) }),
+  );
+}
+
+let frames = 0;
+
+async function main() {
+  app.notices = new Notices($('notices'));
+  loadFromUrl();
+  $('status').textContent = t('load.engine');
+  let lab;
+  try {
+    lab = await loadEngine({
+      onProgress: ({ loaded, total }) => {
+        if (!total) return;
+        const percent = Math.min(100, Math.round((100 * loaded) / total));
+        $('status').textContent = t('load.percent', { percent });
+        $('load-progress').style.width = `${percent}%`;
+      },
+    });
+  } catch (err) {
+    showLoadFailure(err, 'error.load_failed');
+    return;
+  }
+  app.lab = lab;
+  $('status').textContent = t('load.starting');
+  $('version').textContent = lab.version;
+  app.controls = new Controls({
+    header: $('controls-header'),
+    top: $('controls-top'),
+    training: $('controls-training'),
+    data: $('controls-data'),
+    output: $('controls-output'),
+  }, update);
+  app.share = new ShareDialog(document.body);
+  app.views = buildViews();
+  app.controller = new Controller(lab, app.views, {
+    onError: showError,
+    onPlayingChange: setPlaying,
+    onFrame: (ms) => {
+      frames += 1;
+      if (frames % 30 === 1) $('frame-time').textContent = t('footer.frame', { ms: ms.toFixed(1) });
+    },
+  });
+  app.controls.update(app.state);
+  app.controls.setThumbnails(thumbnails(lab, app.state.classes));
+  bindButtons();
+  bindKeys();
+  refreshTexts();
+  app.controller.configure(app.state, 'reset');
+  $('play').disabled = false;
+  document.body.classList.add('is-ready');
+  $('loader').hidden = true;
+  fitToFrame();
+}
+
+main().catch((err) => showLoadFailure(err, 'error.generic'));

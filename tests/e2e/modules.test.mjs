@@ -1,0 +1,145 @@
+// The page's plain modules in Node: the settings table against the real
+// engine, URL parsing and writing, the string tables, the bounded curves.
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { apiUrl } from '../helpers/paths.mjs';
+
+const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
+const S = await import(path.join(web, 'state.js'));
+const { LANGUAGES } = await import(path.join(web, 'i18n/index.js'));
+const { Series } = await import(path.join(web, 'series.js'));
+
+test('every default survives the trip to URL text and back, and the whole state does too', () => {
+  const s = S.defaultState();
+  for (const p of S.SETTINGS) {
+    if (s[p.name] === null) continue;
+    assert.deepEqual(S.parseValue(p, S.formatValue(p, s[p.name])).value, s[p.name], p.name);
+  }
+  const changed = S.applyChanges(s, {
+    classes: 4, optimizer: 'adamw', learningRate: 0.003, beta2: 0.99, schedule: 'cosine', tMax: 120,
+    networkShape: [8, 1, 3], features: ['x1', 'sinx2'], noise: 35, percTrainData: 70, seed: 2024, lang: 'ko',
+    showTestData: true, speed: '5b', activation: 'elu', init: 'he',
+  }).state;
+  changed.hide = new Set(['learningRate', 'datasetColumn']);
+  const { state, ignored } = S.parseUrl('', `#${S.serialize(changed)}`);
+  assert.deepEqual(ignored, []);
+  for (const p of S.SETTINGS) if (S.isRelevant(p, changed)) assert.deepEqual(state[p.name], changed[p.name], p.name);
+  assert.deepEqual([...state.hide].sort(), ['datasetColumn', 'learningRate']);
+});
+
+test('bad URL text is ignored with a reason, and the rest still applies', () => {
+  const { state, ignored } = S.parseUrl('?noise=20&embed=1', '#learningRate=NaN&networkShape=3,0&features=&seed=1.5&classes=9'
+    + '&optimizer=Adam&bogus=&%ZZ=1&dataset=circle&classes=4&loss=bce&batchSize=0x10&regularizationRate=-0');
+  const reasons = Object.fromEntries(ignored.map(({ key, reason }) => [key, reason]));
+  assert.deepEqual(reasons, {
+    learningRate: 'invalid', networkShape: 'outOfRange', features: 'outOfRange', seed: 'invalid', classes: 'outOfRange',
+    optimizer: 'invalid', bogus: 'unknown', '%ZZ=1': 'malformed', dataset: 'notAllowed', loss: 'notAllowed', batchSize: 'invalid',
+  });
+  assert.equal(state.noise, 20, 'the query is read');
+  assert.equal(state.embed, true);
+  assert.equal(state.classes, 4, 'a later valid value wins');
+  assert.equal(state.dataset, 'spiral', 'four classes need a multiclass dataset');
+  assert.equal(state.loss, 'cce');
+  assert.equal(state.regularizationRate, 0);
+  assert.equal(state.learningRate, S.defaultState().learningRate);
+});
+
+test('changes pull their dependants along: classes, datasets, losses, optimizer defaults', () => {
+  let s = S.defaultState();
+  assert.equal(s.loss, 'bce', 'two classes: binary cross-entropy');
+  s = S.applyChanges(s, { classes: 3 }).state;
+  assert.deepEqual([s.dataset, s.loss], ['spiral', 'cce']);
+  s = S.applyChanges(s, { loss: 'mse' }).state;
+  assert.deepEqual(S.outputLayer(s), { units: 3, activation: 'softmax' }, 'MSE on softmax outputs, to compare');
+  s = S.applyChanges(s, { dataset: 'xor' }).state;
+  assert.equal(s.classes, 2, 'a two-class dataset brings two classes');
+  s = S.applyChanges(s, { problem: 'regression' }).state;
+  assert.equal(s.loss, 'mse');
+  s = S.applyChanges(s, { optimizer: 'adagrad' }).state;
+  assert.equal(s.eps, 1e-10, "torch's Adagrad eps");
+  s = S.applyChanges(s, { optimizer: 'rmsprop' }).state;
+  assert.deepEqual([s.eps, s.momentum, s.rmsDecay], [1e-8, 0, 0.9], 'RMSProp decay 0.9, as the course says');
+});
+
+test('the engine accepts every configuration the settings table can produce', async () => {
+  const { loadEngine } = await import(apiUrl);
+  const lab = await loadEngine();
+  const base = S.defaultState();
+  const variants = [];
+  for (const p of S.SETTINGS) {
+    if (!p.engine || (p.type !== 'enum' && p.type !== 'bool')) continue;
+    for (const value of p.values ?? [true, false]) variants.push({ [p.name]: value });
+  }
+  for (const classes of [2, 3, 5]) for (const loss of ['mse', 'bce', 'cce']) variants.push({ classes, loss, dataset: 'blobs' });
+  for (const schedule of ['step', 'exponential', 'cosine', 'plateau']) for (const optimizer of ['nesterov', 'rmsprop', 'adamw']) variants.push({ schedule, optimizer });
+  variants.push({ networkShape: [] }, { networkShape: [8, 8, 8, 8, 8, 8] }, { features: S.FEATURES }, { regularization: 'l1', regularizationRate: 10 });
+  let tried = 0;
+  for (const change of variants) {
+    const { state } = S.applyChanges(base, change);
+    if (!Object.entries(change).every(([k, v]) => JSON.stringify(state[k]) === JSON.stringify(v))) continue;  // not reachable
+    const config = S.engineConfig(state);
+    const trainer = lab.createTrainer(config);
+    assert.ok(Number.isFinite(trainer.trainEpoch().loss), JSON.stringify(change));
+    assert.equal(trainer.layerSizes.at(-1), S.outputLayer(state).units);
+    trainer.delete();
+    tried += 1;
+  }
+  assert.ok(tried > 40, `${tried} configurations`);
+  assert.equal(lab.liveTrainers, 0);
+});
+
+test('Korean and English have the same strings, for every setting and option', async () => {
+  const { en, ko } = LANGUAGES;
+  assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort());
+  for (const [key, text] of Object.entries(ko)) {
+    const params = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    assert.deepEqual(params(text), params(en[key]), `${key}: same placeholders`);
+  }
+  for (const p of S.SETTINGS.filter((q) => q.control && q.control !== 'lang')) {
+    assert.ok(`setting.${p.name}` in en, `setting.${p.name}`);
+    if (p.type === 'enum' && !['datasets'].includes(p.control)) {
+      for (const v of p.values) assert.ok(`option.${p.name}.${v}` in en, `option.${p.name}.${v}`);
+    }
+    if (p.control === 'datasets') for (const v of p.values) assert.ok(`option.${p.name}.${v}` in en, `option.${p.name}.${v}`);
+  }
+  for (const name of S.PARTS) assert.ok(`part.${name}` in en, `part.${name}`);
+  // Every literal key the code asks for exists.
+  const files = [];
+  const walk = async (dir) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.name.endsWith('.js') && !full.includes(`${path.sep}i18n${path.sep}`)) files.push(full);
+    }
+  };
+  await walk(web);
+  const html = await readFile(path.join(web, '../index.html'), 'utf8');
+  const keys = new Set([...html.matchAll(/data-i18n(?:-label|-title)?="([^"]+)"/g)].map((m) => m[1]));
+  for (const file of files) {
+    const code = await readFile(file, 'utf8');
+    for (const m of code.matchAll(/\bt\('([\w.]+)'/g)) keys.add(m[1]);
+    for (const m of code.matchAll(/\bkey: '([\w.]+)'/g)) keys.add(m[1]);
+  }
+  const missing = [...keys].filter((k) => !(k in en));
+  assert.deepEqual(missing, []);
+  assert.ok(keys.size > 60, `${keys.size} keys used`);
+});
+
+test('a curve keeps a bounded number of points however long it grows, and its exact end', () => {
+  const s = new Series(64);
+  for (let i = 0; i <= 100000; i++) s.push(i, Math.sin(i));
+  assert.ok(s.length <= 64);
+  const xs = [];
+  s.forEach((x) => xs.push(x));
+  assert.ok(xs.length <= 65);
+  assert.equal(xs[0], 0);
+  assert.equal(xs.at(-1), 100000, 'the latest point is drawn');
+  for (let i = 1; i < xs.length; i++) assert.ok(xs[i] > xs[i - 1]);
+  const gaps = xs.slice(1, -1).map((x, i) => x - xs[i]);
+  assert.ok(Math.max(...gaps) <= 2 * Math.min(...gaps), 'points stay evenly spread');
+  s.clear();
+  assert.equal(s.empty, true);
+});

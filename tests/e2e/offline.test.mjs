@@ -1,0 +1,52 @@
+// dist/backprop-lab.html, one self-contained file, from file:// with every network request refused.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+import { distDir } from '../helpers/paths.mjs';
+import { epochOf, newPage, openBrowser, openLab, trainUntil, valueOf } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await openBrowser(); });
+after(async () => { await browser?.close(); });
+
+test('dist/backprop-lab.html loads from file:// with the network blocked, and trains', async () => {
+  const { page, errors } = await newPage(browser.context);
+  const requests = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  const file = pathToFileURL(path.join(distDir, 'backprop-lab.html')).href;
+  await openLab(page, `${file}#dataset=xor&lang=ko`);
+  assert.match(await page.textContent('#version'), /^\d+\.\d+\.\d+$/);
+  assert.equal(await page.getAttribute('#play', 'aria-label'), '재생');
+  const before = await valueOf(page, '#train-loss');
+  await trainUntil(page, 20);
+  assert.ok(await epochOf(page) >= 20);
+  assert.ok(await valueOf(page, '#train-loss') < before);
+  await page.selectOption('#setting-optimizer', 'rmsprop');
+  assert.match(page.url(), /^file:.*#.*optimizer=rmsprop/, 'the state is kept in the address, from file:// too');
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the built folder works from a sub-path of a static host: relative paths only', async () => {
+  const host = await serve(path.dirname(distDir));  // the folder above dist/, so the page lives at /dist/
+  const base = `http://127.0.0.1:${host.address().port}/${path.basename(distDir)}/`;
+  const { page, errors } = await newPage(browser.context);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await openLab(page, `${base}#dataset=circle`);
+  const outside = requests.filter((url) => !url.startsWith(base));
+  assert.deepEqual(outside, [], 'every file comes from next to the page');
+  assert.ok(requests.some((url) => url.endsWith('.wasm')));
+  await trainUntil(page, 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+  await new Promise((resolve) => host.close(resolve));
+});

@@ -1,0 +1,338 @@
+// The playground page, served over HTTP: loading, training, every dataset,
+// keyboard, languages, URL state, bad input, errors, editing, sharing, phones.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { canvasColours, epochOf, linkPoint, newPage, openBrowser, openLab, screenshot, trainUntil, valueOf } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await openBrowser(); });
+after(async () => { await browser?.close(); });
+
+const at = (hash = '') => `${browser.url}${hash}`;
+
+test('the page loads the engine with no console error and names its controls', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at());
+  assert.match(await page.textContent('#version'), /^\d+\.\d+\.\d+$/);
+  assert.equal(await page.textContent('#epoch'), '000,000');
+  assert.equal(await page.getByRole('button', { name: 'Play', exact: true }).count(), 1);
+  assert.equal(await page.getByRole('button', { name: 'Step', exact: true }).count(), 1);
+  assert.equal(await page.getByRole('button', { name: 'Reset the network', exact: true }).count(), 1);
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('button, select, input, [tabindex="0"]')]
+    .filter((el) => el.offsetParent !== null)
+    .filter((el) => !(el.getAttribute('aria-label') || el.closest('label') || el.textContent.trim()))
+    .map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, []);
+  assert.ok(await canvasColours(page, '.plot-map') > 20, 'the output plot is drawn');
+  assert.equal(await page.locator('.net-node').count(), 7 + 4 + 2 + 1, '7 inputs, 4 + 2 hidden, 1 output');
+  assert.deepEqual(errors, []);
+  await screenshot(page, 'default');
+  await page.close();
+});
+
+for (const dataset of ['xor', 'circle']) {
+  test(`pressing Play trains: the loss falls on ${dataset}`, async () => {
+    const { page, errors } = await newPage(browser.context);
+    await openLab(page, at(`#dataset=${dataset}`));
+    const before = await valueOf(page, '#train-loss');
+    await trainUntil(page, 30);
+    const after = await valueOf(page, '#train-loss');
+    assert.ok(after < 0.75 * before, `training loss ${before} → ${after}`);
+    assert.ok(await valueOf(page, '#test-loss') < before, 'the test loss falls too');
+    assert.ok(await canvasColours(page, '#loss-chart canvas') > 3, 'the loss curve is drawn');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('every dataset renders, and a 3-class set trains with softmax and class colours', async () => {
+  const { page, errors } = await newPage(browser.context);
+  const cases = [
+    ['#dataset=circle', 2], ['#dataset=xor', 2], ['#dataset=gauss', 2], ['#dataset=spiral', 2], ['#dataset=blobs', 2],
+    ['#problem=regression&regDataset=plane', 0], ['#problem=regression&regDataset=multigauss', 0],
+    ['#classes=3&dataset=blobs', 3], ['#classes=5&dataset=spiral', 5],
+  ];
+  for (const [hash, classes] of cases) {
+    await openLab(page, at(hash));
+    assert.ok(await canvasColours(page, '.plot-map') > 20, `${hash}: output map drawn`);
+    assert.ok(await canvasColours(page, '.plot-points') > 2, `${hash}: points drawn`);
+    assert.equal(await page.locator('.legend-item').count(), classes, `${hash}: one legend entry per class`);
+    assert.equal(await page.locator('.net-output').count(), classes > 2 ? classes : 1, `${hash}: output neurons`);
+    assert.equal(await page.isVisible('#test-accuracy'), classes > 0, `${hash}: accuracy only for classes`);
+  }
+  await openLab(page, at('#classes=3&dataset=blobs'));
+  assert.equal(await page.inputValue('#setting-loss'), 'cce');
+  assert.equal(await page.textContent('.net-title-output .net-subtitle'), 'Softmax');
+  await trainUntil(page, 15);
+  assert.ok(await valueOf(page, '#train-accuracy') > 0.8, 'three blobs are learned');
+  assert.deepEqual(errors, []);
+  await screenshot(page, 'multiclass');
+  await page.close();
+});
+
+test('Space plays and pauses, → steps one epoch, Tab reaches the controls', async () => {
+  const { page } = await newPage(browser.context);
+  await openLab(page, at());
+  await page.keyboard.press('Space');
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('#play', 'aria-label'), 'Pause');
+  await page.waitForFunction(() => document.getElementById('epoch').textContent !== '000,000');
+  await page.keyboard.press('Space');
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  const epoch = await epochOf(page);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await epochOf(page), epoch + 1);
+  await page.focus('#reset');
+  const reached = new Set();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => document.activeElement.id || document.activeElement.className));
+  }
+  for (const id of ['play', 'step', 'setting-problem', 'setting-learningRate']) assert.ok(reached.has(id), `Tab reaches #${id}`);
+  assert.ok([...reached].some((c) => String(c).includes('net-node')), 'Tab reaches the neurons');
+  await page.close();
+});
+
+test('the language toggle changes the labels and is kept in the URL; Korean browsers start in Korean', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at());
+  assert.equal(await page.textContent('[data-setting="learningRate"] .field-label'), 'Learning rate');
+  await page.click('.lang-button[data-lang="ko"]');
+  assert.equal(await page.getAttribute('#play', 'aria-label'), '재생');
+  assert.ok(await canvasColours(page, '.net-map-canvas') > 20, 'the diagram is drawn again');
+  assert.equal(await page.textContent('[data-setting="learningRate"] .field-label'), '학습률');
+  assert.equal(await page.textContent('#output-title'), '출력');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+  assert.match(page.url(), /lang=ko/);
+  await page.reload();
+  await page.waitForSelector('body.is-ready');
+  assert.equal(await page.getAttribute('#play', 'aria-label'), '재생');
+  await trainUntil(page, 5);
+  await screenshot(page, 'korean');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const korean = await browser.newContext({ locale: 'ko-KR' });
+  const other = await korean.newPage();
+  await openLab(other, at());
+  assert.equal(await other.getAttribute('#play', 'aria-label'), '재생');
+  assert.doesNotMatch(other.url(), /lang=/, 'a detected language is not forced on whoever gets the link');
+  await korean.close();
+});
+
+test('a URL round trip restores the same settings and the same first epoch', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at());
+  await page.selectOption('#setting-optimizer', 'adam');
+  await page.selectOption('#setting-learningRate', '0.01');
+  await page.selectOption('#setting-activation', 'relu');
+  await page.click('.thumb-option:has(input[value="spiral"])');
+  await page.click('button[aria-label="Add a hidden layer"]');
+  await page.fill('#setting-seed', '42');
+  await page.press('#setting-seed', 'Enter');
+  await page.click('.net-input[data-feature="x1sq"]');
+  const url = page.url();
+  assert.match(url, /optimizer=adam/);
+  assert.match(url, /networkShape=4,2,2/);
+  assert.match(url, /features=x1,x2,x1sq/);
+  await page.click('#step');
+  const firstEpoch = await valueOf(page, '#train-loss');
+
+  const again = await browser.context.newPage();
+  await openLab(again, url);
+  for (const [id, value] of [['optimizer', 'adam'], ['learningRate', '0.01'], ['activation', 'relu'], ['seed', '42']]) {
+    assert.equal(await again.inputValue(`#setting-${id}`), value, id);
+  }
+  assert.equal(await again.isChecked('input[value="spiral"]'), true);
+  assert.equal(await again.locator('.net-node').count(), 7 + 4 + 2 + 2 + 1);
+  await again.click('#step');
+  assert.equal(await valueOf(again, '#train-loss'), firstEpoch, 'same seed, same first epoch');
+
+  await openLab(again, url.replace('seed=42', 'seed=43'));
+  await again.click('#step');
+  assert.notEqual(await valueOf(again, '#train-loss'), firstEpoch, 'another seed, another first epoch');
+
+  // Editing the address by hand applies it at once.
+  await again.evaluate(() => { location.hash = 'dataset=gauss&networkShape=3&learningRate=0.3'; });
+  await again.waitForFunction(() => document.querySelector('input[value="gauss"]').checked);
+  assert.equal(await again.locator('.net-node').count(), 7 + 3 + 1);
+  assert.equal(await again.inputValue('#setting-learningRate'), '0.3');
+  assert.equal(await again.textContent('#epoch'), '000,000');
+  assert.deepEqual(errors, []);
+  await again.close();
+  await page.close();
+});
+
+test('changing the learning rate or optimizer while training keeps the weights and the epoch count', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at('#dataset=xor&learningRate=0.1'));
+  await trainUntil(page, 20);
+  const epoch = await epochOf(page);
+  const loss = await valueOf(page, '#train-loss');
+  await page.selectOption('#setting-learningRate', '0.01');
+  assert.equal(await epochOf(page), epoch, 'the count goes on');
+  assert.ok(Math.abs(await valueOf(page, '#train-loss') - loss) < 1e-9, 'the same weights, the same loss');
+  await page.selectOption('#setting-optimizer', 'momentum');
+  assert.equal(await page.inputValue('#setting-momentum'), '0.9');
+  assert.ok(Math.abs(await valueOf(page, '#train-loss') - loss) < 1e-9);
+  assert.equal(await valueOf(page, '#lr'), 0.01);
+  await page.click('#step');
+  assert.equal(await epochOf(page), epoch + 1);
+  await page.selectOption('#setting-activation', 'relu');
+  assert.equal(await epochOf(page), 0, 'a new activation is a new network');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a malformed URL loads with defaults, says what it ignored, and runs no script', async () => {
+  const { page, errors } = await newPage(browser.context);
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  const hash = [
+    'learningRate=abc', 'networkShape=9,9,9,9,9,9,9,9', `dataset=${encodeURIComponent('<script>window.__xss=1</script>')}`,
+    'noise=1e308', 'seed=-5', 'batchSize=99999999999999999999', 'bogus=1',
+    `features=${encodeURIComponent('<img src=x onerror="window.__xss=2">')}`, '%E0%A4%A=1', 'activation=',
+    `lang=${encodeURIComponent('"><svg onload=alert(1)>')}`, 'showTestData=maybe',
+  ].join('&');
+  await openLab(page, at(`#${hash}`));
+  const notice = page.locator('[data-notice="url"]');
+  assert.equal(await notice.isVisible(), true);
+  const text = await notice.textContent();
+  for (const key of ['learningRate', 'networkShape', 'dataset', 'noise', 'seed', 'batchSize', 'bogus', 'features', 'activation', 'lang', 'showTestData']) {
+    assert.ok(text.includes(key), `the notice names ${key}`);
+  }
+  assert.ok(text.includes('<script>window.__xss=1</script>'), 'URL text is shown as text');
+  assert.equal(await page.locator('#notices script, #notices img, #notices svg').count(), 0, 'and never becomes markup');
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.deepEqual(dialogs, []);
+  assert.equal(await page.inputValue('#setting-learningRate'), '0.03');
+  assert.equal(await page.isChecked('input[value="circle"]'), true);
+  assert.equal(await page.locator('.net-node').count(), 7 + 4 + 2 + 1);
+  assert.doesNotMatch(page.url(), /bogus|abc|script/, 'the address is rewritten with the values in use');
+  await page.click('.notice-close');
+  assert.equal(await notice.count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a diverging learning rate pauses training with a clear message and loses nothing', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at('#problem=regression&regDataset=plane&activation=relu&learningRate=10'));
+  await page.click('#play');
+  const notice = page.locator('[data-notice="error"]');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /diverged.*learning rate 10/);
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  assert.equal(await page.inputValue('#setting-learningRate'), '10');
+  assert.match(page.url(), /learningRate=10/);
+  await page.selectOption('#setting-learningRate', '0.01');
+  assert.equal(await notice.count(), 0, 'a new setting clears the message');
+  await page.click('#reset');
+  await trainUntil(page, 3);
+  assert.ok(Number.isFinite(await valueOf(page, '#train-loss')));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('hovering a link shows its weight; clicking edits it; a neuron edits its bias', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at());
+  const link = await linkPoint(page, { layer: 0, to: 0, from: 0 });
+  await page.mouse.move(link.x, link.y);
+  assert.match(await page.textContent('.net-tooltip'), /^Weight X₁ → h1\.1: −?\d/);
+  const lossBefore = await valueOf(page, '#train-loss');
+  await page.mouse.click(link.x, link.y);
+  const editor = page.locator('.net-editor');
+  assert.equal(await editor.locator('.net-editor-title').textContent(), 'Weight X₁ → h1.1');
+  await editor.locator('input').fill('2.5');
+  await editor.locator('input').press('Enter');
+  assert.equal(await editor.count(), 0);
+  assert.notEqual(await valueOf(page, '#train-loss'), lossBefore, 'the loss follows the edited weight');
+  await page.mouse.click(link.x, link.y);
+  assert.equal(await page.inputValue('.net-editor input'), '2.5');
+  await page.keyboard.press('Escape');
+
+  await page.focus('.net-node[data-column="1"][data-unit="0"]');
+  await page.keyboard.press('Enter');
+  const rows = page.locator('.net-editor input');
+  assert.equal(await rows.count(), 1 + 2, 'bias and two incoming weights');
+  await rows.first().fill('-1.25');
+  await rows.first().press('Enter');
+  await page.focus('.net-node[data-column="1"][data-unit="0"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.inputValue('.net-editor input >> nth=0'), '-1.25');
+  await page.locator('.net-editor input').first().fill('1e999');
+  await page.locator('.net-editor input').first().press('Enter');
+  assert.equal(await page.textContent('.net-editor-error'), 'Enter a finite number');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the Share dialog gives the link and an iframe snippet for the current state', async () => {
+  const { page } = await newPage(browser.context);
+  await openLab(page, at('#dataset=xor&learningRate=0.1'));
+  await page.click('#share');
+  assert.equal(await page.inputValue('#share-link'), page.url());
+  let snippet = await page.inputValue('#share-snippet');
+  assert.match(snippet, /^<iframe src="[^"]*#[^"]*dataset=xor[^"]*embed=true[^"]*" width="900" height="640"/);
+  assert.doesNotMatch(snippet, /&(?!amp;)/, 'ampersands are escaped in the attribute');
+  await page.click('.share-hide summary');
+  await page.check('.share-hide-item input[value="learningRate"]');
+  snippet = await page.inputValue('#share-snippet');
+  assert.match(snippet, /learningRate_hide=true/);
+  await page.click('.share-actions button');
+  assert.equal(await page.isVisible('.share-dialog'), false);
+  await page.close();
+});
+
+test('while the engine loads, the page shows its progress', async () => {
+  const { page, errors } = await newPage(browser.context);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/backprop-lab-core.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(at());
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loading the engine'));
+  assert.equal(await page.isVisible('#loader'), true);
+  assert.equal(await page.isDisabled('#play'), true);
+  release();
+  await page.waitForSelector('body.is-ready');
+  assert.equal(await page.isVisible('#loader'), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('without WebAssembly the page says so plainly', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => { delete globalThis.WebAssembly; });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(at());
+  await page.waitForSelector('.loader.is-error');
+  assert.match(await page.textContent('#status'), /cannot run WebAssembly/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('on a 375-px phone the page fits its width, and a tap shows and edits a weight', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await openLab(page, at('#classes=3&dataset=blobs'));
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), 'no sideways scrolling');
+  const link = await linkPoint(page, { layer: 1, to: 0, from: 0 });
+  await page.touchscreen.tap(link.x, link.y);
+  assert.equal(await page.isVisible('.net-editor'), true, 'a tap opens the weight');
+  assert.match(await page.textContent('.net-editor-title'), /^Weight h1\.1 → h2\.1$/);
+  await page.locator('.net-editor button[type="button"]').tap();
+  await page.tap('#play');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) >= 10);
+  await page.tap('#play');
+  await screenshot(page, 'phone');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,333 @@
+// The controller owns the engine's trainer and the play loop and hands the
+// views what they draw. It is the only module that calls the trainer.
+//
+// - configure(state, how): 'reset' builds a new network from the settings;
+//   'hot' builds a trainer with the new hyper-parameters and carries the
+//   weights over (learning rate, optimizer, schedule, regularization, batch
+//   size change without losing progress); 'view' only redraws.
+// - The play loop runs on requestAnimationFrame; each frame calls `stepper`
+//   (by default: the speed setting's batches or epochs), records the losses
+//   and redraws. A frame-by-frame mode can replace `stepper` (with
+//   trainer.stepPhase()) and use `hooks.onRender(trainer)` to draw overlays
+//   on the network view (see NetworkView.nodeElement).
+// - All heatmaps come from one trainer.heatmaps() call per rendered frame.
+import { featureScale, neuronScale } from './colors.js';
+import { Series } from './series.js';
+import { classCount, engineConfig, FEATURES, outputLayer, PLANE } from './state.js';
+
+/** Cells per side of the input features' maps (computed once). */
+const INPUT_RES = 48;
+// Multiply-adds the per-frame heatmap grid may cost: 600 000 gives a 6 × 8
+// network with every input a 32 × 32 grid, the default network 64 × 64.
+const GRID_BUDGET = 600000;
+
+/**
+ * Cells per side of the per-frame heatmap grid for a network of these layer
+ * sizes: as fine as the budget allows, between 28 and 64.
+ */
+export function gridResolution(sizes) {
+  let perCell = 0;
+  for (let l = 1; l < sizes.length; l++) perCell += (sizes[l - 1] + 4) * sizes[l];  // multiply-adds + activation
+  return Math.max(28, Math.min(64, Math.floor(Math.sqrt(GRID_BUDGET / perCell))));
+}
+
+// Work per animation frame for each speed setting.
+const SPEEDS = { '1b': ['batch', 1], '5b': ['batch', 5], '1e': ['epoch', 1], '5e': ['epoch', 5], '20e': ['epoch', 20] };
+
+/** The default stepper: `count` batches or epochs. */
+export function trainUnits(trainer, unit, count) {
+  for (let i = 0; i < count; i++) {
+    if (unit === 'batch') trainer.trainStep();
+    else trainer.trainEpoch();
+  }
+}
+
+export class Controller {
+  /** What one frame of play or one Step does: (trainer, unit, count) → void. */
+  stepper = trainUnits;
+  trainer = null;
+  state = null;
+  playing = false;
+  /** Mean milliseconds of work per played frame (training + drawing). */
+  frameMs = 0;
+
+  #lab;
+  #views;
+  #hooks;
+  #raf = 0;
+  #epochOffset = 0;
+  #res = INPUT_RES;
+  #scales = [];
+  #outputOffset = 0;
+  #inputMaps;
+  #inputScales = FEATURES.map(featureScale);
+  #preview = null;
+  #last = null;
+  #series = { trainLoss: new Series(), testLoss: new Series(), trainAccuracy: new Series(), testAccuracy: new Series() };
+
+  /**
+   * views: { network, output, lossChart, accuracyChart, metrics };
+   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(trainer) }.
+   */
+  constructor(lab, views, hooks) {
+    this.#lab = lab;
+    this.#views = views;
+    this.#hooks = hooks;
+    this.#inputMaps = featureMaps(lab);
+  }
+
+  configure(state, how) {
+    this.state = state;
+    if (how === 'view' && this.trainer) {
+      this.#drawMetrics();
+      this.render();
+      return true;
+    }
+    return this.#build(how === 'hot' && this.trainer !== null);
+  }
+
+  /** A new network from the same settings (and seed): back to epoch 0. */
+  reset() {
+    this.pause();
+    return this.#build(false);
+  }
+
+  play() {
+    if (this.playing || !this.trainer) return;
+    this.playing = true;
+    this.#hooks.onPlayingChange(true);
+    this.#raf = requestAnimationFrame(this.#frame);
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    cancelAnimationFrame(this.#raf);
+    this.#hooks.onPlayingChange(false);
+  }
+
+  toggle() {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  /** One batch or one epoch, by the speed setting's unit. */
+  step() {
+    this.pause();
+    this.#advance(1);
+  }
+
+  get stepUnit() {
+    return SPEEDS[this.state?.speed ?? '1e'][0];
+  }
+
+  /** changes: [{ kind: 'weight' | 'bias', layer, to, from, value }] */
+  edit(changes) {
+    if (!this.trainer) return;
+    try {
+      for (const layer of new Set(changes.map((c) => c.layer))) {
+        const w = this.trainer.getWeights(layer);
+        const b = this.trainer.getBiases(layer);
+        const inputs = this.trainer.layerSizes[layer];
+        for (const c of changes.filter((x) => x.layer === layer)) {
+          if (c.kind === 'bias') b[c.to] = c.value;
+          else w[c.to * inputs + c.from] = c.value;
+        }
+        this.trainer.setWeights(layer, w);
+        this.trainer.setBiases(layer, b);
+      }
+    } catch (err) {
+      this.#hooks.onError(err);
+    }
+    this.#record(false);
+    this.render();
+  }
+
+  /** neuron: null or { column, unit, name } to show in the output plot. */
+  preview(neuron) {
+    this.#preview = neuron;
+    if (!this.playing) this.render();
+  }
+
+  /** Draws the network and the output plot from one heatmap call, then the weights. */
+  render() {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    const res = this.#res;
+    const maps = trainer.heatmaps(res, PLANE.xMin, PLANE.xMax, PLANE.yMin, PLANE.yMax);
+    // `maps` is a view on the engine's memory: draw everything from it before the next engine call.
+    this.#views.network.drawMaps(maps, res, this.#scales);
+    this.#views.output.draw({
+      values: maps,
+      offset: this.#outputOffset * res * res,
+      res,
+      discretize: this.state.discretize,
+      showTest: this.state.showTestData,
+      preview: this.#previewFrame(),
+    });
+    const layers = trainer.layerSizes.length - 1;
+    const weights = [];
+    const biases = [];
+    for (let l = 0; l < layers; l++) {
+      weights.push(trainer.getWeights(l));
+      biases.push(trainer.getBiases(l));
+    }
+    this.#views.network.drawParams(weights, biases);
+    this.#hooks.onRender?.(trainer);
+  }
+
+  redrawText() {
+    this.#drawMetrics();
+    this.#drawCharts();
+  }
+
+  #previewFrame() {
+    const p = this.#preview;
+    if (!p) return null;
+    if (p.column === 0) {
+      const k = FEATURES.indexOf(this.state.features[p.unit]);
+      if (k < 0) return null;
+      return { name: p.name, values: this.#inputMaps, res: INPUT_RES, offset: k * INPUT_RES * INPUT_RES, scale: this.#inputScales[k] };
+    }
+    const sizes = this.trainer.layerSizes;
+    let n = p.unit;
+    for (let c = 1; c < p.column; c++) n += sizes[c];
+    return { name: p.name, offset: n * this.#res * this.#res, scale: this.#scales[n] };
+  }
+
+  #frame = () => {
+    if (!this.playing) return;
+    const start = performance.now();
+    const [unit, count] = SPEEDS[this.state.speed];
+    this.#advance(count, unit);
+    this.frameMs = this.frameMs === 0 ? performance.now() - start : 0.9 * this.frameMs + 0.1 * (performance.now() - start);
+    this.#hooks.onFrame?.(this.frameMs);
+    if (this.playing) this.#raf = requestAnimationFrame(this.#frame);
+  };
+
+  #advance(count, unit = this.stepUnit) {
+    try {
+      this.stepper(this.trainer, unit, count);
+    } catch (err) {
+      this.pause();
+      this.#hooks.onError(err);
+    }
+    this.#record(true);
+    this.render();
+  }
+
+  #build(keepWeights) {
+    let next;
+    try {
+      next = this.#lab.createTrainer(engineConfig(this.state));
+    } catch (err) {
+      this.pause();
+      this.#hooks.onError(err);
+      return false;
+    }
+    const previous = this.trainer;
+    if (keepWeights) {
+      // The new trainer starts its own count at epoch 0 and batch 0.
+      const c = previous.cursor();
+      this.#epochOffset += c.epoch + c.batch / c.batchesPerEpoch;
+      for (let l = 0; l < previous.layerSizes.length - 1; l++) {
+        next.setWeights(l, previous.getWeights(l));
+        next.setBiases(l, previous.getBiases(l));
+      }
+    } else {
+      this.#epochOffset = 0;
+      for (const s of Object.values(this.#series)) s.clear();
+    }
+    previous?.delete();
+    this.trainer = next;
+    if (!keepWeights) this.#setStructure();
+    this.#record(true);
+    this.render();
+    return true;
+  }
+
+  #setStructure() {
+    const s = this.state;
+    const sizes = this.trainer.layerSizes;
+    const out = outputLayer(s);
+    const last = sizes.length - 1;
+    this.#scales = [];
+    for (let c = 1; c <= last; c++) {
+      const activation = c === last ? out.activation : s.activation;
+      for (let j = 0; j < sizes[c]; j++) this.#scales.push(neuronScale(activation, j, sizes[c]));
+    }
+    this.#outputOffset = this.#scales.length - sizes[last];  // in maps
+    this.#res = gridResolution(sizes);
+    this.#preview = null;
+    this.#views.network.setStructure({
+      features: FEATURES,
+      active: s.features,
+      sizes,
+      hiddenActivation: s.activation,
+      outputActivation: out.activation,
+      canToggleFeatures: !s.hide.has('features'),
+      canChangeShape: !s.hide.has('networkShape'),
+    });
+    this.#views.network.drawInputs(this.#inputMaps, INPUT_RES, this.#inputScales);
+    const data = this.trainer.data();
+    this.#views.output.setData({
+      train: { points: data.train.points, labels: data.train.labels },
+      test: { points: data.test.points, labels: data.test.labels },
+      classes: classCount(s),
+      scale: this.#scales[this.#scales.length - 1],
+    });
+  }
+
+  #record(push) {
+    const e = this.trainer.evaluate();
+    const c = this.trainer.cursor();
+    const x = this.#epochOffset + c.epoch + c.batch / c.batchesPerEpoch;
+    this.#last = { ...e, x, cursor: c };
+    if (push) {
+      this.#series.trainLoss.push(x, e.trainLoss);
+      this.#series.testLoss.push(x, e.testLoss);
+      if (e.trainAccuracy !== null) {
+        this.#series.trainAccuracy.push(x, e.trainAccuracy);
+        this.#series.testAccuracy.push(x, e.testAccuracy ?? NaN);
+      }
+    }
+    this.#drawMetrics();
+    this.#drawCharts();
+  }
+
+  #drawMetrics() {
+    const m = this.#last;
+    if (!m) return;
+    this.#views.metrics.draw({
+      epoch: Math.floor(m.x + 1e-9),
+      batch: m.cursor.batch,
+      batchesPerEpoch: m.cursor.batchesPerEpoch,
+      showBatch: this.stepUnit === 'batch',
+      trainLoss: m.trainLoss,
+      testLoss: m.testLoss,
+      trainAccuracy: m.trainAccuracy,
+      testAccuracy: m.testAccuracy,
+      lr: m.cursor.lr,
+    });
+  }
+
+  #drawCharts() {
+    const s = this.#series;
+    this.#views.lossChart.draw([s.trainLoss, s.testLoss]);
+    if (this.#last?.trainAccuracy !== null) this.#views.accuracyChart.draw([s.trainAccuracy, s.testAccuracy]);
+  }
+}
+
+/** The input features' maps over the plane, all seven, from a throwaway trainer. */
+function featureMaps(lab) {
+  const probe = lab.createTrainer({
+    features: FEATURES,
+    layers: [{ units: 1, activation: 'linear' }],
+    dataset: { name: 'plane', samples: 2 },
+  });
+  try {
+    return probe.inputHeatmaps(INPUT_RES, PLANE.xMin, PLANE.xMax, PLANE.yMin, PLANE.yMax).slice();
+  } finally {
+    probe.delete();
+  }
+}

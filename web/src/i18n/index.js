@@ -1,0 +1,49 @@
+// Every string the page shows comes from these tables: t(key, params) looks a
+// key up in the current language (falling back to English) and fills {name}
+// placeholders. Elements in index.html carry data-i18n (text), data-i18n-label
+// (aria-label) or data-i18n-title keys and are refreshed by translateTree.
+import en from './en.js';
+import ko from './ko.js';
+
+export const LANGUAGES = { en, ko };
+let current = 'en';
+
+/** 'ko' when the browser prefers Korean to English, else 'en'. */
+export function detectLanguage(preferred = []) {
+  for (const tag of preferred) {
+    const base = String(tag).toLowerCase().split('-')[0];
+    if (base in LANGUAGES) return base;
+  }
+  return 'en';
+}
+
+export function setLanguage(lang) {
+  current = lang in LANGUAGES ? lang : 'en';
+  if (typeof document !== 'undefined') document.documentElement.lang = current;
+}
+
+export function has(key) {
+  return key in LANGUAGES[current] || key in en;
+}
+
+export function t(key, params) {
+  const text = LANGUAGES[current][key] ?? en[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+/** Numbers as the page shows them: short, locale-independent digits. */
+export function formatNumber(x, digits = 3) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const abs = Math.abs(x);
+  const text = abs >= 1e5 || abs < 1e-3 ? x.toExponential(2) : Number(x.toFixed(digits)).toString();
+  return text.replace(/-/g, '−');
+}
+
+export function translateTree(root) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+}

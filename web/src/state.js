@@ -1,0 +1,437 @@
+// The page's settings in one declarative table (as TensorFlow Playground's
+// State.PROPS): each entry names a setting, its type, default and allowed
+// values, its URL key, the control that edits it, how a change applies
+// (rebuild the network, keep the weights, or only redraw) and how it maps onto
+// the engine's createTrainer config. The URL parser, the controls and the
+// engine config are all driven by SETTINGS; nothing else lists settings.
+//
+// Entry fields:
+//   name      URL key and state property
+//   type      'enum' | 'int' | 'number' | 'bool' | 'list' (subset of values) | 'intList'
+//   values    enum/list choices;  min, max: numeric range (also per item of an intList)
+//   maxLength intList length limit; presets: suggested numbers for a select
+//   default   a value, or (state) => value when it depends on settings above it
+//   allowed   (state) => values accepted in that state, reading settings above it
+//             (checked after every change)
+//   implies   (value) => other changes that setting it brings along
+//   follows   names whose change resets this setting to its default (optimizer → betas)
+//   relevant  (state) => whether the setting applies now (controls hide, engine skips)
+//   apply     'reset' new network · 'hot' new trainer, weights kept · 'view' redraw only · 'page'
+//   control   how the controls module renders it; group: where it goes
+//   engine    (config, value, state) => writes the value into the createTrainer config
+
+export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
+export const CLASSIFICATION_DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'blobs'];
+export const REGRESSION_DATASETS = ['plane', 'multigauss'];
+const MULTICLASS_DATASETS = ['spiral', 'blobs'];
+export const MAX_HIDDEN_LAYERS = 6;
+export const MAX_UNITS = 8;
+export const SAMPLES = 500;
+/** The input plane every dataset lives in, and the heatmaps' extent. */
+export const PLANE = { xMin: -6, xMax: 6, yMin: -6, yMax: 6 };
+const SEED_MAX = 2147483647;
+
+const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+
+const isRegression = (s) => s.problem === 'regression';
+/** 0 for regression, else the number of classes. */
+export const classCount = (s) => (isRegression(s) ? 0 : s.classes);
+const optimizerIs = (...names) => (s) => names.includes(s.optimizer);
+const scheduleIs = (...names) => (s) => names.includes(s.schedule);
+
+/** Losses that fit the problem: MSE always; BCE for two classes; softmax CE for classes. */
+export function allowedLosses(s) {
+  const k = classCount(s);
+  if (k === 0) return ['mse'];
+  return k === 2 ? ['bce', 'cce', 'mse'] : ['cce', 'mse'];
+}
+
+const defaultLoss = (s) => allowedLosses(s)[0];
+
+/**
+ * The output layer the loss calls for: sigmoid for BCE, softmax (one unit per
+ * class) for CE, and for MSE the playground's tanh on two classes, softmax on
+ * more, linear on regression.
+ */
+export function outputLayer(s) {
+  const k = classCount(s);
+  if (k === 0) return { units: 1, activation: 'linear' };
+  if (s.loss === 'bce') return { units: 1, activation: 'sigmoid' };
+  if (s.loss === 'cce' || k > 2) return { units: k, activation: 'softmax' };
+  return { units: 1, activation: 'tanh' };
+}
+
+export const SETTINGS = [
+  { name: 'lang', type: 'enum', values: ['en', 'ko'], default: null, apply: 'page', control: 'lang', group: 'header' },
+  {
+    name: 'problem', type: 'enum', values: ['classification', 'regression'], default: 'classification',
+    apply: 'reset', control: 'select', group: 'top',
+  },
+  {
+    name: 'classes', type: 'int', min: 2, max: 5, default: 2, apply: 'reset', control: 'select', group: 'top',
+    relevant: (s) => !isRegression(s),
+    engine: (c, v) => { c.dataset.classes = v; },
+  },
+  {
+    name: 'dataset', type: 'enum', values: CLASSIFICATION_DATASETS, default: (s) => (s.classes > 2 ? 'spiral' : 'circle'),
+    allowed: (s) => (s.classes > 2 ? MULTICLASS_DATASETS : CLASSIFICATION_DATASETS),
+    // Picking a two-class set brings the class count back to 2.
+    implies: (v) => (MULTICLASS_DATASETS.includes(v) ? {} : { classes: 2 }),
+    relevant: (s) => !isRegression(s), apply: 'reset', control: 'datasets', group: 'data',
+    engine: (c, v) => { c.dataset.name = v; },
+  },
+  {
+    name: 'regDataset', type: 'enum', values: REGRESSION_DATASETS, default: 'plane',
+    relevant: isRegression, apply: 'reset', control: 'datasets', group: 'data',
+    engine: (c, v) => { c.dataset.name = v; },
+  },
+  {
+    name: 'percTrainData', type: 'int', min: 10, max: 90, step: 10, default: 50, apply: 'reset', control: 'slider', group: 'data',
+    engine: (c, v) => { c.dataset.trainRatio = v / 100; },
+  },
+  {
+    name: 'noise', type: 'int', min: 0, max: 50, step: 5, default: 0, apply: 'reset', control: 'slider', group: 'data',
+    engine: (c, v) => { c.dataset.noise = v / 100; },
+  },
+  {
+    name: 'batchSize', type: 'int', min: 1, max: 30, step: 1, default: 10, apply: 'hot', control: 'slider', group: 'data',
+    engine: (c, v) => { c.batchSize = v; },
+  },
+  {
+    name: 'seed', type: 'int', min: 0, max: SEED_MAX, default: 1, apply: 'reset', control: 'number', group: 'training',
+    engine: (c, v) => { c.seed = v; },
+  },
+  {
+    name: 'features', type: 'list', values: FEATURES, minLength: 1, default: ['x1', 'x2'], apply: 'reset', control: 'features', group: 'network',
+    engine: (c, v) => { c.features = [...v]; },
+  },
+  {
+    name: 'networkShape', type: 'intList', min: 1, max: MAX_UNITS, maxLength: MAX_HIDDEN_LAYERS, default: [4, 2],
+    apply: 'reset', control: 'networkShape', group: 'network',
+    engine: (c, v, s) => { c.layers = [...v.map((units) => ({ units, activation: s.activation })), outputLayer(s)]; },
+  },
+  {
+    name: 'activation', type: 'enum', values: ['tanh', 'sigmoid', 'relu', 'leakyRelu', 'elu', 'linear'], default: 'tanh',
+    apply: 'reset', control: 'select', group: 'top',
+  },
+  {
+    // Back to the problem's own loss whenever the problem changes; MSE stays a choice to compare.
+    name: 'loss', type: 'enum', values: ['mse', 'bce', 'cce'], default: defaultLoss, allowed: allowedLosses, follows: ['problem', 'classes'],
+    apply: 'reset', control: 'select', group: 'top',
+    engine: (c, v) => { c.loss = v; },
+  },
+  {
+    name: 'learningRate', type: 'number', min: 1e-6, max: 10, presets: LEARNING_RATES, default: 0.03, apply: 'hot', control: 'select', group: 'top',
+    engine: (c, v) => { c.optimizer.lr = v; },
+  },
+  {
+    name: 'regularization', type: 'enum', values: ['none', 'l1', 'l2'], default: 'none', apply: 'hot', control: 'select', group: 'top',
+    engine: (c, v) => { c.regularization.kind = v; },
+  },
+  {
+    name: 'regularizationRate', type: 'number', min: 0, max: 10, presets: REGULARIZATION_RATES, default: 0,
+    apply: 'hot', control: 'select', group: 'top', relevant: (s) => s.regularization !== 'none',
+    engine: (c, v) => { c.regularization.rate = v; },
+  },
+  {
+    name: 'optimizer', type: 'enum', values: ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'], default: 'sgd',
+    apply: 'hot', control: 'select', group: 'training',
+    engine: (c, v) => { c.optimizer.name = v; },
+  },
+  {
+    name: 'momentum', type: 'number', min: 0, max: 0.999, default: (s) => (s.optimizer === 'rmsprop' ? 0 : 0.9), follows: ['optimizer'],
+    relevant: optimizerIs('momentum', 'nesterov', 'rmsprop'), apply: 'hot', control: 'number', group: 'training',
+    // torch refuses Nesterov without momentum; the floor keeps the field valid.
+    allowed: (s) => (s.optimizer === 'nesterov' ? { min: 0.001 } : null),
+    engine: (c, v) => { c.optimizer.momentum = v; },
+  },
+  {
+    // torch's RMSprop alpha: the course's decay of the squared-gradient average, 0.9.
+    name: 'rmsDecay', type: 'number', min: 0, max: 0.999, default: 0.9, relevant: optimizerIs('rmsprop'),
+    apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.optimizer.alpha = v; },
+  },
+  {
+    name: 'beta1', type: 'number', min: 0, max: 0.999, default: 0.9, relevant: optimizerIs('adam', 'adamw'),
+    apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.optimizer.beta1 = v; },
+  },
+  {
+    name: 'beta2', type: 'number', min: 0, max: 0.9999, default: 0.999, relevant: optimizerIs('adam', 'adamw'),
+    apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.optimizer.beta2 = v; },
+  },
+  {
+    // torch's defaults: 1e-10 for Adagrad, 1e-8 for the others.
+    name: 'eps', type: 'number', min: 1e-12, max: 1, default: (s) => (s.optimizer === 'adagrad' ? 1e-10 : 1e-8), follows: ['optimizer'],
+    relevant: optimizerIs('adagrad', 'rmsprop', 'adam', 'adamw'), apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.optimizer.eps = v; },
+  },
+  {
+    name: 'weightDecay', type: 'number', min: 0, max: 1, default: 0.01, relevant: optimizerIs('adamw'),
+    apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.optimizer.weightDecay = v; },
+  },
+  {
+    name: 'schedule', type: 'enum', values: ['constant', 'step', 'exponential', 'cosine', 'plateau'], default: 'constant',
+    apply: 'hot', control: 'select', group: 'training',
+    engine: (c, v) => { c.schedule.name = v; },
+  },
+  {
+    name: 'stepSize', type: 'int', min: 1, max: 10000, default: 10, relevant: scheduleIs('step'), apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.schedule.stepSize = v; },
+  },
+  {
+    // torch has no default gamma; 0.1 for StepLR (per step_size epochs) and 0.95 per epoch for ExponentialLR.
+    name: 'gamma', type: 'number', min: 0.001, max: 1, default: (s) => (s.schedule === 'exponential' ? 0.95 : 0.1), follows: ['schedule'],
+    relevant: scheduleIs('step', 'exponential'), apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.schedule.gamma = v; },
+  },
+  {
+    name: 'tMax', type: 'int', min: 1, max: 10000, default: 50, relevant: scheduleIs('cosine'), apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.schedule.tMax = v; },
+  },
+  {
+    name: 'factor', type: 'number', min: 0.01, max: 0.99, default: 0.1, relevant: scheduleIs('plateau'), apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.schedule.factor = v; },
+  },
+  {
+    name: 'patience', type: 'int', min: 0, max: 1000, default: 10, relevant: scheduleIs('plateau'), apply: 'hot', control: 'number', group: 'training',
+    engine: (c, v) => { c.schedule.patience = v; },
+  },
+  {
+    name: 'init', type: 'enum', values: ['xavier', 'he', 'uniform'], default: 'xavier', apply: 'reset', control: 'select', group: 'training',
+    engine: (c, v) => { c.init = v; },
+  },
+  {
+    // Work per animation frame: batches (b) or epochs (e).
+    name: 'speed', type: 'enum', values: ['1b', '5b', '1e', '5e', '20e'], default: '1e', apply: 'view', control: 'select', group: 'training',
+  },
+  { name: 'showTestData', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
+  { name: 'discretize', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
+  { name: 'embed', type: 'bool', default: false, apply: 'page' },
+];
+
+export const SETTING = Object.fromEntries(SETTINGS.map((p) => [p.name, p]));
+
+/**
+ * Parts of the page that are not settings but can be hidden with `<part>_hide=true`
+ * (besides every setting that has a control).
+ */
+export const PARTS = ['playControls', 'step', 'reset', 'share', 'regenerate', 'datasetColumn', 'network', 'output', 'lossChart', 'metrics'];
+export const HIDEABLE = [...SETTINGS.filter((p) => p.control).map((p) => p.name), ...PARTS];
+const HIDE_SUFFIX = '_hide';
+
+const valueOf = (x, s) => (typeof x === 'function' ? x(s) : x);
+export const defaultOf = (p, s) => clone(valueOf(p.default, s));
+export const isRelevant = (p, s) => !p.relevant || p.relevant(s);
+const clone = (v) => (Array.isArray(v) ? [...v] : v);
+
+/** Whether value v is acceptable for p in state s (beyond its type and range). */
+function isAllowed(p, v, s) {
+  const allowed = p.allowed?.(s);
+  if (!allowed) return true;
+  if (Array.isArray(allowed)) return allowed.includes(v);
+  return v >= allowed.min;
+}
+
+// ---- text ⇄ value ---------------------------------------------------------------------
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Parses URL text for p → { value } or { reason } ('invalid' | 'outOfRange'). */
+export function parseValue(p, text) {
+  switch (p.type) {
+    case 'bool':
+      if (text === 'true' || text === '1') return { value: true };
+      if (text === 'false' || text === '0') return { value: false };
+      return { reason: 'invalid' };
+    case 'enum':
+      return p.values.includes(text) ? { value: text } : { reason: 'invalid' };
+    case 'int':
+    case 'number': {
+      if (!NUMBER.test(text)) return { reason: 'invalid' };
+      const x = Number(text);
+      if (p.type === 'int' && !Number.isInteger(x)) return { reason: 'invalid' };
+      if (!Number.isFinite(x) || x < p.min || x > p.max) return { reason: 'outOfRange' };
+      return { value: x === 0 ? 0 : x };  // no -0
+    }
+    case 'list': {
+      const items = text === '' ? [] : text.split(',');
+      if (items.some((item) => !p.values.includes(item))) return { reason: 'invalid' };
+      const value = p.values.filter((v) => items.includes(v));
+      return value.length < (p.minLength || 0) ? { reason: 'outOfRange' } : { value };
+    }
+    case 'intList': {
+      const items = text === '' ? [] : text.split(',');
+      if (items.some((item) => !/^\d+$/.test(item))) return { reason: 'invalid' };
+      const value = items.map(Number);
+      if (value.length > p.maxLength || value.some((x) => x < p.min || x > p.max)) return { reason: 'outOfRange' };
+      return { value };
+    }
+    default:
+      return { reason: 'invalid' };
+  }
+}
+
+export function formatValue(p, value) {
+  if (Array.isArray(value)) return value.join(',');
+  return String(value);
+}
+
+// ---- state --------------------------------------------------------------------------------
+
+/** Every setting at its default, in table order (defaults may read earlier settings). */
+export function defaultState() {
+  const s = { hide: new Set() };
+  for (const p of SETTINGS) s[p.name] = defaultOf(p, s);
+  return s;
+}
+
+/**
+ * Applies changes ({ name: value }) to state s and returns the new state with
+ * the names that changed. Settings that follow a changed one return to their
+ * default; a setting the change made invalid (BCE once there are 3 classes)
+ * falls back to its default. A setting's `implies` lets the others give way
+ * to it instead (dataset 'circle' → 2 classes).
+ */
+export function applyChanges(s, changes) {
+  const next = { ...s, hide: new Set(s.hide) };
+  const changed = new Set();
+  const all = {};
+  for (const [name, value] of Object.entries(changes)) Object.assign(all, SETTING[name]?.implies?.(value));
+  Object.assign(all, changes);
+  const explicit = new Set(Object.keys(all));
+  for (const [name, value] of Object.entries(all)) {
+    if (!SETTING[name]) continue;
+    if (!sameValue(next[name], value)) changed.add(name);
+    next[name] = clone(value);
+  }
+  for (const p of SETTINGS) {
+    const allowed = isAllowed(p, next[p.name], next);
+    if (explicit.has(p.name) && allowed) continue;
+    const follows = !explicit.has(p.name) && p.follows?.some((n) => changed.has(n));
+    if (!follows && allowed) continue;
+    const value = defaultOf(p, next);
+    if (!sameValue(next[p.name], value)) changed.add(p.name);
+    next[p.name] = value;
+  }
+  return { state: next, changed };
+}
+
+export function sameValue(a, b) {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+// ---- URL ------------------------------------------------------------------------------------
+
+function decode(text) {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+/** key=value pairs of a query or hash string, in order; undecodable ones are kept as null. */
+function pairs(text) {
+  const body = text.replace(/^[?#]/, '');
+  if (!body) return [];
+  return body.split('&').filter(Boolean).map((part) => {
+    const at = part.indexOf('=');
+    const rawKey = at < 0 ? part : part.slice(0, at);
+    const rawValue = at < 0 ? '' : part.slice(at + 1);
+    return { key: decode(rawKey), value: decode(rawValue), raw: part };
+  });
+}
+
+/**
+ * Reads the query and then the hash (which wins). Anything missing, unknown,
+ * malformed or out of range keeps its default and is listed in `ignored` as
+ * { key, value, reason } with reason 'unknown' | 'invalid' | 'outOfRange' |
+ * 'notAllowed' | 'malformed', for the page's notice.
+ */
+export function parseUrl(search = '', hash = '') {
+  const given = new Map();
+  const ignored = [];
+  const hide = new Set();
+  for (const { key, value, raw } of [...pairs(search), ...pairs(hash)]) {
+    if (key === null || value === null) {
+      ignored.push({ key: raw, value: '', reason: 'malformed' });
+      continue;
+    }
+    if (key.endsWith(HIDE_SUFFIX) && HIDEABLE.includes(key.slice(0, -HIDE_SUFFIX.length))) {
+      const flag = parseValue({ type: 'bool' }, value);
+      if (flag.reason) ignored.push({ key, value, reason: flag.reason });
+      else if (flag.value) hide.add(key.slice(0, -HIDE_SUFFIX.length));
+      else hide.delete(key.slice(0, -HIDE_SUFFIX.length));
+      continue;
+    }
+    const p = SETTING[key];
+    if (!p) {
+      ignored.push({ key, value, reason: 'unknown' });
+      continue;
+    }
+    const parsed = parseValue(p, value);
+    if (parsed.reason) ignored.push({ key, value, reason: parsed.reason });
+    else given.set(key, parsed.value);
+  }
+  const state = { hide };
+  for (const p of SETTINGS) {
+    state[p.name] = defaultOf(p, state);
+    if (!given.has(p.name)) continue;
+    const value = given.get(p.name);
+    if (isAllowed(p, value, state)) state[p.name] = value;
+    else ignored.push({ key: p.name, value: formatValue(p, value), reason: 'notAllowed' });
+  }
+  return { state, ignored: dedupe(ignored) };
+}
+
+// A key given twice with the same fault is reported once.
+function dedupe(list) {
+  const seen = new Set();
+  return list.filter(({ key, reason }) => {
+    const id = `${key}\u0000${reason}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+const encode = (text) => encodeURIComponent(text).replace(/%2C/g, ',');
+
+/**
+ * The hash that restores s: every setting that applies (an optimizer's own
+ * hyper-parameters only with that optimizer), lang once chosen, and the embed
+ * and hide flags when set.
+ */
+export function serialize(s) {
+  const parts = [];
+  for (const p of SETTINGS) {
+    const value = s[p.name];
+    if (value === null || value === undefined || !isRelevant(p, s)) continue;
+    if (p.name === 'embed' && !value) continue;
+    parts.push(`${p.name}=${encode(formatValue(p, value))}`);
+  }
+  for (const name of HIDEABLE) if (s.hide.has(name)) parts.push(`${name}${HIDE_SUFFIX}=true`);
+  return parts.join('&');
+}
+
+// ---- engine ----------------------------------------------------------------------------------
+
+/** The createTrainer config for state s: every relevant setting's engine mapping, in table order. */
+export function engineConfig(s) {
+  const config = {
+    shuffle: true,
+    dataset: { samples: SAMPLES },
+    optimizer: {},
+    schedule: {},
+    regularization: {},
+  };
+  for (const p of SETTINGS) {
+    if (p.engine && isRelevant(p, s)) p.engine(config, s[p.name], s);
+  }
+  return config;
+}

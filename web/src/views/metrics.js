@@ -1,0 +1,37 @@
+// The numbers beside the plots: epoch counter, losses, accuracies, current learning rate.
+import { formatNumber, t } from '../i18n/index.js';
+
+/** 12 → "000,012", as TensorFlow Playground shows its epoch counter. */
+export function epochText(epoch) {
+  const digits = String(Math.max(0, Math.floor(epoch))).padStart(6, '0');
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+const percent = (x) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
+
+export class MetricsView {
+  #el;
+
+  /** el: { epoch, batch, trainLoss, testLoss, trainAccuracy, testAccuracy, accuracyRows, lr } */
+  constructor(el) {
+    this.#el = el;
+  }
+
+  /** m: { epoch, batch, batchesPerEpoch, showBatch, trainLoss, testLoss, trainAccuracy, testAccuracy, lr } */
+  draw(m) {
+    const el = this.#el;
+    el.epoch.textContent = epochText(m.epoch);
+    el.batch.textContent = m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '';
+    for (const name of ['trainLoss', 'testLoss']) {
+      el[name].textContent = formatNumber(m[name], 3);
+      el[name].dataset.value = String(m[name]);
+    }
+    for (const name of ['trainAccuracy', 'testAccuracy']) {
+      el[name].textContent = percent(m[name]);
+      el[name].dataset.value = String(m[name]);
+    }
+    for (const row of el.accuracyRows) row.hidden = m.trainAccuracy === null;
+    el.lr.textContent = formatNumber(m.lr, 6);
+    el.lr.dataset.value = String(m.lr);
+  }
+}

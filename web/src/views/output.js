@@ -1,0 +1,203 @@
+// The output plot: the network's decision boundary (classification) or
+// surface (regression) over the input plane from the engine's grid values,
+// the training points (and optionally the test points) on top, axes and a
+// legend. While a neuron is hovered it shows that neuron's map instead.
+import { classColors, diverging } from '../colors.js';
+import { h, sizeCanvas, svg } from '../dom.js';
+import { formatNumber, t } from '../i18n/index.js';
+import { PLANE } from '../state.js';
+import { paintClasses, paintMap } from './heatmap.js';
+import { markerPath, traceMarker } from './markers.js';
+
+const AXIS_LEFT = 24;
+const AXIS_BOTTOM = 20;
+const TICKS = [-6, -4, -2, 0, 2, 4, 6];
+const MAX_SIZE = 360;
+
+export class OutputView {
+  #root;
+  #frame;
+  #map;
+  #points;
+  #axes;
+  #caption;
+  #legend;
+  #data = null;
+  #options = { showTest: false };
+  #size = 0;
+  #maxSize = MAX_SIZE;
+  #legendKey = '';
+
+  /** onResize(): the plot was resized and cleared, draw it again. */
+  constructor(root, onResize) {
+    this.#root = root;
+    this.#map = h('canvas', { class: 'plot-map' });
+    this.#points = h('canvas', { class: 'plot-points' });
+    this.#axes = svg('svg', { class: 'plot-axes', 'aria-hidden': 'true' });
+    this.#caption = h('span', { class: 'plot-caption', hidden: true });
+    this.#frame = h('div', { class: 'plot-frame', role: 'img' }, this.#map, this.#points, this.#axes, this.#caption);
+    this.#legend = h('div', { class: 'legend' });
+    root.append(this.#frame, this.#legend);
+    new ResizeObserver(() => { if (this.#resize()) onResize(); }).observe(root);
+  }
+
+  /**
+   * data: { train: { points, labels }, test: { points, labels }, classes (0 = regression),
+   * scale: { ramp, lo, hi } of a single output }
+   */
+  setData(data) {
+    this.#data = data;
+    this.#legendKey = '';
+    this.#resize(true);
+  }
+
+  /**
+   * frame: { values, offset, res, discretize, showTest, preview }. The output
+   * maps start at offset; preview (null or { name, offset, scale, values? })
+   * names one neuron's map to show instead.
+   */
+  draw(frame) {
+    if (!this.#data) return;
+    if (frame.showTest !== this.#options.showTest) {
+      this.#options.showTest = frame.showTest;
+      this.#drawPoints();
+    }
+    const { values, offset, res, discretize, preview } = frame;
+    const { classes, scale } = this.#data;
+    if (preview) {
+      const { ramp, lo, hi } = preview.scale;
+      paintMap(this.#map, preview.values ?? values, preview.offset, preview.res ?? res, ramp.soft, lo, hi);
+    } else if (classes > 2 || (classes === 2 && scale.softmax)) {
+      paintClasses(this.#map, values, offset, res, classes, discretize);
+    } else {
+      const threshold = discretize ? (scale.lo + scale.hi) / 2 : null;
+      paintMap(this.#map, values, offset, res, scale.ramp.soft, scale.lo, scale.hi, threshold);
+    }
+    this.#caption.hidden = !preview;
+    if (preview) this.#caption.textContent = t('output.preview', { name: preview.name });
+    this.#drawLegend(frame);
+  }
+
+  /** Keeps the plot within px (embed mode fits the frame), or null for the usual size. */
+  setMaxSize(px) {
+    const next = px === null ? MAX_SIZE : Math.max(120, Math.min(MAX_SIZE, Math.floor(px)));
+    if (next === this.#maxSize) return false;
+    this.#maxSize = next;
+    return this.#resize();
+  }
+
+  retranslate() {
+    this.#legendKey = '';
+    this.#frame.setAttribute('aria-label', t('output.plot'));
+    this.#drawAxes();
+  }
+
+  #resize(force = false) {
+    const size = Math.max(120, Math.min(this.#maxSize, this.#root.clientWidth - AXIS_LEFT - 2));
+    if (size === this.#size && !force) return false;
+    this.#size = size;
+    this.#frame.style.width = `${size + AXIS_LEFT}px`;
+    this.#frame.style.height = `${size + AXIS_BOTTOM}px`;
+    for (const canvas of [this.#map, this.#points]) {
+      Object.assign(canvas.style, { left: `${AXIS_LEFT}px`, top: '0px', width: `${size}px`, height: `${size}px` });
+    }
+    this.#map.width = this.#map.height = Math.round(size * Math.min(3, window.devicePixelRatio || 1));
+    this.#drawAxes();
+    this.#drawPoints();
+    return true;
+  }
+
+  #toPixel(x, y) {
+    const s = this.#size;
+    return [((x - PLANE.xMin) / (PLANE.xMax - PLANE.xMin)) * s, ((PLANE.yMax - y) / (PLANE.yMax - PLANE.yMin)) * s];
+  }
+
+  #drawAxes() {
+    const s = this.#size;
+    if (!s) return;
+    this.#frame.setAttribute('aria-label', t('output.plot'));
+    this.#axes.setAttribute('width', s + AXIS_LEFT);
+    this.#axes.setAttribute('height', s + AXIS_BOTTOM);
+    this.#axes.replaceChildren();
+    for (const v of TICKS) {
+      const [px, py] = this.#toPixel(v, v);
+      const x = AXIS_LEFT + px;
+      this.#axes.append(
+        svg('line', { x1: x, x2: x, y1: s, y2: s + 4, class: 'tick' }),
+        svg('line', { x1: AXIS_LEFT - 4, x2: AXIS_LEFT, y1: py, y2: py, class: 'tick' }),
+      );
+      const bottom = svg('text', { x, y: s + 15, 'text-anchor': 'middle', class: 'tick-label' });
+      bottom.textContent = formatNumber(v);
+      const left = svg('text', { x: AXIS_LEFT - 6, y: py + 3.5, 'text-anchor': 'end', class: 'tick-label' });
+      left.textContent = formatNumber(v);
+      this.#axes.append(bottom, left);
+    }
+    const frame = svg('rect', { x: AXIS_LEFT + 0.5, y: 0.5, width: s - 1, height: s - 1, class: 'plot-border' });
+    this.#axes.append(frame);
+  }
+
+  #pointColor(label) {
+    const { classes } = this.#data;
+    if (classes === 0) return diverging.cssAt(label, -1, 1);
+    return classColors(classes)[label];
+  }
+
+  #drawPoints() {
+    if (!this.#data || !this.#size) return;
+    const ctx = sizeCanvas(this.#points, this.#size, this.#size);
+    ctx.clearRect(0, 0, this.#size, this.#size);
+    const { classes } = this.#data;
+    const r = this.#size < 240 ? 2.6 : 3.3;
+    const layer = (split, stroke, width) => {
+      const { points, labels } = split;
+      ctx.lineWidth = width;
+      ctx.strokeStyle = stroke;
+      for (let i = 0; i < labels.length; i++) {
+        const [x, y] = this.#toPixel(points[2 * i], points[2 * i + 1]);
+        ctx.beginPath();
+        traceMarker(ctx, classes > 2 ? labels[i] : 0, x, y, r);
+        ctx.fillStyle = this.#pointColor(labels[i]);
+        ctx.fill();
+        ctx.stroke();
+      }
+    };
+    // Regression points near 0 are as pale as the paper: a grey rim keeps them visible.
+    layer(this.#data.train, classes === 0 ? 'rgba(29,35,42,0.4)' : 'rgba(255,255,255,0.95)', 1);
+    if (this.#options.showTest) layer(this.#data.test, '#1d232a', 1.25);
+  }
+
+  #drawLegend(frame) {
+    const { classes } = this.#data;
+    const scale = frame.preview?.scale ?? this.#data.scale;
+    const key = `${classes}|${scale.lo}|${scale.hi}|${scale.softmax}|${frame.showTest}|${!!frame.preview}`;
+    if (key === this.#legendKey) return;
+    this.#legendKey = key;
+    const items = [];
+    if (classes >= 2) {
+      for (let k = 0; k < classes; k++) {
+        const color = classColors(classes)[k];
+        const icon = svg('svg', { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true' });
+        icon.append(svg('path', { d: markerPath(classes > 2 ? k : 0, 7, 7, 5), fill: color, stroke: '#1d232a', 'stroke-width': 0.6 }));
+        items.push(h('span', { class: 'legend-item' }, icon, t('legend.class', { n: k })));
+      }
+    }
+    const rows = [h('div', { class: 'legend-row' }, items)];
+    if (frame.preview || classes === 0 || (classes === 2 && !scale.softmax)) {
+      const probability = !frame.preview && classes === 2 && scale.lo === 0;
+      const title = probability ? t('legend.probability') : t('legend.value');
+      rows.push(h('div', { class: 'legend-scale' },
+        h('span', { class: 'legend-scale-title', text: title }),
+        h('span', { class: 'legend-bar', 'aria-hidden': 'true', style: `background:linear-gradient(to right,${[0, 128, 255].map((i) => scale.ramp.soft.css[i]).join(',')})` }),
+        h('span', { class: 'legend-ticks' },
+          h('span', { text: formatNumber(scale.lo) }),
+          h('span', { text: formatNumber((scale.lo + scale.hi) / 2) }),
+          h('span', { text: formatNumber(scale.hi) }))));
+    }
+    if (frame.showTest) {
+      rows.push(h('div', { class: 'legend-row legend-note' },
+        h('span', { class: 'legend-item' }, h('span', { class: 'dot dot-train', 'aria-hidden': 'true' }), t('legend.train')),
+        h('span', { class: 'legend-item' }, h('span', { class: 'dot dot-test', 'aria-hidden': 'true' }), t('legend.test'))));
+    }
+    this.#legend.replaceChildren(...rows);
+  }
+}

@@ -1,0 +1,106 @@
+// The Share dialog: the link to the current state, and an <iframe> snippet
+// for course material with embed mode and the controls a lesson hides.
+import { h } from '../dom.js';
+import { has, t } from '../i18n/index.js';
+import { HIDEABLE, serialize } from '../state.js';
+
+const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function hideLabel(name) {
+  if (has(`part.${name}`)) return t(`part.${name}`);
+  return t(`setting.${name}`, { value: '' }).replace(/[\s:：%]+$/u, '');
+}
+
+async function copy(text, field, status) {
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = t('share.copied');
+  } catch {
+    field.focus();
+    field.select();
+    status.textContent = document.execCommand?.('copy') ? t('share.copied') : t('share.copyFailed');
+  }
+}
+
+export class ShareDialog {
+  #dialog;
+  #state = null;
+  #fields = {};
+
+  constructor(host) {
+    this.#dialog = h('dialog', { class: 'share-dialog', 'aria-labelledby': 'share-title' });
+    host.append(this.#dialog);
+  }
+
+  /** Opens the dialog for state (the page's current settings). */
+  open(state) {
+    this.#state = state;
+    this.#build();
+    this.#refresh();
+    this.#dialog.showModal();
+    this.#fields.link.select();
+  }
+
+  get isOpen() {
+    return this.#dialog.open;
+  }
+
+  #base() {
+    return location.href.replace(/#.*$/, '');
+  }
+
+  #build() {
+    const f = this.#fields;
+    f.link = h('input', { type: 'text', readonly: true, class: 'share-link', id: 'share-link', 'aria-label': t('share.link') });
+    f.linkStatus = h('span', { class: 'share-status', role: 'status' });
+    f.embed = h('input', { type: 'checkbox', checked: true, id: 'share-embed' });
+    f.width = h('input', { type: 'number', min: 200, max: 4000, value: 900, id: 'share-width' });
+    f.height = h('input', { type: 'number', min: 200, max: 4000, value: 640, id: 'share-height' });
+    f.snippet = h('textarea', { readonly: true, rows: 4, class: 'share-snippet', id: 'share-snippet', 'aria-label': t('share.snippet') });
+    f.snippetStatus = h('span', { class: 'share-status', role: 'status' });
+    f.hide = HIDEABLE.map((name) => {
+      const box = h('input', { type: 'checkbox', value: name, checked: this.#state.hide.has(name) });
+      box.addEventListener('change', () => this.#refresh());
+      return h('label', { class: 'share-hide-item' }, box, hideLabel(name));
+    });
+    for (const el of [f.embed, f.width, f.height]) el.addEventListener('input', () => this.#refresh());
+    this.#dialog.replaceChildren(
+      h('h2', { id: 'share-title', text: t('share.title') }),
+      h('div', { class: 'share-row' },
+        h('label', { for: 'share-link', class: 'field-label', text: t('share.link') }),
+        h('div', { class: 'share-copy' }, f.link,
+          h('button', { type: 'button', class: 'text-button', onclick: () => copy(f.link.value, f.link, f.linkStatus) }, t('share.copy'))),
+        f.linkStatus),
+      h('fieldset', { class: 'share-embed' },
+        h('legend', { text: t('share.embed') }),
+        h('label', { class: 'field field-toggle' }, f.embed, t('share.embedMode')),
+        h('div', { class: 'share-size' },
+          h('label', { class: 'field' }, h('span', { class: 'field-label', text: t('share.width') }), f.width),
+          h('label', { class: 'field' }, h('span', { class: 'field-label', text: t('share.height') }), f.height)),
+        h('details', { class: 'share-hide' },
+          h('summary', { text: t('share.hide') }),
+          h('div', { class: 'share-hide-grid' }, f.hide)),
+        h('label', { for: 'share-snippet', class: 'field-label', text: t('share.snippet') }),
+        f.snippet,
+        h('div', { class: 'share-copy' },
+          h('button', { type: 'button', class: 'text-button', onclick: () => copy(f.snippet.value, f.snippet, f.snippetStatus) }, t('share.copy')),
+          f.snippetStatus)),
+      h('form', { method: 'dialog', class: 'share-actions' },
+        h('button', { type: 'submit', class: 'text-button primary' }, t('share.close'))),
+    );
+  }
+
+  #refresh() {
+    const f = this.#fields;
+    f.link.value = `${this.#base()}#${serialize(this.#state)}`;
+    const hide = new Set(f.hide.map((label) => label.firstChild).filter((box) => box.checked).map((box) => box.value));
+    const embedded = { ...this.#state, embed: f.embed.checked, hide };
+    const src = `${this.#base()}#${serialize(embedded)}`;
+    const size = (input, fallback) => {
+      const v = Math.round(Number(input.value));
+      return Number.isFinite(v) && v >= 200 && v <= 4000 ? v : fallback;
+    };
+    f.snippet.value = `<iframe src="${escapeAttribute(src)}" width="${size(f.width, 900)}" height="${size(f.height, 640)}" `
+      + `style="border:0;max-width:100%" title="${escapeAttribute(t('share.iframeTitle'))}" loading="lazy"></iframe>`;
+  }
+}
