@@ -162,8 +162,15 @@ void require_finite(const std::vector<double>& x, const std::string& field) {
 }
 
 // A problem found by the engine's checks, reported against the argument `field`.
+// Array elements report the array as the field (the message names the element).
 void throw_problem(const std::vector<ConfigProblem>& problems, const std::string& field) {
     if (!problems.empty()) throw LabError("invalid_argument", field, problems.front().message());
+}
+
+// Settings objects report the setting itself ("schedule.gamma").
+void throw_setting_problem(const std::vector<ConfigProblem>& problems) {
+    if (!problems.empty())
+        throw LabError("invalid_argument", problems.front().field, problems.front().message());
 }
 
 // ---- reading a config --------------------------------------------------------------------
@@ -915,6 +922,7 @@ val limits() {
     out.set("values", Limits::max_values);
     out.set("lr", Limits::max_lr);
     out.set("surfaceSteps", Limits::max_surface_steps);
+    out.set("epochs", Limits::max_epochs);
     return out;
 }
 
@@ -1059,7 +1067,7 @@ OptimizerConfig race_optimizer(const val& optimizer) {
         throw LabError("invalid_argument", "optimizer",
                        "optimizer is missing; allowed: an object such as { name: 'adam', lr: 0.1 }");
     OptimizerConfig o = optimizer_from_js(optimizer, in);
-    throw_problem(problems, "optimizer");  // SurfaceDescent checks the values themselves
+    throw_setting_problem(problems);  // SurfaceDescent checks the values themselves
     return o;
 }
 
@@ -1121,6 +1129,55 @@ val descend_surface_values(val name, val optimizer, val start, val steps) {
         out.set("gradY", float64_copy(gy.data(), gy.size()));
         out.set("states", states);
         out.set("diverged", path.back().diverged);
+        return out;
+    });
+}
+
+// ---- learning-rate schedules ------------------------------------------------------------------
+
+val schedule_rates(val schedule, val lr, val epochs, val losses) {
+    return guarded([&] {
+        std::vector<ConfigProblem> problems;
+        ConfigReader in(problems);
+        if (schedule.isUndefined())
+            throw LabError("invalid_argument", "schedule",
+                           "schedule is missing; allowed: an object such as { name: 'step', stepSize: 10 }");
+        TrainerConfig probe;  // the trainer's own checks, on a config that only varies the schedule
+        probe.layers = {{1, {Activation::linear, 0.0}}};
+        probe.schedule = schedule_from_js(schedule, in);
+        probe.optimizer.lr = finite_arg(lr, "lr");
+        for (auto& p : validate(probe)) {
+            const bool ours = p.field.rfind("schedule", 0) == 0 || p.field == "optimizer.lr";
+            if (ours && !follows_from(p, problems)) problems.push_back(std::move(p));
+        }
+        for (auto& p : problems)
+            if (p.field == "optimizer.lr") p.field = "lr";
+        throw_setting_problem(problems);
+        const std::size_t n = whole_arg(epochs, "epochs", 1, Limits::max_epochs);
+        const ScheduleConfig& config = probe.schedule;
+        std::vector<double> loss;
+        if (config.kind == ScheduleKind::plateau || !losses.isUndefined()) {
+            require_length("losses", float64_length(losses, "losses"), n,
+                           "one training loss per epoch (ReduceLROnPlateau reads them)");
+            loss = float64_values(losses);
+            require_finite(loss, "losses");
+        }
+        // rates[e]: the rate epoch e trains with; the schedule steps after each epoch's loss.
+        std::vector<double> rates{probe.optimizer.lr};
+        std::vector<double> best, bad;
+        ScheduleState state = start_schedule(probe.optimizer.lr);
+        for (std::size_t e = 0; e < n; ++e) {
+            step_schedule(config, probe.optimizer.lr, loss.empty() ? 0.0 : loss[e], state);
+            rates.push_back(state.lr);
+            best.push_back(state.best);
+            bad.push_back(static_cast<double>(state.num_bad_epochs));
+        }
+        val out = val::object();
+        out.set("lr", float64_copy(rates.data(), rates.size()));
+        if (config.kind == ScheduleKind::plateau) {
+            out.set("best", float64_copy(best.data(), best.size()));
+            out.set("badEpochs", float64_copy(bad.data(), bad.size()));
+        }
         return out;
     });
 }

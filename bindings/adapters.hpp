@@ -70,5 +70,7 @@ val loss_values(val name, val outputs, val targets, val logits, val units);
 val surface_view_value(val name);
 val surface_grid_values(val name, val res, val x_min, val x_max, val y_min, val y_max);
 val descend_surface_values(val name, val optimizer, val start, val steps);
+// The rate of each epoch under a schedule, stepped as training steps it.
+val schedule_rates(val schedule, val lr, val epochs, val losses);
 
 }  // namespace bplab::wasm

@@ -15,6 +15,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
     emscripten::function("surfaceView", &surface_view_value);
     emscripten::function("surfaceGrid", &surface_grid_values);
     emscripten::function("descendSurface", &descend_surface_values);
+    emscripten::function("scheduleRates", &schedule_rates);
     emscripten::class_<TrainerHandle>("TrainerHandle")
         .constructor<>()
         .function("init", &TrainerHandle::init)

@@ -413,6 +413,23 @@ export class Lab {
     }
     return unwrap(this.#core.descendSurface(name, optimizer, start, steps));
   }
+
+  /**
+   * The learning rate of each epoch under a schedule, stepped once per epoch by the engine's own
+   * scheduler (torch.optim.lr_scheduler semantics), for plotting rate against epoch.
+   * @param {object} schedule  as in createTrainer's config, e.g. { name: 'cosine', tMax: 20 }
+   * @param {number} lr  the base learning rate
+   * @param {number} epochs  1 to limits.epochs
+   * @param {Float64Array|number[]} [losses]  each epoch's training loss: required for 'plateau'
+   *   (mode min: a loss that stops improving by threshold for patience epochs cuts the rate)
+   * @returns {{ lr: Float64Array, best?: Float64Array, badEpochs?: Float64Array }} lr[e] is the rate
+   *   epoch e trains with (epochs + 1 entries, lr[0] the base); for 'plateau' also the best loss and
+   *   the count of epochs without improvement after each epoch
+   * @throws {LabError} `invalid_argument` (field 'schedule…', 'lr', 'epochs', 'losses')
+   */
+  scheduleRates(schedule, lr, epochs, losses) {
+    return unwrap(this.#core.scheduleRates(schedule, lr, epochs, losses === undefined ? undefined : float64Arg(losses, 'losses')));
+  }
 }
 
 function deepFreeze(value) {

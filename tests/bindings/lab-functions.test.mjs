@@ -233,3 +233,29 @@ test('optimizer race: bad input is refused with the field', () => {
   assert.ok(blown.x.length < 401);
   assert.ok(Number.isFinite(blown.x[blown.x.length - 1]));
 });
+
+test('schedules: the rate of each epoch, as torch steps it', () => {
+  const step = lab.scheduleRates({ name: 'step', stepSize: 2, gamma: 0.5 }, 0.1, 5).lr;
+  allNear(step, [0.1, 0.1, 0.05, 0.05, 0.025, 0.025], 1e-17);
+  const exp = lab.scheduleRates({ name: 'exponential', gamma: 0.9 }, 1, 3).lr;
+  allNear(exp, [1, 0.9, 0.81, 0.729], 1e-15);
+  const cosine = lab.scheduleRates({ name: 'cosine', tMax: 4, etaMin: 0.01 }, 0.1, 4).lr;
+  for (let e = 0; e <= 4; e++) near(cosine[e], 0.01 + 0.09 * (1 + Math.cos((Math.PI * e) / 4)) / 2, 1e-15);
+  allNear(lab.scheduleRates({ name: 'constant' }, 0.3, 2).lr, [0.3, 0.3, 0.3]);
+
+  // ReduceLROnPlateau: the loss stalls after epoch 2; with patience 2 the third stalled epoch cuts the rate.
+  const losses = [1.0, 0.8, 0.8, 0.8, 0.8, 0.8, 0.5];
+  const plateau = lab.scheduleRates({ name: 'plateau', patience: 2, factor: 0.5 }, 0.2, 7, losses);
+  allNear(plateau.lr, [0.2, 0.2, 0.2, 0.2, 0.2, 0.1, 0.1, 0.1]);
+  allNear(plateau.badEpochs, [0, 0, 1, 2, 0, 1, 0]);
+  allNear(plateau.best, [1.0, 0.8, 0.8, 0.8, 0.8, 0.8, 0.5]);
+});
+
+test('schedules: bad input names the field', () => {
+  expectLabError(() => lab.scheduleRates({ name: 'linear' }, 0.1, 5), { code: 'invalid_argument', field: 'schedule.name' });
+  expectLabError(() => lab.scheduleRates({ name: 'step', gamma: 0 }, 0.1, 5), { code: 'invalid_argument', field: 'schedule.gamma' });
+  expectLabError(() => lab.scheduleRates({ name: 'step' }, -1, 5), { code: 'invalid_argument', field: 'lr' });
+  expectLabError(() => lab.scheduleRates({ name: 'plateau' }, 0.1, 3), { code: 'invalid_argument', field: 'losses' });
+  expectLabError(() => lab.scheduleRates({ name: 'plateau' }, 0.1, 2, [1, NaN]), { code: 'invalid_argument', field: 'losses' });
+  expectLabError(() => lab.scheduleRates({ name: 'step' }, 0.1, 0), { code: 'out_of_range', field: 'epochs' });
+});
