@@ -189,9 +189,15 @@ private:
     void undo_batch();
     void finish_batch();
 
-    // Runs the layers over `rows` rows of inputs; calls visit(l, a) after each layer.
+    // Runs the layers over `rows` rows of inputs; calls visit(l, start, count, z, a)
+    // after each layer with row-major z and a of rows start … start + count.
     template <class Visit>
     void forward_rows(const double* inputs, std::size_t rows, Visit visit);
+    // Runs the layers over up to block_points points stored by column (input i
+    // of point p at x[i * x_stride + p]); calls visit(l, z, a) after each layer
+    // with z and a stored by column, block_points apart.
+    template <class Visit>
+    void forward_columns(const double* x, std::size_t x_stride, std::size_t points, Visit visit);
     void evaluate_split(const Split& split, double& loss, double& accuracy);
 
     TrainerConfig config_;
@@ -199,7 +205,11 @@ private:
     Split train_, test_;
     State state_;
     std::vector<LayerOptimizerState> saved_optimizer_;  // for undoing a diverged update
-    std::vector<double> scratch_z_, scratch_a_, grid_inputs_;  // forward_rows: z, two halves of a
+    std::vector<double> scratch_z_, scratch_a_;       // forward_columns: z, two halves of a
+    std::vector<double> block_inputs_, rows_z_, rows_a_;  // forward_rows: its points by column, and back
+    std::vector<double> softmax_scratch_;
+    std::vector<double> grid_inputs_;                 // by column, grid_stride_ apart
+    std::size_t grid_stride_ = 0;
     std::vector<float> heatmap_, input_heatmap_;
 };
 
