@@ -3,6 +3,7 @@
 // → update, one phase per step. After any phase, trace(l) holds what the
 // network has computed for the current batch so far; the page draws exactly
 // these numbers.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -190,14 +191,14 @@ private:
     void finish_batch();
 
     // Runs the layers over `rows` rows of inputs; calls visit(l, start, count, z, a)
-    // after each layer with row-major z and a of rows start … start + count.
+    // with the output layer's row-major z and a of rows start … start + count.
     template <class Visit>
     void forward_rows(const double* inputs, std::size_t rows, Visit visit);
-    // Runs the layers over up to block_points points stored by column (input i
-    // of point p at x[i * x_stride + p]); calls visit(l, z, a) after each layer
-    // with z and a stored by column, block_points apart.
+    // Runs the layers over the first `points` points of a block stored by
+    // column (see dense_forward_columns); calls visit(l, z, a) after each
+    // layer with that layer's z and a, by column.
     template <class Visit>
-    void forward_columns(const double* x, std::size_t x_stride, std::size_t points, Visit visit);
+    void forward_columns(const double* x, std::size_t points, Visit visit);
     void evaluate_split(const Split& split, double& loss, double& accuracy);
 
     TrainerConfig config_;
@@ -208,8 +209,10 @@ private:
     std::vector<double> scratch_z_, scratch_a_;       // forward_columns: z, two halves of a
     std::vector<double> block_inputs_, rows_z_, rows_a_;  // forward_rows: its points by column, and back
     std::vector<double> softmax_scratch_;
-    std::vector<double> grid_inputs_;                 // by column, grid_stride_ apart
-    std::size_t grid_stride_ = 0;
+    // The grid's inputs, block after block by column, and the res and ranges
+    // they were made for: play asks for the same grid every frame.
+    std::vector<double> grid_inputs_;
+    std::array<double, 5> grid_made_for_{};
     std::vector<float> heatmap_, input_heatmap_;
 };
 
