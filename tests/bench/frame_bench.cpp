@@ -7,12 +7,24 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "bplab/trainer.hpp"
 
 using namespace bplab;
+
+// Every operator new in this program, to show what a frame allocates.
+static std::size_t allocations = 0;
+
+void* operator new(std::size_t n) {
+    ++allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -66,8 +78,14 @@ void print_result(Trainer& t, double heatmap_sum) {
 void frames(const std::string& network, int warmup, int count) {
     Trainer t(network_config(network));
     std::vector<double> total, epoch, evaluate, heatmaps;
+    total.reserve(count);
+    epoch.reserve(count);
+    evaluate.reserve(count);
+    heatmaps.reserve(count);
     double heatmap_sum = 0.0;
+    std::size_t allocated = 0;
     for (int f = 0; f < warmup + count; ++f) {
+        const std::size_t allocations_before = allocations;
         const Clock::time_point start = Clock::now();
         t.train_epoch();
         const double after_epoch = ms_since(start);
@@ -76,6 +94,7 @@ void frames(const std::string& network, int warmup, int count) {
         const std::vector<float>& maps = t.heatmaps(grid, -extent, extent, -extent, extent);
         const double after_heatmaps = ms_since(start);
         if (f < warmup) continue;
+        allocated += allocations - allocations_before;
         total.push_back(after_heatmaps);
         epoch.push_back(after_epoch);
         evaluate.push_back(after_evaluate - after_epoch);
@@ -84,7 +103,8 @@ void frames(const std::string& network, int warmup, int count) {
             for (float v : maps) heatmap_sum += v;
         }
     }
-    std::printf("{\"kind\":\"frame\",\"network\":\"%s\",\"build\":\"native\"", network.c_str());
+    std::printf("{\"kind\":\"frame\",\"network\":\"%s\",\"build\":\"native\",\"allocationsPerFrame\":%.3f",
+                network.c_str(), count ? static_cast<double>(allocated) / count : 0.0);
     print_series("frame", total);
     print_series("trainEpoch", epoch);
     print_series("evaluate", evaluate);
