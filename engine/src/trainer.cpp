@@ -858,7 +858,10 @@ const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, doubl
                             for (std::size_t j = 0; j < units; ++j) {
                                 float* map = heatmap_.data() + (first_neuron + j) * cells + start;
                                 const double* aj = a + j * column_block;
-                                for (std::size_t p = 0; p < count; ++p) map[p] = static_cast<float>(aj[p]);
+                                std::size_t p = 0;
+                                for (; p + 4 <= count; p += 4)
+                                    simd::store_floats(map + p, simd::load(aj + p), simd::load(aj + p + 2));
+                                for (; p < count; ++p) map[p] = static_cast<float>(aj[p]);
                             }
                             first_neuron += units;
                         });

@@ -8,11 +8,16 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 namespace bplab::simd {
 
 using f64x2 = double __attribute__((vector_size(16)));
 using i64x2 = std::int64_t __attribute__((vector_size(16)));   // what comparisons give
 using u64x2 = std::uint64_t __attribute__((vector_size(16)));  // bit patterns
+using f32x4 = float __attribute__((vector_size(16)));
 
 inline f64x2 splat(double v) { return f64x2{v, v}; }
 
@@ -41,6 +46,21 @@ inline f64x2 select(i64x2 mask, f64x2 yes, f64x2 no) {
     u64x2 m;
     std::memcpy(&m, &mask, sizeof m);
     return from_bits((m & bits(yes)) | (~m & bits(no)));
+}
+
+// Four doubles rounded to float (as static_cast<float> rounds each): lo's two, then hi's.
+inline void store_floats(float* p, f64x2 lo, f64x2 hi) {
+#if defined(__wasm_simd128__)
+    // Two f32x4.demote_f64x2_zero and a shuffle; Clang 14 makes four scalar
+    // conversions of the portable form below.
+    v128_t l, h;
+    std::memcpy(&l, &lo, sizeof l);
+    std::memcpy(&h, &hi, sizeof h);
+    wasm_v128_store(p, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(l), wasm_f32x4_demote_f64x2_zero(h), 0, 1, 4, 5));
+#else
+    const f32x4 v = __builtin_convertvector(__builtin_shufflevector(lo, hi, 0, 1, 2, 3), f32x4);
+    std::memcpy(p, &v, sizeof v);
+#endif
 }
 
 // b < a ? b : a, lane by lane: a clamp of a to at most b that keeps a NaN.
