@@ -126,9 +126,20 @@ inline simd::f64x2 tanh_lanes(simd::f64x2 x) {
     return from_bits(bits(t) | (x_bits & sign));
 }
 
-// a = tanh(z) for n values; an odd last value takes the same path in a padded pair.
+// a = tanh(z) for n values; an odd last value takes the same path in a padded
+// pair. Four pairs per pass give the processor independent work to overlap.
 inline void tanh_block(const double* z, double* a, std::size_t n) {
     std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const simd::f64x2 a0 = tanh_lanes(simd::load(z + i));
+        const simd::f64x2 a1 = tanh_lanes(simd::load(z + i + 2));
+        const simd::f64x2 a2 = tanh_lanes(simd::load(z + i + 4));
+        const simd::f64x2 a3 = tanh_lanes(simd::load(z + i + 6));
+        simd::store(a + i, a0);
+        simd::store(a + i + 2, a1);
+        simd::store(a + i + 4, a2);
+        simd::store(a + i + 6, a3);
+    }
     for (; i + 2 <= n; i += 2) simd::store(a + i, tanh_lanes(simd::load(z + i)));
     if (i == n) return;
     const simd::f64x2 last = tanh_lanes(simd::f64x2{z[i], 0.0});
