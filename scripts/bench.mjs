@@ -56,6 +56,10 @@ function parseArgs(argv) {
 // update, about 82 ms of compute per frame.
 const quotedPlayground = { frame: 82, trainEpoch: 5.7, heatmaps: 72 };
 
+// The 6×8 frame in the page's URL state (web/README.md: the hash holds every setting).
+const pageState = '#dataset=circle&percTrainData=50&noise=0&batchSize=10&features=x1,x2'
+  + '&networkShape=8,8,8,8,8,8&activation=tanh&learningRate=0.03&optimizer=sgd&speed=1e';
+
 const targets = {
   frame6x8Ms: 3,
   speedupVsPlayground: 25,
@@ -269,7 +273,7 @@ async function browser(options) {
     const [harnessUrl, siteUrl] = b.urls;
     log('browser: harness, 6x8 with every heatmap drawn');
     const harness = await measureHarness(b.context, harnessUrl, { network: '6x8', seconds: 5 });
-    const pageUrl = options.pageUrl ?? siteUrl;
+    const pageUrl = options.pageUrl ?? `${siteUrl}${pageState}`;
     log(`browser: the page at ${pageUrl}`);
     const page = await measurePage(b.context, pageUrl, { seconds: 5, autoplay: options.pageAutoplay });
     log('browser: first trained frame, single file over localhost');

@@ -82,16 +82,16 @@ function instrument({ selector }) {
   const check = () => {
     if (window.__bench.firstEpochAt !== null) return;
     const el = document.querySelector(selector);
-    if (el && Number(el.textContent) >= 1) window.__bench.firstEpochAt = performance.now();
+    if (el && Number(el.textContent.replace(/\D/g, '')) >= 1) window.__bench.firstEpochAt = performance.now();
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
 }
 
-async function sample(page, read, seconds) {
-  const before = await page.evaluate(read);
+async function sample(page, read, arg, seconds) {
+  const before = await page.evaluate(read, arg);
   const start = Date.now();
   await page.waitForTimeout(seconds * 1000);
-  const after = await page.evaluate(read);
+  const after = await page.evaluate(read, arg);
   const elapsed = (Date.now() - start) / 1000;
   return { frames: (after.frames - before.frames) / elapsed, rafs: (after.rafs - before.rafs) / elapsed };
 }
@@ -108,7 +108,7 @@ export async function measureHarness(context, url, { network = '6x8', seconds = 
     const failed = await page.evaluate(() => window.benchHarness.error);
     if (failed) throw new Error(`the harness failed: ${failed}`);
     await page.waitForTimeout(1000);  // warm-up: tier-up of the wasm code
-    const rate = await sample(page, () => ({ frames: window.benchHarness.frames, rafs: window.__bench.rafs }), seconds);
+    const rate = await sample(page, () => ({ frames: window.benchHarness.frames, rafs: window.__bench.rafs }), null, seconds);
     const info = await page.evaluate(() => ({ firstFrameAt: window.benchHarness.firstFrameAt, layerSizes: window.benchHarness.layerSizes }));
     if (errors.length) throw new Error(`the harness reported errors: ${errors.join('; ')}`);
     return { fps: rate.frames, rafs: rate.rafs, firstFrameMs: info.firstFrameAt, layerSizes: info.layerSizes };
@@ -134,10 +134,13 @@ export async function measurePage(context, url, { seconds = 5, play = '#play', e
       await page.waitForSelector(`${play}:not([disabled])`, { timeout: 30000 });
       await page.click(play);
     }
-    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.textContent) >= 1, epoch, { timeout: 30000 });
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.textContent.replace(/\D/g, '')) >= 1, epoch, { timeout: 30000 });
     await page.waitForTimeout(1000);
-    const read = new Function(`return { frames: Number(document.querySelector(${JSON.stringify(epoch)})?.textContent) || 0, rafs: window.__bench.rafs };`);
-    const rate = await sample(page, read, seconds);
+    const read = (sel) => ({
+      frames: Number(document.querySelector(sel)?.textContent.replace(/\D/g, '')) || 0,
+      rafs: window.__bench.rafs,
+    });
+    const rate = await sample(page, read, epoch, seconds);
     const firstEpochAt = await page.evaluate(() => window.__bench.firstEpochAt);
     // What the page says it plays, when it says it (a debug handle is optional).
     const layerSizes = await page.evaluate(() => window.backpropLab?.trainer?.layerSizes ?? null);
