@@ -10,11 +10,91 @@
 #include "bplab/errors.hpp"
 #include "bplab/features.hpp"
 #include "bplab/losses.hpp"
+#include "bplab/simd.hpp"
 
 namespace bplab {
 namespace {
 
-constexpr std::size_t chunk_rows = 256;  // rows per pass when evaluating many points
+std::size_t round_up(std::size_t n, std::size_t multiple) { return (n + multiple - 1) / multiple * multiple; }
+
+// a = f(z) for `units` rows of `points` values, stored by column. Softmax
+// runs across the units of each point, so its column is gathered first.
+void activate_columns(const ActivationSpec& f, const double* z, double* a, std::size_t units,
+                      std::size_t points, std::vector<double>& scratch) {
+    if (f.kind != Activation::softmax) {
+        for (std::size_t j = 0; j < units; ++j)
+            activate_rows(f, z + j * column_block, a + j * column_block, 1, points);
+        return;
+    }
+    scratch.resize(2 * units);
+    double* zp = scratch.data();
+    double* ap = zp + units;
+    for (std::size_t p = 0; p < points; ++p) {
+        for (std::size_t j = 0; j < units; ++j) zp[j] = z[j * column_block + p];
+        softmax_row(zp, ap, units);
+        for (std::size_t j = 0; j < units; ++j) a[j * column_block + p] = ap[j];
+    }
+}
+
+// rows × cols row-major from a block stored by column.
+void columns_to_rows(const double* columns, std::size_t rows, std::size_t cols, double* out) {
+    for (std::size_t j = 0; j < cols; ++j)
+        for (std::size_t r = 0; r < rows; ++r) out[r * cols + j] = columns[j * column_block + r];
+}
+
+// out[c] = (sum over t of src[t][c] · coef[t]) · scale for 2N values of c,
+// the sum taken in the order t = 0, 1, … from 0 as the plain loop would.
+template <std::size_t N>
+void weighted_sum_lanes(const double* src, std::size_t src_stride, const double* coef,
+                        std::size_t coef_stride, std::size_t count, double scale, double* out) {
+    using namespace simd;
+    f64x2 acc[N];
+    for (std::size_t v = 0; v < N; ++v) acc[v] = splat(0.0);
+    for (std::size_t t = 0; t < count; ++t) {
+        const f64x2 c = splat(coef[t * coef_stride]);
+        const double* s = src + t * src_stride;
+        for (std::size_t v = 0; v < N; ++v) acc[v] += load(s + 2 * v) * c;
+    }
+    for (std::size_t v = 0; v < N; ++v) store(out + 2 * v, acc[v] * splat(scale));
+}
+
+// The same for n values of c, eight, then two, then one at a time.
+void weighted_sum(const double* src, std::size_t src_stride, const double* coef, std::size_t coef_stride,
+                  std::size_t count, std::size_t n, double scale, double* out) {
+    std::size_t c = 0;
+    for (; c + 8 <= n; c += 8) weighted_sum_lanes<4>(src + c, src_stride, coef, coef_stride, count, scale, out + c);
+    for (; c + 2 <= n; c += 2) weighted_sum_lanes<1>(src + c, src_stride, coef, coef_stride, count, scale, out + c);
+    for (; c < n; ++c) {
+        double acc = 0.0;
+        for (std::size_t t = 0; t < count; ++t) acc += src[t * src_stride + c] * coef[t * coef_stride];
+        out[c] = acc * scale;
+    }
+}
+
+// local = f'(z), downstream = upstream × local for n values, the activation
+// fixed at compile time so that the loop vectorises.
+template <Activation K>
+void chain_rule_as(const ActivationSpec& f, const double* z, const double* a, const double* up,
+                   double* local, double* down, std::size_t n) {
+    const ActivationSpec g{K, f.alpha};
+    for (std::size_t i = 0; i < n; ++i) {
+        local[i] = local_gradient(g, z[i], a[i]);
+        down[i] = up[i] * local[i];
+    }
+}
+
+void chain_rule(const ActivationSpec& f, const double* z, const double* a, const double* up,
+                double* local, double* down, std::size_t n) {
+    switch (f.kind) {
+        case Activation::linear: return chain_rule_as<Activation::linear>(f, z, a, up, local, down, n);
+        case Activation::sigmoid: return chain_rule_as<Activation::sigmoid>(f, z, a, up, local, down, n);
+        case Activation::tanh: return chain_rule_as<Activation::tanh>(f, z, a, up, local, down, n);
+        case Activation::relu: return chain_rule_as<Activation::relu>(f, z, a, up, local, down, n);
+        case Activation::leaky_relu: return chain_rule_as<Activation::leaky_relu>(f, z, a, up, local, down, n);
+        case Activation::elu: return chain_rule_as<Activation::elu>(f, z, a, up, local, down, n);
+        case Activation::softmax: return chain_rule_as<Activation::softmax>(f, z, a, up, local, down, n);
+    }
+}
 
 bool all_finite(const double* x, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
@@ -352,10 +432,8 @@ Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
     BatchWork& work = state_.work;
     work.inputs = xt::zeros<double>({capacity, sizes_.front()});
     work.targets = xt::zeros<double>({capacity, sizes_.back()});
-    neuron_offset_.assign(config_.layers.size(), 0);
     for (std::size_t l = 0; l < config_.layers.size(); ++l) {
         const std::size_t in = sizes_[l], out = sizes_[l + 1];
-        if (l > 0) neuron_offset_[l] = neuron_offset_[l - 1] + sizes_[l];
         DenseLayer layer = make_layer(in, out, config_.layers[l].activation);
         init_layer(layer, config_.init, init_rng);
         state_.layers.push_back(std::move(layer));
@@ -595,53 +673,41 @@ void Trainer::backward_layer(std::size_t l) {
     } else {
         // dl/da_i = sum_k W_above[k][i] · dl/dz_above_k: every path from a_i into the layer above.
         const LayerTrace& above = w.trace[l + 1];
-        const DenseLayer& next = state_.layers[l + 1];
-        const std::size_t units_above = next.units();
-        const double* w_above = next.weights.data();
-        for (std::size_t r = 0; r < rows; ++r) {
-            double* up_r = up + r * units;
-            std::fill_n(up_r, units, 0.0);
-            for (std::size_t k = 0; k < units_above; ++k) {
-                const double d = above.downstream_grad.data()[r * units_above + k];
-                const double* wk = w_above + k * units;
-                for (std::size_t i = 0; i < units; ++i) up_r[i] += wk[i] * d;
-            }
-        }
-        for (std::size_t i = 0; i < rows * units; ++i) {
-            local[i] = local_gradient(layer.activation, z[i], a[i]);
-            down[i] = up[i] * local[i];
-        }
+        const std::size_t units_above = state_.layers[l + 1].units();
+        const double* w_above = state_.layers[l + 1].weights.data();
+        for (std::size_t r = 0; r < rows; ++r)
+            weighted_sum(w_above, units, above.downstream_grad.data() + r * units_above, 1, units_above,
+                         units, 1.0, up + r * units);
+        chain_rule(layer.activation, z, a, up, local, down, rows * units);
     }
 
     // dL/dW[j][i] = mean over the batch of dl/dz_j · a_i; dL/db_j = mean of dl/dz_j.
     const double* x = layer_input(l);
     double* dw = t.weight_grad.data();
     double* db = t.bias_grad.data();
-    std::fill_n(dw, units * in, 0.0);
-    std::fill_n(db, units, 0.0);
-    for (std::size_t r = 0; r < rows; ++r) {
-        const double* xr = x + r * in;
-        for (std::size_t j = 0; j < units; ++j) {
-            const double d = down[r * units + j];
-            db[j] += d;
-            double* dwj = dw + j * in;
-            for (std::size_t i = 0; i < in; ++i) dwj[i] += d * xr[i];
-        }
-    }
     const double inv = 1.0 / static_cast<double>(rows);
-    for (std::size_t i = 0; i < units * in; ++i) dw[i] *= inv;
-    for (std::size_t j = 0; j < units; ++j) db[j] *= inv;
+    for (std::size_t j = 0; j < units; ++j) {
+        weighted_sum(x, in, down + j, units, rows, in, inv, dw + j * in);
+        double sum = 0.0;
+        for (std::size_t r = 0; r < rows; ++r) sum += down[r * units + j];
+        db[j] = sum * inv;
+    }
 
     // Penalties on weights only: L1 adds rate·sign(w), L2 adds rate·w.
     const Regularization& reg = config_.regularization;
     const double* weights = layer.weights.data();
     double* pen = t.penalty_grad.data();
-    for (std::size_t i = 0; i < units * in; ++i) {
-        switch (reg.kind) {
-            case Penalty::none: pen[i] = 0.0; break;
-            case Penalty::l1: pen[i] = reg.rate * static_cast<double>((weights[i] > 0.0) - (weights[i] < 0.0)); break;
-            case Penalty::l2: pen[i] = reg.rate * weights[i]; break;
-        }
+    const std::size_t n = units * in;
+    switch (reg.kind) {
+        case Penalty::none:
+            std::fill_n(pen, n, 0.0);
+            break;
+        case Penalty::l1:
+            for (std::size_t i = 0; i < n; ++i) pen[i] = reg.rate * static_cast<double>((weights[i] > 0.0) - (weights[i] < 0.0));
+            break;
+        case Penalty::l2:
+            for (std::size_t i = 0; i < n; ++i) pen[i] = reg.rate * weights[i];
+            break;
     }
     t.backward_done = true;
 }
@@ -821,23 +887,41 @@ EpochResult Trainer::train_epoch() {
 // ---- evaluation over many points ---------------------------------------------------
 
 template <class Visit>
-void Trainer::forward_rows(const double* inputs, std::size_t rows, Visit visit) {
+void Trainer::forward_columns(const double* x, std::size_t points, Visit visit) {
     const std::size_t widest = *std::max_element(sizes_.begin() + 1, sizes_.end());
-    scratch_z_.resize(chunk_rows * widest);
-    scratch_a_.resize(2 * chunk_rows * widest);  // this layer's a, and the previous layer's
+    scratch_z_.resize(column_block * widest);
+    scratch_a_.resize(2 * column_block * widest);  // this layer's a, and the previous layer's
+    const std::size_t lanes = round_up(points, column_lanes);
     double* z = scratch_z_.data();
-    for (std::size_t start = 0; start < rows; start += chunk_rows) {
-        const std::size_t count = std::min(chunk_rows, rows - start);
-        const double* x = inputs + start * sizes_.front();
-        double* a = scratch_a_.data();
-        for (std::size_t l = 0; l < layer_count(); ++l) {
-            const DenseLayer& layer = state_.layers[l];
-            dense_forward(layer, x, count, z);
-            activate_rows(layer.activation, z, a, count, layer.units());
-            visit(l, start, count, static_cast<const double*>(z), static_cast<const double*>(a));
-            x = a;
-            a = (a == scratch_a_.data()) ? scratch_a_.data() + chunk_rows * widest : scratch_a_.data();
-        }
+    double* a = scratch_a_.data();
+    for (std::size_t l = 0; l < layer_count(); ++l) {
+        const DenseLayer& layer = state_.layers[l];
+        dense_forward_columns(layer, x, lanes, z);
+        activate_columns(layer.activation, z, a, layer.units(), lanes, softmax_scratch_);
+        visit(l, static_cast<const double*>(z), static_cast<const double*>(a));
+        x = a;
+        a = (a == scratch_a_.data()) ? scratch_a_.data() + column_block * widest : scratch_a_.data();
+    }
+}
+
+template <class Visit>
+void Trainer::forward_rows(const double* inputs, std::size_t rows, Visit visit) {
+    const std::size_t in = sizes_.front(), out = sizes_.back(), last = layer_count() - 1;
+    block_inputs_.assign(in * column_block, 0.0);  // lanes past the last point stay finite
+    rows_z_.resize(column_block * out);
+    rows_a_.resize(column_block * out);
+    for (std::size_t start = 0; start < rows; start += column_block) {
+        const std::size_t count = std::min(column_block, rows - start);
+        for (std::size_t p = 0; p < count; ++p)
+            for (std::size_t i = 0; i < in; ++i)
+                block_inputs_[i * column_block + p] = inputs[(start + p) * in + i];
+        forward_columns(block_inputs_.data(), count, [&](std::size_t l, const double* z, const double* a) {
+            if (l != last) return;
+            columns_to_rows(z, count, out, rows_z_.data());
+            columns_to_rows(a, count, out, rows_a_.data());
+            visit(l, start, count, static_cast<const double*>(rows_z_.data()),
+                  static_cast<const double*>(rows_a_.data()));
+        });
     }
 }
 
@@ -894,18 +978,26 @@ void check_grid(std::size_t res, double x_min, double x_max, double y_min, doubl
 const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, double x_max,
                                             double y_min, double y_max) {
     input_heatmaps(res, x_min, x_max, y_min, y_max);  // fills grid_inputs_
-    const std::size_t cells = res * res;
+    const std::size_t cells = res * res, in = sizes_.front();
     const std::size_t neurons = std::accumulate(sizes_.begin() + 1, sizes_.end(), std::size_t{0});
     heatmap_.resize(neurons * cells);
-    forward_rows(grid_inputs_.data(), cells,
-                 [&](std::size_t l, std::size_t start, std::size_t rows, const double*, const double* a) {
-                     const std::size_t units = sizes_[l + 1];
-                     for (std::size_t j = 0; j < units; ++j) {
-                         float* map = heatmap_.data() + (neuron_offset_[l] + j) * cells + start;
-                         for (std::size_t r = 0; r < rows; ++r)
-                             map[r] = static_cast<float>(a[r * units + j]);
-                     }
-                 });
+    for (std::size_t start = 0; start < cells; start += column_block) {
+        const std::size_t count = std::min(column_block, cells - start);
+        std::size_t first_neuron = 0;  // of the layer being visited
+        forward_columns(grid_inputs_.data() + start * in, count,
+                        [&](std::size_t l, const double*, const double* a) {
+                            const std::size_t units = sizes_[l + 1];
+                            for (std::size_t j = 0; j < units; ++j) {
+                                float* map = heatmap_.data() + (first_neuron + j) * cells + start;
+                                const double* aj = a + j * column_block;
+                                std::size_t p = 0;
+                                for (; p + 4 <= count; p += 4)
+                                    simd::store_floats(map + p, simd::load(aj + p), simd::load(aj + p + 2));
+                                for (; p < count; ++p) map[p] = static_cast<float>(aj[p]);
+                            }
+                            first_neuron += units;
+                        });
+    }
     return heatmap_;
 }
 
@@ -915,26 +1007,35 @@ const std::vector<float>& Trainer::input_heatmaps(std::size_t res, double x_min,
     if (config_.point_size() != 2)
         throw LabError("not_a_plane", "inputs",
                        "heatmaps need points on the (x1, x2) plane: inputs 2, or features");
+    const std::array<double, 5> grid{static_cast<double>(res), x_min, x_max, y_min, y_max};
+    if (grid == grid_made_for_) return input_heatmap_;
     const std::size_t cells = res * res, in = sizes_.front();
-    grid_inputs_.resize(cells * in);
+    // Block after block (column_block cells each), by column; the last
+    // block's spare lanes stay 0.
+    grid_inputs_.assign(round_up(cells, column_block) * in, 0.0);
     input_heatmap_.resize(cells * in);
     const double dx = (x_max - x_min) / static_cast<double>(res);
     const double dy = (y_max - y_min) / static_cast<double>(res);
+    double xi[Limits::max_inputs];
     for (std::size_t row = 0; row < res; ++row) {
         const double y = y_max - (static_cast<double>(row) + 0.5) * dy;
         for (std::size_t col = 0; col < res; ++col) {
             const double x = x_min + (static_cast<double>(col) + 0.5) * dx;
             const std::size_t cell = row * res + col;
-            double* xi = grid_inputs_.data() + cell * in;
             if (config_.features.empty()) {
                 xi[0] = x;
                 xi[1] = y;
             } else {
                 compute_features(config_.features, x, y, xi);
             }
-            for (std::size_t k = 0; k < in; ++k) input_heatmap_[k * cells + cell] = static_cast<float>(xi[k]);
+            double* block = grid_inputs_.data() + (cell / column_block) * column_block * in;
+            for (std::size_t k = 0; k < in; ++k) {
+                block[k * column_block + cell % column_block] = xi[k];
+                input_heatmap_[k * cells + cell] = static_cast<float>(xi[k]);
+            }
         }
     }
+    grid_made_for_ = grid;
     return input_heatmap_;
 }
 

@@ -3,6 +3,7 @@
 // → update, one phase per step. After any phase, trace(l) holds what the
 // network has computed for the current batch so far; the page draws exactly
 // these numbers.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -208,9 +209,15 @@ private:
     void finish_batch();
     std::uint64_t config_fingerprint() const;
 
-    // Runs the layers over `rows` rows of inputs; calls visit(l, a) after each layer.
+    // Runs the layers over `rows` rows of inputs; calls visit(l, start, count, z, a)
+    // with the output layer's row-major z and a of rows start … start + count.
     template <class Visit>
     void forward_rows(const double* inputs, std::size_t rows, Visit visit);
+    // Runs the layers over the first `points` points of a block stored by
+    // column (see dense_forward_columns); calls visit(l, z, a) after each
+    // layer with that layer's z and a, by column.
+    template <class Visit>
+    void forward_columns(const double* x, std::size_t points, Visit visit);
     void evaluate_split(const Split& split, double& loss, double& accuracy);
 
     // Where a call started, to return there if it diverges.
@@ -223,14 +230,19 @@ private:
 
     TrainerConfig config_;
     std::vector<std::size_t> sizes_;
-    std::vector<std::size_t> neuron_offset_;  // first heatmap of layer l's neurons
     Split train_, test_;
     std::uint64_t data_hash_ = 0;             // of the training split, for restore
     State state_;
     BatchWork previous_work_;  // the batch before the current one, swapped back on divergence
     Mark mark_;
     std::vector<LayerOptimizerState> saved_optimizer_;  // for undoing a diverged update
-    std::vector<double> scratch_z_, scratch_a_, grid_inputs_;  // forward_rows: z, two halves of a
+    std::vector<double> scratch_z_, scratch_a_;       // forward_columns: z, two halves of a
+    std::vector<double> block_inputs_, rows_z_, rows_a_;  // forward_rows: its points by column, and back
+    std::vector<double> softmax_scratch_;
+    // The grid's inputs, block after block by column, and the res and ranges
+    // they were made for: play asks for the same grid every frame.
+    std::vector<double> grid_inputs_;
+    std::array<double, 5> grid_made_for_{};
     std::vector<float> heatmap_, input_heatmap_;
 };
 
