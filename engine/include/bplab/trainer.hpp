@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <xtensor/xtensor.hpp>
@@ -50,13 +51,18 @@ struct LayerTrace {
     bool update_done = false;
 };
 
-// The rows of one batch and what every layer computed for them.
+// The rows of one batch and what every layer computed for them. The probe,
+// when there is one, rides along as one more row (row `rows`): the same
+// kernels compute its chain rule, but it never enters the batch means.
 struct BatchWork {
     std::size_t rows = 0;
     std::vector<std::uint32_t> indices;  // rows of the training split
-    xt::xtensor<double, 2> inputs;       // capacity × input_size
-    xt::xtensor<double, 2> targets;      // capacity × output_size
+    bool has_probe = false;
+    std::uint32_t probe_index = 0;       // the probe's row of the training split
+    xt::xtensor<double, 2> inputs;       // (capacity + 1) × input_size
+    xt::xtensor<double, 2> targets;      // (capacity + 1) × output_size
     std::vector<LayerTrace> trace;
+    std::size_t computed_rows() const { return rows + (has_probe ? 1 : 0); }
 };
 
 // The optimizer's state for one layer.
@@ -92,6 +98,23 @@ struct EpochResult {
     std::size_t epoch;   // epochs completed
     double lr;           // the rate for the next epoch
     bool diverged;
+};
+
+// One path from a weight W_l[j][i] to the loss, through one unit per layer
+// above: units = [j, k_(l+1), …, o]. Its product is
+//   a_i · f'(z_j) · Π_hidden m>l (W_m[k_m][k_(m-1)] · f'(z_(k_m))) · W_out[o][k] · dl/dz_o
+// (for the output layer itself a_i · dl/dz_j), in that order in `factors`.
+struct ChainPath {
+    std::vector<std::size_t> units;
+    double product = 0.0;
+    std::vector<double> factors;  // empty for the batch mean
+};
+
+struct PathDecomposition {
+    std::size_t count = 0;    // paths in all
+    double sum = 0.0;         // over all paths: dl/dw_ji (one sample) or dL/dw_ji (batch mean)
+    double listed_sum = 0.0;  // over the listed paths
+    std::vector<ChainPath> paths;  // the largest |product| first
 };
 
 struct Evaluation {
@@ -149,6 +172,23 @@ public:
     double batch_loss() const { return state_.batch_loss; }
     const LayerOptimizerState& optimizer_state(std::size_t l) const;
 
+    // The probe: a training sample carried through every phase beside the
+    // batch, with the batch's weights, outside its means. Choosing one
+    // mid-batch computes it for the phases already run. nullopt clears it.
+    void set_probe(std::optional<std::size_t> train_index);
+    std::optional<std::size_t> probe() const { return state_.probe; }
+    // The probe's row in the trace arrays, while the current batch carries it.
+    std::optional<std::size_t> probe_row() const;
+    // One computed row's own dl/dW (units × inputs) and its loss (output layer).
+    std::vector<double> sample_weight_grad(std::size_t l, std::size_t row) const;
+    double sample_loss_of(std::size_t row) const;
+
+    // Every path from W_l[j][i] to the loss for one computed row (nullopt: the
+    // batch mean), the `limit` largest listed. Needs backward to have run for
+    // layer l (LabError "not_ready" otherwise).
+    PathDecomposition chain_paths(std::size_t l, std::size_t j, std::size_t i,
+                                  std::optional<std::size_t> row, std::size_t limit) const;
+
     Evaluation evaluate();
 
     // Every non-input neuron's activation over a res × res grid of the
@@ -185,6 +225,7 @@ public:
         double last_epoch_loss = 0.0;
         double batch_loss = 0.0;           // of the last batch whose loss phase ran
         double update_lr = 0.0;            // the rate of the last update
+        std::optional<std::size_t> probe;  // the chosen probe sample
         BatchWork work;
     };
 
@@ -201,6 +242,7 @@ private:
     PhaseResult run_phase();
 
     void begin_batch();
+    void load_probe_row();
     void forward_layer(std::size_t l);
     bool compute_loss();
     void backward_layer(std::size_t l);
