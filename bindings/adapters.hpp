@@ -26,6 +26,7 @@ val config_to_js(const TrainerConfig& config);
 class TrainerHandle {
 public:
     val init(val config);
+    val reconfigure(val config);
     val config() const;
     val layer_sizes() const;
     val get_weights(val layer) const;

@@ -19,6 +19,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
     emscripten::class_<TrainerHandle>("TrainerHandle")
         .constructor<>()
         .function("init", &TrainerHandle::init)
+        .function("reconfigure", &TrainerHandle::reconfigure)
         .function("config", &TrainerHandle::config)
         .function("layerSizes", &TrainerHandle::layer_sizes)
         .function("getWeights", &TrainerHandle::get_weights)
