@@ -127,7 +127,6 @@ export default {
   'race.defaultStart': 'Default start',
   'race.hint': 'Press the map to start the race from that point (○ start, × minimum or saddle point).',
   'race.scrub': 'Step',
-  'race.step': 'Step',
   'race.lr': 'lr',
   'race.lrOf': 'Learning rate of {name}',
   'race.position': 'at',
@@ -150,6 +149,7 @@ export default {
 
   'sched.title': 'Learning-rate schedules',
   'sched.intro': 'A learning-rate scheduler changes the learning rate once per epoch (torch.optim.lr_scheduler). The curve is the engine’s own scheduler; the marker is the rate a real trainer with the playground’s network and data uses right now.',
+  'sched.all': 'Every schedule with these parameters (plateau: on a loss that stops improving at epoch 30); press one to choose it',
   'sched.params': 'Parameters',
   'sched.training': 'Training',
   'sched.trainNote': 'Trains the playground’s network on its data, one epoch per frame.',

@@ -127,7 +127,6 @@ export default {
   'race.defaultStart': '기본 출발점',
   'race.hint': '지도를 누르면 그 지점에서 다시 출발합니다 (○ 출발점, × 최소점 또는 안장점).',
   'race.scrub': '단계',
-  'race.step': '단계',
   'race.lr': 'lr',
   'race.lrOf': '{name}의 학습률',
   'race.position': '위치',
@@ -150,6 +149,7 @@ export default {
 
   'sched.title': '학습률 스케줄러',
   'sched.intro': '학습률 스케줄러는 에포크마다 학습률을 바꿉니다 (torch.optim.lr_scheduler). 곡선은 엔진의 스케줄러가 계산한 값이고, 표시점은 플레이그라운드의 네트워크와 데이터로 실제 학습 중인 트레이너가 지금 쓰는 학습률입니다.',
+  'sched.all': '같은 파라미터로 본 모든 스케줄 (plateau는 30 에포크부터 개선이 멈춘 손실로 계산). 눌러서 선택하세요',
   'sched.params': '파라미터',
   'sched.training': '학습',
   'sched.trainNote': '플레이그라운드의 네트워크를 그 데이터로 학습합니다. 한 프레임에 1 에포크씩 진행합니다.',

@@ -15,13 +15,13 @@ const POINTS = 481;
 export const VANISHING = 0.01;
 const ALPHA = { leakyRelu: { min: 0.01, max: 0.3, step: 0.01, value: 0.1 }, elu: { min: 0.1, max: 2, step: 0.1, value: 1 } };
 const FORMULA = {
-  sigmoid: 'σ(z) = 1 / (1 + e⁻ᶻ)   σ′(z) = σ(z)(1 − σ(z))',
-  tanh: 'tanh(z) = (eᶻ − e⁻ᶻ) / (eᶻ + e⁻ᶻ)   tanh′(z) = 1 − tanh²(z)',
-  relu: 'ReLU(z) = max(0, z)   ReLU′(z) = 1 if z > 0, else 0',
-  leakyRelu: 'LeakyReLU(z) = z if z > 0, else αz   LeakyReLU′(z) = 1 or α',
-  elu: 'ELU(z) = z if z > 0, else α(eᶻ − 1)   ELU′(z) = 1 or αeᶻ',
-  linear: 'f(z) = z   f′(z) = 1',
-  softmax: 'pᵢ = e^zᵢ / Σⱼ e^zⱼ   ∂pᵢ/∂zᵢ = pᵢ(1 − pᵢ)',
+  sigmoid: 'σ(z) = 1 / (1 + e⁻ᶻ)\nσ′(z) = σ(z)(1 − σ(z))',
+  tanh: 'tanh(z) = (eᶻ − e⁻ᶻ) / (eᶻ + e⁻ᶻ)\ntanh′(z) = 1 − tanh²(z)',
+  relu: 'ReLU(z) = max(0, z)\nReLU′(z) = 1 (z > 0), 0 (z ≤ 0)',
+  leakyRelu: 'LeakyReLU(z) = z (z > 0), αz (z ≤ 0)\nLeakyReLU′(z) = 1 (z > 0), α (z ≤ 0)',
+  elu: 'ELU(z) = z (z > 0), α(eᶻ − 1) (z ≤ 0)\nELU′(z) = 1 (z > 0), αeᶻ (z ≤ 0)',
+  linear: 'f(z) = z\nf′(z) = 1',
+  softmax: 'pᵢ = e^zᵢ / Σⱼ e^zⱼ\n∂pᵢ/∂zᵢ = pᵢ(1 − pᵢ)',
 };
 const MAX_SCORES = 6;
 const SCORE_RANGE = 6;
@@ -227,7 +227,7 @@ export class ActivationsPanel {
       s.plot.draw({
         label: t('act.plotLabel', { name: t(`option.activation.${s.name}`) }),
         x: { min: -Z_RANGE, max: Z_RANGE, ticks: [-5, 0, 5] },
-        y: { min: a, max: b, ticks: a < -0.5 ? [-1, 0, 1] : [0, 1] },
+        y: { min: a, max: b },
         bands: vanishingBands(z, c.derivative),
         series: [
           { x: z, y: c.value, color: FUNCTION_COLOR, width: 2 },

@@ -6,9 +6,8 @@
 // bias-corrected moments and the effective learning rate.
 import { h, sizeCanvas } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
-import { traceMarker } from '../views/markers.js';
-import { linearTicks, Plot, SHAPES } from './plot.js';
-import { chips, panelHead, readout, SERIES_COLORS, SERIES_SHAPES, slider } from './ui.js';
+import { linearTicks, Plot, traceShape } from './plot.js';
+import { chips, panelHead, SERIES_COLORS, SERIES_SHAPES, slider } from './ui.js';
 
 export const RACERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 /**
@@ -59,7 +58,6 @@ export class OptimizersPanel {
   #valuePlot;
   #lrPlot;
   #labels = {};
-  #stepOut = readout('readout-step');
 
   constructor(root, { lab, update }) {
     this.root = root;
@@ -88,13 +86,14 @@ export class OptimizersPanel {
       h('div', { class: 'panel-toolbar' },
         h('div', { class: 'field' }, this.#labels.surface, this.#surfaceChips.el),
         this.#buttons.play, this.#buttons.step, this.#buttons.reset,
-        h('dl', { class: 'readouts readouts-inline' }, this.#stepOut.el),
         this.#scrub.el),
       h('div', { class: 'panel-main race-main' },
-        h('div', { class: 'panel-figure' }, this.#mapBox, h('p', { class: 'hint race-hint' }, this.#labels.hint, ' ', this.#buttons.restart)),
-        h('div', { class: 'panel-side race-side' }, this.#list)),
-      h('div', { class: 'race-charts-head' }, this.#labels.charts, h('div', { class: 'field field-row' }, this.#labels.coordinate, this.#coordChips.el)),
-      h('div', { class: 'race-charts' }, this.#valuePlot.canvas.parentElement, this.#lrPlot.canvas.parentElement));
+        h('div', { class: 'panel-figure' },
+          this.#mapBox,
+          h('p', { class: 'hint race-hint' }, this.#labels.hint, ' ', this.#buttons.restart),
+          h('div', { class: 'race-charts-head' }, this.#labels.charts, h('div', { class: 'field field-row' }, this.#labels.coordinate, this.#coordChips.el)),
+          h('div', { class: 'race-charts' }, this.#valuePlot.canvas.parentElement, this.#lrPlot.canvas.parentElement)),
+        h('div', { class: 'panel-side race-side' }, this.#list)));
   }
 
   show(state) {
@@ -132,7 +131,6 @@ export class OptimizersPanel {
     this.#buttons.reset.textContent = t('race.rewind');
     this.#buttons.restart.textContent = t('race.defaultStart');
     this.#scrub.retranslate(t('race.scrub'));
-    this.#stepOut.retranslate(t('race.step'));
     for (const [name, row] of this.#rows) row.retranslate(name);
     this.#setPlaying(this.#playing);
     if (this.#surface) this.#render();
@@ -155,7 +153,7 @@ export class OptimizersPanel {
     const ctx = sizeCanvas(swatch, 16, 16);
     ctx.fillStyle = SERIES_COLORS[k];
     ctx.beginPath();
-    traceMarker(ctx, SHAPES[SERIES_SHAPES[k]], 8, 8, 5.5);
+    traceShape(ctx, SERIES_SHAPES[k], 8, 8, 5);
     ctx.fill();
     const title = h('span', { class: 'race-name' });
     const lrLabel = h('span', { class: 'field-label' });
@@ -228,7 +226,6 @@ export class OptimizersPanel {
   }
 
   #render() {
-    this.#stepOut.set(this.#step, 0);
     this.#drawMap();
     this.#drawRows();
     this.#drawCharts();
@@ -240,6 +237,8 @@ export class OptimizersPanel {
   }
 
   #drawRows() {
+    this.#list.dataset.surface = this.#surface;
+    this.#list.dataset.start = JSON.stringify(this.#start);
     for (const [name, row] of this.#rows) {
       const path = this.#paths.get(name);
       const i = this.#at(path);
@@ -330,7 +329,7 @@ export class OptimizersPanel {
       ctx.strokeStyle = '#fff';
       ctx.lineWidth = 1.5;
       ctx.beginPath();
-      traceMarker(ctx, SHAPES[SERIES_SHAPES[k]], px(path.x[last]), py(path.y[last]), 6);
+      traceShape(ctx, SERIES_SHAPES[k], px(path.x[last]), py(path.y[last]), 6);
       ctx.fill();
       ctx.stroke();
     });
@@ -450,7 +449,7 @@ export class OptimizersPanel {
 
   #drawCharts() {
     if (!this.#paths.size) return;
-    const last = Math.max(1, this.#step);
+    const last = this.#step;
     const steps = Float64Array.from({ length: last + 1 }, (_, i) => i);
     const shown = RACERS.filter((name) => this.#visible.has(name));
     const saddle = this.#surface === 'saddle';
@@ -463,7 +462,7 @@ export class OptimizersPanel {
     const values = series((path, i) => path.value[i]);
     this.#valuePlot.draw({
       label: t('race.valueLabel'),
-      x: { min: 0, max: last, title: t('race.stepAxis') },
+      x: { min: 0, max: this.#steps, title: t('race.stepAxis') },
       y: saddle ? { min: -10, max: 10, title: t('race.valueAxis') } : { ...logRange(values), log: true, title: t('race.valueAxis') },
       series: values,
       legend,
@@ -472,7 +471,7 @@ export class OptimizersPanel {
     const rates = series((path, i, name) => (i === 0 ? NaN : path.states[i].effectiveLr?.[c] ?? this.#rates[name]));
     this.#lrPlot.draw({
       label: t('race.lrLabel'),
-      x: { min: 0, max: last, title: t('race.stepAxis') },
+      x: { min: 0, max: this.#steps, title: t('race.stepAxis') },
       y: { ...logRange(rates), log: true, title: t('race.lrAxis', { w: c === 0 ? 'w₁' : 'w₂' }) },
       series: rates,
       legend,
@@ -495,7 +494,8 @@ function logRange(series) {
   }
   if (!(hi > 0)) return { min: 1e-3, max: 1 };
   lo = Math.max(lo, hi * 1e-12);
-  const min = 10 ** Math.floor(Math.log10(lo));
-  const max = 10 ** Math.ceil(Math.log10(hi));
+  // A little room beyond each end, so a line at an exact power of ten is not on the frame.
+  const min = 10 ** Math.floor(Math.log10(lo) - 0.05);
+  const max = 10 ** Math.ceil(Math.log10(hi) + 0.05);
   return { min, max: max > min ? max : min * 10 };
 }

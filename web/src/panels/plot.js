@@ -12,7 +12,23 @@ const GRID = '#e3e6e9';
 const AXIS = '#8a939c';
 
 /** Shape index of traceMarker by name. */
-export const SHAPES = { circle: 0, square: 1, triangle: 2, diamond: 3, cross: 4 };
+const SHAPES = { circle: 0, square: 1, triangle: 2, diamond: 3, cross: 4 };
+
+/** Traces a marker on a canvas path: the class markers' shapes, and a five-pointed star. */
+export function traceShape(ctx, shape, x, y, r) {
+  if (shape !== 'star') {
+    traceMarker(ctx, SHAPES[shape] ?? 0, x, y, r);
+    return;
+  }
+  for (let i = 0; i < 10; i++) {
+    const angle = -Math.PI / 2 + (i * Math.PI) / 5;
+    const radius = i % 2 ? r * 0.55 : r * 1.3;
+    const px = x + radius * Math.cos(angle), py = y + radius * Math.sin(angle);
+    if (i === 0) ctx.moveTo(px, py);
+    else ctx.lineTo(px, py);
+  }
+  ctx.closePath();
+}
 
 /** About `count` round tick values covering [lo, hi]. */
 export function linearTicks(lo, hi, count = 5) {
@@ -233,7 +249,7 @@ export class Plot {
     ctx.strokeStyle = '#fff';
     ctx.lineWidth = 1.5;
     ctx.beginPath();
-    traceMarker(ctx, SHAPES[m.shape ?? 'circle'], x, y, m.size ?? 5);
+    traceShape(ctx, m.shape ?? 'circle', x, y, m.size ?? 5);
     ctx.fill();
     ctx.stroke();
     if (!m.text) return;

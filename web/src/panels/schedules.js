@@ -6,7 +6,7 @@
 // loss stalls. The schedule and its parameters are the playground's settings.
 import { h } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
-import { engineConfig, isRelevant, parseValue, SETTING } from '../state.js';
+import { applyChanges, engineConfig, isRelevant, parseValue, SETTING } from '../state.js';
 import { Plot } from './plot.js';
 import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, panelHead, readout } from './ui.js';
 
@@ -14,6 +14,8 @@ const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'plateau'];
 const PARAMETERS = ['learningRate', 'stepSize', 'gamma', 'tMax', 'factor', 'patience'];
 const PLATEAU_EPOCHS = 100;
 const CUT_COLOR = '#d55e00';
+// For the plateau thumbnail: a loss that falls until epoch 30 and then stops improving.
+const STALLED_LOSS = Array.from({ length: PLATEAU_EPOCHS }, (_, e) => 0.1 + 0.6 * 0.9 ** Math.min(e, 30));
 
 /** Epochs worth plotting for a schedule: long enough to show its whole shape. */
 export function horizon(state) {
@@ -52,6 +54,8 @@ export class SchedulesPanel {
   #lossPlot;
   #labels = {};
   #error = h('p', { class: 'panel-error', role: 'alert', hidden: true });
+  #minis;
+  #minisTitle = h('h3', { class: 'panel-subtitle' });
 
   constructor(root, { lab, update }) {
     this.root = root;
@@ -66,6 +70,12 @@ export class SchedulesPanel {
     };
     this.#lrPlot = new Plot(h('div'), { height: 260 });
     this.#lossPlot = new Plot(h('div'), { height: 200 });
+    this.#minis = SCHEDULES.map((name) => {
+      const box = h('button', { type: 'button', class: 'small-plot', dataset: { schedule: name }, onclick: () => update({ schedule: name }) });
+      const caption = h('span', { class: 'small-caption' });
+      box.append(caption);
+      return { name, box, caption, plot: new Plot(box, { height: 100 }) };
+    });
     for (const key of ['params', 'training', 'note', 'trainNote']) this.#labels[key] = h(key === 'params' || key === 'training' ? 'h3' : 'p', { class: key.endsWith('ote') ? 'panel-note' : 'panel-subtitle' });
     root.append(
       this.#head.el,
@@ -80,7 +90,9 @@ export class SchedulesPanel {
           this.#labels.trainNote,
           h('div', { class: 'button-row' }, this.#buttons.play, this.#buttons.step, this.#buttons.reset),
           this.#error,
-          h('dl', { class: 'readouts readouts-grid' }, Object.values(this.#out).map((r) => r.el)))));
+          h('dl', { class: 'readouts readouts-grid' }, Object.values(this.#out).map((r) => r.el)))),
+      this.#minisTitle,
+      h('div', { class: 'small-multiples' }, this.#minis.map((m) => m.box)));
   }
 
   show(state) {
@@ -108,6 +120,8 @@ export class SchedulesPanel {
     this.#chips.label((name) => t(`option.schedule.${name}`));
     for (const field of this.#fields.values()) field.retranslate();
     this.#labels.params.textContent = t('sched.params');
+    this.#minisTitle.textContent = t('sched.all');
+    for (const m of this.#minis) m.caption.textContent = t(`option.schedule.${m.name}`);
     this.#labels.training.textContent = t('sched.training');
     this.#labels.trainNote.textContent = t('sched.trainNote');
     this.#buttons.step.textContent = t('panel.stepEpoch');
@@ -248,11 +262,11 @@ export class SchedulesPanel {
       const last = plan.lr[plan.lr.length - 1];
       series.push({ x: Float64Array.of(plan.lr.length - 1, this.#epochs), y: Float64Array.of(last, last), color: FUNCTION_COLOR, width: 1.5, dash: true });
     }
-    const top = Math.max(...plan.lr, cursor.lr);
+    const top = Math.max(...plan.lr, cursor.lr) * 1.15;
     this.#lrPlot.draw({
       label: t('sched.lrLabel', { name: t(`option.schedule.${state.schedule}`) }),
       x: { min: 0, max: this.#epochs, title: t('panel.epochAxis') },
-      y: { min: 0, max: top * 1.1 || 1, title: t('sched.lrAxis') },
+      y: { min: 0, max: top || 1, title: t('sched.lrAxis') },
       vlines: [...cuts.map((e) => ({ x: e, color: CUT_COLOR, dash: true })), { x: this.#epoch, color: '#8a939c' }],
       series,
       markers: [{ x: this.#epoch, y: cursor.lr, color: DERIVATIVE_COLOR, shape: 'diamond', size: 7, text: `lr = ${formatNumber(cursor.lr, 5)}` }],
@@ -262,12 +276,15 @@ export class SchedulesPanel {
         ...(cuts.length ? [{ text: t('sched.cut'), color: CUT_COLOR, kind: 'dash' }] : []),
       ],
     });
+    this.#drawMinis();
     const lossEpochs = Float64Array.from(this.#losses, (_, e) => e + 1);
-    const lossTop = this.#losses.length ? Math.max(...this.#losses) * 1.1 : 1;
+    // A range that fits the losses closely, so a stall is visible.
+    const [lossLo, lossHi] = this.#losses.length ? [Math.min(...this.#losses), Math.max(...this.#losses)] : [0, 1];
+    const margin = Math.max(lossHi - lossLo, lossHi * 0.02) * 0.1;
     this.#lossPlot.draw({
       label: t('sched.lossLabel'),
       x: { min: 0, max: this.#epochs, title: t('panel.epochAxis') },
-      y: { min: 0, max: lossTop, title: t('output.trainLoss') },
+      y: { min: Math.max(0, lossLo - margin), max: lossHi + margin, title: t('output.trainLoss') },
       vlines: cuts.map((e) => ({ x: e, color: CUT_COLOR, dash: true })),
       series: [{ x: lossEpochs, y: Float64Array.from(this.#losses), color: '#1d232a', width: 2 }],
       hlines: plateau && plan.best?.length ? [{ y: plan.best[plan.best.length - 1], color: '#009e73', dash: true }] : [],
@@ -276,5 +293,24 @@ export class SchedulesPanel {
         ...(plateau && plan.best?.length ? [{ text: t('sched.bestLine'), color: '#009e73', kind: 'dash' }] : []),
       ],
     });
+  }
+
+  /** Every schedule with the current parameters (plateau on a loss that stalls), to compare and pick. */
+  #drawMinis() {
+    for (const m of this.#minis) {
+      const state = applyChanges(this.#state, { schedule: m.name }).state;
+      const epochs = horizon(state);
+      const losses = m.name === 'plateau' ? STALLED_LOSS : undefined;
+      const { lr } = this.#lab.scheduleRates(scheduleOf(state), state.learningRate, epochs, losses);
+      const current = m.name === this.#state.schedule;
+      m.box.classList.toggle('is-current', current);
+      m.box.setAttribute('aria-pressed', String(current));
+      m.plot.draw({
+        label: t('sched.lrLabel', { name: t(`option.schedule.${m.name}`) }),
+        x: { min: 0, max: epochs },
+        y: { min: 0, max: state.learningRate * 1.15 },
+        series: [{ x: Float64Array.from(lr, (_, e) => e), y: lr, color: FUNCTION_COLOR, width: 2, step: true }],
+      });
+    }
   }
 }

@@ -11,7 +11,7 @@ export const DERIVATIVE_COLOR = '#e69f00';
 export const VANISH_BAND = 'rgba(213, 94, 0, 0.10)';
 /** Okabe–Ito colours, one per optimizer or line, with a shape each as a second cue. */
 export const SERIES_COLORS = ['#1d232a', '#e69f00', '#56b4e9', '#009e73', '#d55e00', '#0072b2', '#cc79a7'];
-export const SERIES_SHAPES = ['circle', 'square', 'triangle', 'diamond', 'cross', 'circle', 'square'];
+export const SERIES_SHAPES = ['circle', 'square', 'triangle', 'diamond', 'cross', 'star', 'circle'];
 
 /** The panel's heading: a title and a short introduction, both retranslated by the caller. */
 export function panelHead() {

@@ -133,6 +133,8 @@ export class VanishingPanel {
     this.#datasetChips.select(this.#dataset);
     this.#depthChips.select(String(this.#depth));
     this.retranslate();
+    // The first epoch at once, so the charts show where the gradients start.
+    this.#advance();
   }
 
   #toggle() {
@@ -234,7 +236,7 @@ export class VanishingPanel {
       }
     }
     if (!(hi > 0)) return [1e-6, 1];
-    return [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
+    return [10 ** Math.floor(Math.log10(lo) - 0.05), 10 ** Math.ceil(Math.log10(hi) + 0.05)];
   }
 }
 
