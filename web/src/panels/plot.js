@@ -222,6 +222,7 @@ export class Plot {
     ctx.setLineDash(s.dash ? [6, 4] : []);
     ctx.beginPath();
     let pen = false;
+    let drawn = 0;
     for (let i = 0; i < s.x.length; i++) {
       const yv = s.y[i];
       if (!Number.isFinite(yv) || (logY && yv <= 0)) {
@@ -235,9 +236,18 @@ export class Plot {
       if (pen) ctx.lineTo(x, y);
       else ctx.moveTo(x, y);
       pen = true;
+      drawn += 1;
     }
     ctx.stroke();
     ctx.setLineDash([]);
+    // A series of one point (the first epoch) is a dot, not an invisible line.
+    if (drawn === 1) {
+      const i = s.y.findIndex((v) => Number.isFinite(v) && (!logY || v > 0));
+      ctx.fillStyle = s.color;
+      ctx.beginPath();
+      ctx.arc(px(s.x[i]), py(s.y[i]), (s.width ?? 2) + 1, 0, 2 * Math.PI);
+      ctx.fill();
+    }
   }
 
   #marker(ctx, m, px, py, box) {

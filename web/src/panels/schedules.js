@@ -265,7 +265,8 @@ export class SchedulesPanel {
     const top = Math.max(...plan.lr, cursor.lr) * 1.15;
     this.#lrPlot.draw({
       label: t('sched.lrLabel', { name: t(`option.schedule.${state.schedule}`) }),
-      x: { min: 0, max: this.#epochs, title: t('panel.epochAxis') },
+      // A little room left of epoch 0, so the marker there stays off the tick labels.
+      x: { min: -this.#epochs * 0.015, max: this.#epochs, title: t('panel.epochAxis') },
       y: { min: 0, max: top || 1, title: t('sched.lrAxis') },
       vlines: [...cuts.map((e) => ({ x: e, color: CUT_COLOR, dash: true })), { x: this.#epoch, color: '#8a939c' }],
       series,

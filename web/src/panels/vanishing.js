@@ -201,7 +201,7 @@ export class VanishingPanel {
       const net = this.#nets[i];
       const last = (l) => net.history[l][net.history[l].length - 1];
       c.loss.set(net.losses.length ? net.losses[net.losses.length - 1] : NaN);
-      c.ratio.set(this.#epoch ? last(0) / last(net.layers - 1) : NaN, 6);
+      c.ratio.set(this.#epoch ? last(0) / last(net.layers - 1) : NaN, 3);
       c.plot.draw({
         label: t('vg.plotLabel', { name: t(`option.activation.${net.activation}`) }),
         x: { min: 0, max: Math.max(10, this.#epoch), title: t('panel.epochAxis') },
