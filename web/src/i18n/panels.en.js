@@ -148,7 +148,7 @@ export default {
   'race.mapLabel': 'Contour map of the {surface} surface with each optimizer’s path up to step {step}',
 
   'sched.title': 'Learning-rate schedules',
-  'sched.intro': 'A learning-rate scheduler changes the learning rate once per epoch (torch.optim.lr_scheduler). The curve is the engine’s own scheduler; the marker is the rate a real trainer with the playground’s network and data uses right now.',
+  'sched.intro': 'A learning-rate scheduler changes the learning rate once per epoch (torch.optim.lr_scheduler). The curve is the engine’s own scheduler; the ◆ marker is the rate a real trainer with the playground’s network and data uses right now.',
   'sched.all': 'Every schedule with these parameters (plateau: on a loss that stops improving at epoch 30); press one to choose it',
   'sched.params': 'Parameters',
   'sched.training': 'Training',

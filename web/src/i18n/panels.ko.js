@@ -148,7 +148,7 @@ export default {
   'race.mapLabel': '{surface} 곡면의 등고선과 {step}단계까지의 옵티마이저 경로',
 
   'sched.title': '학습률 스케줄러',
-  'sched.intro': '학습률 스케줄러는 에포크마다 학습률을 바꿉니다 (torch.optim.lr_scheduler). 곡선은 엔진의 스케줄러가 계산한 값이고, 표시점은 플레이그라운드의 네트워크와 데이터로 실제 학습 중인 트레이너가 지금 쓰는 학습률입니다.',
+  'sched.intro': '학습률 스케줄러는 에포크마다 학습률을 바꿉니다 (torch.optim.lr_scheduler). 곡선은 엔진의 스케줄러가 계산한 값이고, ◆ 표시는 플레이그라운드의 네트워크와 데이터로 실제 학습 중인 트레이너가 지금 쓰는 학습률입니다.',
   'sched.all': '같은 파라미터로 본 모든 스케줄 (plateau는 30 에포크부터 개선이 멈춘 손실로 계산). 눌러서 선택하세요',
   'sched.params': '파라미터',
   'sched.training': '학습',

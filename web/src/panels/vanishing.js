@@ -73,9 +73,9 @@ export class VanishingPanel {
         h('div', { class: 'field' }, this.#labels.depth, this.#depthChips.el)),
       this.#error,
       h('div', { class: 'vg-columns' }, this.#columns.map((c) => c.el)),
-      this.#labels.profile,
-      this.#profile.canvas.parentElement,
-      this.#labels.note);
+      h('div', { class: 'vg-bottom' },
+        h('div', {}, this.#labels.profile, this.#profile.canvas.parentElement),
+        this.#labels.note));
   }
 
   show() {
