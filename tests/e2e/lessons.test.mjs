@@ -124,3 +124,21 @@ test('each lesson works on its own inside an iframe, in embed mode, and its next
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('in a short frame the lesson card starts folded, so the lesson’s playground still shows, and unfolds on request', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 660, height: 460 } });
+  await page.setContent(`<iframe id="lab" src="${at('#lesson=xor&embed=true')}" width="600" height="400" style="border:0"></iframe>`);
+  const frame = await (await page.$('#lab')).contentFrame();
+  await frame.waitForSelector('body.is-ready');
+  assert.equal(await frame.isVisible('.lesson-title'), true);
+  assert.equal(await frame.isVisible('.lesson-body'), false, 'folded');
+  assert.equal(await frame.isVisible('.lesson-next'), true);
+  const play = await frame.locator('#play').boundingBox();
+  assert.ok(play && play.y + play.height <= 400, 'the play button is inside the frame');
+  await frame.click('.lesson-toggle');
+  assert.equal(await frame.isVisible('.lesson-body'), true, 'unfolded');
+  assert.equal(await frame.getAttribute('.lesson-toggle', 'aria-expanded'), 'true');
+  await screenshot(page, 'lesson-xor-iframe-600x400');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

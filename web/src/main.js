@@ -302,6 +302,7 @@ async function main() {
     update,
     state: () => app.state,
     pausePlayground: () => app.controller.pause(),
+    relayout: () => fitToFrame(),
   });
   app.controls.update(app.state);
   app.controls.setThumbnails(thumbnails(lab, app.state.classes));

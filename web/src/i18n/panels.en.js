@@ -172,6 +172,8 @@ export default {
 
   'lesson.count': 'Lesson {n} of {total}',
   'lesson.close': 'Close the lesson',
+  'lesson.show': 'Show the text',
+  'lesson.hide': 'Hide the text',
   'lesson.try': 'Try this',
   'lesson.nav': 'Lessons',
   'lesson.all': 'All lessons',

@@ -17,10 +17,14 @@ export function lessonHash(id, state) {
 
 const paragraphs = (text) => text.split('\n').filter(Boolean).map((line) => h('p', { text: line }));
 
+/** A frame this short shows the lesson's title and links only, until the text is asked for. */
+const SHORT_FRAME = 640;
+
 export class LessonCard {
   #slot;
   #context;
   #state = null;
+  #collapsed = null;  // null: decided by the frame (collapsed in a short embed)
 
   constructor(slot, context) {
     this.#slot = slot;
@@ -45,21 +49,32 @@ export class LessonCard {
       return;
     }
     const lesson = LESSONS[index];
+    const collapsed = this.#collapsed ?? (state.embed && window.innerHeight < SHORT_FRAME);
     const previous = LESSONS[index - 1];
     const next = LESSONS[index + 1];
     const link = (target, rel, text) => h('a', { class: `lesson-link lesson-${rel}`, href: lessonHash(target.id, state), rel }, text);
-    this.#slot.replaceChildren(h('article', { class: 'lesson-card', dataset: { lesson: lesson.id }, 'aria-labelledby': 'lesson-title' },
+    this.#slot.replaceChildren(h('article', { class: `lesson-card${collapsed ? ' is-collapsed' : ''}`, dataset: { lesson: lesson.id }, 'aria-labelledby': 'lesson-title' },
       h('div', { class: 'lesson-head' },
         h('p', { class: 'lesson-count', text: t('lesson.count', { n: index + 1, total: LESSONS.length }) }),
+        h('button', {
+          type: 'button', class: 'text-button lesson-toggle', 'aria-expanded': String(!collapsed), 'aria-controls': 'lesson-text',
+          text: t(collapsed ? 'lesson.show' : 'lesson.hide'),
+          onclick: () => {
+            this.#collapsed = !collapsed;
+            this.#render();
+            this.#context.relayout?.();
+          },
+        }),
         h('button', {
           type: 'button', class: 'icon-button lesson-close', 'aria-label': t('lesson.close'), title: t('lesson.close'),
           onclick: () => this.#context.update({ lesson: null }),
         }, '×')),
       h('h2', { id: 'lesson-title', class: 'lesson-title', text: t(`lesson.${lesson.id}.title`) }),
-      h('div', { class: 'lesson-body' }, paragraphs(t(`lesson.${lesson.id}.body`))),
-      h('div', { class: 'lesson-try' },
-        h('strong', { text: t('lesson.try') }),
-        h('ul', {}, t(`lesson.${lesson.id}.try`).split('\n').map((line) => h('li', { text: line })))),
+      h('div', { id: 'lesson-text', class: 'lesson-text', hidden: collapsed },
+        h('div', { class: 'lesson-body' }, paragraphs(t(`lesson.${lesson.id}.body`))),
+        h('div', { class: 'lesson-try' },
+          h('strong', { text: t('lesson.try') }),
+          h('ul', {}, t(`lesson.${lesson.id}.try`).split('\n').map((line) => h('li', { text: line }))))),
       h('nav', { class: 'lesson-nav', 'aria-label': t('lesson.nav') },
         previous ? link(previous, 'prev', `← ${t(`lesson.${previous.id}.title`)}`) : h('span'),
         h('a', { class: 'lesson-link lesson-all', href: allLessonsHash(state) }, t('lesson.all')),
