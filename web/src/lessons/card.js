@@ -7,7 +7,7 @@ import { t } from '../i18n/index.js';
 import { LESSONS } from './catalog.js';
 
 /** The URL hash that opens lesson id, keeping the language, embed mode and hide flags. */
-export function lessonHash(id, state) {
+function lessonHash(id, state) {
   const parts = [`lesson=${id}`];
   if (state.lang) parts.push(`lang=${state.lang}`);
   if (state.embed) parts.push('embed=true');

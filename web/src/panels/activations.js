@@ -12,7 +12,7 @@ const FUNCTIONS = [...ELEMENTWISE, 'softmax'];
 const Z_RANGE = 6;
 const POINTS = 481;
 /** Below this the local gradient passes on less than a hundredth of the upstream gradient. */
-export const VANISHING = 0.01;
+const VANISHING = 0.01;
 const ALPHA = { leakyRelu: { min: 0.01, max: 0.3, step: 0.01, value: 0.1 }, elu: { min: 0.1, max: 2, step: 0.1, value: 1 } };
 const FORMULA = {
   sigmoid: 'σ(z) = 1 / (1 + e⁻ᶻ)\nσ′(z) = σ(z)(1 − σ(z))',
@@ -44,7 +44,6 @@ function vanishingBands(z, derivative) {
 
 export class ActivationsPanel {
   #lab;
-  #update;
   #name = 'sigmoid';
   #z = 2;
   #alpha = { leakyRelu: ALPHA.leakyRelu.value, elu: ALPHA.elu.value };
@@ -74,7 +73,6 @@ export class ActivationsPanel {
   constructor(root, { lab, update }) {
     this.root = root;
     this.#lab = lab;
-    this.#update = update;
     this.#chips = chips(FUNCTIONS, (name) => update({ activationFn: name }), 'function-chips');
     this.#plot = new Plot(h('div', { class: 'act-plot' }), { height: 300, onPick: (z) => this.#setZ(z) });
     this.#zSlider = slider({ id: 'act-z', min: -Z_RANGE, max: Z_RANGE, step: 0.01, value: this.#z, onInput: (z) => this.#setZ(z) });

@@ -18,7 +18,7 @@ const SE_COLOR = '#d55e00';
  * The course's two examples: three samples, three classes, softmax outputs and the true class.
  * Both get two of three right (the first sample wrong), with different confidence.
  */
-export const EXAMPLES = [
+const EXAMPLES = [
   { outputs: [[0.1, 0.2, 0.7], [0.3, 0.4, 0.3], [0.3, 0.3, 0.4]], classes: [0, 1, 2] },
   { outputs: [[0.3, 0.4, 0.3], [0.1, 0.7, 0.2], [0.1, 0.2, 0.7]], classes: [0, 1, 2] },
 ];

@@ -9,7 +9,7 @@ import { formatNumber, t } from '../i18n/index.js';
 import { linearTicks, Plot, traceShape } from './plot.js';
 import { chips, panelHead, SERIES_COLORS, SERIES_SHAPES, slider } from './ui.js';
 
-export const RACERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
+const RACERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 /**
  * Learning rates that make each surface's story visible: on the valley SGD zig-zags across
  * the steep direction, Momentum damps it, AdaGrad's rate shrinks; on the saddle SGD lingers;
@@ -29,7 +29,6 @@ const vec = (v) => (v ? `(${formatNumber(v[0], 3)}, ${formatNumber(v[1], 3)})` :
 
 export class OptimizersPanel {
   #lab;
-  #update;
   #head = panelHead();
   #surface = null;
   #view;
@@ -62,7 +61,6 @@ export class OptimizersPanel {
   constructor(root, { lab, update }) {
     this.root = root;
     this.#lab = lab;
-    this.#update = update;
     this.#surfaceChips = chips(SURFACES, (name) => update({ surface: name }));
     this.#coordChips = chips(['0', '1'], (k) => { this.#coordinate = Number(k); this.#drawCharts(); });
     this.#buttons = {

@@ -43,7 +43,7 @@ export function linearTicks(lo, hi, count = 5) {
 }
 
 /** Powers of ten covering [lo, hi] (lo > 0), thinned to at most 7. */
-export function logTicks(lo, hi) {
+function logTicks(lo, hi) {
   const first = Math.ceil(Math.log10(lo) - 1e-9);
   const last = Math.floor(Math.log10(hi) + 1e-9);
   const every = Math.max(1, Math.ceil((last - first + 1) / 7));
@@ -101,10 +101,6 @@ export class Plot {
 
   get canvas() {
     return this.#canvas;
-  }
-
-  setHeight(height) {
-    this.#height = height;
   }
 
   /**

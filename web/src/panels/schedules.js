@@ -18,7 +18,7 @@ const CUT_COLOR = '#d55e00';
 const STALLED_LOSS = Array.from({ length: PLATEAU_EPOCHS }, (_, e) => 0.1 + 0.6 * 0.9 ** Math.min(e, 30));
 
 /** Epochs worth plotting for a schedule: long enough to show its whole shape. */
-export function horizon(state) {
+function horizon(state) {
   switch (state.schedule) {
     case 'step': return Math.min(500, Math.max(30, state.stepSize * 5));
     case 'exponential': return Math.min(500, Math.max(20, Math.ceil(Math.log(0.01) / Math.log(Math.min(state.gamma, 0.999)))));

@@ -9,9 +9,9 @@ import { formatNumber, t } from '../i18n/index.js';
 export const FUNCTION_COLOR = '#0072b2';
 export const DERIVATIVE_COLOR = '#e69f00';
 export const VANISH_BAND = 'rgba(213, 94, 0, 0.10)';
-/** Okabe–Ito colours, one per optimizer or line, with a shape each as a second cue. */
-export const SERIES_COLORS = ['#1d232a', '#e69f00', '#56b4e9', '#009e73', '#d55e00', '#0072b2', '#cc79a7'];
-export const SERIES_SHAPES = ['circle', 'square', 'triangle', 'diamond', 'cross', 'star', 'circle'];
+/** Okabe–Ito colours (black first), one per optimizer, each with its own marker shape as a second cue. */
+export const SERIES_COLORS = ['#1d232a', '#e69f00', '#56b4e9', '#009e73', '#d55e00', '#0072b2'];
+export const SERIES_SHAPES = ['circle', 'square', 'triangle', 'diamond', 'cross', 'star'];
 
 /** The panel's heading: a title and a short introduction, both retranslated by the caller. */
 export function panelHead() {

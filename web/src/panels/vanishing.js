@@ -4,7 +4,7 @@
 // its mean size per epoch on a log scale, so the sigmoid network's first
 // layers are seen to stop learning.
 import { h } from '../dom.js';
-import { formatNumber, t } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { Plot } from './plot.js';
 import { chips, panelHead, readout } from './ui.js';
 
