@@ -5,6 +5,7 @@
 import '../styles.css';
 import { LabError, loadEngine } from '../../bindings/index.mjs';
 import { Controller } from './controller.js';
+import { Panels } from './panels/index.js';
 import { h, ownsKeys } from './dom.js';
 import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
 import {
@@ -22,7 +23,7 @@ const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
 const HOW = ['page', 'view', 'hot', 'reset'];
 
-const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, hash: '' };
+const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, hash: '' };
 
 function applyLanguage() {
   setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
@@ -77,6 +78,7 @@ function refreshTexts() {
   v.lossChart.retranslate();
   v.accuracyChart.retranslate();
   app.notices.retranslate();
+  app.panels?.retranslate();
   setPlaying(app.controller.playing);
   app.controller.redrawText();
   app.controller.render();
@@ -96,6 +98,7 @@ function setPlaying(playing) {
  * smallest sizes do not fit).
  */
 function fitToFrame() {
+  if (app.panels?.active) return;
   const { network, output } = app.views;
   if (!app.state.embed) {
     network.setMaxHeight(null);
@@ -130,6 +133,7 @@ function update(changes) {
     if (how !== 'view') app.notices.dismiss('error');
     app.controller.configure(state, how);
   }
+  app.panels.sync(state, changed);
   setPlaying(app.controller.playing);
   fitToFrame();
 }
@@ -172,7 +176,7 @@ function toggleFeature(name) {
 
 function bindKeys() {
   document.addEventListener('keydown', (e) => {
-    if (e.altKey || e.ctrlKey || e.metaKey || app.share.isOpen || ownsKeys(e.target)) return;
+    if (e.altKey || e.ctrlKey || e.metaKey || app.share.isOpen || app.panels.active || ownsKeys(e.target)) return;
     if (e.key === ' ' || e.code === 'Space') {
       e.preventDefault();
       app.controller.toggle();
@@ -235,6 +239,7 @@ function bindButtons() {
     refreshTexts();
     app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
     app.controller.configure(app.state, 'reset');
+    app.panels.sync(app.state);
     fitToFrame();
   });
   window.addEventListener('resize', fitToFrame);
@@ -292,12 +297,20 @@ async function main() {
       if (frames % 30 === 1) $('frame-time').textContent = t('footer.frame', { ms: ms.toFixed(1) });
     },
   });
+  app.panels = new Panels({ app: $('app'), nav: $('panel-nav'), host: $('panels'), lesson: $('lesson') }, {
+    lab,
+    update,
+    state: () => app.state,
+    pausePlayground: () => app.controller.pause(),
+    relayout: () => fitToFrame(),
+  });
   app.controls.update(app.state);
   app.controls.setThumbnails(thumbnails(lab, app.state.classes));
   bindButtons();
   bindKeys();
   refreshTexts();
   app.controller.configure(app.state, 'reset');
+  app.panels.sync(app.state);
   $('play').disabled = false;
   document.body.classList.add('is-ready');
   $('loader').hidden = true;

@@ -2,8 +2,13 @@
 // key up in the current language (falling back to English) and fills {name}
 // placeholders. Elements in index.html carry data-i18n (text), data-i18n-label
 // (aria-label) or data-i18n-title keys and are refreshed by translateTree.
-import en from './en.js';
-import ko from './ko.js';
+import baseEn from './en.js';
+import baseKo from './ko.js';
+import panelsEn from './panels.en.js';
+import panelsKo from './panels.ko.js';
+
+const en = { ...baseEn, ...panelsEn };
+const ko = { ...baseKo, ...panelsKo };
 
 export const LANGUAGES = { en, ko };
 let current = 'en';
