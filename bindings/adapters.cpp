@@ -905,6 +905,13 @@ val TrainerHandle::restore(val bytes) {
     });
 }
 
+val TrainerHandle::gradient_sizes() const {
+    return guarded([&] {
+        const auto sizes = engine().gradient_sizes();
+        return float64_copy(sizes.data(), sizes.size());
+    });
+}
+
 val TrainerHandle::set_probe(val index) {
     return guarded([&] {
         if (index.isNull() || index.isUndefined()) {

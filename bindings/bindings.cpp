@@ -39,6 +39,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("inputHeatmaps", &TrainerHandle::input_heatmaps)
         .function("snapshot", &TrainerHandle::snapshot)
         .function("restore", &TrainerHandle::restore)
+        .function("gradientSizes", &TrainerHandle::gradient_sizes)
         .function("setProbe", &TrainerHandle::set_probe)
         .function("probe", &TrainerHandle::probe)
         .function("paths", &TrainerHandle::paths);

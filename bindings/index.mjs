@@ -685,6 +685,15 @@ export class Trainer {
   }
 
   /**
+   * Each layer's mean |∂L/∂W| for the current batch (NaN for layers backward has not reached yet):
+   * how much gradient reaches each layer, without copying whole traces.
+   * @returns {Float64Array} one number per layer, input side first
+   */
+  gradientSizes() {
+    return unwrap(this.#h().gradientSizes());
+  }
+
+  /**
    * Chooses the probe: one training sample (an index into data().train) carried through every phase
    * beside the batch, with the same weights and kernels, but never part of the batch means — it
    * changes nothing the optimizer does. Chosen mid-batch, it is computed at once for the phases

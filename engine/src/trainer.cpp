@@ -1210,6 +1210,20 @@ void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
     state_ = std::move(s);
 }
 
+std::vector<double> Trainer::gradient_sizes() const {
+    std::vector<double> sizes;
+    for (const LayerTrace& t : state_.work.trace) {
+        if (!t.backward_done) {
+            sizes.push_back(std::numeric_limits<double>::quiet_NaN());
+            continue;
+        }
+        double sum = 0.0;
+        for (double g : t.weight_grad) sum += std::abs(g);
+        sizes.push_back(sum / static_cast<double>(t.weight_grad.size()));
+    }
+    return sizes;
+}
+
 // ---- new settings on a live trainer ---------------------------------------------------------
 
 namespace {

@@ -430,3 +430,15 @@ test('a diverged step says where, with the learning rate as a number', () => usi
   assert.equal(error.details.lr, 1000);
   assert.equal(error.details.epoch, t.cursor().epoch);
 }));
+
+test('gradientSizes: mean |∂L/∂W| per layer, NaN before backward reaches it', () => using(lab, circleConfig, (t) => {
+  assert.ok(t.gradientSizes().every(Number.isNaN));
+  t.trainStep();
+  const sizes = t.gradientSizes();
+  assert.equal(sizes.length, 2);
+  sizes.forEach((size, l) => {
+    const dW = t.trace(l).dW;
+    const mean = dW.reduce((s, g) => s + Math.abs(g), 0) / dW.length;
+    assert.ok(Math.abs(size - mean) <= 1e-15 * mean);
+  });
+}));

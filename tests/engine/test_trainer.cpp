@@ -1222,3 +1222,20 @@ TEST_CASE("reconfigure refuses to change what shapes the network or its data, an
     CHECK(refused(c) == "optimizer.lr");
     CHECK(same_bytes(t.snapshot(), before));
 }
+
+TEST_CASE("gradient sizes: each layer's mean |dL/dW|, once backward has reached it") {
+    Trainer t = probe_trainer();
+    for (double size : t.gradient_sizes()) CHECK(std::isnan(size));
+    // forward 0, 1, 2, the loss, backward 2 and 1
+    for (int p = 0; p < 6; ++p) REQUIRE_FALSE(t.step_phase().diverged);
+    const auto sizes = t.gradient_sizes();
+    REQUIRE(sizes.size() == 3);
+    CHECK(std::isnan(sizes[0]));
+    for (std::size_t l : {1, 2}) {
+        double sum = 0.0;
+        const auto& g = t.trace(l).weight_grad;
+        for (std::size_t k = 0; k < g.size(); ++k) sum += std::abs(g.data()[k]);
+        CHECK(sizes[l] == Approx(sum / g.size()).epsilon(1e-15));
+        CHECK(sizes[l] > 0.0);
+    }
+}

@@ -180,6 +180,11 @@ public:
     double batch_loss() const { return state_.batch_loss; }
     const LayerOptimizerState& optimizer_state(std::size_t l) const;
 
+    // Each layer's mean |dL/dW| for the current batch (NaN where backward has
+    // not run): the size of the gradient that reaches it, for watching
+    // gradients vanish without copying whole traces.
+    std::vector<double> gradient_sizes() const;
+
     // The probe: a training sample carried through every phase beside the
     // batch, with the batch's weights, outside its means. Choosing one
     // mid-batch computes it for the phases already run. nullopt clears it.

@@ -16,9 +16,6 @@ const DATASETS = ['circle', 'xor', 'gauss'];
 const DEPTHS = ['2', '4', '6'];
 const UNITS = 8;
 const MAX_EPOCHS = 200;
-// A trace copies the whole batch's record out of the engine: every fourth batch's keeps a frame
-// (two networks' epochs) near 25 ms and still averages ten batches per epoch.
-const TRACE_EVERY = 4;
 // Layer 1 (nearest the input) darkest, the output lightest: viridis, stopped before its pale yellow.
 const LAYER_COLORS = ['#440154', '#46327e', '#365c8d', '#277f8e', '#1fa187', '#4ac16d', '#8fc31f'];
 
@@ -168,21 +165,19 @@ export class VanishingPanel {
     this.#buttons.play.setAttribute('aria-pressed', String(playing));
   }
 
-  /** One epoch of each network, batch by batch, keeping the mean |∂L/∂W| of every layer over the traced batches. */
+  /** One epoch of each network, batch by batch, keeping the mean |∂L/∂W| of every layer over its batches. */
   #advance() {
     if (this.#epoch >= MAX_EPOCHS) return;
     try {
       for (const net of this.#nets) {
         const sums = new Float64Array(net.layers);
         const batches = net.trainer.cursor().batchesPerEpoch;
-        let traced = 0;
         for (let b = 0; b < batches; b++) {
           net.trainer.trainStep();
-          if (b % TRACE_EVERY !== 0) continue;
-          for (let l = 0; l < net.layers; l++) sums[l] += meanAbs(net.trainer.trace(l).dW);
-          traced += 1;
+          const sizes = net.trainer.gradientSizes();
+          for (let l = 0; l < net.layers; l++) sums[l] += sizes[l];
         }
-        for (let l = 0; l < net.layers; l++) net.history[l].push(sums[l] / traced);
+        for (let l = 0; l < net.layers; l++) net.history[l].push(sums[l] / batches);
         net.losses.push(net.trainer.evaluate().trainLoss);
       }
       this.#epoch += 1;
@@ -245,8 +240,3 @@ export class VanishingPanel {
   }
 }
 
-function meanAbs(values) {
-  let sum = 0;
-  for (const v of values) sum += Math.abs(v);
-  return sum / values.length;
-}
