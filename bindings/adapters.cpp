@@ -827,7 +827,7 @@ val TrainerHandle::trace(val layer) const {
         state.set("weights", param_state_value(oc, lr, opt.weights, units * in));
         state.set("biases", param_state_value(oc, lr, opt.biases, units));
         out.set("state", state);
-        if (l + 1 == engine().layer_count()) out.set("loss", engine().batch_loss());
+        if (l + 1 == engine().layer_count()) out.set("loss", engine().loss_done() ? val(engine().batch_loss()) : val::null());
         out.set("probe", probe_trace(engine(), l));
         return out;
     });
@@ -940,20 +940,25 @@ val TrainerHandle::paths(val layer, val to, val from, val sample, val limit) con
         const std::size_t l = layer_arg(layer);
         const std::size_t j = whole_arg(to, "to", 0, t.layer_sizes()[l + 1] - 1);
         const std::size_t i = whole_arg(from, "from", 0, t.layer_sizes()[l] - 1);
+        // undefined: the probe if there is one, else the batch mean; 'probe', 'mean', or a batch row.
         std::optional<std::size_t> row;
-        std::string which = t.probe_row() ? "probe" : "mean";
-        if (sample.isString()) which = sample.as<std::string>();
-        if (sample.isNumber()) {
+        std::string which;
+        if (sample.isUndefined()) {
+            which = t.probe_row() ? "probe" : "mean";
+        } else if (sample.isNumber()) {
             row = whole_arg(sample, "sample", 0, t.batch_rows() == 0 ? 0 : t.batch_rows() - 1);
             which = "row";
-        } else if (which == "probe") {
+        } else if (sample.isString()) {
+            which = sample.as<std::string>();
+        }
+        if (which != "probe" && which != "mean" && which != "row")
+            throw LabError("invalid_argument", "sample",
+                           "sample is " + shown(sample) + "; allowed: 'probe', 'mean' or a batch row number");
+        if (which == "probe") {
             if (!t.probe_row())
                 throw LabError("invalid_argument", "sample",
                                "sample is 'probe' but no probe is set (setProbe); allowed: 'mean' or a batch row");
             row = t.probe_row();
-        } else if (which != "mean" || !(sample.isString() || sample.isUndefined())) {
-            throw LabError("invalid_argument", "sample",
-                           "sample is " + shown(sample) + "; allowed: 'probe', 'mean' or a batch row number");
         }
         const std::size_t n = limit.isUndefined() ? 64 : whole_arg(limit, "limit", 1, 4096);
         const PathDecomposition d = t.chain_paths(l, j, i, row, n);

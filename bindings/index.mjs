@@ -202,19 +202,41 @@ function notData(value, path, seen = new Set()) {
 }
 
 /**
- * Plain data only reaches the engine: getters run and functions are refused here, in JS,
- * so that reading the config in the engine cannot run foreign code.
+ * Plain data only reaches the engine: a structured clone runs the caller's getters here, in JS,
+ * and refuses functions, so that reading settings in the engine never runs foreign code.
+ * @returns {{ data: any } | { field: string, value: string }} the clone, or what could not be read
  */
-function plainConfig(config) {
-  if (typeof structuredClone !== 'function') return config;
+function cloneData(value, path) {
+  if (typeof structuredClone !== 'function') return { data: value };
   try {
-    return structuredClone(config);
-  } catch {
-    const { field, value } = notData(config, '') || { field: 'config', value: config };
-    const problem = { field, value: kindOf(value), allowed: 'plain data: numbers, strings, booleans, arrays and objects' };
-    problem.message = `${field} is ${problem.value}; allowed: ${problem.allowed}`;
-    throw new LabError({ code: 'invalid_config', field, message: `invalid trainer config: ${problem.message}`, problems: [problem] });
+    return { data: structuredClone(value) };
+  } catch (err) {
+    let found = null;
+    try {
+      found = notData(value, path);
+    } catch {
+      // a getter that throws again: reported as unreadable below
+    }
+    if (found) return { field: found.field, value: kindOf(found.value) };
+    return { field: path || 'config', value: `unreadable (${err instanceof Error ? err.message : String(err)})` };
   }
+}
+
+const PLAIN_DATA = 'plain data: numbers, strings, booleans, arrays and objects';
+
+function plainData(value, field) {
+  if (value === null || typeof value !== 'object') return value;
+  const clone = cloneData(value, field);
+  if ('data' in clone) return clone.data;
+  throw invalid(clone.field, `${clone.field} is ${clone.value}; allowed: ${PLAIN_DATA}`);
+}
+
+function plainConfig(config) {
+  const clone = cloneData(config, '');
+  if ('data' in clone) return clone.data;
+  const problem = { field: clone.field, value: clone.value, allowed: PLAIN_DATA };
+  problem.message = `${problem.field} is ${problem.value}; allowed: ${problem.allowed}`;
+  throw new LabError({ code: 'invalid_config', field: problem.field, message: `invalid trainer config: ${problem.message}`, problems: [problem] });
 }
 
 // ---- the lab ---------------------------------------------------------------------------
@@ -413,7 +435,9 @@ export class Lab {
     if (!Array.isArray(start)) {
       throw invalid('start', `start is ${kindOf(start)}; allowed: a point [x, y]`);
     }
-    return unwrap(this.#core.descendSurface(name, optimizer, start, steps));
+    // Plain copies: no getter of the caller's objects may run inside the engine.
+    const point = start.map((x) => (typeof x === 'number' ? x : NaN));
+    return unwrap(this.#core.descendSurface(name, plainData(optimizer, 'optimizer'), point, steps));
   }
 
   /**
@@ -430,7 +454,8 @@ export class Lab {
    * @throws {LabError} `invalid_argument` (field 'schedule…', 'lr', 'epochs', 'losses')
    */
   scheduleRates(schedule, lr, epochs, losses) {
-    return unwrap(this.#core.scheduleRates(schedule, lr, epochs, losses === undefined ? undefined : float64Arg(losses, 'losses')));
+    const losses64 = losses === undefined ? undefined : float64Arg(losses, 'losses');
+    return unwrap(this.#core.scheduleRates(plainData(schedule, 'schedule'), lr, epochs, losses64));
   }
 }
 

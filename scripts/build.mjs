@@ -1,12 +1,14 @@
 // Builds the engine natively (tests, benchmarks), as WebAssembly (the module
 // and its JS API), and the static site in dist/.
 //   node scripts/build.mjs native|wasm|site
+import { realpathSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { distDir, exists, fixtureDir, jobs, moduleDir, nativeDir, root, run, wasmDir } from './lib.mjs';
 
 export async function buildNative() {
-  if (!exists(path.join(nativeDir, 'CMakeCache.txt'))) {
+  if (!exists(path.join(nativeDir, 'Makefile'))) {
     await run('cmake', ['-S', root, '-B', nativeDir, '-DCMAKE_BUILD_TYPE=Release', `-DBPLAB_FIXTURE_DIR=${fixtureDir}`]);
   }
   await run('cmake', ['--build', nativeDir, '-j', jobs]);
@@ -16,7 +18,7 @@ export async function buildNative() {
 const emEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
 
 export async function buildWasm() {
-  if (!exists(path.join(wasmDir, 'CMakeCache.txt'))) {
+  if (!exists(path.join(wasmDir, 'Makefile'))) {
     await run('emcmake', ['cmake', '-S', root, '-B', wasmDir, '-DCMAKE_BUILD_TYPE=Release',
       // emcmake's default emulator flags are rejected by Node 20.
       '-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch'], { env: emEnv });
@@ -84,7 +86,7 @@ export async function buildSite() {
 
 const targets = { native: buildNative, wasm: buildWasm, site: buildSite };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const wanted = process.argv.slice(2);
   for (const name of wanted.length ? wanted : ['site']) {
     if (!targets[name]) {

@@ -41,7 +41,7 @@ export function serve(dir, { port = 0, host = '127.0.0.1' } = {}) {
         'content-length': info.size,
         'cache-control': 'no-cache',
       });
-      createReadStream(file).pipe(res);
+      createReadStream(file).on('error', () => res.destroy()).pipe(res);
     } catch {
       res.writeHead(400).end('bad request');
     }

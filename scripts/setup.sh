@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # fonts-nanum: Korean glyphs for the browser tests and screenshots.
+# Node.js 20 or newer runs the build and the tests (node --test, playwright-core).
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
+  echo "setup: Node.js 20 or newer is needed; found: $(node --version 2>/dev/null || echo none)." >&2
+  echo "  (Debian 12's own nodejs package is version 18.)" >&2
+  exit 1
+fi
+
 packages=(cmake make g++ emscripten libxtensor-dev xtl-dev libxsimd-dev catch2 chromium fonts-nanum)
 
 missing=()
@@ -23,8 +30,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   if [ "$(id -u)" -eq 0 ]; then
     as_root=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    as_root=(sudo)
+  elif command -v sudo >/dev/null 2>&1 && { sudo -n true 2>/dev/null || [ -t 0 ]; }; then
+    as_root=(sudo)  # asks for a password when one is needed and there is a terminal to ask on
   else
     echo "setup: installing needs root. Run as root, or with sudo:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2

@@ -20,6 +20,13 @@ if (wanted('engine')) {
   await step('native build', buildNative);
   await step('engine tests (ctest)', () => run('ctest', ['--test-dir', nativeDir, '--output-on-failure', '-j', jobs]));
 }
+if (wanted('bindings') && !wanted('engine')) {
+  // The module tests compare against weights the native build writes.
+  await step('native fixture for the module tests', async () => {
+    await buildNative();
+    await run(path.join(nativeDir, 'engine_tests'), ['cross-build fixture*', '--fixture-dir', fixtureDir]);
+  });
+}
 if (wanted('bindings') || wanted('e2e')) await step('WebAssembly module and site', buildSite);
 const env = { ...process.env, BPLAB_FIXTURE_DIR: fixtureDir };
 if (wanted('bindings')) {

@@ -270,7 +270,41 @@ std::vector<ConfigProblem> validate(const TrainerConfig& c) {
     check.range("regularization.rate", c.regularization.rate, 0.0, End::closed, 10.0, End::closed);
     check.count("batchSize", c.batch_size, 1, Limits::max_batch);
     check_dataset(c, check);
+    // Only a network whose sizes are each allowed gets a memory estimate worth reporting.
+    if (problems.empty()) {
+        const double megabytes = estimated_memory(c) / (1024.0 * 1024.0);
+        if (megabytes > Limits::max_memory_mb)
+            check.fail("layers", "a network and batch needing about " + describe(std::round(megabytes)) + " MB",
+                       "at most " + describe(Limits::max_memory_mb) +
+                           " MB of engine memory (fewer or narrower layers, or a smaller batch)");
+    }
     return problems;
+}
+
+double estimated_memory(const TrainerConfig& c) {
+    // Per weight: the weights, four trace copies (dW, penalty, before, update) in each of the two
+    // batch buffers, the optimizer's arrays kept twice (for undoing an update), and a restore's
+    // copy of all of it.
+    ParamState state;
+    init_state(c.optimizer, 1, state);
+    const double optimizer_arrays = static_cast<double>(
+        state.momentum_buffer.size() + state.sum.size() + state.square_avg.size() + state.grad_avg.size() +
+        state.exp_avg.size() + state.exp_avg_sq.size() + state.max_exp_avg_sq.size());
+    const double per_weight = 2.0 * (1.0 + 8.0 + 2.0 * optimizer_arrays);
+    // Per unit and batch row (plus the probe's): five trace arrays in each batch buffer, doubled by a restore.
+    constexpr double per_activation = 2.0 * 10.0;
+    double weights = 0.0, units = 0.0;
+    double in = static_cast<double>(c.input_size());
+    for (const LayerSpec& layer : c.layers) {
+        const double out = static_cast<double>(layer.units);
+        weights += (in + 1.0) * out;
+        units += out;
+        in = out;
+    }
+    const double rows = static_cast<double>(c.batch_size) + 1.0;
+    const double samples = c.dataset ? static_cast<double>(c.dataset->samples) : 0.0;
+    const double data = samples * (static_cast<double>(c.input_size() + c.output_size()) + 4.0);
+    return sizeof(double) * (per_weight * weights + per_activation * rows * units + data);
 }
 
 }  // namespace bplab

@@ -462,7 +462,7 @@ Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
         init_state(config_.optimizer, out, opt.biases);
         state_.optimizer.push_back(std::move(opt));
     }
-    size_work(state_.work);
+    size_work(state_.work, config_.batch_size);
     previous_work_ = state_.work;
     mark_.done.assign(3 * config_.layers.size(), 0);
     saved_optimizer_ = state_.optimizer;
@@ -522,15 +522,21 @@ void Trainer::set_data(const double* x, const double* y, std::size_t n) {
     Split split;
     prepare_split(std::vector<double>(x, x + n * point), labels, n, split);
     std::copy_n(y, n * out, split.targets.data());
-    train_ = std::move(split);
-    state_.probe.reset();  // its index named a sample of the old data
-    state_.work.has_probe = false;
-    data_hash_ = hash_split(train_);
+    Rng rng = state_.shuffle_rng;
+    std::vector<std::uint32_t> order = epoch_order(n, config_.shuffle, rng);
+    const std::uint64_t hash = hash_split(split);
 
+    // Everything is built: from here on nothing can throw, so a failure above changed nothing.
+    train_ = std::move(split);
+    data_hash_ = hash;
+    state_.order = std::move(order);
+    state_.shuffle_rng = rng;
+    state_.probe.reset();  // its index named a sample of the old data
+    clear_batch(state_.work);
+    clear_batch(previous_work_);
     state_.batch = 0;
     state_.epoch_loss_sum = 0.0;
     state_.epoch_samples = 0;
-    new_epoch_order();
     undo_batch();
 }
 
@@ -614,8 +620,22 @@ std::size_t Trainer::batches_per_epoch() const {
     return (n + b - 1) / b;
 }
 
+std::vector<std::uint32_t> Trainer::epoch_order(std::size_t n, bool shuffle, Rng& rng) {
+    std::vector<std::uint32_t> order(n);
+    std::iota(order.begin(), order.end(), std::uint32_t{0});
+    if (shuffle) rng.shuffle(order);
+    return order;
+}
+
+// A batch with no rows: what an old batch becomes when the data it indexed are gone.
+void Trainer::clear_batch(BatchWork& w) noexcept {
+    w.rows = 0;
+    w.indices.clear();
+    w.has_probe = false;
+}
+
 void Trainer::new_epoch_order() {
-    state_.order.resize(train_.size());
+    state_.order.resize(train_.size());  // the same size every epoch: no allocation
     std::iota(state_.order.begin(), state_.order.end(), std::uint32_t{0});
     if (config_.shuffle) state_.shuffle_rng.shuffle(state_.order);
 }
@@ -625,8 +645,8 @@ Cursor Trainer::cursor() const {
 }
 
 // An empty batch of the configured size, with room for the probe's row.
-void Trainer::size_work(BatchWork& w) const {
-    const std::size_t capacity = config_.batch_size + 1;
+void Trainer::size_work(BatchWork& w, std::size_t batch_size) const {
+    const std::size_t capacity = batch_size + 1;
     w = BatchWork{};
     w.inputs = xt::zeros<double>({capacity, sizes_.front()});
     w.targets = xt::zeros<double>({capacity, sizes_.back()});
@@ -1274,32 +1294,48 @@ void Trainer::reconfigure(const TrainerConfig& next) {
                                next.optimizer.amsgrad != config_.optimizer.amsgrad;
     const bool new_schedule = next.optimizer.lr != config_.optimizer.lr || !same_schedule(next.schedule, config_.schedule);
     const bool new_batches = next.batch_size != config_.batch_size || next.shuffle != config_.shuffle;
-    config_.optimizer = next.optimizer;
-    config_.schedule = next.schedule;
-    config_.regularization = next.regularization;
-    config_.batch_size = next.batch_size;
-    config_.shuffle = next.shuffle;
 
-    // A different rule keeps different state (torch would start it afresh too).
-    if (new_optimizer)
+    // Build every new piece first; a failure (out of memory) leaves the trainer as it was.
+    TrainerConfig merged = config_;
+    merged.optimizer = next.optimizer;
+    merged.schedule = next.schedule;
+    merged.regularization = next.regularization;
+    merged.batch_size = next.batch_size;
+    merged.shuffle = next.shuffle;
+    std::vector<LayerOptimizerState> optimizer = state_.optimizer;
+    if (new_optimizer)  // a different rule keeps different state (torch would start it afresh too)
         for (std::size_t l = 0; l < layer_count(); ++l) {
             const std::size_t units = sizes_[l + 1], in = sizes_[l];
-            init_state(config_.optimizer, units * in, state_.optimizer[l].weights);
-            init_state(config_.optimizer, units, state_.optimizer[l].biases);
+            init_state(merged.optimizer, units * in, optimizer[l].weights);
+            init_state(merged.optimizer, units, optimizer[l].biases);
         }
-    saved_optimizer_ = state_.optimizer;
+    std::vector<LayerOptimizerState> saved = optimizer;
+    BatchWork work, previous;
+    std::vector<std::uint32_t> order;
+    Rng rng = state_.shuffle_rng;
+    if (new_batches) {
+        size_work(work, merged.batch_size);
+        previous = work;
+        order = epoch_order(train_.size(), merged.shuffle, rng);
+    }
+
+    // Nothing below can throw.
+    config_ = std::move(merged);
+    state_.optimizer.swap(optimizer);
+    saved_optimizer_.swap(saved);
     if (new_schedule) {
         const std::size_t epochs = state_.schedule.last_epoch;
         state_.schedule = start_schedule(config_.optimizer.lr);
         state_.schedule.last_epoch = epochs;
     }
     if (new_batches) {
-        size_work(state_.work);
-        previous_work_ = state_.work;
+        std::swap(state_.work, work);
+        std::swap(previous_work_, previous);
+        state_.order.swap(order);
+        state_.shuffle_rng = rng;
         state_.batch = 0;
         state_.epoch_loss_sum = 0.0;
         state_.epoch_samples = 0;
-        new_epoch_order();
     }
     // The current batch's trace was computed under the old settings.
     undo_batch();
@@ -1395,11 +1431,20 @@ PathDecomposition Trainer::chain_paths(std::size_t l, std::size_t j, std::size_t
     if (row) check_row(*row, w.computed_rows());
     if (limit < 1 || limit > 4096)
         throw LabError("invalid_argument", "limit", "limit is " + std::to_string(limit) + "; allowed: 1 to 4096");
+    // Paths × the samples each is averaged over, counted without overflowing size_t (32 bits in wasm).
+    const std::size_t samples = row ? 1 : w.rows;
     std::size_t count = 1;
-    for (std::size_t m = l + 1; m <= last; ++m) count *= sizes_[m + 1];
-    if (count > (std::size_t{1} << 22))
+    bool too_many = samples > Limits::max_path_products;
+    for (std::size_t m = l + 1; m <= last && !too_many; ++m) {
+        too_many = count > Limits::max_path_products / samples / sizes_[m + 1];
+        count *= sizes_[m + 1];
+    }
+    if (too_many)
         throw LabError("out_of_range", "layer",
-                       std::to_string(count) + " paths lead from this weight to the loss; allowed: at most 4194304");
+                       "too many paths lead from layer " + std::to_string(l) + " to the loss" +
+                           (row ? "" : " to average over the batch") + "; allowed: at most " +
+                           std::to_string(Limits::max_path_products) +
+                           " path products per call (pick one sample, or a layer nearer the output)");
 
     // The weights the batch's backward pass used (after the update: the ones before it).
     const bool updated = w.trace.front().update_done;

@@ -168,12 +168,13 @@ test('trace: upstream × local = downstream, and every number agrees with the we
       assert.ok(Math.abs(h.dW[j * inputs + i] - dw / rows) < 1e-15);
     }
   }
-  // The output layer's downstream and the batch loss are BCE from the logits: lab.loss says the same.
+  // The output layer's downstream and the batch loss are BCE from the logits, worked out here.
   const targets = t.data().train.targets;
   const y = Float64Array.from(o.samples, (s) => targets[s]);
-  const bce = lab.loss('bce', o.z, y, { logits: true });
-  close(o.downstream, bce.gradient, 1e-15, 'dl/dz = σ(z) − y');
-  assert.ok(Math.abs(o.loss - bce.loss) < 1e-15);
+  const sigmoid = (z) => 1 / (1 + Math.exp(-z));
+  close(o.downstream, Float64Array.from(o.z, (z, r) => sigmoid(z) - y[r]), 1e-15, 'dl/dz = σ(z) − y');
+  const bce = o.z.reduce((sum, z, r) => sum - (y[r] * Math.log(sigmoid(z)) + (1 - y[r]) * Math.log(1 - sigmoid(z))), 0) / o.z.length;
+  assert.ok(Math.abs(o.loss - bce) < 1e-14, `${o.loss} vs ${bce}`);
   // Adam's second step from its state: m̂ / (√v̂ + eps) with torch's bias corrections.
   const s = h.state.weights;
   assert.equal(s.step, 2);
@@ -441,4 +442,36 @@ test('gradientSizes: mean |∂L/∂W| per layer, NaN before backward reaches it'
     const mean = dW.reduce((s, g) => s + Math.abs(g), 0) / dW.length;
     assert.ok(Math.abs(size - mean) <= 1e-15 * mean);
   });
+}));
+
+test('paths: sample must be \'probe\', \'mean\' or a batch row, with or without a probe', () => using(lab, circleConfig, (t) => {
+  t.setProbe(3);
+  while (t.cursor().phase !== 'update') t.stepPhase();
+  for (const sample of [{}, [], true, null, 'first', 1.5, -1]) {
+    const code = typeof sample === 'number' ? 'out_of_range' : 'invalid_argument';
+    expectLabError(() => t.paths(0, 0, 0, { sample }), { code, field: 'sample' });
+  }
+  assert.equal(t.paths(0, 0, 0).sample, 'probe');
+  assert.equal(t.paths(0, 0, 0, { sample: 'mean' }).sample, 'mean');
+  assert.equal(t.paths(0, 0, 0, { sample: 2 }).sample, 2);
+}));
+
+test('the lab-level calls read settings as plain data: a throwing getter is a LabError, not a crash', () => {
+  const throwing = { name: 'step', get gamma() { throw new Error('no gamma'); } };
+  expectLabError(() => lab.scheduleRates(throwing, 0.1, 5), { code: 'invalid_argument', field: 'schedule', says: 'no gamma' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', get lr() { throw new Error('no lr'); } }, [1, 1], 3),
+    { code: 'invalid_argument', field: 'optimizer', says: 'no lr' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: () => 0.1 }, [1, 1], 3), { code: 'invalid_argument', field: 'optimizer.lr' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: 0.1 }, [{ valueOf: () => 1 }, 1], 3), { code: 'invalid_argument', field: 'start[0]' });
+  expectLabError(() => lab.createTrainer({ ...circleConfig, get seed() { throw 5; } }), { code: 'invalid_config', field: 'config', says: 'unreadable' });
+  assert.equal(lab.scheduleRates({ name: 'step', stepSize: 1, gamma: 0.5 }, 1, 2).lr[2], 0.25);
+});
+
+test('trace(last).loss is null until this batch\'s loss phase has run', () => using(lab, circleConfig, (t) => {
+  t.trainStep();
+  t.stepPhase();  // forward(0) of the next batch
+  assert.equal(t.trace(1).loss, null);
+  t.stepPhase();  // forward(1)
+  t.stepPhase();  // the loss
+  assert.ok(t.trace(1).loss > 0);
 }));

@@ -1,5 +1,6 @@
 // Same config and seed: the WebAssembly build must reproduce the native build's
-// weights after 50 steps (written by tests/engine/test_trainer.cpp) to 1e-12.
+// weights after 50 steps (written by tests/engine/test_trainer.cpp) to 1e-12; measured, they agree to
+// about 1e-16 (the last bits of a few libm results), so a much looser match would mean a real difference.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { fixtureDir } from '../helpers/paths.mjs';
 
 const lab = await labForFile();
 
-test('50 steps in WebAssembly give the native weights to 1e-12', async () => {
+test('50 steps in WebAssembly give the native weights (to 1e-14, within the 1e-12 asked)', async () => {
   const file = path.join(fixtureDir, 'native-50-steps.json');
   const fixture = JSON.parse(await readFile(file, 'utf8').catch(() => {
     throw new Error(`${file} is missing: the native engine tests write it (npm test runs them first)`);
@@ -27,7 +28,7 @@ test('50 steps in WebAssembly give the native weights to 1e-12', async () => {
       expected.weights.forEach((x, i) => { worst = Math.max(worst, Math.abs(w[i] - x)); });
       expected.biases.forEach((x, i) => { worst = Math.max(worst, Math.abs(b[i] - x)); });
     });
-    assert.ok(worst <= 1e-12, `largest difference ${worst}`);
+    assert.ok(worst <= 1e-14, `largest difference ${worst}`);
     console.log(`largest native − wasm difference: ${worst}`);
   } finally {
     t.delete();

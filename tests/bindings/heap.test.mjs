@@ -57,6 +57,8 @@ test('100 000 rejected calls leave the wasm heap unchanged and the module still 
       'surface start': () => lab.descendSurface('rosenbrock', { name: 'sgd', lr: 0.1 }, [Infinity, 0], 5),
       'surface grid': () => lab.surfaceGrid('saddle', 8, 0, 0, -1, 1),
       'probe index': () => t.setProbe(1e6),
+      'throwing getter': () => lab.scheduleRates({ name: 'step', get gamma() { throw new Error('x'); } }, 0.1, 5),
+      'function in settings': () => lab.descendSurface('saddle', { name: 'adam', lr: () => 1 }, [0, 0], 2),
       'paths before backward': () => raw.paths(0, 0, 0),
     };
     const calls = Object.values(kinds);

@@ -8,15 +8,22 @@ namespace {
 
 std::atomic<int> counting{0};
 std::atomic<std::size_t> counted{0};
+std::atomic<long> fail_in{-1};  // allocations until the one that fails; -1: none fails
+
+void count_or_fail() {
+    if (counting.load() > 0) counted.fetch_add(1);
+    if (fail_in.load() < 0) return;
+    if (fail_in.fetch_sub(1) == 0) throw std::bad_alloc();
+}
 
 void* allocate(std::size_t n) {
-    if (counting.load() > 0) counted.fetch_add(1);
+    count_or_fail();
     if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
     throw std::bad_alloc();
 }
 
 void* allocate_aligned(std::size_t n, std::align_val_t alignment) {
-    if (counting.load() > 0) counted.fetch_add(1);
+    count_or_fail();
     const auto a = static_cast<std::size_t>(alignment);
     const std::size_t rounded = (n + a - 1) / a * a;
     if (void* p = std::aligned_alloc(a, rounded == 0 ? a : rounded)) return p;
@@ -45,5 +52,9 @@ std::size_t allocations_counted() { return counted.load(); }
 CountAllocations::CountAllocations() : start_(counted.load()) { counting.fetch_add(1); }
 CountAllocations::~CountAllocations() { counting.fetch_sub(1); }
 std::size_t CountAllocations::count() const { return counted.load() - start_; }
+
+FailAllocation::FailAllocation(long after) { fail_in.store(after); }
+FailAllocation::~FailAllocation() { fail_in.store(-1); }
+bool FailAllocation::failed() const { return fail_in.load() < 0; }
 
 }  // namespace bplab_test

@@ -17,4 +17,16 @@ private:
     std::size_t start_;
 };
 
+// While alive, the allocation after `after` others throws std::bad_alloc
+// (once), for checking that a call which fails part-way changes nothing.
+class FailAllocation {
+public:
+    explicit FailAllocation(long after);
+    ~FailAllocation();
+    bool failed() const;  // the planned failure has happened
+
+private:
+    FailAllocation(const FailAllocation&) = delete;
+};
+
 }  // namespace bplab_test

@@ -1239,3 +1239,108 @@ TEST_CASE("gradient sizes: each layer's mean |dL/dW|, once backward has reached 
         CHECK(sizes[l] > 0.0);
     }
 }
+
+// ---- calls that fail part-way change nothing ---------------------------------------------------
+
+namespace {
+
+// Fails the first, second, third … allocation of `call` in turn until it succeeds, and checks
+// after each failure that the trainer is exactly as it was and still trains.
+template <class Call>
+void check_all_or_nothing(const TrainerConfig& config, Call call) {
+    for (long k = 0;; ++k) {
+        INFO("allocation " << k << " fails");
+        Trainer t(config);
+        REQUIRE_FALSE(t.train_step().diverged);
+        for (int p = 0; p < 3; ++p) REQUIRE_FALSE(t.step_phase().diverged);
+        const auto before = t.snapshot();
+        const TrainerConfig config_before = t.config();
+        bool threw = false;
+        {
+            bplab_test::FailAllocation fail(k);
+            try {
+                call(t);
+            } catch (const std::bad_alloc&) {
+                threw = true;
+            }
+            if (!fail.failed()) {  // the call made fewer than k + 1 allocations: all were tried
+                REQUIRE_FALSE(threw);
+                return;
+            }
+        }
+        REQUIRE(threw);
+        CHECK(same_bytes(t.snapshot(), before));
+        CHECK(t.config().batch_size == config_before.batch_size);
+        CHECK(t.config().optimizer.kind == config_before.optimizer.kind);
+        CHECK(t.train_split().size() == 100);
+        for (int s = 0; s < 20; ++s) REQUIRE_FALSE(t.train_step().diverged);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("reconfigure that runs out of memory part-way changes nothing") {
+    TrainerConfig next = cross_build_config();
+    next.optimizer = default_optimizer(OptimizerKind::rmsprop, 0.01);
+    next.optimizer.momentum = 0.5;
+    next.batch_size = 32;
+    next.schedule.kind = ScheduleKind::cosine;
+    check_all_or_nothing(cross_build_config(), [&](Trainer& t) { t.reconfigure(next); });
+}
+
+TEST_CASE("set_data that runs out of memory part-way changes nothing") {
+    Rng rng(3);
+    std::vector<double> x(2 * 40), y(3 * 40, 0.0);
+    for (double& v : x) v = rng.uniform(-5.0, 5.0);
+    for (std::size_t r = 0; r < 40; ++r) y[3 * r + r % 3] = 1.0;
+    check_all_or_nothing(cross_build_config(), [&](Trainer& t) { t.set_data(x.data(), y.data(), 40); });
+}
+
+TEST_CASE("after set_data the old batch is gone: snapshots restore and rows index the new data") {
+    Trainer t(cross_build_config());
+    for (int p = 0; p < 5; ++p) REQUIRE_FALSE(t.step_phase().diverged);
+    const std::vector<double> x{1, 2, 3, 4}, y{1, 0, 0, 0, 0, 1};
+    t.set_data(x.data(), y.data(), 2);
+    CHECK(t.batch_rows() == 0);
+    CHECK(t.batch_indices().empty());
+    const auto bytes = t.snapshot();
+    t.restore(bytes.data(), bytes.size());
+    CHECK(same_bytes(t.snapshot(), bytes));
+    REQUIRE_FALSE(t.train_step().diverged);
+    for (std::uint32_t k : t.batch_indices()) CHECK(k < 2);
+}
+
+TEST_CASE("paths refuse more products than one call may compute, without overflowing the count") {
+    TrainerConfig c = caller_config(2, {{2, {Activation::tanh, 0.0}}, {256, {Activation::tanh, 0.0}},
+                                        {256, {Activation::tanh, 0.0}}, {256, {Activation::tanh, 0.0}},
+                                        {256, {Activation::tanh, 0.0}}, {1, {Activation::linear, 0.0}}},
+                                    Loss::mse, 100);
+    Trainer t(c);
+    Rng rng(8);
+    std::vector<double> x(200), y(100);
+    for (double& v : x) v = rng.uniform(-1.0, 1.0);
+    for (double& v : y) v = rng.uniform(-1.0, 1.0);
+    t.set_data(x.data(), y.data(), 100);
+    run_to_update(t);
+    // 256⁴ = 2³² paths: a 32-bit count would wrap to 0 and report a sum of 0.
+    CHECK_THROWS_WITH(t.chain_paths(0, 0, 0, 0, 8), Catch::Matchers::Contains("too many paths"));
+    // 256² paths fit for one sample, not averaged over 100.
+    CHECK(t.chain_paths(2, 0, 0, 0, 8).count == 65536);
+    CHECK_THROWS_WITH(t.chain_paths(2, 0, 0, std::nullopt, 8), Catch::Matchers::Contains("average over the batch"));
+    const PathDecomposition near_output = t.chain_paths(3, 0, 0, 0, 8);  // 256 paths
+    CHECK(near_output.count == 256);
+    CHECK(near_output.sum == Approx(t.sample_weight_grad(3, 0)[0]).margin(1e-15).epsilon(1e-12));
+}
+
+TEST_CASE("configs that would not fit in WebAssembly's memory are refused before anything is allocated") {
+    TrainerConfig c = caller_config(2, {}, Loss::mse, 4096);
+    for (int l = 0; l < 15; ++l) c.layers.push_back({512, {Activation::tanh, 0.0}});
+    c.layers.push_back({1, {Activation::linear, 0.0}});
+    CHECK(estimated_memory(c) > Limits::max_memory_mb * 1024 * 1024);
+    CHECK_THROWS_WITH(Trainer(c), Catch::Matchers::Contains("MB of engine memory"));
+    c.layers.resize(4);
+    c.layers.back() = {1, {Activation::linear, 0.0}};
+    c.batch_size = 64;
+    CHECK(estimated_memory(c) < Limits::max_memory_mb * 1024 * 1024);
+    CHECK_NOTHROW(Trainer(c));
+}

@@ -49,7 +49,9 @@ struct Limits {
     static constexpr std::size_t max_results = 1u << 24;         // numbers one predict or heatmaps call returns
     static constexpr std::size_t max_epochs = 100000;            // schedule periods
     static constexpr std::size_t max_surface_steps = 100000;     // one optimizer-race descent
+    static constexpr std::size_t max_path_products = 1u << 22;   // paths × samples in one chain_paths call
     static constexpr double max_lr = 1000.0;
+    static constexpr double max_memory_mb = 384.0;  // what one trainer may need (wasm32 has 2 GB in all)
 };
 
 struct TrainerConfig {
@@ -92,6 +94,11 @@ struct ConfigProblem {
 // Every field is range-checked, including those the chosen optimizer, schedule or
 // activation does not read, so that no NaN or typo hides in a config.
 std::vector<ConfigProblem> validate(const TrainerConfig& config);
+
+// Roughly the bytes a trainer built from config holds (parameters, optimizer
+// state, both batch buffers, data, and a restore's copy), for refusing
+// networks that would not fit in WebAssembly's memory.
+double estimated_memory(const TrainerConfig& config);
 
 // The first target the loss cannot learn from, as a problem on `field` ("y[7]"); none if
 // all are fine. n rows of k targets: 'bce' needs values from 0 to 1, 'cce' rows of such

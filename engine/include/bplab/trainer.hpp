@@ -178,6 +178,11 @@ public:
     const std::vector<std::uint32_t>& batch_indices() const { return state_.work.indices; }
     const double* layer_input(std::size_t l) const;
     double batch_loss() const { return state_.batch_loss; }
+    // The current batch's loss phase has run (batch_loss is this batch's).
+    bool loss_done() const {
+        return state_.phase == Phase::backward || state_.phase == Phase::update ||
+               state_.work.trace.back().backward_done;
+    }
     const LayerOptimizerState& optimizer_state(std::size_t l) const;
 
     // Each layer's mean |dL/dW| for the current batch (NaN where backward has
@@ -247,6 +252,8 @@ private:
                        std::size_t n, Split& split) const;
     void check_layer(std::size_t l, const char* what) const;
     void new_epoch_order();
+    static std::vector<std::uint32_t> epoch_order(std::size_t n, bool shuffle, Rng& rng);
+    static void clear_batch(BatchWork& w) noexcept;
     std::size_t batches_per_epoch() const;
 
     void require_data() const;
@@ -254,7 +261,7 @@ private:
     void roll_back();
     PhaseResult run_phase();
 
-    void size_work(BatchWork& w) const;
+    void size_work(BatchWork& w, std::size_t batch_size) const;
     void begin_batch();
     void load_probe_row();
     void forward_layer(std::size_t l);
