@@ -1264,19 +1264,14 @@ val schedule_rates(val schedule, val lr, val epochs, val losses) {
         if (schedule.isUndefined())
             throw LabError("invalid_argument", "schedule",
                            "schedule is missing; allowed: an object such as { name: 'step', stepSize: 10 }");
-        TrainerConfig probe;  // the trainer's own checks, on a config that only varies the schedule
-        probe.layers = {{1, {Activation::linear, 0.0}}};
-        probe.schedule = schedule_from_js(schedule, in);
-        probe.optimizer.lr = finite_arg(lr, "lr");
-        for (auto& p : validate(probe)) {
-            const bool ours = p.field.rfind("schedule", 0) == 0 || p.field == "optimizer.lr";
-            if (ours && !follows_from(p, problems)) problems.push_back(std::move(p));
-        }
-        for (auto& p : problems)
+        const ScheduleConfig config = schedule_from_js(schedule, in);
+        const double base_lr = finite_arg(lr, "lr");
+        for (auto& p : validate_schedule(config, base_lr)) {
             if (p.field == "optimizer.lr") p.field = "lr";
+            if (!follows_from(p, problems)) problems.push_back(std::move(p));
+        }
         throw_setting_problem(problems);
         const std::size_t n = whole_arg(epochs, "epochs", 1, Limits::max_epochs);
-        const ScheduleConfig& config = probe.schedule;
         std::vector<double> loss;
         if (config.kind == ScheduleKind::plateau || !losses.isUndefined()) {
             require_length("losses", float64_length(losses, "losses"), n,
@@ -1285,11 +1280,11 @@ val schedule_rates(val schedule, val lr, val epochs, val losses) {
             require_finite(loss, "losses");
         }
         // rates[e]: the rate epoch e trains with; the schedule steps after each epoch's loss.
-        std::vector<double> rates{probe.optimizer.lr};
+        std::vector<double> rates{base_lr};
         std::vector<double> best, bad;
-        ScheduleState state = start_schedule(probe.optimizer.lr);
+        ScheduleState state = start_schedule(base_lr);
         for (std::size_t e = 0; e < n; ++e) {
-            step_schedule(config, probe.optimizer.lr, loss.empty() ? 0.0 : loss[e], state);
+            step_schedule(config, base_lr, loss.empty() ? 0.0 : loss[e], state);
             rates.push_back(state.lr);
             best.push_back(state.best);
             bad.push_back(static_cast<double>(state.num_bad_epochs));

@@ -281,6 +281,21 @@ std::vector<ConfigProblem> validate(const TrainerConfig& c) {
     return problems;
 }
 
+std::vector<ConfigProblem> validate_optimizer(const OptimizerConfig& optimizer) {
+    std::vector<ConfigProblem> problems;
+    Checker check(problems);
+    check_optimizer(optimizer, check);
+    return problems;
+}
+
+std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, double lr) {
+    std::vector<ConfigProblem> problems;
+    Checker check(problems);
+    check.range("optimizer.lr", lr, 0.0, End::open, Limits::max_lr, End::closed);
+    check_schedule(schedule, lr, check);
+    return problems;
+}
+
 double estimated_memory(const TrainerConfig& c) {
     // Per weight: the weights, four trace copies (dW, penalty, before, update) in each of the two
     // batch buffers, the optimizer's arrays kept twice (for undoing an update), and a restore's

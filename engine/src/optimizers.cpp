@@ -10,6 +10,20 @@ double lerp(double start, double end, double w) {
     return w < 0.5 ? start + w * (end - start) : end - (end - start) * (1.0 - w);
 }
 
+// Adagrad's rate after `step` updates: lr / (1 + (step - 1) · lr_decay).
+double adagrad_rate(const OptimizerConfig& c, double lr, std::uint64_t step) {
+    return lr / (1.0 + static_cast<double>(step - 1) * c.lr_decay);
+}
+
+// Adam's bias corrections after `step` updates: 1 - beta1^t and 1 - beta2^t.
+struct BiasCorrections {
+    double first, second;
+};
+BiasCorrections bias_corrections(const OptimizerConfig& c, std::uint64_t step) {
+    const double t = static_cast<double>(step);
+    return {1.0 - std::pow(c.beta1, t), 1.0 - std::pow(c.beta2, t)};
+}
+
 double with_decay(const OptimizerConfig& c, const double* params, const double* grad,
                   std::size_t i) {
     return c.weight_decay != 0.0 ? grad[i] + c.weight_decay * params[i] : grad[i];
@@ -31,7 +45,7 @@ void sgd(const OptimizerConfig& c, double lr, double* p, const double* grad, std
 
 void adagrad(const OptimizerConfig& c, double lr, double* p, const double* grad, std::size_t n,
              ParamState& s) {
-    const double clr = lr / (1.0 + static_cast<double>(s.step - 1) * c.lr_decay);
+    const double clr = adagrad_rate(c, lr, s.step);
     for (std::size_t i = 0; i < n; ++i) {
         const double g = with_decay(c, p, grad, i);
         s.sum[i] += g * g;
@@ -65,11 +79,9 @@ void rmsprop(const OptimizerConfig& c, double lr, double* p, const double* grad,
 void adam(const OptimizerConfig& c, double lr, double* p, const double* grad, std::size_t n,
           ParamState& s) {
     const bool decoupled = c.kind == OptimizerKind::adamw;
-    const double t = static_cast<double>(s.step);
-    const double bias_correction1 = 1.0 - std::pow(c.beta1, t);
-    const double bias_correction2 = 1.0 - std::pow(c.beta2, t);
-    const double step_size = lr / bias_correction1;
-    const double bias_correction2_sqrt = std::sqrt(bias_correction2);
+    const BiasCorrections bc = bias_corrections(c, s.step);
+    const double step_size = lr / bc.first;
+    const double bias_correction2_sqrt = std::sqrt(bc.second);
     for (std::size_t i = 0; i < n; ++i) {
         double g = grad[i];
         if (decoupled) {
@@ -166,7 +178,7 @@ std::vector<double> effective_rates(const OptimizerConfig& c, double lr, const P
             rates.assign(n, lr);
             break;
         case OptimizerKind::adagrad: {
-            const double clr = lr / (1.0 + static_cast<double>(s.step - 1) * c.lr_decay);
+            const double clr = adagrad_rate(c, lr, s.step);
             for (double sum : s.sum) rates.push_back(clr / (std::sqrt(sum) + c.eps));
             break;
         }
@@ -180,8 +192,9 @@ std::vector<double> effective_rates(const OptimizerConfig& c, double lr, const P
         case OptimizerKind::adam:
         case OptimizerKind::adamw: {
             const double t = static_cast<double>(s.step);
-            const double step_size = lr / (1.0 - std::pow(c.beta1, t));
-            const double bc2_sqrt = std::sqrt(1.0 - std::pow(c.beta2, t));
+            const BiasCorrections bc = bias_corrections(c, s.step);
+            const double step_size = lr / bc.first;
+            const double bc2_sqrt = std::sqrt(bc.second);
             const auto& v = c.amsgrad ? s.max_exp_avg_sq : s.exp_avg_sq;
             for (double vi : v) rates.push_back(step_size / (std::sqrt(vi) / bc2_sqrt + c.eps));
             break;
@@ -194,12 +207,18 @@ CorrectedMoments corrected_moments(const OptimizerConfig& c, const ParamState& s
     CorrectedMoments out;
     const bool adam = c.kind == OptimizerKind::adam || c.kind == OptimizerKind::adamw;
     if (!adam || s.step == 0) return out;
-    const double t = static_cast<double>(s.step);
-    const double bias_correction1 = 1.0 - std::pow(c.beta1, t);
-    const double bias_correction2 = 1.0 - std::pow(c.beta2, t);
-    for (double m : s.exp_avg) out.m_hat.push_back(m / bias_correction1);
-    for (double v : c.amsgrad ? s.max_exp_avg_sq : s.exp_avg_sq) out.v_hat.push_back(v / bias_correction2);
+    const BiasCorrections bc = bias_corrections(c, s.step);
+    for (double m : s.exp_avg) out.m_hat.push_back(m / bc.first);
+    for (double v : c.amsgrad ? s.max_exp_avg_sq : s.exp_avg_sq) out.v_hat.push_back(v / bc.second);
     return out;
+}
+
+bool finite_state(const ParamState& s) {
+    for (const auto* v : {&s.momentum_buffer, &s.sum, &s.square_avg, &s.grad_avg, &s.exp_avg, &s.exp_avg_sq,
+                          &s.max_exp_avg_sq})
+        for (double x : *v)
+            if (!std::isfinite(x)) return false;
+    return true;
 }
 
 }  // namespace bplab

@@ -102,14 +102,6 @@ bool all_finite(const double* x, std::size_t n) {
     return true;
 }
 
-bool all_finite(const std::vector<double>& v) { return all_finite(v.data(), v.size()); }
-
-bool state_finite(const ParamState& s) {
-    return all_finite(s.momentum_buffer) && all_finite(s.sum) && all_finite(s.square_avg) &&
-           all_finite(s.grad_avg) && all_finite(s.exp_avg) && all_finite(s.exp_avg_sq) &&
-           all_finite(s.max_exp_avg_sq);
-}
-
 std::string join_problems(const std::vector<ConfigProblem>& problems) {
     std::string out = "invalid trainer config: ";
     for (std::size_t i = 0; i < problems.size(); ++i) {
@@ -797,7 +789,7 @@ bool Trainer::apply_update() {
         t.bias_update = layer.biases - t.biases_before;
         finite = finite && all_finite(layer.weights.data(), layer.weights.size()) &&
                  all_finite(layer.biases.data(), layer.biases.size()) &&
-                 state_finite(opt.weights) && state_finite(opt.biases);
+                 finite_state(opt.weights) && finite_state(opt.biases);
     }
     if (!finite) {
         for (std::size_t l = 0; l < layer_count(); ++l) {
@@ -1175,7 +1167,7 @@ std::size_t checked_length(const std::uint8_t* bytes, std::size_t n) {
     return n - word;
 }
 
-bool state_finite(const LayerOptimizerState& s) { return state_finite(s.weights) && state_finite(s.biases); }
+bool state_finite(const LayerOptimizerState& s) { return finite_state(s.weights) && finite_state(s.biases); }
 
 }  // namespace
 

@@ -95,6 +95,11 @@ struct ConfigProblem {
 // activation does not read, so that no NaN or typo hides in a config.
 std::vector<ConfigProblem> validate(const TrainerConfig& config);
 
+// The checks validate() makes of one part, for calls that take only that part
+// (the optimizer race, schedule curves). Fields are named as in a trainer's config.
+std::vector<ConfigProblem> validate_optimizer(const OptimizerConfig& optimizer);
+std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, double lr);
+
 // Roughly the bytes a trainer built from config holds (parameters, optimizer
 // state, both batch buffers, data, and a restore's copy), for refusing
 // networks that would not fit in WebAssembly's memory.

@@ -79,4 +79,7 @@ struct CorrectedMoments {
 };
 CorrectedMoments corrected_moments(const OptimizerConfig& config, const ParamState& state);
 
+// Every number in the state is finite (an update that breaks this is undone).
+bool finite_state(const ParamState& state);
+
 }  // namespace bplab
