@@ -17,12 +17,13 @@ import { NetworkView } from './views/network.js';
 import { Notices } from './views/notices.js';
 import { OutputView } from './views/output.js';
 import { ShareDialog } from './views/share.js';
+import { FrameMode } from './stepper/frame-mode.js';
 
 const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
 const HOW = ['page', 'view', 'hot', 'reset'];
 
-const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, hash: '' };
+const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, frame: null, hash: '' };
 
 function applyLanguage() {
   setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
@@ -77,6 +78,7 @@ function refreshTexts() {
   v.lossChart.retranslate();
   v.accuracyChart.retranslate();
   app.notices.retranslate();
+  app.frame.retranslate();
   setPlaying(app.controller.playing);
   app.controller.redrawText();
   app.controller.render();
@@ -87,7 +89,7 @@ function setPlaying(playing) {
   play.classList.toggle('is-playing', playing);
   play.setAttribute('aria-label', t(playing ? 'pause' : 'play'));
   play.setAttribute('aria-pressed', String(playing));
-  $('step').title = t(app.controller?.stepUnit === 'batch' ? 'step.batch' : 'step.epoch');
+  $('step').title = t(`step.${app.controller?.stepUnit ?? 'epoch'}`);
 }
 
 /**
@@ -124,6 +126,7 @@ function update(changes) {
   writeUrl();
   if (changed.has('classes')) app.controls.setThumbnails(thumbnails(app.lab, state.classes));
   app.controls.update(state);
+  app.frame.apply(state);
   if (changed.has('lang')) refreshTexts();
   const how = HOW[Math.max(...[...changed].map((name) => SEVERITY[SETTING[name].apply]))];
   if (how !== 'page') {
@@ -235,6 +238,7 @@ function bindButtons() {
     refreshTexts();
     app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
     app.controller.configure(app.state, 'reset');
+    app.frame.apply(app.state);
     fitToFrame();
   });
   window.addEventListener('resize', fitToFrame);
@@ -291,6 +295,12 @@ async function main() {
       frames += 1;
       if (frames % 30 === 1) $('frame-time').textContent = t('footer.frame', { ms: ms.toFixed(1) });
     },
+    onRender: (trainer) => app.frame?.render(trainer),
+    onBuild: (trainer) => app.frame?.rebuilt(trainer),
+  });
+  app.frame = new FrameMode({
+    lab, controller: app.controller, network: app.views.network, output: app.views.output, update,
+    roots: { modeSlot: $('mode-slot'), controls: $('frame-controls'), caption: $('frame-caption'), key: $('frame-key'), inspector: $('inspector') },
   });
   app.controls.update(app.state);
   app.controls.setThumbnails(thumbnails(lab, app.state.classes));
@@ -298,6 +308,7 @@ async function main() {
   bindKeys();
   refreshTexts();
   app.controller.configure(app.state, 'reset');
+  app.frame.apply(app.state);
   $('play').disabled = false;
   document.body.classList.add('is-ready');
   $('loader').hidden = true;

@@ -2,10 +2,13 @@
 // key up in the current language (falling back to English) and fills {name}
 // placeholders. Elements in index.html carry data-i18n (text), data-i18n-label
 // (aria-label) or data-i18n-title keys and are refreshed by translateTree.
-import en from './en.js';
-import ko from './ko.js';
+import baseEn from './en.js';
+import baseKo from './ko.js';
+import stepperEn from './stepper.en.js';
+import stepperKo from './stepper.ko.js';
 
-export const LANGUAGES = { en, ko };
+const en = { ...baseEn, ...stepperEn };
+export const LANGUAGES = { en, ko: { ...baseKo, ...stepperKo } };
 let current = 'en';
 
 /** 'ko' when the browser prefers Korean to English, else 'en'. */
