@@ -78,7 +78,7 @@ export class Controller {
   #inputScales = FEATURES.map(featureScale);
   #preview = null;
   #last = null;
-  #mapsStale = true;
+  #keepMaps = false;  // the next render may skip the maps: a frame-mode step that moved no weight
   #clock = null;     // frame mode's phase pacing: { time, due }
   #probe = null;
   #series = { trainLoss: new Series(), testLoss: new Series(), trainAccuracy: new Series(), testAccuracy: new Series() };
@@ -154,7 +154,6 @@ export class Controller {
       this.#hooks.onError(err);
       return false;
     }
-    this.#mapsStale = true;
     this.#record('rewind');
     this.render();
     return true;
@@ -206,7 +205,6 @@ export class Controller {
   edit(changes) {
     if (!this.trainer) return;
     if (this.mode === 'frame') this.history.push(this.trainer.snapshot());
-    this.#mapsStale = true;
     try {
       for (const layer of new Set(changes.map((c) => c.layer))) {
         const w = this.trainer.getWeights(layer);
@@ -229,7 +227,6 @@ export class Controller {
   /** neuron: null or { column, unit, name } to show in the output plot. */
   preview(neuron) {
     this.#preview = neuron;
-    this.#mapsStale = true;
     if (!this.playing) this.render();
   }
 
@@ -249,15 +246,11 @@ export class Controller {
     this.#hooks.onRender?.(trainer);
   }
 
-  /** Repaints the neuron maps and the output plot on the next render, even when the weights did not move. */
-  invalidateMaps() {
-    this.#mapsStale = true;
-  }
-
   // Between updates the weights stand still, so frame mode's forward, loss and backward steps keep the maps.
   #drawMaps(trainer) {
-    if (this.mode === 'frame' && !this.#mapsStale) return;
-    this.#mapsStale = false;
+    const keep = this.#keepMaps;
+    this.#keepMaps = false;
+    if (keep) return;
     const res = this.#res;
     const maps = trainer.heatmaps(res, PLANE.xMin, PLANE.xMax, PLANE.yMin, PLANE.yMax);
     // `maps` is a view on the engine's memory: draw everything from it before the next engine call.
@@ -323,9 +316,11 @@ export class Controller {
       this.pause();
       this.#hooks.onError(err);
     }
-    if (!frame || unit !== 'phase' || this.trainer.cursor().phase === 'forward') this.#mapsStale = true;
     this.#record('push');
-    if (draw) this.render();
+    if (!draw) return;
+    const { phase, layer } = this.#last.cursor;
+    this.#keepMaps = frame && unit === 'phase' && !(phase === 'forward' && layer === 0);  // forward 0 next: an update just ran
+    this.render();
   }
 
   #build(keepWeights) {
@@ -353,7 +348,6 @@ export class Controller {
     previous?.delete();
     this.trainer = next;
     this.history.clear();
-    this.#mapsStale = true;
     if (!keepWeights) this.#setStructure();
     this.#applyProbe();
     this.#hooks.onBuild?.(next);

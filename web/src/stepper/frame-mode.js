@@ -184,12 +184,18 @@ export class FrameMode {
     this.#roots.controls.replaceChildren(back, batch, epoch, speed);
   }
 
+  // ← steps back; on a focused button (Back, Step…) the arrows still step, as they do elsewhere on the page.
   #key(e) {
-    if (!this.#active || e.altKey || e.ctrlKey || e.metaKey || ownsKeys(e.target) || document.querySelector('dialog[open]')) return;
+    if (!this.#active || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('dialog[open]')) return;
+    const onButton = e.target instanceof HTMLButtonElement;
+    if (ownsKeys(e.target) && !onButton) return;
     if (e.key === 'ArrowLeft') {
       e.preventDefault();
       this.#controller.stepBack();
-    } else if (e.key === 'Escape' && this.#selection) {
+    } else if (e.key === 'ArrowRight' && onButton) {
+      e.preventDefault();
+      this.#controller.step();
+    } else if (e.key === 'Escape' && this.#selection && !onButton) {
       this.#select(null);
     }
   }

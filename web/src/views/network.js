@@ -197,9 +197,14 @@ export class NetworkView {
 
   /** select: null (clicks edit) or (selection) => void, called with { kind: 'neuron', column, unit } or { kind: 'weight', layer, to, from }. */
   setSelectMode(select) {
+    const changed = !!select !== !!this.#select;
     this.#select = select;
     this.#closeEditor();
     this.#stage.classList.toggle('is-selecting', !!select);
+    if (changed && this.#structure) {
+      this.#layout();
+      this.#on.resized();
+    }
   }
 
   /**
@@ -531,7 +536,9 @@ export class NetworkView {
     const byHeight = this.#maxHeight ? Math.floor((this.#maxHeight - HEAD) / rows / 1.3) : Infinity;
     const size = clamp(Math.min(Math.floor((width - labelWidth) / (columns * 1.8)), byHeight), 16, 46);
     this.#size = size;
-    const pitchX = (width - labelWidth - size - 6) / (columns - 1);
+    // Frame mode draws a gradient dot right of the output neurons: keep room for it.
+    const right = this.#select ? 26 : 6;
+    const pitchX = (width - labelWidth - size - right) / (columns - 1);
     const pitchY = size + Math.max(6, Math.round(size * 0.3));
     const x = (c) => labelWidth + size / 2 + c * pitchX;
     const y = (row) => HEAD + row * pitchY + size / 2;
