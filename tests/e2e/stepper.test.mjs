@@ -245,3 +245,52 @@ test('screenshots of the forward, backward and update phases, in English and Kor
     }
   }
 });
+
+test('every optimizer\'s update and the softmax and MSE outputs are written out with the engine\'s numbers', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const cases = [
+    ['optimizer=sgd&regularization=l2&regularizationRate=0.01', ['delta', 'penalty']],
+    ['optimizer=momentum', ['momentumBuffer', 'delta']],
+    ['optimizer=nesterov', ['momentumBuffer', 'delta']],
+    ['optimizer=adagrad', ['sum', 'effectiveLr', 'delta']],
+    ['optimizer=rmsprop', ['squareAvg', 'effectiveLr', 'delta']],
+    ['optimizer=adamw', ['expAvg', 'expAvgSq', 'mHat', 'vHat', 'delta']],
+  ];
+  const stateKey = { sum: 'sum', squareAvg: 'squareAvg', momentumBuffer: 'momentumBuffer', effectiveLr: 'effectiveLr', expAvg: 'expAvg', expAvgSq: 'expAvgSq', mHat: 'mHat', vHat: 'vHat' };
+  for (const [settings, shown] of cases) {
+    const hash = `#mode=frame&networkShape=3&seed=4&batchSize=5&${settings}`;
+    await openLab(page, at(hash));
+    const t = twin(hash);
+    await page.click('#step-batch');
+    t.trainStep();
+    const trace = t.trace(0);
+    for (const name of shown) {
+      const expected = name === 'delta' ? trace.update[0] : name === 'penalty' ? trace.penalty[0] : trace.state.weights[stateKey[name]][0];
+      close((await quantity(page, name)).value, expected, `${settings}: ${name}`);
+    }
+    assert.equal(await page.locator('#inspector .katex-error').count(), 0, `${settings}: every formula typesets`);
+    t.delete();
+  }
+  // Softmax + cross-entropy: the output neuron's ∂ℓ/∂z is p − y.
+  const hash = '#mode=frame&classes=3&dataset=blobs&networkShape=2&batchSize=1&seed=6';
+  await openLab(page, at(hash));
+  const t = twin(hash);
+  await stepPhases(page, 4);  // forward 1, forward out, loss, backward out
+  for (let k = 0; k < 4; k++) t.stepPhase();
+  const out = t.trace(1);
+  const y = t.data().train.targets.subarray(out.samples[0] * 3, out.samples[0] * 3 + 3);
+  close((await quantity(page, 'downstream')).value, out.downstream[0], 'softmax ∂ℓ/∂z');
+  assert.match(await page.textContent('#inspector'), /p_j−y_j|pj−yj/, 'written as p − y');
+  close(out.downstream[0], out.a[0] - y[0], 'the engine\'s own p − y');
+  close((await quantity(page, 'sampleLoss')).value, out.loss, 'a batch of one: its loss is the sample\'s');
+  assert.equal(await page.locator('#inspector .katex-error').count(), 0);
+  t.delete();
+  // Regression with MSE: ∂ℓ/∂ŷ = 2(ŷ − y) and a linear output.
+  const reg = '#mode=frame&problem=regression&networkShape=2&batchSize=3&seed=6';
+  await openLab(page, at(reg));
+  await stepPhases(page, 4);
+  assert.equal(await page.locator('#inspector .katex-error').count(), 0);
+  assert.ok(await page.locator('#inspector [data-quantity="sampleLoss"]').count() === 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
