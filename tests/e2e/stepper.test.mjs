@@ -212,14 +212,24 @@ test('the mode is kept in the URL, train mode draws no overlay, and the step con
   await page.click('#play');
   await page.waitForFunction(() => document.querySelectorAll('.frame-chip.is-done').length >= 2);
   await page.click('#play');
+  // Fast play in frame mode trains whole epochs, and the inspector catches up on pause.
+  await page.selectOption('#setting-frameSpeed', '1e');
+  await page.click('#play');
+  await page.waitForFunction(() => document.getElementById('epoch').textContent !== '000,000');
+  await page.click('#play');
+  assert.match(await page.textContent('#inspector'), /Weight X₁ → h1\.1/, 'paused after an update: the first weight');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   assert.match(page.url(), /mode=train/);
   assert.doesNotMatch(page.url(), /frameSpeed/);
   assert.equal(await page.locator('.net-mark').count(), 0, 'no overlay in train mode');
   assert.equal(await page.isVisible('#frame-controls'), false);
   await page.evaluate(() => document.activeElement.blur());
+  const epoch = Number((await page.textContent('#epoch')).replace(/\D/g, ''));
   await page.keyboard.press('ArrowRight');
-  assert.equal(await page.textContent('#epoch'), '000,001', '→ steps an epoch in train mode');
+  assert.equal(Number((await page.textContent('#epoch')).replace(/\D/g, '')), epoch + 1, '→ steps an epoch in train mode');
+  await openLab(page, at('#mode=frame&mode_hide=true'));
+  assert.equal(await page.isVisible('.mode-switch'), false, 'mode_hide keeps a lesson in frame mode');
+  assert.equal(await page.isVisible('#inspector'), true);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -63,6 +63,8 @@ export class Controller {
   frameMs = 0;
   /** 'train' or 'frame' (frame by frame). */
   mode = 'train';
+  /** Frame mode's play speed (the frameSpeed setting, which applies without a rebuild). */
+  frameSpeed = '1p';
   /** Snapshots taken before each frame-mode step, for stepBack(). */
   history = new History(HISTORY_STEPS);
 
@@ -123,6 +125,12 @@ export class Controller {
     this.playing = false;
     cancelAnimationFrame(this.#raf);
     this.#hooks.onPlayingChange(false);
+    if (this.mode === 'frame') this.render();  // frame mode draws its inspector once play stops
+  }
+
+  /** Whether play runs whole batches or epochs per frame (frame mode then keeps its drawing light). */
+  get playingFast() {
+    return this.playing && (this.mode !== 'frame' || FRAME_SPEEDS[this.frameSpeed][0] !== 'phase');
   }
 
   toggle() {
@@ -287,7 +295,7 @@ export class Controller {
   #frame = (time) => {
     if (!this.playing) return;
     const start = performance.now();
-    const [unit, count] = this.mode === 'frame' ? FRAME_SPEEDS[this.state.frameSpeed] : SPEEDS[this.state.speed];
+    const [unit, count] = this.mode === 'frame' ? FRAME_SPEEDS[this.frameSpeed] : SPEEDS[this.state.speed];
     if (unit === 'phase') this.#pacedPhases(time, count);
     else this.#advance(count, unit);
     this.frameMs = this.frameMs === 0 ? performance.now() - start : 0.9 * this.frameMs + 0.1 * (performance.now() - start);

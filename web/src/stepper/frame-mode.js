@@ -105,6 +105,7 @@ export class FrameMode {
     this.#switch.hidden = state.hide.has('mode');
     for (const button of this.#switch.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.dataset.mode === state.mode));
     this.#speed.value = state.frameSpeed;
+    this.#controller.frameSpeed = state.frameSpeed;
     this.#speed.closest('.field').hidden = state.hide.has('frameSpeed');
     const frame = state.mode === 'frame';
     if (frame !== this.#active) this.#setActive(frame);
@@ -243,7 +244,7 @@ export class FrameMode {
     const index = this.#sampleIndex(frame);
     this.#output.setMarks(index, traces[0].forwardDone ? traces[0].samples : []);
     this.#drawCaption(frame);
-    this.#inspector.draw(this.#inspectorModel(frame, index));
+    if (!this.#controller.playingFast) this.#inspector.draw(this.#inspectorModel(frame, index));
   }
 
   #validSelection(sizes) {
