@@ -749,6 +749,31 @@ val param_state_value(const OptimizerConfig& config, double lr, const ParamState
 
 }  // namespace
 
+namespace {
+
+// The probe's own row of layer l's trace, or null.
+val probe_trace(const Trainer& t, std::size_t l) {
+    const auto row = t.probe_row();
+    if (!row) return val::null();
+    const LayerTrace& tr = t.trace(l);
+    const std::size_t units = t.layer_sizes()[l + 1], in = t.layer_sizes()[l], r = *row;
+    val out = val::object();
+    out.set("index", static_cast<double>(*t.probe()));
+    out.set("input", float64_copy(t.layer_input(l) + r * in, in));
+    out.set("z", float64_copy(tr.pre_activation.data() + r * units, units));
+    out.set("a", float64_copy(tr.activation.data() + r * units, units));
+    out.set("upstream", float64_copy(tr.upstream_grad.data() + r * units, units));
+    out.set("local", float64_copy(tr.local_grad.data() + r * units, units));
+    out.set("downstream", float64_copy(tr.downstream_grad.data() + r * units, units));
+    const auto dw = t.sample_weight_grad(l, r);
+    out.set("dW", float64_copy(dw.data(), dw.size()));
+    out.set("db", float64_copy(tr.downstream_grad.data() + r * units, units));  // dl/db_j = dl/dz_j
+    if (l + 1 == t.layer_count() && tr.forward_done) out.set("loss", t.sample_loss_of(r));
+    return out;
+}
+
+}  // namespace
+
 val TrainerHandle::trace(val layer) const {
     return guarded([&] {
         const std::size_t l = layer_arg(layer);
@@ -786,6 +811,7 @@ val TrainerHandle::trace(val layer) const {
         state.set("biases", param_state_value(oc, lr, opt.biases, units));
         out.set("state", state);
         if (l + 1 == engine().layer_count()) out.set("loss", engine().batch_loss());
+        out.set("probe", probe_trace(engine(), l));
         return out;
     });
 }
@@ -859,6 +885,73 @@ val TrainerHandle::restore(val bytes) {
         const auto data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
         engine().restore(data.data(), data.size());
         return ok();
+    });
+}
+
+val TrainerHandle::set_probe(val index) {
+    return guarded([&] {
+        if (index.isNull() || index.isUndefined()) {
+            engine().set_probe(std::nullopt);
+            return ok();
+        }
+        const std::size_t n = engine().train_split().size();
+        if (n == 0) throw LabError("no_data", "index", "index: there is no training data to take a probe sample from");
+        engine().set_probe(whole_arg(index, "index", 0, n - 1));
+        return ok();
+    });
+}
+
+val TrainerHandle::probe() const {
+    return guarded([&] {
+        const auto p = engine().probe();
+        val out = val::object();
+        out.set("index", p ? val(static_cast<double>(*p)) : val::null());
+        return out;
+    });
+}
+
+val TrainerHandle::paths(val layer, val to, val from, val sample, val limit) const {
+    return guarded([&] {
+        const Trainer& t = engine();
+        const std::size_t l = layer_arg(layer);
+        const std::size_t j = whole_arg(to, "to", 0, t.layer_sizes()[l + 1] - 1);
+        const std::size_t i = whole_arg(from, "from", 0, t.layer_sizes()[l] - 1);
+        std::optional<std::size_t> row;
+        std::string which = t.probe_row() ? "probe" : "mean";
+        if (sample.isString()) which = sample.as<std::string>();
+        if (sample.isNumber()) {
+            row = whole_arg(sample, "sample", 0, t.batch_rows() == 0 ? 0 : t.batch_rows() - 1);
+            which = "row";
+        } else if (which == "probe") {
+            if (!t.probe_row())
+                throw LabError("invalid_argument", "sample",
+                               "sample is 'probe' but no probe is set (setProbe); allowed: 'mean' or a batch row");
+            row = t.probe_row();
+        } else if (which != "mean" || !(sample.isString() || sample.isUndefined())) {
+            throw LabError("invalid_argument", "sample",
+                           "sample is " + shown(sample) + "; allowed: 'probe', 'mean' or a batch row number");
+        }
+        const std::size_t n = limit.isUndefined() ? 64 : whole_arg(limit, "limit", 1, 4096);
+        const PathDecomposition d = t.chain_paths(l, j, i, row, n);
+        val out = val::object();
+        out.set("layer", l);
+        out.set("to", j);
+        out.set("from", i);
+        if (which == "row") out.set("sample", *row);
+        else out.set("sample", which);
+        out.set("count", static_cast<double>(d.count));
+        out.set("sum", d.sum);
+        out.set("listedSum", d.listed_sum);
+        val list = val::array();
+        for (const ChainPath& p : d.paths) {
+            val item = val::object();
+            item.set("units", val::array(std::vector<double>(p.units.begin(), p.units.end())));
+            item.set("product", p.product);
+            if (!p.factors.empty()) item.set("factors", float64_copy(p.factors.data(), p.factors.size()));
+            list.call<void>("push", item);
+        }
+        out.set("paths", list);
+        return out;
     });
 }
 

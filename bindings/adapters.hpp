@@ -45,6 +45,9 @@ public:
     val input_heatmaps(val res, val x_min, val x_max, val y_min, val y_max);
     val snapshot() const;
     val restore(val bytes);
+    val set_probe(val index);
+    val probe() const;
+    val paths(val layer, val to, val from, val sample, val limit) const;
 
 private:
     Trainer& engine() const;

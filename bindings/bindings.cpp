@@ -37,5 +37,8 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("heatmaps", &TrainerHandle::heatmaps)
         .function("inputHeatmaps", &TrainerHandle::input_heatmaps)
         .function("snapshot", &TrainerHandle::snapshot)
-        .function("restore", &TrainerHandle::restore);
+        .function("restore", &TrainerHandle::restore)
+        .function("setProbe", &TrainerHandle::set_probe)
+        .function("probe", &TrainerHandle::probe)
+        .function("paths", &TrainerHandle::paths);
 }

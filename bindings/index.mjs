@@ -598,8 +598,12 @@ export class Trainer {
    *   `biasUpdate`: the change the optimizer applied (after = before + update)
    * - `state`: `{ lr, weights, biases }`, the rate the update used and torch's optimizer state per
    *   parameter tensor: `{ step, momentumBuffer?, sum?, squareAvg?, gradAvg?, expAvg?, expAvgSq?,
-   *   maxExpAvgSq?, effectiveLr? }` (effectiveLr: the rate each gradient was scaled by)
+   *   maxExpAvgSq?, effectiveLr?, mHat?, vHat? }` (effectiveLr: the rate each gradient was scaled by;
+   *   mHat, vHat: Adam's bias-corrected moments)
    * - `loss` (output layer only): the batch's mean loss
+   * - `probe`: null, or the probe sample's own numbers (see setProbe): `{ index, input, z, a, upstream,
+   *   local, downstream, dW (its own ∂l/∂W = ∂l/∂z_j · a_i), db, loss (output layer) }`, valid under
+   *   the same *Done flags
    * @param {number} l
    */
   trace(l) {
@@ -661,6 +665,47 @@ export class Trainer {
    */
   restore(snapshot) {
     unwrap(this.#h().restore(snapshotArg(snapshot)));
+  }
+
+  /**
+   * Chooses the probe: one training sample (an index into data().train) carried through every phase
+   * beside the batch, with the same weights and kernels, but never part of the batch means — it
+   * changes nothing the optimizer does. Chosen mid-batch, it is computed at once for the phases
+   * already run (after the update, with the weights the batch used). trace(l).probe then holds its
+   * own numbers. null clears it. A snapshot holds the choice.
+   * @param {number|null} index
+   * @throws {LabError} `out_of_range` (field 'index'), `no_data`
+   */
+  setProbe(index) {
+    unwrap(this.#h().setProbe(index));
+  }
+
+  /** The probe's training index, or null. */
+  get probe() {
+    return unwrap(this.#h().probe()).index;
+  }
+
+  /**
+   * Every path from weight W_l[to][from] to the loss: the chain to → k (layer l+1) → … → o (an
+   * output unit). Along a path, for one sample, the product is
+   *   a_from · f′(z_to) · Π_hidden m>l (W_m[k_m][k_(m−1)] · f′(z_(k_m))) · W_out[o][k] · ∂l/∂z_o
+   * (for the output layer itself a_from · ∂l/∂z_to); ∂l/∂z_o is the output's exact downstream gradient,
+   * so softmax + CE and sigmoid + BCE enter as p − y. The products of all paths sum to ∂l/∂w.
+   * @param {number} l  layer
+   * @param {number} to  unit j of layer l
+   * @param {number} from  input i of layer l
+   * @param {{ sample?: 'probe'|'mean'|number, limit?: number }} [options]  sample: the probe (the
+   *   default when one is set), a batch row, or 'mean' (the default otherwise): products averaged over
+   *   the batch, summing to trace(l).dW; limit: how many paths to list, largest |product| first (64)
+   * @returns {{ layer: number, to: number, from: number, sample: string|number, count: number,
+   *   sum: number, listedSum: number, paths: { units: number[], product: number, factors?: Float64Array }[] }}
+   *   count and sum cover all paths; factors (not for 'mean') in the formula's order
+   * @throws {LabError} `not_ready` (backward has not reached layer l in this batch), `out_of_range`
+   *   (field 'layer', 'to', 'from', 'sample', 'limit'), `invalid_argument` (field 'sample', 'options')
+   */
+  paths(l, to, from, options) {
+    const { sample, limit } = optionsArg(options, ['sample', 'limit']);
+    return unwrap(this.#h().paths(l, to, from, sample, limit));
   }
 
   /** Frees the trainer's engine memory; later calls throw LabError `deleted`. Calling it again does nothing. */

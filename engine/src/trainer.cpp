@@ -10,11 +10,91 @@
 #include "bplab/errors.hpp"
 #include "bplab/features.hpp"
 #include "bplab/losses.hpp"
+#include "bplab/simd.hpp"
 
 namespace bplab {
 namespace {
 
-constexpr std::size_t chunk_rows = 256;  // rows per pass when evaluating many points
+std::size_t round_up(std::size_t n, std::size_t multiple) { return (n + multiple - 1) / multiple * multiple; }
+
+// a = f(z) for `units` rows of `points` values, stored by column. Softmax
+// runs across the units of each point, so its column is gathered first.
+void activate_columns(const ActivationSpec& f, const double* z, double* a, std::size_t units,
+                      std::size_t points, std::vector<double>& scratch) {
+    if (f.kind != Activation::softmax) {
+        for (std::size_t j = 0; j < units; ++j)
+            activate_rows(f, z + j * column_block, a + j * column_block, 1, points);
+        return;
+    }
+    scratch.resize(2 * units);
+    double* zp = scratch.data();
+    double* ap = zp + units;
+    for (std::size_t p = 0; p < points; ++p) {
+        for (std::size_t j = 0; j < units; ++j) zp[j] = z[j * column_block + p];
+        softmax_row(zp, ap, units);
+        for (std::size_t j = 0; j < units; ++j) a[j * column_block + p] = ap[j];
+    }
+}
+
+// rows × cols row-major from a block stored by column.
+void columns_to_rows(const double* columns, std::size_t rows, std::size_t cols, double* out) {
+    for (std::size_t j = 0; j < cols; ++j)
+        for (std::size_t r = 0; r < rows; ++r) out[r * cols + j] = columns[j * column_block + r];
+}
+
+// out[c] = (sum over t of src[t][c] · coef[t]) · scale for 2N values of c,
+// the sum taken in the order t = 0, 1, … from 0 as the plain loop would.
+template <std::size_t N>
+void weighted_sum_lanes(const double* src, std::size_t src_stride, const double* coef,
+                        std::size_t coef_stride, std::size_t count, double scale, double* out) {
+    using namespace simd;
+    f64x2 acc[N];
+    for (std::size_t v = 0; v < N; ++v) acc[v] = splat(0.0);
+    for (std::size_t t = 0; t < count; ++t) {
+        const f64x2 c = splat(coef[t * coef_stride]);
+        const double* s = src + t * src_stride;
+        for (std::size_t v = 0; v < N; ++v) acc[v] += load(s + 2 * v) * c;
+    }
+    for (std::size_t v = 0; v < N; ++v) store(out + 2 * v, acc[v] * splat(scale));
+}
+
+// The same for n values of c, eight, then two, then one at a time.
+void weighted_sum(const double* src, std::size_t src_stride, const double* coef, std::size_t coef_stride,
+                  std::size_t count, std::size_t n, double scale, double* out) {
+    std::size_t c = 0;
+    for (; c + 8 <= n; c += 8) weighted_sum_lanes<4>(src + c, src_stride, coef, coef_stride, count, scale, out + c);
+    for (; c + 2 <= n; c += 2) weighted_sum_lanes<1>(src + c, src_stride, coef, coef_stride, count, scale, out + c);
+    for (; c < n; ++c) {
+        double acc = 0.0;
+        for (std::size_t t = 0; t < count; ++t) acc += src[t * src_stride + c] * coef[t * coef_stride];
+        out[c] = acc * scale;
+    }
+}
+
+// local = f'(z), downstream = upstream × local for n values, the activation
+// fixed at compile time so that the loop vectorises.
+template <Activation K>
+void chain_rule_as(const ActivationSpec& f, const double* z, const double* a, const double* up,
+                   double* local, double* down, std::size_t n) {
+    const ActivationSpec g{K, f.alpha};
+    for (std::size_t i = 0; i < n; ++i) {
+        local[i] = local_gradient(g, z[i], a[i]);
+        down[i] = up[i] * local[i];
+    }
+}
+
+void chain_rule(const ActivationSpec& f, const double* z, const double* a, const double* up,
+                double* local, double* down, std::size_t n) {
+    switch (f.kind) {
+        case Activation::linear: return chain_rule_as<Activation::linear>(f, z, a, up, local, down, n);
+        case Activation::sigmoid: return chain_rule_as<Activation::sigmoid>(f, z, a, up, local, down, n);
+        case Activation::tanh: return chain_rule_as<Activation::tanh>(f, z, a, up, local, down, n);
+        case Activation::relu: return chain_rule_as<Activation::relu>(f, z, a, up, local, down, n);
+        case Activation::leaky_relu: return chain_rule_as<Activation::leaky_relu>(f, z, a, up, local, down, n);
+        case Activation::elu: return chain_rule_as<Activation::elu>(f, z, a, up, local, down, n);
+        case Activation::softmax: return chain_rule_as<Activation::softmax>(f, z, a, up, local, down, n);
+    }
+}
 
 bool all_finite(const double* x, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
@@ -114,6 +194,12 @@ public:
     void num(const double& v) { put(&v, sizeof v); }
     void flag(const bool& v) { word(v ? 1 : 0); }
     void phase(const Phase& p) { word(static_cast<std::uint64_t>(p)); }
+    void u32(const std::uint32_t& v) { word(v); }
+    // An optional count as a flag word, then the value (0 when empty).
+    void optional_size(const std::optional<std::size_t>& v) {
+        flag(v.has_value());
+        size(v.value_or(0));
+    }
     void rng(const Rng& r) {
         for (std::uint64_t w : r.state()) word(w);
     }
@@ -150,6 +236,18 @@ public:
         const std::uint64_t w = word();
         if (w > 1) fail("a flag is neither 0 nor 1");
         v = w == 1;
+    }
+    void u32(std::uint32_t& v) {
+        const std::uint64_t w = word();
+        if (w > UINT32_MAX) fail("an index out of range");
+        v = static_cast<std::uint32_t>(w);
+    }
+    void optional_size(std::optional<std::size_t>& v) {
+        bool present;
+        flag(present);
+        std::size_t value;
+        size(value);
+        v = present ? std::optional<std::size_t>(value) : std::nullopt;
     }
     void phase(Phase& p) {
         const std::uint64_t v = word();
@@ -223,22 +321,26 @@ void visit_rows(Archive& ar, T& t, std::size_t rows) {
 template <class Archive, class W>
 void visit_work(Archive& ar, W& w) {
     ar.size(w.rows);
-    if (w.rows > w.inputs.shape()[0]) Reader::fail("a batch larger than the batch size");  // only read bytes can claim it
+    ar.flag(w.has_probe);
+    ar.u32(w.probe_index);
+    // only read bytes can claim these
+    if (w.computed_rows() > w.inputs.shape()[0] || w.rows >= w.inputs.shape()[0]) Reader::fail("a batch larger than the batch size");
+    const std::size_t rows = w.computed_rows();
     ar.indices(w.indices);
-    visit_rows(ar, w.inputs, w.rows);
-    visit_rows(ar, w.targets, w.rows);
+    visit_rows(ar, w.inputs, rows);
+    visit_rows(ar, w.targets, rows);
     for (auto& t : w.trace) {
         ar.flag(t.forward_done);
         ar.flag(t.backward_done);
         ar.flag(t.update_done);
         if (t.forward_done) {
-            visit_rows(ar, t.pre_activation, w.rows);
-            visit_rows(ar, t.activation, w.rows);
+            visit_rows(ar, t.pre_activation, rows);
+            visit_rows(ar, t.activation, rows);
         }
         if (t.backward_done) {
-            visit_rows(ar, t.upstream_grad, w.rows);
-            visit_rows(ar, t.local_grad, w.rows);
-            visit_rows(ar, t.downstream_grad, w.rows);
+            visit_rows(ar, t.upstream_grad, rows);
+            visit_rows(ar, t.local_grad, rows);
+            visit_rows(ar, t.downstream_grad, rows);
             visit_tensor(ar, t.weight_grad);
             visit_tensor(ar, t.bias_grad);
             visit_tensor(ar, t.penalty_grad);
@@ -279,6 +381,7 @@ void visit_state(Archive& ar, S& s) {
     ar.num(s.last_epoch_loss);
     ar.num(s.batch_loss);
     ar.num(s.update_lr);
+    ar.optional_size(s.probe);
     visit_work(ar, s.work);
 }
 
@@ -348,14 +451,12 @@ Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
         prepare_split({}, {}, 0, test_);
     }
 
-    const std::size_t capacity = config_.batch_size;
+    const std::size_t capacity = config_.batch_size + 1;  // the batch and the probe
     BatchWork& work = state_.work;
     work.inputs = xt::zeros<double>({capacity, sizes_.front()});
     work.targets = xt::zeros<double>({capacity, sizes_.back()});
-    neuron_offset_.assign(config_.layers.size(), 0);
     for (std::size_t l = 0; l < config_.layers.size(); ++l) {
         const std::size_t in = sizes_[l], out = sizes_[l + 1];
-        if (l > 0) neuron_offset_[l] = neuron_offset_[l - 1] + sizes_[l];
         DenseLayer layer = make_layer(in, out, config_.layers[l].activation);
         init_layer(layer, config_.init, init_rng);
         state_.layers.push_back(std::move(layer));
@@ -435,6 +536,8 @@ void Trainer::set_data(const double* x, const double* y, std::size_t n) {
     prepare_split(std::vector<double>(x, x + n * point), labels, n, split);
     std::copy_n(y, n * out, split.targets.data());
     train_ = std::move(split);
+    state_.probe.reset();  // its index named a sample of the old data
+    state_.work.has_probe = false;
     data_hash_ = hash_split(train_);
 
     state_.batch = 0;
@@ -549,14 +652,26 @@ void Trainer::begin_batch() {
         std::copy_n(train_.targets.data() + k * out, out, w.targets.data() + r * out);
     }
     for (auto& t : w.trace) t.forward_done = t.backward_done = t.update_done = false;
+    load_probe_row();
+}
+
+// The chosen probe's inputs and targets into the row after the batch.
+void Trainer::load_probe_row() {
+    BatchWork& w = state_.work;
+    w.has_probe = state_.probe.has_value();
+    if (!w.has_probe) return;
+    const std::size_t in = sizes_.front(), out = sizes_.back(), k = *state_.probe;
+    w.probe_index = static_cast<std::uint32_t>(k);
+    std::copy_n(train_.inputs.data() + k * in, in, w.inputs.data() + w.rows * in);
+    std::copy_n(train_.targets.data() + k * out, out, w.targets.data() + w.rows * out);
 }
 
 void Trainer::forward_layer(std::size_t l) {
     const DenseLayer& layer = state_.layers[l];
     LayerTrace& t = state_.work.trace[l];
-    dense_forward(layer, layer_input(l), state_.work.rows, t.pre_activation.data());
-    activate_rows(layer.activation, t.pre_activation.data(), t.activation.data(), state_.work.rows,
-                  layer.units());
+    const std::size_t rows = state_.work.computed_rows();
+    dense_forward(layer, layer_input(l), rows, t.pre_activation.data());
+    activate_rows(layer.activation, t.pre_activation.data(), t.activation.data(), rows, layer.units());
     t.forward_done = true;
 }
 
@@ -580,7 +695,7 @@ void Trainer::backward_layer(std::size_t l) {
     const DenseLayer& layer = state_.layers[l];
     BatchWork& w = state_.work;
     LayerTrace& t = w.trace[l];
-    const std::size_t rows = w.rows, units = layer.units(), in = layer.inputs();
+    const std::size_t rows = w.rows, computed = w.computed_rows(), units = layer.units(), in = layer.inputs();
     double* up = t.upstream_grad.data();
     double* local = t.local_grad.data();
     double* down = t.downstream_grad.data();
@@ -588,60 +703,48 @@ void Trainer::backward_layer(std::size_t l) {
     const double* a = t.activation.data();
 
     if (l + 1 == layer_count()) {
-        for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t r = 0; r < computed; ++r)
             output_gradients(config_.loss, layer.activation, z + r * units, a + r * units,
                              w.targets.data() + r * units, units, up + r * units,
                              local + r * units, down + r * units);
     } else {
         // dl/da_i = sum_k W_above[k][i] · dl/dz_above_k: every path from a_i into the layer above.
         const LayerTrace& above = w.trace[l + 1];
-        const DenseLayer& next = state_.layers[l + 1];
-        const std::size_t units_above = next.units();
-        const double* w_above = next.weights.data();
-        for (std::size_t r = 0; r < rows; ++r) {
-            double* up_r = up + r * units;
-            std::fill_n(up_r, units, 0.0);
-            for (std::size_t k = 0; k < units_above; ++k) {
-                const double d = above.downstream_grad.data()[r * units_above + k];
-                const double* wk = w_above + k * units;
-                for (std::size_t i = 0; i < units; ++i) up_r[i] += wk[i] * d;
-            }
-        }
-        for (std::size_t i = 0; i < rows * units; ++i) {
-            local[i] = local_gradient(layer.activation, z[i], a[i]);
-            down[i] = up[i] * local[i];
-        }
+        const std::size_t units_above = state_.layers[l + 1].units();
+        const double* w_above = state_.layers[l + 1].weights.data();
+        for (std::size_t r = 0; r < computed; ++r)
+            weighted_sum(w_above, units, above.downstream_grad.data() + r * units_above, 1, units_above,
+                         units, 1.0, up + r * units);
+        chain_rule(layer.activation, z, a, up, local, down, computed * units);
     }
 
-    // dL/dW[j][i] = mean over the batch of dl/dz_j · a_i; dL/db_j = mean of dl/dz_j.
+    // dL/dW[j][i] = mean over the batch of dl/dz_j · a_i; dL/db_j = mean of dl/dz_j (not the probe's).
     const double* x = layer_input(l);
     double* dw = t.weight_grad.data();
     double* db = t.bias_grad.data();
-    std::fill_n(dw, units * in, 0.0);
-    std::fill_n(db, units, 0.0);
-    for (std::size_t r = 0; r < rows; ++r) {
-        const double* xr = x + r * in;
-        for (std::size_t j = 0; j < units; ++j) {
-            const double d = down[r * units + j];
-            db[j] += d;
-            double* dwj = dw + j * in;
-            for (std::size_t i = 0; i < in; ++i) dwj[i] += d * xr[i];
-        }
-    }
     const double inv = 1.0 / static_cast<double>(rows);
-    for (std::size_t i = 0; i < units * in; ++i) dw[i] *= inv;
-    for (std::size_t j = 0; j < units; ++j) db[j] *= inv;
+    for (std::size_t j = 0; j < units; ++j) {
+        weighted_sum(x, in, down + j, units, rows, in, inv, dw + j * in);
+        double sum = 0.0;
+        for (std::size_t r = 0; r < rows; ++r) sum += down[r * units + j];
+        db[j] = sum * inv;
+    }
 
     // Penalties on weights only: L1 adds rate·sign(w), L2 adds rate·w.
     const Regularization& reg = config_.regularization;
     const double* weights = layer.weights.data();
     double* pen = t.penalty_grad.data();
-    for (std::size_t i = 0; i < units * in; ++i) {
-        switch (reg.kind) {
-            case Penalty::none: pen[i] = 0.0; break;
-            case Penalty::l1: pen[i] = reg.rate * static_cast<double>((weights[i] > 0.0) - (weights[i] < 0.0)); break;
-            case Penalty::l2: pen[i] = reg.rate * weights[i]; break;
-        }
+    const std::size_t n = units * in;
+    switch (reg.kind) {
+        case Penalty::none:
+            std::fill_n(pen, n, 0.0);
+            break;
+        case Penalty::l1:
+            for (std::size_t i = 0; i < n; ++i) pen[i] = reg.rate * static_cast<double>((weights[i] > 0.0) - (weights[i] < 0.0));
+            break;
+        case Penalty::l2:
+            for (std::size_t i = 0; i < n; ++i) pen[i] = reg.rate * weights[i];
+            break;
     }
     t.backward_done = true;
 }
@@ -821,23 +924,41 @@ EpochResult Trainer::train_epoch() {
 // ---- evaluation over many points ---------------------------------------------------
 
 template <class Visit>
-void Trainer::forward_rows(const double* inputs, std::size_t rows, Visit visit) {
+void Trainer::forward_columns(const double* x, std::size_t points, Visit visit) {
     const std::size_t widest = *std::max_element(sizes_.begin() + 1, sizes_.end());
-    scratch_z_.resize(chunk_rows * widest);
-    scratch_a_.resize(2 * chunk_rows * widest);  // this layer's a, and the previous layer's
+    scratch_z_.resize(column_block * widest);
+    scratch_a_.resize(2 * column_block * widest);  // this layer's a, and the previous layer's
+    const std::size_t lanes = round_up(points, column_lanes);
     double* z = scratch_z_.data();
-    for (std::size_t start = 0; start < rows; start += chunk_rows) {
-        const std::size_t count = std::min(chunk_rows, rows - start);
-        const double* x = inputs + start * sizes_.front();
-        double* a = scratch_a_.data();
-        for (std::size_t l = 0; l < layer_count(); ++l) {
-            const DenseLayer& layer = state_.layers[l];
-            dense_forward(layer, x, count, z);
-            activate_rows(layer.activation, z, a, count, layer.units());
-            visit(l, start, count, static_cast<const double*>(z), static_cast<const double*>(a));
-            x = a;
-            a = (a == scratch_a_.data()) ? scratch_a_.data() + chunk_rows * widest : scratch_a_.data();
-        }
+    double* a = scratch_a_.data();
+    for (std::size_t l = 0; l < layer_count(); ++l) {
+        const DenseLayer& layer = state_.layers[l];
+        dense_forward_columns(layer, x, lanes, z);
+        activate_columns(layer.activation, z, a, layer.units(), lanes, softmax_scratch_);
+        visit(l, static_cast<const double*>(z), static_cast<const double*>(a));
+        x = a;
+        a = (a == scratch_a_.data()) ? scratch_a_.data() + column_block * widest : scratch_a_.data();
+    }
+}
+
+template <class Visit>
+void Trainer::forward_rows(const double* inputs, std::size_t rows, Visit visit) {
+    const std::size_t in = sizes_.front(), out = sizes_.back(), last = layer_count() - 1;
+    block_inputs_.assign(in * column_block, 0.0);  // lanes past the last point stay finite
+    rows_z_.resize(column_block * out);
+    rows_a_.resize(column_block * out);
+    for (std::size_t start = 0; start < rows; start += column_block) {
+        const std::size_t count = std::min(column_block, rows - start);
+        for (std::size_t p = 0; p < count; ++p)
+            for (std::size_t i = 0; i < in; ++i)
+                block_inputs_[i * column_block + p] = inputs[(start + p) * in + i];
+        forward_columns(block_inputs_.data(), count, [&](std::size_t l, const double* z, const double* a) {
+            if (l != last) return;
+            columns_to_rows(z, count, out, rows_z_.data());
+            columns_to_rows(a, count, out, rows_a_.data());
+            visit(l, start, count, static_cast<const double*>(rows_z_.data()),
+                  static_cast<const double*>(rows_a_.data()));
+        });
     }
 }
 
@@ -894,18 +1015,26 @@ void check_grid(std::size_t res, double x_min, double x_max, double y_min, doubl
 const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, double x_max,
                                             double y_min, double y_max) {
     input_heatmaps(res, x_min, x_max, y_min, y_max);  // fills grid_inputs_
-    const std::size_t cells = res * res;
+    const std::size_t cells = res * res, in = sizes_.front();
     const std::size_t neurons = std::accumulate(sizes_.begin() + 1, sizes_.end(), std::size_t{0});
     heatmap_.resize(neurons * cells);
-    forward_rows(grid_inputs_.data(), cells,
-                 [&](std::size_t l, std::size_t start, std::size_t rows, const double*, const double* a) {
-                     const std::size_t units = sizes_[l + 1];
-                     for (std::size_t j = 0; j < units; ++j) {
-                         float* map = heatmap_.data() + (neuron_offset_[l] + j) * cells + start;
-                         for (std::size_t r = 0; r < rows; ++r)
-                             map[r] = static_cast<float>(a[r * units + j]);
-                     }
-                 });
+    for (std::size_t start = 0; start < cells; start += column_block) {
+        const std::size_t count = std::min(column_block, cells - start);
+        std::size_t first_neuron = 0;  // of the layer being visited
+        forward_columns(grid_inputs_.data() + start * in, count,
+                        [&](std::size_t l, const double*, const double* a) {
+                            const std::size_t units = sizes_[l + 1];
+                            for (std::size_t j = 0; j < units; ++j) {
+                                float* map = heatmap_.data() + (first_neuron + j) * cells + start;
+                                const double* aj = a + j * column_block;
+                                std::size_t p = 0;
+                                for (; p + 4 <= count; p += 4)
+                                    simd::store_floats(map + p, simd::load(aj + p), simd::load(aj + p + 2));
+                                for (; p < count; ++p) map[p] = static_cast<float>(aj[p]);
+                            }
+                            first_neuron += units;
+                        });
+    }
     return heatmap_;
 }
 
@@ -915,26 +1044,35 @@ const std::vector<float>& Trainer::input_heatmaps(std::size_t res, double x_min,
     if (config_.point_size() != 2)
         throw LabError("not_a_plane", "inputs",
                        "heatmaps need points on the (x1, x2) plane: inputs 2, or features");
+    const std::array<double, 5> grid{static_cast<double>(res), x_min, x_max, y_min, y_max};
+    if (grid == grid_made_for_) return input_heatmap_;
     const std::size_t cells = res * res, in = sizes_.front();
-    grid_inputs_.resize(cells * in);
+    // Block after block (column_block cells each), by column; the last
+    // block's spare lanes stay 0.
+    grid_inputs_.assign(round_up(cells, column_block) * in, 0.0);
     input_heatmap_.resize(cells * in);
     const double dx = (x_max - x_min) / static_cast<double>(res);
     const double dy = (y_max - y_min) / static_cast<double>(res);
+    double xi[Limits::max_inputs];
     for (std::size_t row = 0; row < res; ++row) {
         const double y = y_max - (static_cast<double>(row) + 0.5) * dy;
         for (std::size_t col = 0; col < res; ++col) {
             const double x = x_min + (static_cast<double>(col) + 0.5) * dx;
             const std::size_t cell = row * res + col;
-            double* xi = grid_inputs_.data() + cell * in;
             if (config_.features.empty()) {
                 xi[0] = x;
                 xi[1] = y;
             } else {
                 compute_features(config_.features, x, y, xi);
             }
-            for (std::size_t k = 0; k < in; ++k) input_heatmap_[k * cells + cell] = static_cast<float>(xi[k]);
+            double* block = grid_inputs_.data() + (cell / column_block) * column_block * in;
+            for (std::size_t k = 0; k < in; ++k) {
+                block[k * column_block + cell % column_block] = xi[k];
+                input_heatmap_[k * cells + cell] = static_cast<float>(xi[k]);
+            }
         }
     }
+    grid_made_for_ = grid;
     return input_heatmap_;
 }
 
@@ -1055,6 +1193,8 @@ void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
     if (s.work.indices.size() != s.work.rows) Reader::fail("bad batch");
     for (std::uint32_t k : s.work.indices)
         if (k >= n_train) Reader::fail("bad batch index");
+    if ((s.probe && *s.probe >= n_train) || (s.work.has_probe && s.work.probe_index >= n_train))
+        Reader::fail("bad probe index");
     if (s.layer >= layer_count() || (n_train > 0 && s.batch >= batches_per_epoch()))
         Reader::fail("cursor out of range");
     if (!flags_fit_cursor(s)) Reader::fail("the cursor and the trace disagree");
@@ -1063,6 +1203,168 @@ void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
         Reader::fail("bad epoch totals");
     if (!(s.schedule.lr > 0.0) || !std::isfinite(s.schedule.lr)) Reader::fail("bad learning rate");
     state_ = std::move(s);
+}
+
+// ---- the probe and the paths of the chain rule ------------------------------------------------
+
+void Trainer::set_probe(std::optional<std::size_t> train_index) {
+    if (train_index && *train_index >= train_.size())
+        throw LabError("out_of_range", "index",
+                       "index is " + std::to_string(*train_index) + "; allowed: a training sample, 0 to " +
+                           (train_.size() == 0 ? std::string("none (there is no training data)")
+                                               : std::to_string(train_.size() - 1)));
+    state_.probe = train_index;
+    BatchWork& w = state_.work;
+    const bool batch_started = w.rows > 0 && w.trace.front().forward_done;
+    if (!batch_started) {
+        w.has_probe = false;  // begin_batch loads it with the next batch
+        return;
+    }
+    load_probe_row();
+    if (!w.has_probe) return;
+    // Recompute the phases this batch has run, now with the probe row, using the
+    // weights the batch used (after the update: the weights before it). The
+    // batch's own rows and means come out bit for bit as they were.
+    const bool updated = w.trace.front().update_done;
+    if (updated)
+        for (std::size_t l = 0; l < layer_count(); ++l) {
+            std::swap(state_.layers[l].weights, w.trace[l].weights_before);
+            std::swap(state_.layers[l].biases, w.trace[l].biases_before);
+        }
+    for (std::size_t l = 0; l < layer_count(); ++l)
+        if (w.trace[l].forward_done) forward_layer(l);
+    for (std::size_t l = layer_count(); l-- > 0;)
+        if (w.trace[l].backward_done) backward_layer(l);
+    if (updated)
+        for (std::size_t l = 0; l < layer_count(); ++l) {
+            std::swap(state_.layers[l].weights, w.trace[l].weights_before);
+            std::swap(state_.layers[l].biases, w.trace[l].biases_before);
+        }
+}
+
+std::optional<std::size_t> Trainer::probe_row() const {
+    const BatchWork& w = state_.work;
+    if (!w.has_probe) return std::nullopt;
+    return w.rows;
+}
+
+namespace {
+
+void check_row(std::size_t row, std::size_t computed) {
+    if (row >= computed)
+        throw LabError("out_of_range", "sample",
+                       "sample row " + std::to_string(row) + " is not in the current batch; allowed: 0 to " +
+                           std::to_string(computed == 0 ? 0 : computed - 1));
+}
+
+}  // namespace
+
+std::vector<double> Trainer::sample_weight_grad(std::size_t l, std::size_t row) const {
+    check_layer(l, "sample gradient");
+    check_row(row, state_.work.computed_rows());
+    const std::size_t units = sizes_[l + 1], in = sizes_[l];
+    const double* x = layer_input(l) + row * in;
+    const double* down = state_.work.trace[l].downstream_grad.data() + row * units;
+    std::vector<double> dw(units * in);
+    for (std::size_t j = 0; j < units; ++j)
+        for (std::size_t i = 0; i < in; ++i) dw[j * in + i] = down[j] * x[i];  // dl/dz_j · a_i
+    return dw;
+}
+
+double Trainer::sample_loss_of(std::size_t row) const {
+    check_row(row, state_.work.computed_rows());
+    const LayerTrace& t = state_.work.trace.back();
+    const std::size_t out = sizes_.back();
+    return sample_loss(config_.loss, t.pre_activation.data() + row * out, t.activation.data() + row * out,
+                       state_.work.targets.data() + row * out, out);
+}
+
+PathDecomposition Trainer::chain_paths(std::size_t l, std::size_t j, std::size_t i,
+                                       std::optional<std::size_t> row, std::size_t limit) const {
+    check_layer(l, "paths");
+    const std::size_t last = layer_count() - 1;
+    if (j >= sizes_[l + 1] || i >= sizes_[l])
+        throw LabError("out_of_range", "unit",
+                       "weight [" + std::to_string(j) + "][" + std::to_string(i) + "] is not in layer " +
+                           std::to_string(l) + "; allowed: to 0 … " + std::to_string(sizes_[l + 1] - 1) +
+                           ", from 0 … " + std::to_string(sizes_[l] - 1));
+    const BatchWork& w = state_.work;
+    if (!w.trace[l].backward_done)
+        throw LabError("not_ready", "layer",
+                       "backward has not reached layer " + std::to_string(l) + " in this batch yet");
+    if (row) check_row(*row, w.computed_rows());
+    if (limit < 1 || limit > 4096)
+        throw LabError("invalid_argument", "limit", "limit is " + std::to_string(limit) + "; allowed: 1 to 4096");
+    std::size_t count = 1;
+    for (std::size_t m = l + 1; m <= last; ++m) count *= sizes_[m + 1];
+    if (count > (std::size_t{1} << 22))
+        throw LabError("out_of_range", "layer",
+                       std::to_string(count) + " paths lead from this weight to the loss; allowed: at most 4194304");
+
+    // The weights the batch's backward pass used (after the update: the ones before it).
+    const bool updated = w.trace.front().update_done;
+    auto weight = [&](std::size_t m, std::size_t to, std::size_t from) {
+        const auto& source = updated ? w.trace[m].weights_before : state_.layers[m].weights;
+        return source.data()[to * sizes_[m] + from];
+    };
+    // One sample's factors along a path, in the order of ChainPath.
+    auto factors_of = [&](std::size_t r, const std::vector<std::size_t>& units, std::vector<double>& f) {
+        f.clear();
+        f.push_back(layer_input(l)[r * sizes_[l] + i]);  // a_i
+        for (std::size_t m = l; m <= last; ++m) {
+            const std::size_t k = units[m - l];
+            if (m > l) f.push_back(weight(m, k, units[m - l - 1]));
+            const LayerTrace& t = w.trace[m];
+            // hidden units pass on f'(z); the output unit hands over dl/dz exactly (softmax and loss included)
+            f.push_back(m < last ? t.local_grad.data()[r * sizes_[m + 1] + k]
+                                 : t.downstream_grad.data()[r * sizes_[m + 1] + k]);
+        }
+    };
+    auto product_of = [](const std::vector<double>& f) {
+        double p = 1.0;
+        for (double x : f) p *= x;
+        return p;
+    };
+
+    PathDecomposition out;
+    out.count = count;
+    std::vector<std::size_t> units(last - l + 1, 0);
+    units[0] = j;
+    std::vector<double> f;
+    auto smaller = [](const ChainPath& a, const ChainPath& b) { return std::abs(a.product) > std::abs(b.product); };
+    for (std::size_t p = 0; p < count; ++p) {
+        // the p-th path, counting in mixed radix over the layers above l
+        std::size_t rest = p;
+        for (std::size_t m = last; m > l; --m) {
+            units[m - l] = rest % sizes_[m + 1];
+            rest /= sizes_[m + 1];
+        }
+        double product = 0.0;
+        if (row) {
+            factors_of(*row, units, f);
+            product = product_of(f);
+        } else {
+            for (std::size_t r = 0; r < w.rows; ++r) {
+                factors_of(r, units, f);
+                product += product_of(f);
+            }
+            product /= static_cast<double>(w.rows);
+        }
+        out.sum += product;
+        if (out.paths.size() < limit || std::abs(product) > std::abs(out.paths.front().product)) {
+            ChainPath path{units, product, row ? f : std::vector<double>{}};
+            if (out.paths.size() == limit) {
+                std::pop_heap(out.paths.begin(), out.paths.end(), smaller);
+                out.paths.back() = std::move(path);
+            } else {
+                out.paths.push_back(std::move(path));
+            }
+            std::push_heap(out.paths.begin(), out.paths.end(), smaller);
+        }
+    }
+    std::sort_heap(out.paths.begin(), out.paths.end(), smaller);
+    for (const ChainPath& path : out.paths) out.listed_sum += path.product;
+    return out;
 }
 
 }  // namespace bplab

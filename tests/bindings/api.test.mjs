@@ -326,3 +326,71 @@ test('a softmax trainer on data given with setData learns its training split', (
   assert.ok(t.evaluate().trainAccuracy > 0.9);
   assert.throws(() => t.heatmaps(4, -1, 1, -1, 1), (e) => e.code === 'not_a_plane' && e.field === 'inputs');
 }));
+
+test('probe and paths: the probe rides along outside the batch mean, paths sum to ∂l/∂w', () => {
+  const config = {
+    seed: 9, features: ['x1', 'x2'], loss: 'cce', batchSize: 5, shuffle: false,
+    layers: [{ units: 3, activation: 'tanh' }, { units: 3, activation: 'sigmoid' }, { units: 2, activation: 'softmax' }],
+    optimizer: { name: 'sgd', lr: 0.1 },
+    dataset: { name: 'xor', samples: 40, noise: 0, trainRatio: 0.5 },
+  };
+  const t = lab.createTrainer(config);
+  const twin = lab.createTrainer(config);
+  try {
+    assert.equal(t.probe, null);
+    t.setProbe(7);
+    assert.equal(t.probe, 7);
+    assert.equal(t.trace(0).probe, null, 'no phase has run: the batch does not carry it yet');
+    while (t.cursor().phase !== 'update') { t.stepPhase(); twin.stepPhase(); }
+    for (let l = 0; l < 3; l++) {
+      const a = t.trace(l);
+      const b = twin.trace(l);
+      assert.deepEqual(a.dW, b.dW, 'the probe stays out of the batch mean');
+      assert.equal(a.probe.index, 7);
+      assert.equal(a.probe.z.length, a.units);
+      assert.equal(a.probe.dW.length, a.units * a.inputs);
+      a.probe.dW.forEach((g, k) => assert.equal(g, a.probe.downstream[Math.floor(k / a.inputs)] * a.probe.input[k % a.inputs]));
+    }
+    assert.ok(t.trace(2).probe.loss > 0);
+    assert.equal(twin.trace(2).probe, null);
+
+    // The course's picture on a 2-3-3-2 net: a first-layer weight reaches the loss along 3 × 2 paths.
+    const p = t.paths(0, 1, 0, { limit: 4 });
+    assert.equal(p.sample, 'probe');
+    assert.equal(p.count, 6);
+    assert.equal(p.paths.length, 4);
+    assert.ok(Math.abs(p.sum - t.trace(0).probe.dW[1 * 2 + 0]) <= 1e-12 * Math.max(1, Math.abs(p.sum)));
+    const all = t.paths(0, 1, 0, { limit: 64 });
+    const total = all.paths.reduce((s, path) => s + path.product, 0);
+    assert.ok(Math.abs(total - p.sum) <= 1e-15 + 1e-12 * Math.abs(p.sum));
+    for (const path of all.paths) {
+      assert.equal(path.units.length, 3);
+      assert.equal(path.units[0], 1);
+      assert.equal(path.factors.length, 6);  // a_i, f′(z_j), w, f′, w, ∂l/∂z_o
+      assert.equal(path.factors.reduce((x, y) => x * y, 1), path.product);
+    }
+    const mean = t.paths(0, 1, 0, { sample: 'mean' });
+    assert.ok(Math.abs(mean.sum - t.trace(0).dW[2]) <= 1e-15 + 1e-12 * Math.abs(mean.sum));
+    assert.equal(mean.paths[0].factors, undefined);
+    const row = t.paths(2, 0, 1, { sample: 3 });
+    assert.equal(row.count, 1);
+    assert.equal(row.sample, 3);
+
+    t.stepPhase();  // the update
+    twin.stepPhase();
+    assert.deepEqual(t.getWeights(0), twin.getWeights(0));
+    t.stepPhase();  // forward(0) of the next batch
+    expectLabError(() => t.paths(0, 0, 0), { code: 'not_ready', field: 'layer' });
+    expectLabError(() => t.paths(0, 3, 0), { code: 'out_of_range', field: 'to' });
+    expectLabError(() => t.setProbe(20), { code: 'out_of_range', field: 'index' });
+    expectLabError(() => t.setProbe('7'), { code: 'invalid_argument', field: 'index' });
+    t.setProbe(null);
+    assert.equal(t.probe, null);
+    assert.equal(t.trace(0).probe, null);
+    while (t.cursor().phase !== 'update') t.stepPhase();
+    expectLabError(() => t.paths(0, 0, 0, { sample: 'probe' }), { code: 'invalid_argument', field: 'sample' });
+  } finally {
+    t.delete();
+    twin.delete();
+  }
+});

@@ -56,6 +56,8 @@ test('100 000 rejected calls leave the wasm heap unchanged and the module still 
       'surface optimizer': () => lab.descendSurface('valley', { name: 'adam', lr: 0.1, beta1: 2 }, [0, 0], 5),
       'surface start': () => lab.descendSurface('rosenbrock', { name: 'sgd', lr: 0.1 }, [Infinity, 0], 5),
       'surface grid': () => lab.surfaceGrid('saddle', 8, 0, 0, -1, 1),
+      'probe index': () => t.setProbe(1e6),
+      'paths before backward': () => raw.paths(0, 0, 0),
     };
     const calls = Object.values(kinds);
     const reject = (call) => {
@@ -78,7 +80,7 @@ test('100 000 rejected calls leave the wasm heap unchanged and the module still 
     const after = lab.memory();
     console.log(`heap after ${total} rejected calls of ${calls.length} kinds: used ${before.used} → ${after.used} bytes, memory ${before.size} → ${after.size} bytes; codes ${JSON.stringify(Object.fromEntries(codes))}`);
     assert.deepEqual(after, before);
-    assert.deepEqual([...codes.keys()].sort(), ['bad_snapshot', 'deleted', 'invalid_argument', 'invalid_config', 'no_data', 'not_a_plane', 'out_of_range']);
+    assert.deepEqual([...codes.keys()].sort(), ['bad_snapshot', 'deleted', 'invalid_argument', 'invalid_config', 'no_data', 'not_a_plane', 'not_ready', 'out_of_range']);
     assert.deepEqual(t.snapshot(), snapshot, 'the trainer is as it was');
 
     // And it still learns: the circle is separable by 4 tanh units.

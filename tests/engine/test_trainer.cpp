@@ -938,3 +938,201 @@ TEST_CASE("evaluate: mean loss and accuracy per split, with tanh outputs aiming 
     CHECK(std::isnan(r.test_loss));       // and this split has no test points
     CHECK(std::isfinite(r.train_loss));
 }
+
+// ---- the probe and the paths of the chain rule ---------------------------------------------
+
+namespace {
+
+// 8 samples of 3 inputs, batches of 4 in order, a 3-3-3-2 softmax net.
+Trainer probe_trainer(std::vector<LayerSpec> layers = {{3, {Activation::tanh, 0.0}},
+                                                       {3, {Activation::sigmoid, 0.0}},
+                                                       {2, {Activation::softmax, 0.0}}},
+                      Loss loss = Loss::cce) {
+    const std::size_t n = 8, inputs = 3, k = layers.back().units;
+    Trainer t(caller_config(inputs, std::move(layers), loss, 4));
+    Rng rng(5);
+    std::vector<double> x(n * inputs);
+    for (double& v : x) v = rng.uniform(-2.0, 2.0);
+    const std::vector<double> y = make_targets(loss, n, k, rng);
+    t.set_data(x.data(), y.data(), n);
+    return t;
+}
+
+// Layer l's per-sample arrays, row r.
+std::vector<double> row_of(const xt::xtensor<double, 2>& m, std::size_t r) {
+    const std::size_t cols = m.shape()[1];
+    return std::vector<double>(m.data() + r * cols, m.data() + (r + 1) * cols);
+}
+
+void check_rows_equal(const Trainer& a, std::size_t row_a, const Trainer& b, std::size_t row_b) {
+    for (std::size_t l = 0; l < a.layer_count(); ++l) {
+        const LayerTrace &x = a.trace(l), &y = b.trace(l);
+        INFO("layer " << l);
+        CHECK(row_of(x.pre_activation, row_a) == row_of(y.pre_activation, row_b));
+        CHECK(row_of(x.activation, row_a) == row_of(y.activation, row_b));
+        CHECK(row_of(x.upstream_grad, row_a) == row_of(y.upstream_grad, row_b));
+        CHECK(row_of(x.local_grad, row_a) == row_of(y.local_grad, row_b));
+        CHECK(row_of(x.downstream_grad, row_a) == row_of(y.downstream_grad, row_b));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the probe rides along with every batch and never changes training") {
+    Trainer with = probe_trainer(), without = probe_trainer();
+    with.set_probe(6);  // a sample of the second batch
+    REQUIRE(with.probe() == std::optional<std::size_t>(6));
+    for (int step = 0; step < 5; ++step) {
+        REQUIRE_FALSE(with.train_step().diverged);
+        REQUIRE_FALSE(without.train_step().diverged);
+        CHECK(same_weights(with, without));
+        for (std::size_t l = 0; l < with.layer_count(); ++l) {
+            CHECK(same_bytes(with.trace(l).weight_grad, without.trace(l).weight_grad));
+            CHECK(with.trace(l).bias_grad == without.trace(l).bias_grad);
+        }
+        CHECK(with.batch_loss() == without.batch_loss());
+        REQUIRE(with.probe_row() == std::optional<std::size_t>(with.batch_rows()));
+    }
+    // In the batch that holds sample 6 (shuffle is off: rows 4…7), the probe row is its batch row.
+    Trainer t = probe_trainer();
+    t.set_probe(6);
+    REQUIRE_FALSE(t.train_step().diverged);  // batch 0
+    run_to_update(t);                          // batch 1, up to its update
+    REQUIRE(t.batch_indices()[2] == 6);
+    check_rows_equal(t, 2, t, *t.probe_row());
+    CHECK(t.sample_loss_of(2) == t.sample_loss_of(*t.probe_row()));
+}
+
+TEST_CASE("a probe chosen mid-batch fills in the phases already run, with the weights the batch used") {
+    for (int phases : {2, 5, 7, 8}) {  // forward part-way, into backward, all of backward, after the update
+        INFO(phases << " phases run");
+        Trainer early = probe_trainer(), late = probe_trainer();
+        early.set_probe(3);
+        for (int p = 0; p < phases; ++p) {
+            REQUIRE_FALSE(early.step_phase().diverged);
+            REQUIRE_FALSE(late.step_phase().diverged);
+        }
+        const auto before = late.snapshot();
+        const auto weights_before = late.layer(0).weights;
+        late.set_probe(3);
+        CHECK(same_bytes(late.layer(0).weights, weights_before));
+        REQUIRE(late.probe_row() == early.probe_row());
+        for (std::size_t l = 0; l < late.layer_count(); ++l) {
+            const LayerTrace &a = late.trace(l), &b = early.trace(l);
+            REQUIRE(a.forward_done == b.forward_done);
+            REQUIRE(a.backward_done == b.backward_done);
+            const std::size_t r = *late.probe_row();
+            if (a.forward_done) CHECK(row_of(a.activation, r) == row_of(b.activation, r));
+            if (a.backward_done) {
+                CHECK(row_of(a.downstream_grad, r) == row_of(b.downstream_grad, r));
+                CHECK(same_bytes(a.weight_grad, b.weight_grad));
+            }
+        }
+        CHECK(same_bytes(late.snapshot(), early.snapshot()));
+        late.set_probe(std::nullopt);
+        CHECK_FALSE(late.probe_row());
+        CHECK_FALSE(same_bytes(late.snapshot(), before));  // the probe's choice is part of the state
+    }
+    Trainer t = probe_trainer();
+    CHECK_THROWS_WITH(t.set_probe(8), Catch::Matchers::Contains("0 to 7"));
+}
+
+TEST_CASE("a sample's own dl/dW is dl/dz_j · a_i, and the batch mean of them is dL/dW") {
+    Trainer t = probe_trainer();
+    run_to_update(t);
+    for (std::size_t l = 0; l < t.layer_count(); ++l) {
+        std::vector<double> mean(t.trace(l).weight_grad.size(), 0.0);
+        for (std::size_t r = 0; r < t.batch_rows(); ++r) {
+            const auto g = t.sample_weight_grad(l, r);
+            for (std::size_t k = 0; k < g.size(); ++k) mean[k] += g[k] / t.batch_rows();
+        }
+        for (std::size_t k = 0; k < mean.size(); ++k)
+            CHECK(mean[k] == Approx(t.trace(l).weight_grad.data()[k]).margin(1e-15).epsilon(1e-13));
+    }
+    CHECK_THROWS_AS(t.sample_weight_grad(0, t.batch_rows()), LabError);  // no probe row
+}
+
+TEST_CASE("paths: the products along every path from a weight to the loss sum to its gradient") {
+    struct Net {
+        const char* name;
+        std::vector<LayerSpec> layers;
+        Loss loss;
+    };
+    const Net net = GENERATE(values<Net>({
+        {"tanh, sigmoid, softmax + CE", {{3, {Activation::tanh, 0.0}}, {3, {Activation::sigmoid, 0.0}}, {2, {Activation::softmax, 0.0}}}, Loss::cce},
+        {"elu, tanh, sigmoid + BCE", {{4, {Activation::elu, 1.0}}, {2, {Activation::tanh, 0.0}}, {1, {Activation::sigmoid, 0.0}}}, Loss::bce},
+        {"relu, linear + MSE, two outputs", {{4, {Activation::leaky_relu, 0.1}}, {2, {Activation::linear, 0.0}}}, Loss::mse},
+    }));
+    INFO(net.name);
+    Trainer t = probe_trainer(net.layers, net.loss);
+    t.set_probe(5);
+    run_to_update(t);
+    const std::size_t last = t.layer_count() - 1;
+    for (std::size_t l = 0; l <= last; ++l) {
+        std::size_t expected_count = 1;
+        for (std::size_t m = l + 2; m < t.layer_sizes().size(); ++m) expected_count *= t.layer_sizes()[m];
+        for (std::size_t j = 0; j < t.layer_sizes()[l + 1]; ++j)
+            for (std::size_t i = 0; i < t.layer_sizes()[l]; ++i) {
+                INFO("layer " << l << ", weight [" << j << "][" << i << "]");
+                const std::size_t in = t.layer_sizes()[l];
+                for (std::size_t row : {std::size_t{0}, std::size_t{3}, *t.probe_row()}) {
+                    const PathDecomposition d = t.chain_paths(l, j, i, row, 4096);
+                    CHECK(d.count == expected_count);
+                    CHECK(d.paths.size() == expected_count);
+                    CHECK(d.sum == Approx(t.sample_weight_grad(l, row)[j * in + i]).margin(1e-15).epsilon(1e-12));
+                    CHECK(d.listed_sum == Approx(d.sum).margin(1e-15).epsilon(1e-12));
+                    for (const ChainPath& p : d.paths) {
+                        CHECK(p.units.size() == last - l + 1);
+                        CHECK(p.units.front() == j);
+                        // a_i, then per layer (its weight), f'(z) or dl/dz at the output
+                        CHECK(p.factors.size() == 2 * (last - l) + 2);
+                        double product = 1.0;
+                        for (double f : p.factors) product *= f;
+                        CHECK(product == p.product);
+                    }
+                    for (std::size_t k = 1; k < d.paths.size(); ++k)
+                        CHECK(std::abs(d.paths[k - 1].product) >= std::abs(d.paths[k].product));
+                }
+                const PathDecomposition mean = t.chain_paths(l, j, i, std::nullopt, 2);
+                CHECK(mean.sum == Approx(t.trace(l).weight_grad.data()[j * in + i]).margin(1e-15).epsilon(1e-12));
+                CHECK(mean.paths.size() == std::min<std::size_t>(2, expected_count));
+                CHECK(mean.paths.front().factors.empty());
+            }
+    }
+}
+
+TEST_CASE("paths: the course's picture, and what they refuse") {
+    // 2-2-2-1: weight θ₁₁ of the first layer reaches the loss along two paths (the blue and the orange).
+    Trainer t = probe_trainer({{2, {Activation::sigmoid, 0.0}}, {2, {Activation::sigmoid, 0.0}}, {1, {Activation::sigmoid, 0.0}}},
+                              Loss::bce);
+    CHECK_THROWS_WITH(t.chain_paths(0, 0, 0, 0, 8), Catch::Matchers::Contains("backward has not reached layer 0"));
+    run_to_update(t);
+    const PathDecomposition d = t.chain_paths(0, 0, 0, 0, 8);
+    REQUIRE(d.count == 2);
+    CHECK((d.paths[0].units == std::vector<std::size_t>{0, 0, 0} || d.paths[0].units == std::vector<std::size_t>{0, 1, 0}));
+    CHECK(d.paths[0].units != d.paths[1].units);
+    CHECK(d.paths[0].product + d.paths[1].product == Approx(d.sum).epsilon(1e-15));
+    CHECK_THROWS_AS(t.chain_paths(0, 2, 0, 0, 8), LabError);
+    CHECK_THROWS_AS(t.chain_paths(3, 0, 0, 0, 8), LabError);
+    CHECK_THROWS_AS(t.chain_paths(0, 0, 0, 4, 8), LabError);  // no probe: rows 0 … 3
+    CHECK_THROWS_AS(t.chain_paths(0, 0, 0, 0, 0), LabError);
+    // After the update the paths still use the weights the batch's backward used.
+    REQUIRE_FALSE(t.step_phase().diverged);
+    const PathDecomposition after = t.chain_paths(0, 0, 0, 0, 8);
+    CHECK(after.sum == d.sum);
+}
+
+TEST_CASE("snapshots carry the probe: restore brings back its rows and its choice") {
+    Trainer t = probe_trainer();
+    t.set_probe(2);
+    for (int p = 0; p < 6; ++p) REQUIRE_FALSE(t.step_phase().diverged);  // backward has done layers 2 and 1
+    REQUIRE(t.trace(1).backward_done);
+    const auto bytes = t.snapshot();
+    const auto down = row_of(t.trace(1).downstream_grad, *t.probe_row());
+    t.set_probe(7);
+    for (int p = 0; p < 9; ++p) REQUIRE_FALSE(t.step_phase().diverged);
+    t.restore(bytes.data(), bytes.size());
+    CHECK(t.probe() == std::optional<std::size_t>(2));
+    CHECK(row_of(t.trace(1).downstream_grad, *t.probe_row()) == down);
+    CHECK(same_bytes(t.snapshot(), bytes));
+}

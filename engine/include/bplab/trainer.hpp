@@ -3,8 +3,10 @@
 // → update, one phase per step. After any phase, trace(l) holds what the
 // network has computed for the current batch so far; the page draws exactly
 // these numbers.
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <xtensor/xtensor.hpp>
@@ -49,13 +51,18 @@ struct LayerTrace {
     bool update_done = false;
 };
 
-// The rows of one batch and what every layer computed for them.
+// The rows of one batch and what every layer computed for them. The probe,
+// when there is one, rides along as one more row (row `rows`): the same
+// kernels compute its chain rule, but it never enters the batch means.
 struct BatchWork {
     std::size_t rows = 0;
     std::vector<std::uint32_t> indices;  // rows of the training split
-    xt::xtensor<double, 2> inputs;       // capacity × input_size
-    xt::xtensor<double, 2> targets;      // capacity × output_size
+    bool has_probe = false;
+    std::uint32_t probe_index = 0;       // the probe's row of the training split
+    xt::xtensor<double, 2> inputs;       // (capacity + 1) × input_size
+    xt::xtensor<double, 2> targets;      // (capacity + 1) × output_size
     std::vector<LayerTrace> trace;
+    std::size_t computed_rows() const { return rows + (has_probe ? 1 : 0); }
 };
 
 // The optimizer's state for one layer.
@@ -91,6 +98,23 @@ struct EpochResult {
     std::size_t epoch;   // epochs completed
     double lr;           // the rate for the next epoch
     bool diverged;
+};
+
+// One path from a weight W_l[j][i] to the loss, through one unit per layer
+// above: units = [j, k_(l+1), …, o]. Its product is
+//   a_i · f'(z_j) · Π_hidden m>l (W_m[k_m][k_(m-1)] · f'(z_(k_m))) · W_out[o][k] · dl/dz_o
+// (for the output layer itself a_i · dl/dz_j), in that order in `factors`.
+struct ChainPath {
+    std::vector<std::size_t> units;
+    double product = 0.0;
+    std::vector<double> factors;  // empty for the batch mean
+};
+
+struct PathDecomposition {
+    std::size_t count = 0;    // paths in all
+    double sum = 0.0;         // over all paths: dl/dw_ji (one sample) or dL/dw_ji (batch mean)
+    double listed_sum = 0.0;  // over the listed paths
+    std::vector<ChainPath> paths;  // the largest |product| first
 };
 
 struct Evaluation {
@@ -148,6 +172,23 @@ public:
     double batch_loss() const { return state_.batch_loss; }
     const LayerOptimizerState& optimizer_state(std::size_t l) const;
 
+    // The probe: a training sample carried through every phase beside the
+    // batch, with the batch's weights, outside its means. Choosing one
+    // mid-batch computes it for the phases already run. nullopt clears it.
+    void set_probe(std::optional<std::size_t> train_index);
+    std::optional<std::size_t> probe() const { return state_.probe; }
+    // The probe's row in the trace arrays, while the current batch carries it.
+    std::optional<std::size_t> probe_row() const;
+    // One computed row's own dl/dW (units × inputs) and its loss (output layer).
+    std::vector<double> sample_weight_grad(std::size_t l, std::size_t row) const;
+    double sample_loss_of(std::size_t row) const;
+
+    // Every path from W_l[j][i] to the loss for one computed row (nullopt: the
+    // batch mean), the `limit` largest listed. Needs backward to have run for
+    // layer l (LabError "not_ready" otherwise).
+    PathDecomposition chain_paths(std::size_t l, std::size_t j, std::size_t i,
+                                  std::optional<std::size_t> row, std::size_t limit) const;
+
     Evaluation evaluate();
 
     // Every non-input neuron's activation over a res × res grid of the
@@ -184,6 +225,7 @@ public:
         double last_epoch_loss = 0.0;
         double batch_loss = 0.0;           // of the last batch whose loss phase ran
         double update_lr = 0.0;            // the rate of the last update
+        std::optional<std::size_t> probe;  // the chosen probe sample
         BatchWork work;
     };
 
@@ -200,6 +242,7 @@ private:
     PhaseResult run_phase();
 
     void begin_batch();
+    void load_probe_row();
     void forward_layer(std::size_t l);
     bool compute_loss();
     void backward_layer(std::size_t l);
@@ -208,9 +251,15 @@ private:
     void finish_batch();
     std::uint64_t config_fingerprint() const;
 
-    // Runs the layers over `rows` rows of inputs; calls visit(l, a) after each layer.
+    // Runs the layers over `rows` rows of inputs; calls visit(l, start, count, z, a)
+    // with the output layer's row-major z and a of rows start … start + count.
     template <class Visit>
     void forward_rows(const double* inputs, std::size_t rows, Visit visit);
+    // Runs the layers over the first `points` points of a block stored by
+    // column (see dense_forward_columns); calls visit(l, z, a) after each
+    // layer with that layer's z and a, by column.
+    template <class Visit>
+    void forward_columns(const double* x, std::size_t points, Visit visit);
     void evaluate_split(const Split& split, double& loss, double& accuracy);
 
     // Where a call started, to return there if it diverges.
@@ -223,14 +272,19 @@ private:
 
     TrainerConfig config_;
     std::vector<std::size_t> sizes_;
-    std::vector<std::size_t> neuron_offset_;  // first heatmap of layer l's neurons
     Split train_, test_;
     std::uint64_t data_hash_ = 0;             // of the training split, for restore
     State state_;
     BatchWork previous_work_;  // the batch before the current one, swapped back on divergence
     Mark mark_;
     std::vector<LayerOptimizerState> saved_optimizer_;  // for undoing a diverged update
-    std::vector<double> scratch_z_, scratch_a_, grid_inputs_;  // forward_rows: z, two halves of a
+    std::vector<double> scratch_z_, scratch_a_;       // forward_columns: z, two halves of a
+    std::vector<double> block_inputs_, rows_z_, rows_a_;  // forward_rows: its points by column, and back
+    std::vector<double> softmax_scratch_;
+    // The grid's inputs, block after block by column, and the res and ranges
+    // they were made for: play asks for the same grid every frame.
+    std::vector<double> grid_inputs_;
+    std::array<double, 5> grid_made_for_{};
     std::vector<float> heatmap_, input_heatmap_;
 };
 

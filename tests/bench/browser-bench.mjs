@@ -1,0 +1,157 @@
+// The browser half of `npm run bench`: headless Chromium (Debian's, driven by
+// playwright-core) plays a network and counts frames, and times navigation
+// to the first trained frame.
+//
+// Two subjects:
+// - the harness (tests/bench/browser/): the engine plus full-resolution
+//   canvas drawing of every heatmap, nothing else; what the page can reach.
+// - the page (dist/ or --page-url): driven only through what a user has:
+//   its URL (the page keeps its state there), its play button, its epoch
+//   counter. Frames per second = epochs per second while playing (one epoch
+//   per animation frame, as TensorFlow Playground does), beside the rate of
+//   animation frames the browser managed.
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const flags = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Bundles the harness with the built module into outDir. */
+export async function buildHarness(moduleDir, outDir) {
+  const esbuild = await import('esbuild');
+  await mkdir(outDir, { recursive: true });
+  await esbuild.build({
+    entryPoints: [path.join(here, 'browser/harness.js')],
+    bundle: true,
+    format: 'esm',
+    target: 'es2020',
+    minify: true,
+    outfile: path.join(outDir, 'harness.js'),
+    external: ['node:*'],
+    logLevel: 'warning',
+    plugins: [{
+      name: 'backprop-lab-core',
+      setup(build) {
+        build.onResolve({ filter: /backprop-lab-core\.mjs$/ }, () => ({ path: path.join(moduleDir, 'backprop-lab-core.mjs') }));
+      },
+    }],
+  });
+  await copyFile(path.join(here, 'browser/index.html'), path.join(outDir, 'index.html'));
+  await copyFile(path.join(moduleDir, 'backprop-lab-core.wasm'), path.join(outDir, 'backprop-lab-core.wasm'));
+}
+
+/** Chromium with a fresh profile, and static servers for the folders given. */
+export async function openBrowser(dirs) {
+  const { chromium } = await import('playwright-core');
+  const servers = await Promise.all(dirs.map((dir) => serve(dir)));
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'bplab-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: flags,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    version: context.browser()?.version() ?? '',
+    urls: servers.map((s) => `http://127.0.0.1:${s.address().port}/`),
+    async close() {
+      await context.close();
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// Counts animation frames from the start of the document, and notes when the
+// element matching `selector` first shows a number >= 1 (the first trained frame).
+function instrument({ selector }) {
+  window.__bench = { rafs: 0, firstEpochAt: null };
+  const tick = () => {
+    window.__bench.rafs += 1;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const check = () => {
+    if (window.__bench.firstEpochAt !== null) return;
+    const el = document.querySelector(selector);
+    if (el && Number(el.textContent.replace(/\D/g, '')) >= 1) window.__bench.firstEpochAt = performance.now();
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+async function sample(page, read, arg, seconds) {
+  const before = await page.evaluate(read, arg);
+  const start = Date.now();
+  await page.waitForTimeout(seconds * 1000);
+  const after = await page.evaluate(read, arg);
+  const elapsed = (Date.now() - start) / 1000;
+  return { frames: (after.frames - before.frames) / elapsed, rafs: (after.rafs - before.rafs) / elapsed };
+}
+
+/** Plays the harness for `seconds` and returns frames per second and the first-frame time. */
+export async function measureHarness(context, url, { network = '6x8', seconds = 5 } = {}) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  try {
+    await page.addInitScript(instrument, { selector: '#never' });
+    await page.goto(`${url}?network=${network}`);
+    await page.waitForFunction(() => window.benchHarness?.frames >= 1 || window.benchHarness?.error, null, { timeout: 30000 });
+    const failed = await page.evaluate(() => window.benchHarness.error);
+    if (failed) throw new Error(`the harness failed: ${failed}`);
+    await page.waitForTimeout(1000);  // warm-up: tier-up of the wasm code
+    const rate = await sample(page, () => ({ frames: window.benchHarness.frames, rafs: window.__bench.rafs }), null, seconds);
+    const info = await page.evaluate(() => ({ firstFrameAt: window.benchHarness.firstFrameAt, layerSizes: window.benchHarness.layerSizes }));
+    if (errors.length) throw new Error(`the harness reported errors: ${errors.join('; ')}`);
+    return { fps: rate.frames, rafs: rate.rafs, firstFrameMs: info.firstFrameAt, layerSizes: info.layerSizes };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Plays the page at `url` (its URL carries the network) and counts epochs.
+ * The page is driven as a user would: the play button is pressed as soon as
+ * it is enabled, unless the URL itself starts playing (autoplay).
+ */
+export async function measurePage(context, url, { seconds = 5, play = '#play', epoch = '#epoch', autoplay = false } = {}) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  try {
+    await page.addInitScript(instrument, { selector: epoch });
+    await page.goto(url);
+    if (!autoplay) {
+      await page.waitForSelector(`${play}:not([disabled])`, { timeout: 30000 });
+      await page.click(play);
+    }
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.textContent.replace(/\D/g, '')) >= 1, epoch, { timeout: 30000 });
+    await page.waitForTimeout(1000);
+    const read = (sel) => ({
+      frames: Number(document.querySelector(sel)?.textContent.replace(/\D/g, '')) || 0,
+      rafs: window.__bench.rafs,
+    });
+    const rate = await sample(page, read, epoch, seconds);
+    const firstEpochAt = await page.evaluate(() => window.__bench.firstEpochAt);
+    // What the page says it plays, when it says it (a debug handle is optional).
+    const layerSizes = await page.evaluate(() => window.backpropLab?.trainer?.layerSizes ?? null);
+    return { fps: rate.frames, rafs: rate.rafs, firstFrameMs: firstEpochAt, layerSizes, errors };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Navigation to the first trained frame, for a fresh load of `url`. */
+export async function measureFirstFrame(context, url, options = {}) {
+  const result = await measurePage(context, url, { ...options, seconds: 0.5 });
+  return result.firstFrameMs;
+}
