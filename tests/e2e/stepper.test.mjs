@@ -304,3 +304,72 @@ test('every optimizer\'s update and the softmax and MSE outputs are written out 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a first-layer weight lists every path to the loss, and their products sum to ∂ℓ/∂w', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  // The course's picture: θ₁₁ reaches the loss through both neurons of the next layer.
+  const hash = '#mode=frame&dataset=xor&networkShape=2,2&batchSize=4&seed=8';
+  await openLab(page, at(hash));
+  const t = twin(hash);
+  const L = t.layerSizes.length - 1;
+  await stepPhases(page, 2 * L + 1);  // backward of the first layer
+  await page.getByRole('button', { name: 'from X₁' }).click();
+  const rows = await page.$$eval('#inspector .ix-path', (els) => els.map((el) => Number(el.dataset.product)));
+  assert.equal(rows.length, 2, 'X₁ → h1.1 → h2.1 → out and X₁ → h1.1 → h2.2 → out: the course\'s blue and orange paths');
+  const grad = await quantity(page, 'sampleGrad');
+  const sum = rows.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - grad.value) <= 1e-9, `Σ paths ${sum} = ∂ℓ/∂w ${grad.value}`);
+  close((await quantity(page, 'pathSum')).value, grad.value, 'the engine\'s sum over all paths');
+  assert.equal(await page.locator('.net-path').count(), rows.length, 'each path is drawn on the network');
+  // The same numbers from the engine directly: the probe is the batch's first sample.
+  for (let k = 0; k < 2 * L + 1; k++) t.stepPhase();
+  const first = t.trace(0).samples[0];
+  t.setProbe(first);
+  close(grad.value, t.trace(0).probe.dW[0], 'the probe\'s own ∂ℓ/∂w');
+  close((await quantity(page, 'batchGrad')).value, t.trace(0).dW[0], 'the batch mean the optimizer uses');
+  assert.match(await page.textContent('#inspector'), /The optimizer does not use one sample’s gradient but the mean over the batch’s 4 samples/);
+  // Hovering a path in the list highlights it on the network.
+  await page.hover('#inspector .ix-path >> nth=0');
+  assert.equal(await page.locator('.net-path.is-hot').count(), 1);
+  assert.deepEqual(errors, []);
+  t.delete();
+  await page.close();
+});
+
+test('clicking a training point makes it the probe: its own numbers fill the network, in the URL too', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const hash = '#mode=frame&batchSize=10&seed=9';
+  await openLab(page, at(hash));
+  const t = twin(hash);
+  const { points, size } = t.data().train;
+  // A point far from its neighbours, so the click can only mean it.
+  const box = await page.locator('.plot-map').boundingBox();
+  const pixel = (i) => [box.x + ((points[2 * i] + 6) / 12) * box.width, box.y + ((6 - points[2 * i + 1]) / 12) * box.height];
+  let pick = -1;
+  for (let i = 0; i < size && pick < 0; i++) {
+    const [x, y] = pixel(i);
+    let nearest = Infinity;
+    for (let k = 0; k < size; k++) if (k !== i) nearest = Math.min(nearest, Math.hypot(pixel(k)[0] - x, pixel(k)[1] - y));
+    if (nearest > 10) pick = i;
+  }
+  assert.ok(pick >= 0);
+  await page.mouse.click(...pixel(pick));
+  assert.match(page.url(), new RegExp(`probe=${pick}(&|$)`));
+  assert.match(await page.textContent('#inspector'), new RegExp(`Training sample #${pick}\\b`));
+  await stepPhases(page, 1);
+  t.setProbe(pick);
+  t.stepPhase();
+  const probe = t.trace(0).probe;
+  close((await quantity(page, 'z')).value, probe.z[0], 'the probe\'s z');
+  close((await quantity(page, 'a')).value, probe.a[0], 'the probe\'s a');
+  const inBatch = [...t.trace(0).samples].includes(pick);
+  assert.match(await page.textContent('#inspector'), inBatch ? /row \d+ of this batch/ : /not in this batch of 10/);
+  await page.getByRole('button', { name: 'Follow the batch' }).click();
+  assert.doesNotMatch(page.url(), /probe=/);
+  assert.match(await page.textContent('#inspector'), /The first of this batch’s 10 samples/);
+  await page.getByRole('button', { name: 'Random sample' }).click();
+  assert.match(page.url(), /probe=\d+/);
+  assert.deepEqual(errors, []);
+  t.delete();
+  await page.close();
+});

@@ -83,6 +83,7 @@ export class Controller {
   #keepMaps = false;  // the next render may skip the maps: a frame-mode step that moved no weight
   #clock = null;     // frame mode's phase pacing: { time, due }
   #probe = null;
+  #trainSize = 0;
   #series = { trainLoss: new Series(), testLoss: new Series(), trainAccuracy: new Series(), testAccuracy: new Series() };
 
   /**
@@ -162,6 +163,7 @@ export class Controller {
       this.#hooks.onError(err);
       return false;
     }
+    this.#syncProbe();
     this.#record('rewind');
     this.render();
     return true;
@@ -178,17 +180,18 @@ export class Controller {
     this.pause();
     this.mode = mode;
     if (mode === 'train') this.history.clear();
+    this.#syncProbe();
     this.#drawMetrics();
     this.render();
   }
 
   /**
-   * The probe: a training sample the engine carries through every phase beside the batch
-   * (trainer.setProbe), or null. Kept across rebuilds while the training split has it.
+   * The learner's probe: a training sample to follow through every phase, or null to follow the
+   * first sample of each batch. Kept across rebuilds while the training split has it.
    */
   setProbe(index) {
     this.#probe = index;
-    this.#applyProbe();
+    this.#syncProbe();
     this.render();
   }
 
@@ -196,15 +199,22 @@ export class Controller {
     return this.#probe;
   }
 
-  #applyProbe() {
+  // Frame mode has the engine carry one sample beside the batch (trainer.setProbe): the learner's
+  // pick, else the batch's first sample, so that its own numbers (∂ℓ/∂w, ℓ) are always at hand.
+  // Train mode carries none.
+  #syncProbe() {
     const trainer = this.trainer;
-    if (!trainer || typeof trainer.setProbe !== 'function') return;
-    const size = trainer.data().train.size;
-    if (this.#probe !== null && this.#probe >= size) this.#probe = null;
+    if (!trainer) return;
+    let target = null;
+    if (this.mode === 'frame' && this.#probe !== null && this.#probe < this.#trainSize) target = this.#probe;
+    else if (this.mode === 'frame') {
+      const { forwardDone, samples } = trainer.trace(0);
+      target = forwardDone && samples.length > 0 ? samples[0] : trainer.probe;
+    }
+    if (target === trainer.probe) return;
     try {
-      trainer.setProbe(this.#probe);
+      trainer.setProbe(target);
     } catch (err) {
-      this.#probe = null;
       this.#hooks.onError(err);
     }
   }
@@ -324,6 +334,7 @@ export class Controller {
       this.pause();
       this.#hooks.onError(err);
     }
+    if (frame) this.#syncProbe();
     this.#record('push');
     if (!draw) return;
     const { phase, layer } = this.#last.cursor;
@@ -357,7 +368,8 @@ export class Controller {
     this.trainer = next;
     this.history.clear();
     if (!keepWeights) this.#setStructure();
-    this.#applyProbe();
+    this.#trainSize = next.data().train.size;
+    this.#syncProbe();
     this.#hooks.onBuild?.(next);
     this.#record('push');
     this.render();

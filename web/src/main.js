@@ -299,7 +299,7 @@ async function main() {
     onBuild: (trainer) => app.frame?.rebuilt(trainer),
   });
   app.frame = new FrameMode({
-    lab, controller: app.controller, network: app.views.network, output: app.views.output, update,
+    controller: app.controller, network: app.views.network, output: app.views.output, update,
     roots: { modeSlot: $('mode-slot'), controls: $('frame-controls'), caption: $('frame-caption'), key: $('frame-key'), inspector: $('inspector') },
   });
   app.controls.update(app.state);

@@ -4,9 +4,10 @@
 // trace (and its probe and paths): this module only picks the numbers out
 // (a sample's row, a weight's entry) and hands them to the views.
 //
-// The sample followed is the probe when the learner picked one (a click on a
-// training point, or Random), else the first sample of the current batch.
-// With batch size 1 that sample is the whole batch.
+// The sample followed is the engine's probe (trainer.setProbe, carried through
+// every phase beside the batch): the learner's pick (a click on a training
+// point, or Random), else the first sample of the current batch, which the
+// controller keeps as the probe. With batch size 1 that sample is the batch.
 import { h, ownsKeys } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { outputLayer } from '../state.js';
@@ -31,32 +32,7 @@ const maxAbs = (arrays) => {
   return m;
 };
 
-/**
- * One sample's numbers in layer l's trace: the probe's own, or batch row r (views on the
- * trace's arrays). dW is that sample's own ∂ℓ/∂w where the engine gives it (the probe, or a
- * batch of one, whose mean is that sample's), else null.
- */
-function sampleOf(trace, source) {
-  if (source.kind === 'probe') return trace.probe ?? null;
-  const r = source.row;
-  if (!(r < trace.batch)) return null;
-  const { inputs, units } = trace;
-  const row = (array, width) => array.subarray(r * width, (r + 1) * width);
-  return {
-    index: trace.samples[r],
-    input: row(trace.input, inputs),
-    z: row(trace.z, units),
-    a: row(trace.a, units),
-    upstream: row(trace.upstream, units),
-    local: row(trace.local, units),
-    downstream: row(trace.downstream, units),
-    dW: trace.batch === 1 ? trace.dW : null,
-    loss: trace.batch === 1 ? trace.loss : undefined,
-  };
-}
-
 export class FrameMode {
-  #lab;
   #controller;
   #network;
   #output;
@@ -73,11 +49,10 @@ export class FrameMode {
   #sizes = null;
 
   /**
-   * parts: { lab, controller, network, output, update(changes) } and roots: { modeSlot,
+   * parts: { controller, network, output, update(changes) } and roots: { modeSlot,
    * controls, caption, key, inspector } (elements of the page).
    */
-  constructor({ lab, controller, network, output, update, roots }) {
-    this.#lab = lab;
+  constructor({ controller, network, output, update, roots }) {
     this.#controller = controller;
     this.#network = network;
     this.#output = output;
@@ -226,9 +201,9 @@ export class FrameMode {
     const cursor = trainer.cursor();
     const traces = Array.from({ length: L }, (_, l) => trainer.trace(l));
     const last = lastStep(cursor, traces[0].updateDone, L);
-    const probe = this.#controller.probe;
-    const source = probe !== null && 'probe' in traces[0] ? { kind: 'probe', index: probe } : { kind: 'row', row: 0 };
-    const samples = traces.map((trace) => sampleOf(trace, source));
+    // The sample followed: the learner's pick ('probe'), or the batch's first ('batch').
+    const source = { kind: this.#controller.probe === null ? 'batch' : 'probe', index: trainer.probe };
+    const samples = traces.map((trace) => trace.probe);
     const weights = traces.map((_, l) => ({ current: trainer.getWeights(l), biases: trainer.getBiases(l) }));
     const frame = { trainer, sizes, L, cursor, traces, last, source, samples, weights, cache: this.#data(trainer) };
     const selection = this.#validSelection(sizes) ?? this.#autoSelection(last, L);
@@ -239,8 +214,7 @@ export class FrameMode {
     this.#drawLinks(frame);
     this.#network.setFlow(last && (last.phase === 'forward' || last.phase === 'backward') ? { layer: last.layer, direction: last.phase } : null);
     this.#network.setSelection(selection);
-    this.#network.setPaths(frame.paths && frame.paths !== 'unavailable'
-      ? { layer: selection.layer, from: selection.from, list: frame.paths.paths } : null);
+    this.#network.setPaths(frame.paths ? { layer: selection.layer, from: selection.from, list: frame.paths.paths } : null);
     const index = this.#sampleIndex(frame);
     this.#output.setMarks(index, traces[0].forwardDone ? traces[0].samples : []);
     this.#drawCaption(frame);
@@ -262,20 +236,13 @@ export class FrameMode {
     return { kind: 'neuron', column: last.layer + 1, unit: 0, auto: true };
   }
 
-  #sampleIndex({ source, traces }) {
-    if (source.kind === 'probe') return source.index;
-    return traces[0].batch > 0 && traces[0].forwardDone ? traces[0].samples[0] : null;
+  #sampleIndex({ source }) {
+    return source.index;
   }
 
-  #pathsOf({ trainer, selection, traces, source }) {
-    if (selection?.kind !== 'weight' || !traces[selection.layer].backwardDone) return null;
-    if (typeof trainer.paths !== 'function') return 'unavailable';
-    try {
-      const sample = source.kind === 'probe' ? 'probe' : source.row;
-      return trainer.paths(selection.layer, selection.to, selection.from, { sample, limit: PATH_LIMIT });
-    } catch {
-      return 'unavailable';
-    }
+  #pathsOf({ trainer, selection, traces, samples }) {
+    if (selection?.kind !== 'weight' || !traces[selection.layer].backwardDone || !samples[selection.layer]) return null;
+    return trainer.paths(selection.layer, selection.to, selection.from, { sample: 'probe', limit: PATH_LIMIT });
   }
 
   #name(column, unit) {
@@ -314,9 +281,8 @@ export class FrameMode {
   }
 
   #gradientLayers({ traces, samples }) {
-    const own = samples.every((s, l) => !traces[l].backwardDone || (s && s.dW));
-    const useSample = this.#gradients === 'sample' && own;
-    return { useSample, own, layers: traces.map((trace, l) => (trace.backwardDone ? (useSample ? samples[l].dW : trace.dW) : null)) };
+    const useSample = this.#gradients === 'sample' && samples.every((s, l) => !traces[l].backwardDone || s);
+    return { useSample, layers: traces.map((trace, l) => (trace.backwardDone ? (useSample ? samples[l].dW : trace.dW) : null)) };
   }
 
   #drawLinks(frame) {
@@ -408,16 +374,14 @@ export class FrameMode {
     const { last } = frame;
     const parts = [h('p', { class: 'frame-key-marks', text: t('key.marks') })];
     if (last?.phase === 'backward') {
-      const { useSample, own } = this.#gradientLayers(frame);
+      const { useSample } = this.#gradientLayers(frame);
       parts.push(h('p', { text: t(useSample ? 'key.linksSample' : 'key.linksBatch') }));
-      if (own) {
-        const radio = (value) => h('label', { class: 'frame-radio' },
-          h('input', {
-            type: 'radio', name: 'frame-gradients', value, checked: this.#gradients === value,
-            onchange: () => { this.#gradients = value; this.#controller.render(); },
-          }), t(`key.gradients.${value}`));
-        parts.push(h('div', { class: 'frame-radios', role: 'radiogroup', 'aria-label': t('key.gradients') }, radio('sample'), radio('batch')));
-      }
+      const radio = (value) => h('label', { class: 'frame-radio' },
+        h('input', {
+          type: 'radio', name: 'frame-gradients', value, checked: this.#gradients === value,
+          onchange: () => { this.#gradients = value; this.#controller.render(); },
+        }), t(`key.gradients.${value}`));
+      parts.push(h('div', { class: 'frame-radios', role: 'radiogroup', 'aria-label': t('key.gradients') }, radio('sample'), radio('batch')));
     } else if (last?.phase === 'update') {
       parts.push(h('p', { text: t('key.linksUpdate') }));
     } else {
@@ -452,26 +416,11 @@ export class FrameMode {
       kind: source.kind,
       point: [train.points[2 * index], train.points[2 * index + 1]],
       label: cache.data.classification ? t('legend.class', { n: train.labels[index] }) : t('ix.target', { y: numText(train.labels[index]) }),
+      started: traces[0].forwardDone,
       inBatch: row >= 0,
       row,
       batchSize: traces[0].batch,
     };
-  }
-
-  // The sample's own loss: the probe's, a batch of one's, or the engine's loss function on the batch row.
-  #sampleLoss({ L, traces, samples, source, cache }, targets) {
-    const s = samples[L - 1];
-    if (!s) return null;
-    if (s.loss !== undefined && s.loss !== null) return s.loss;
-    if (source.kind !== 'row') return null;
-    const kind = cache.config.loss;
-    const units = traces[L - 1].units;
-    try {
-      const options = kind === 'cce' ? { logits: true } : kind === 'bce' ? { logits: true, units } : { units };
-      return this.#lab.loss(kind, kind === 'mse' ? s.a : s.z, targets, options).perSample[0];
-    } catch {
-      return null;
-    }
   }
 
   #lossModel(frame, index) {
@@ -480,7 +429,7 @@ export class FrameMode {
     if (index === null || !s) return null;
     const y = this.#targets(cache, index);
     return {
-      kind: cache.config.loss, p: s.a, y, value: this.#sampleLoss(frame, y),
+      kind: cache.config.loss, p: s.a, y, value: s.loss,
       batchMean: traces[L - 1].loss, batchSize: traces[L - 1].batch,
     };
   }
@@ -535,7 +484,7 @@ export class FrameMode {
     const k = to * inputs + from;
     const state = this.#state;
     const w = {
-      layer, to, from, auto: !!auto,
+      layer, to, from, auto: !!auto, output: layer === sizes.length - 2,
       fromName: this.#name(layer, from), toName: this.#name(layer + 1, to),
       course: t('ix.course', { theta: `θ${subscript(to + 1)}${subscript(from + 1)}`, layer: layer + 1 }),
       value: this.#usedParams(frame, layer).w[k],
@@ -545,14 +494,12 @@ export class FrameMode {
     if (!w.backwardDone) return w;
     w.a = s.input[from];
     w.down = s.downstream[to];
-    w.sampleGrad = s.dW ? s.dW[k] : null;
+    w.sampleGrad = s.dW[k];
     w.batchGrad = trace.dW[k];
     w.penalty = trace.penalty[k];
-    if (paths && paths !== 'unavailable') {
+    if (paths) {
       const names = (units) => [this.#name(layer, from), ...units.map((u, m) => this.#name(layer + 1 + m, u)), 'ℓ'];
-      w.paths = { count: paths.count, sum: paths.sum, listedSum: paths.listedSum, list: paths.paths.map((p) => ({ names: names(p.units), product: p.product })) };
-    } else if (paths === 'unavailable') {
-      w.paths = 'unavailable';
+      w.paths = { count: paths.count, sum: paths.sum, listedSum: paths.listedSum, list: paths.paths.map((p) => ({ names: names(p.units), product: p.product, factors: p.factors })) };
     }
     if (trace.updateDone) {
       const st = trace.state;

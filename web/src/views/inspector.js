@@ -88,9 +88,10 @@ export class Inspector {
     const where = h('p', { class: 'ix-sample-line', dataset: { sample: s.index } },
       h('strong', { text: t('ix.sampleIndex', { index: s.index }) }), ' ',
       t('ix.samplePoint', { x1: numText(s.point[0]), x2: numText(s.point[1]), label: s.label }));
-    const role = s.kind === 'probe'
-      ? (s.inBatch ? t('ix.probeInBatch', { row: s.row + 1, size: s.batchSize }) : t('ix.probeOutside', { size: s.batchSize }))
-      : t(s.batchSize === 1 ? 'ix.followOne' : 'ix.followBatch', { size: s.batchSize });
+    let role;
+    if (!s.started) role = t('ix.notStarted');
+    else if (s.kind === 'probe') role = s.inBatch ? t('ix.probeInBatch', { row: s.row + 1, size: s.batchSize }) : t('ix.probeOutside', { size: s.batchSize });
+    else role = t(s.batchSize === 1 ? 'ix.followOne' : 'ix.followBatch', { size: s.batchSize });
     const buttons = h('div', { class: 'ix-buttons' },
       this.#button(t('ix.random'), () => this.#on.randomProbe()),
       s.kind === 'probe' ? this.#button(t('ix.follow'), () => this.#on.followBatch()) : null);
@@ -229,13 +230,8 @@ export class Inspector {
       parts.push(this.#note(t('ix.weightLater')));
     } else {
       parts.push(h('h4', { class: 'ix-step', text: t('ix.gradient') }));
-      if (w.sampleGrad !== null) {
-        parts.push(this.#formula([`${d('\\ell', 'w_{ji}')} = ${d('\\ell', 'z_j')}\\cdot a_i`, `= ${times(w.down, w.a)} = ${num(w.sampleGrad)}`],
-          { quantity: 'sampleGrad', value: w.sampleGrad, terms: [w.down, w.a] }));
-      } else {
-        parts.push(this.#formula([`${d('\\ell', 'w_{ji}')} = ${d('\\ell', 'z_j')}\\cdot a_i`, `= ${times(w.down, w.a)}`],
-          { quantity: 'sampleGradFactors', terms: [w.down, w.a] }));
-      }
+      parts.push(this.#formula([`${d('\\ell', 'w_{ji}')} = ${d('\\ell', 'z_j')}\\cdot a_i`, `= ${times(w.down, w.a)} = ${num(w.sampleGrad)}`],
+        { quantity: 'sampleGrad', value: w.sampleGrad, terms: [w.down, w.a] }));
       parts.push(this.#note(t(w.batchSize === 1 ? 'ix.batchOfOne' : 'ix.batchMean', { size: w.batchSize }), 'ix-muted'));
       parts.push(this.#formula(`${d('L', 'w_{ji}')} = \\tfrac{1}{B}\\sum_{n=1}^{B} ${d('\\ell_n', 'w_{ji}')} = ${num(w.batchGrad)}\\quad (B=${w.batchSize})`,
         { quantity: 'batchGrad', value: w.batchGrad }));
@@ -252,13 +248,13 @@ export class Inspector {
 
   #paths(w) {
     const p = w.paths;
-    if (p === 'unavailable') return this.#note(t('ix.pathsUnavailable'), 'ix-muted');
     const rows = p.list.map((path, k) => h('tr', {
       class: 'ix-path', tabindex: '0', dataset: { k, product: String(path.product) },
       onpointerenter: () => this.#on.hoverPath(k), onpointerleave: () => this.#on.hoverPath(null),
       onfocus: () => this.#on.hoverPath(k), onblur: () => this.#on.hoverPath(null),
     },
-    h('td', { class: 'ix-path-units', text: path.names.join(' → ') }),
+    h('td', { class: 'ix-path-units' }, path.names.join(' → '),
+      path.factors ? h('span', { class: 'ix-path-factors', text: Array.from(path.factors, numText).join(' × ') }) : null),
     h('td', { class: `ix-path-product ${path.product < 0 ? 'is-negative' : 'is-positive'}`, text: numText(path.product) })));
     const table = h('table', { class: 'ix-paths' },
       h('thead', {}, h('tr', {}, h('th', { text: t('ix.path') }), h('th', { text: t('ix.product') }))),
@@ -267,9 +263,10 @@ export class Inspector {
     return h('div', { class: 'ix-paths-block' },
       h('h4', { class: 'ix-step', text: t('ix.pathsTitle', { count: p.count }) }),
       this.#note(t('ix.pathsIntro')),
-      this.#formula(`${d('\\ell', 'w_{ji}')} = \\sum_{\\text{paths}} a_i\\,f'(z_j)\\,\\prod \\bigl(w\\,f'\\bigr) \\cdots ${d('\\ell', 'z_o')}`),
+      this.#formula(w.output ? `${d('\\ell', 'w_{ji}')} = a_i\\cdot ${d('\\ell', 'z_j')}`
+        : `${d('\\ell', 'w_{ji}')} = \\sum_{\\text{paths}} a_i\\cdot f'(z_j)\\cdot \\prod \\bigl(w\\cdot f'(z)\\bigr) \\cdot w_{ok}\\cdot ${d('\\ell', 'z_o')}`),
       table, more,
-      this.#formula(`\\sum_{\\text{paths}} = ${num(p.sum)} ${w.sampleGrad === null ? '' : `\\;=\\; ${d('\\ell', 'w_{ji}')} = ${num(w.sampleGrad)}`}`,
+      this.#formula(`\\sum_{\\text{paths}} = ${num(p.sum)} = ${d('\\ell', 'w_{ji}')}`,
         { quantity: 'pathSum', value: p.sum, terms: p.list.map((path) => path.product) }));
   }
 
