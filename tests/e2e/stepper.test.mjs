@@ -116,8 +116,11 @@ test('stepping to the backward phase of the first layer shows the trace\'s numbe
   close(grad.value, trace.dW[j * inputs + 1], '∂ℓ/∂w');
   close((await quantity(page, 'batchGrad')).value, trace.dW[j * inputs + 1], 'batch ∂L/∂w');
   assert.deepEqual(grad.terms, [trace.downstream[j], trace.input[1]]);
-  // The neuron's marks carry the numbers for hover and screen readers.
-  assert.match(await page.getAttribute('.net-node[data-column="1"][data-unit="0"]', 'aria-description'), /upstream/);
+  // The neuron's marks carry the numbers for hover, focus and screen readers.
+  const node = '.net-node[data-column="1"][data-unit="0"]';
+  assert.match(await page.getAttribute(node, 'aria-description'), /upstream/);
+  await page.focus(node);
+  assert.match(await page.textContent('.net-tooltip'), new RegExp(`downstream ∂ℓ/∂z = ${String(Number(trace.downstream[j].toPrecision(4))).replace('-', '−')}`));
   assert.deepEqual(errors, []);
   t.delete();
   await page.close();
@@ -342,7 +345,12 @@ test('clicking a training point makes it the probe: its own numbers fill the net
   await openLab(page, at(hash));
   const t = twin(hash);
   const { points, size } = t.data().train;
-  // A point far from its neighbours, so the click can only mean it.
+  // A point far from its neighbours, so the click can only mean it; measured once the layout has settled.
+  const rect = () => page.$eval('.plot-map', (el) => JSON.stringify(el.getBoundingClientRect()));
+  for (let last = ''; last !== await rect();) {
+    last = await rect();
+    await page.waitForTimeout(150);
+  }
   const box = await page.locator('.plot-map').boundingBox();
   const pixel = (i) => [box.x + ((points[2 * i] + 6) / 12) * box.width, box.y + ((6 - points[2 * i + 1]) / 12) * box.height];
   let pick = -1;

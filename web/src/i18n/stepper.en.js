@@ -107,6 +107,7 @@ export default {
   'ix.pathsTitle': 'Every path to the loss ({count})',
   'ix.pathsIntro': 'The weight reaches the loss through every neuron downstream of it. Each path’s product is a chain of local gradients and weights; the sum of all paths is ∂ℓ/∂w. Hover a path to highlight it.',
   'ix.pathsMore': 'The {shown} largest of {count} paths are listed (their sum: {listed}); the total below adds all of them.',
+  'ix.pathsSub': 'paths',
   'ix.path': 'path',
   'ix.product': 'product',
   'ix.update': 'Update ({name})',

@@ -107,6 +107,7 @@ export default {
   'ix.pathsTitle': '손실까지의 모든 경로 ({count}개)',
   'ix.pathsIntro': '이 가중치는 뒤따르는 모든 뉴런을 거쳐 손실에 영향을 줍니다. 경로마다 국소 기울기와 가중치를 곱하고, 모든 경로의 합이 ∂ℓ/∂w입니다. 경로 위에 마우스를 올리면 강조됩니다.',
   'ix.pathsMore': '경로 {count}개 중 큰 {shown}개를 보여 줍니다 (그 합: {listed}). 아래 합계는 모든 경로를 더한 값입니다.',
+  'ix.pathsSub': '경로',
   'ix.path': '경로',
   'ix.product': '곱',
   'ix.update': '업데이트 ({name})',

@@ -106,12 +106,12 @@ export class Inspector {
     const { kind, p, y, value } = loss;
     const result = value === null ? '' : ` = ${num(value)}`;
     if (kind === 'bce') {
-      parts.push(this.#formula([`\\ell = -\\bigl[\\,y\\,\\log p + (1-y)\\,\\log(1-p)\\,\\bigr]`,
-        `= -\\bigl[\\,${num(y[0])}\\cdot\\log ${factor(p[0])} + (1-${num(y[0])})\\cdot\\log(1-${factor(p[0])})\\,\\bigr]${result}`],
+      parts.push(this.#formula([`\\ell = -\\bigl[\\,y\\cdot\\log(p) + (1-y)\\cdot\\log(1-p)\\,\\bigr]`,
+        `= -\\bigl[\\,${num(y[0])}\\cdot\\log(${num(p[0])}) + (1-${num(y[0])})\\cdot\\log(1-${num(p[0])})\\,\\bigr]`, result.replace(' = ', '= ')],
       { quantity: 'sampleLoss', value: value ?? undefined }));
     } else if (kind === 'cce') {
       const c = y.indexOf(1);
-      parts.push(this.#formula([`\\ell = -\\sum_k y_k\\,\\log p_k = -\\log p_{${c}}`, `= -\\log ${factor(p[c])}${result}`],
+      parts.push(this.#formula([`\\ell = -\\sum_k y_k\\cdot\\log(p_k) = -\\log(p_{${c}})`, `= -\\log(${num(p[c])})${result}`],
         { quantity: 'sampleLoss', value: value ?? undefined }));
     } else {
       const terms = Array.from(p, (pk, k) => `\\left(${num(pk)} - ${factor(y[k])}\\right)^2`);
@@ -264,9 +264,9 @@ export class Inspector {
       h('h4', { class: 'ix-step', text: t('ix.pathsTitle', { count: p.count }) }),
       this.#note(t('ix.pathsIntro')),
       this.#formula(w.output ? `${d('\\ell', 'w_{ji}')} = a_i\\cdot ${d('\\ell', 'z_j')}`
-        : `${d('\\ell', 'w_{ji}')} = \\sum_{\\text{paths}} a_i\\cdot f'(z_j)\\cdot \\prod \\bigl(w\\cdot f'(z)\\bigr) \\cdot w_{ok}\\cdot ${d('\\ell', 'z_o')}`),
+        : [`${d('\\ell', 'w_{ji}')} = \\sum_{\\text{${t('ix.pathsSub')}}} a_i\\cdot f'(z_j)`, `\\quad\\cdot \\prod \\bigl(w\\cdot f'(z)\\bigr) \\cdot w_{ok}\\cdot ${d('\\ell', 'z_o')}`]),
       table, more,
-      this.#formula(`\\sum_{\\text{paths}} = ${num(p.sum)} = ${d('\\ell', 'w_{ji}')}`,
+      this.#formula(`\\sum_{\\text{${t('ix.pathsSub')}}} = ${num(p.sum)} = ${d('\\ell', 'w_{ji}')}`,
         { quantity: 'pathSum', value: p.sum, terms: p.list.map((path) => path.product) }));
   }
 

@@ -481,6 +481,14 @@ export class NetworkView {
       this.#showTooltip(e, t('network.value', { label: row.label, value: formatNumber(row.value, 4) }));
     });
     bias.addEventListener('pointerleave', () => this.#hideTooltip());
+    // Keyboard users read the same numbers on focus.
+    el.addEventListener('focus', () => {
+      const tip = this.#marks?.[column]?.[unit]?.tip;
+      if (!tip) return;
+      const box = el.getBoundingClientRect();
+      this.#showTooltip({ clientX: box.left, clientY: box.top }, tip);
+    });
+    el.addEventListener('blur', () => this.#hideTooltip());
     this.#previewOn(el, column, unit);
     this.#stage.append(el);
     return { el, bias, row: unit, biasColor: -1 };
