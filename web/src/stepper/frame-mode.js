@@ -85,6 +85,7 @@ export class FrameMode {
     const frame = state.mode === 'frame';
     if (frame !== this.#active) this.#setActive(frame);
     else if (frame && previous?.probe !== state.probe) this.#controller.setProbe(state.probe);
+    this.#roots.controls.hidden = !frame || state.hide.has('playControls');
   }
 
   retranslate() {
@@ -106,8 +107,7 @@ export class FrameMode {
 
   #setActive(on) {
     this.#active = on;
-    for (const name of ['controls', 'caption', 'key', 'inspector']) this.#roots[name].hidden = !on;
-    if (this.#state.hide.has('playControls')) this.#roots.controls.hidden = true;
+    for (const name of ['caption', 'key', 'inspector']) this.#roots[name].hidden = !on;
     document.body.classList.toggle('is-frame-mode', on);
     this.#network.setSelectMode(on ? (selection) => this.#select(selection) : null);
     this.#output.setPickable(on ? (index) => this.#update({ probe: index }) : null);
