@@ -345,14 +345,9 @@ test('clicking a training point makes it the probe: its own numbers fill the net
   await openLab(page, at(hash));
   const t = twin(hash);
   const { points, size } = t.data().train;
-  // A point far from its neighbours, so the click can only mean it; measured once the layout has settled.
-  const rect = () => page.$eval('.plot-map', (el) => JSON.stringify(el.getBoundingClientRect()));
-  for (let last = ''; last !== await rect();) {
-    last = await rect();
-    await page.waitForTimeout(150);
-  }
-  const box = await page.locator('.plot-map').boundingBox();
-  const pixel = (i) => [box.x + ((points[2 * i] + 6) / 12) * box.width, box.y + ((6 - points[2 * i + 1]) / 12) * box.height];
+  // A point far from its neighbours, so the click can only mean it (positions within the plot).
+  const { width, height } = await page.locator('.plot-points').boundingBox();
+  const pixel = (i) => [((points[2 * i] + 6) / 12) * width, ((6 - points[2 * i + 1]) / 12) * height];
   let pick = -1;
   for (let i = 0; i < size && pick < 0; i++) {
     const [x, y] = pixel(i);
@@ -361,7 +356,8 @@ test('clicking a training point makes it the probe: its own numbers fill the net
     if (nearest > 10) pick = i;
   }
   assert.ok(pick >= 0);
-  await page.mouse.click(...pixel(pick));
+  const [x, y] = pixel(pick);
+  await page.locator('.plot-points').click({ position: { x, y } });
   assert.match(page.url(), new RegExp(`probe=${pick}(&|$)`));
   assert.match(await page.textContent('#inspector'), new RegExp(`Training sample #${pick}\\b`));
   await stepPhases(page, 1);
