@@ -393,12 +393,11 @@ export class FrameMode {
   // ---- the inspector's numbers ----------------------------------------------------------------
 
   #inspectorModel(frame, index) {
-    const { L, last, selection, cache } = frame;
+    const { L, last, selection } = frame;
     const model = { sample: this.#sampleModel(frame, index), loss: null, neuron: null, weight: null };
     if (last && last.index >= L) model.loss = this.#lossModel(frame, index);
     if (selection?.kind === 'neuron') model.neuron = this.#neuronModel(frame, selection);
     if (selection?.kind === 'weight') model.weight = this.#weightModel(frame, selection);
-    model.lossKind = cache.config.loss;
     return model;
   }
 
