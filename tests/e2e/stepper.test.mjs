@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { apiUrl } from '../helpers/paths.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { apiUrl, distDir } from '../helpers/paths.mjs';
 import { newPage, openBrowser, openLab, screenshot } from './browser.mjs';
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
@@ -375,5 +375,24 @@ test('clicking a training point makes it the probe: its own numbers fill the net
   assert.match(page.url(), /probe=\d+/);
   assert.deepEqual(errors, []);
   t.delete();
+  await page.close();
+});
+
+test('the single file steps frame by frame from file:// with the network blocked, formulas and all', async () => {
+  const { page, errors } = await newPage(browser.context);
+  const requests = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  await openLab(page, `${pathToFileURL(path.join(distDir, 'backprop-lab.html')).href}#mode=frame&networkShape=3`);
+  await stepPhases(page, 5);  // forward ×2, loss, backward out, backward 1
+  assert.ok(await page.locator('#inspector math').count() > 3, 'the formulas are typeset as MathML');
+  assert.equal(await page.locator('#inspector .katex-error').count(), 0);
+  assert.ok(await page.locator('.net-mark-up:not([hidden])').count() > 0, 'gradient marks are drawn');
+  assert.deepEqual(requests, [], 'nothing is fetched from the network');
+  assert.deepEqual(errors, []);
   await page.close();
 });
