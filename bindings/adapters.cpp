@@ -550,6 +550,16 @@ val TrainerHandle::init(val config) {
     });
 }
 
+val TrainerHandle::reconfigure(val config) {
+    return guarded([&] {
+        std::vector<ConfigProblem> problems;
+        const TrainerConfig c = config_from_js(config, problems);
+        if (!problems.empty()) return problems_value(problems);
+        engine().reconfigure(c);
+        return ok();
+    });
+}
+
 val TrainerHandle::config() const {
     return guarded([&] { return config_to_js(engine().config()); });
 }
@@ -666,12 +676,19 @@ namespace {
 
 val diverged_error(const Trainer& t) {
     const Cursor c = t.cursor();
-    return error_value("diverged", "optimizer.lr",
-                       "training diverged at epoch " + std::to_string(c.epoch) + ", batch " +
-                           std::to_string(c.batch) +
-                           ": the loss or a weight became infinite or NaN with learning rate " +
-                           describe(t.learning_rate()) +
-                           ". The step was undone; allowed: a smaller optimizer.lr, or reset the network.");
+    val error = error_value("diverged", "optimizer.lr",
+                            "training diverged at epoch " + std::to_string(c.epoch) + ", batch " +
+                                std::to_string(c.batch) +
+                                ": the loss or a weight became infinite or NaN with learning rate " +
+                                describe(t.learning_rate()) +
+                                ". The step was undone; allowed: a smaller optimizer.lr, or reset the network.");
+    // For a page that words the message itself.
+    val details = val::object();
+    details.set("lr", t.learning_rate());
+    details.set("epoch", c.epoch);
+    details.set("batch", c.batch);
+    error["error"].set("details", details);
+    return error;
 }
 
 }  // namespace
@@ -885,6 +902,13 @@ val TrainerHandle::restore(val bytes) {
         const auto data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
         engine().restore(data.data(), data.size());
         return ok();
+    });
+}
+
+val TrainerHandle::gradient_sizes() const {
+    return guarded([&] {
+        const auto sizes = engine().gradient_sizes();
+        return float64_copy(sizes.data(), sizes.size());
     });
 }
 

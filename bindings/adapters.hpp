@@ -26,6 +26,7 @@ val config_to_js(const TrainerConfig& config);
 class TrainerHandle {
 public:
     val init(val config);
+    val reconfigure(val config);
     val config() const;
     val layer_sizes() const;
     val get_weights(val layer) const;
@@ -45,6 +46,7 @@ public:
     val input_heatmaps(val res, val x_min, val x_max, val y_min, val y_max);
     val snapshot() const;
     val restore(val bytes);
+    val gradient_sizes() const;
     val set_probe(val index);
     val probe() const;
     val paths(val layer, val to, val from, val sample, val limit) const;

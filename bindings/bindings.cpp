@@ -19,6 +19,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
     emscripten::class_<TrainerHandle>("TrainerHandle")
         .constructor<>()
         .function("init", &TrainerHandle::init)
+        .function("reconfigure", &TrainerHandle::reconfigure)
         .function("config", &TrainerHandle::config)
         .function("layerSizes", &TrainerHandle::layer_sizes)
         .function("getWeights", &TrainerHandle::get_weights)
@@ -38,6 +39,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("inputHeatmaps", &TrainerHandle::input_heatmaps)
         .function("snapshot", &TrainerHandle::snapshot)
         .function("restore", &TrainerHandle::restore)
+        .function("gradientSizes", &TrainerHandle::gradient_sizes)
         .function("setProbe", &TrainerHandle::set_probe)
         .function("probe", &TrainerHandle::probe)
         .function("paths", &TrainerHandle::paths);

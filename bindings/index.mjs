@@ -61,7 +61,7 @@ import createBackpropLabCore from './backprop-lab-core.mjs';
  * every problem of the config at once and `field` is the first one's.
  */
 export class LabError extends Error {
-  constructor({ code, field = '', message, problems }) {
+  constructor({ code, field = '', message, problems, details }) {
     super(message);
     this.name = 'LabError';
     /** @type {LabErrorCode} */
@@ -70,6 +70,8 @@ export class LabError extends Error {
     this.field = field;
     /** @type {ConfigProblem[] | undefined} */
     if (problems) this.problems = problems;
+    /** @type {{ lr: number, epoch: number, batch: number } | undefined} for `diverged`: where it happened */
+    if (details) this.details = details;
   }
 }
 
@@ -482,6 +484,21 @@ export class Trainer {
   }
 
   /**
+   * New training settings on this live trainer, as changing a torch optimizer's param_groups would:
+   * optimizer (its state is kept while the name and the state-shaping settings — momentum, centered,
+   * amsgrad — stay the same), learning rate and schedule (the schedule restarts from the new rate),
+   * regularization, batchSize (the current epoch starts over) and shuffle. The weights, the epoch
+   * count and the data stay; the current batch starts over. Snapshots taken before no longer fit.
+   * @param {object} config  a whole config, as for createTrainer; seed, inputs/features, layers, loss,
+   *   init and dataset must be the ones this trainer was built with
+   * @throws {LabError} `invalid_config` (with problems, or naming the setting that cannot change live);
+   *   nothing changes
+   */
+  reconfigure(config) {
+    unwrap(this.#h().reconfigure(plainConfig(config)));
+  }
+
+  /**
    * Layer l's weights, W[j][i] from input i to unit j, row-major (units × inputs); a copy.
    * @param {number} l  0 … layerSizes.length − 2
    * @returns {Float64Array}
@@ -665,6 +682,15 @@ export class Trainer {
    */
   restore(snapshot) {
     unwrap(this.#h().restore(snapshotArg(snapshot)));
+  }
+
+  /**
+   * Each layer's mean |∂L/∂W| for the current batch (NaN for layers backward has not reached yet):
+   * how much gradient reaches each layer, without copying whole traces.
+   * @returns {Float64Array} one number per layer, input side first
+   */
+  gradientSizes() {
+    return unwrap(this.#h().gradientSizes());
   }
 
   /**

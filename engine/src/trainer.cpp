@@ -451,10 +451,6 @@ Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
         prepare_split({}, {}, 0, test_);
     }
 
-    const std::size_t capacity = config_.batch_size + 1;  // the batch and the probe
-    BatchWork& work = state_.work;
-    work.inputs = xt::zeros<double>({capacity, sizes_.front()});
-    work.targets = xt::zeros<double>({capacity, sizes_.back()});
     for (std::size_t l = 0; l < config_.layers.size(); ++l) {
         const std::size_t in = sizes_[l], out = sizes_[l + 1];
         DenseLayer layer = make_layer(in, out, config_.layers[l].activation);
@@ -465,18 +461,9 @@ Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
         init_state(config_.optimizer, out * in, opt.weights);
         init_state(config_.optimizer, out, opt.biases);
         state_.optimizer.push_back(std::move(opt));
-
-        LayerTrace t;
-        for (auto* m : {&t.pre_activation, &t.activation, &t.upstream_grad, &t.local_grad,
-                        &t.downstream_grad})
-            *m = xt::zeros<double>({capacity, out});
-        for (auto* m : {&t.weight_grad, &t.penalty_grad, &t.weights_before, &t.weight_update})
-            *m = xt::zeros<double>({out, in});
-        for (auto* v : {&t.bias_grad, &t.biases_before, &t.bias_update})
-            *v = xt::zeros<double>({out});
-        work.trace.push_back(std::move(t));
     }
-    previous_work_ = work;
+    size_work(state_.work);
+    previous_work_ = state_.work;
     mark_.done.assign(3 * config_.layers.size(), 0);
     saved_optimizer_ = state_.optimizer;
     data_hash_ = hash_split(train_);
@@ -635,6 +622,24 @@ void Trainer::new_epoch_order() {
 
 Cursor Trainer::cursor() const {
     return {state_.phase, state_.layer, state_.epoch, state_.batch, batches_per_epoch()};
+}
+
+// An empty batch of the configured size, with room for the probe's row.
+void Trainer::size_work(BatchWork& w) const {
+    const std::size_t capacity = config_.batch_size + 1;
+    w = BatchWork{};
+    w.inputs = xt::zeros<double>({capacity, sizes_.front()});
+    w.targets = xt::zeros<double>({capacity, sizes_.back()});
+    for (std::size_t l = 0; l + 1 < sizes_.size(); ++l) {
+        const std::size_t in = sizes_[l], out = sizes_[l + 1];
+        LayerTrace t;
+        for (auto* m : {&t.pre_activation, &t.activation, &t.upstream_grad, &t.local_grad, &t.downstream_grad})
+            *m = xt::zeros<double>({capacity, out});
+        for (auto* m : {&t.weight_grad, &t.penalty_grad, &t.weights_before, &t.weight_update})
+            *m = xt::zeros<double>({out, in});
+        for (auto* v : {&t.bias_grad, &t.biases_before, &t.bias_update}) *v = xt::zeros<double>({out});
+        w.trace.push_back(std::move(t));
+    }
 }
 
 // The current batch's work moves aside (kept for a rollback) and the next
@@ -1203,6 +1208,101 @@ void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
         Reader::fail("bad epoch totals");
     if (!(s.schedule.lr > 0.0) || !std::isfinite(s.schedule.lr)) Reader::fail("bad learning rate");
     state_ = std::move(s);
+}
+
+std::vector<double> Trainer::gradient_sizes() const {
+    std::vector<double> sizes;
+    for (const LayerTrace& t : state_.work.trace) {
+        if (!t.backward_done) {
+            sizes.push_back(std::numeric_limits<double>::quiet_NaN());
+            continue;
+        }
+        double sum = 0.0;
+        for (double g : t.weight_grad) sum += std::abs(g);
+        sizes.push_back(sum / static_cast<double>(t.weight_grad.size()));
+    }
+    return sizes;
+}
+
+// ---- new settings on a live trainer ---------------------------------------------------------
+
+namespace {
+
+// The settings that shape the network or its data, which a live trainer keeps.
+std::string structural_difference(const TrainerConfig& a, const TrainerConfig& b) {
+    if (a.seed != b.seed) return "seed";
+    if (a.inputs != b.inputs || a.features != b.features) return a.features.empty() ? "inputs" : "features";
+    if (a.layers.size() != b.layers.size()) return "layers";
+    for (std::size_t l = 0; l < a.layers.size(); ++l) {
+        const LayerSpec &x = a.layers[l], &y = b.layers[l];
+        if (x.units != y.units || x.activation.kind != y.activation.kind || x.activation.alpha != y.activation.alpha)
+            return "layers[" + std::to_string(l) + "]";
+    }
+    if (a.loss != b.loss) return "loss";
+    if (a.init != b.init) return "init";
+    if (a.dataset.has_value() != b.dataset.has_value()) return "dataset";
+    if (a.dataset) {
+        const DatasetConfig &x = *a.dataset, &y = *b.dataset;
+        if (x.kind != y.kind || x.samples != y.samples || x.noise != y.noise || x.train_ratio != y.train_ratio ||
+            x.classes != y.classes)
+            return "dataset";
+    }
+    return "";
+}
+
+bool same_schedule(const ScheduleConfig& a, const ScheduleConfig& b) {
+    return a.kind == b.kind && a.step_size == b.step_size && a.gamma == b.gamma && a.t_max == b.t_max &&
+           a.eta_min == b.eta_min && a.factor == b.factor && a.patience == b.patience &&
+           a.threshold == b.threshold && a.cooldown == b.cooldown && a.min_lr == b.min_lr && a.eps == b.eps;
+}
+
+}  // namespace
+
+void Trainer::reconfigure(const TrainerConfig& next) {
+    const auto problems = validate(next);
+    if (!problems.empty())
+        throw LabError("invalid_config", problems.front().field, join_problems(problems));
+    const std::string fixed = structural_difference(config_, next);
+    if (!fixed.empty())
+        throw LabError("invalid_config", fixed,
+                       fixed + " differs; allowed: a live trainer keeps its seed, inputs, layers, loss, init "
+                               "and dataset (build a new trainer to change them)");
+
+    const bool new_optimizer = next.optimizer.kind != config_.optimizer.kind ||
+                               next.optimizer.momentum != config_.optimizer.momentum ||
+                               next.optimizer.centered != config_.optimizer.centered ||
+                               next.optimizer.amsgrad != config_.optimizer.amsgrad;
+    const bool new_schedule = next.optimizer.lr != config_.optimizer.lr || !same_schedule(next.schedule, config_.schedule);
+    const bool new_batches = next.batch_size != config_.batch_size || next.shuffle != config_.shuffle;
+    config_.optimizer = next.optimizer;
+    config_.schedule = next.schedule;
+    config_.regularization = next.regularization;
+    config_.batch_size = next.batch_size;
+    config_.shuffle = next.shuffle;
+
+    // A different rule keeps different state (torch would start it afresh too).
+    if (new_optimizer)
+        for (std::size_t l = 0; l < layer_count(); ++l) {
+            const std::size_t units = sizes_[l + 1], in = sizes_[l];
+            init_state(config_.optimizer, units * in, state_.optimizer[l].weights);
+            init_state(config_.optimizer, units, state_.optimizer[l].biases);
+        }
+    saved_optimizer_ = state_.optimizer;
+    if (new_schedule) {
+        const std::size_t epochs = state_.schedule.last_epoch;
+        state_.schedule = start_schedule(config_.optimizer.lr);
+        state_.schedule.last_epoch = epochs;
+    }
+    if (new_batches) {
+        size_work(state_.work);
+        previous_work_ = state_.work;
+        state_.batch = 0;
+        state_.epoch_loss_sum = 0.0;
+        state_.epoch_samples = 0;
+        new_epoch_order();
+    }
+    // The current batch's trace was computed under the old settings.
+    undo_batch();
 }
 
 // ---- the probe and the paths of the chain rule ------------------------------------------------

@@ -394,3 +394,51 @@ test('probe and paths: the probe rides along outside the batch mean, paths sum t
     twin.delete();
   }
 });
+
+test('reconfigure: live hyper-parameters keep the weights and the optimizer state', () => using(lab, circleConfig, (t) => {
+  for (let i = 0; i < 5; i++) t.trainStep();
+  const before = t.trace(0).state.weights;
+  const weights = t.getWeights(0);
+  t.reconfigure({ ...circleConfig, optimizer: { name: 'adam', lr: 0.1 }, regularization: { kind: 'l2', rate: 0.01 } });
+  assert.deepEqual(t.getWeights(0), weights);
+  assert.equal(t.cursor().lr, 0.1);
+  assert.equal(t.config.optimizer.lr, 0.1);
+  assert.equal(t.config.regularization.kind, 'l2');
+  t.trainStep();
+  assert.equal(t.trace(0).state.weights.step, before.step + 1, "Adam's step count goes on");
+  t.reconfigure({ ...circleConfig, optimizer: { name: 'sgd', lr: 0.1 } });
+  t.trainStep();
+  assert.equal(t.trace(0).state.weights.step, 1, 'another optimizer starts its own state');
+  const snapshot = t.snapshot();
+  expectLabError(() => t.reconfigure({ ...circleConfig, layers: [{ units: 5 }, { units: 1, activation: 'sigmoid' }] }),
+    { code: 'invalid_config', field: 'layers[0]', says: 'build a new trainer' });
+  expectLabError(() => t.reconfigure({ ...circleConfig, optimizer: { name: 'sgd', lr: 0 } }), { code: 'invalid_config', field: 'optimizer.lr' });
+  assert.deepEqual(t.snapshot(), snapshot);
+}));
+
+test('a diverged step says where, with the learning rate as a number', () => using(lab, {
+  seed: 4, inputs: 1, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', optimizer: { name: 'sgd', lr: 1000 }, batchSize: 2,
+}, (t) => {
+  t.setData([1, 2, 3, 4], [1, 2, 3, 4], 4);
+  let error;
+  for (let i = 0; i < 50 && !error; i++) {
+    try { t.trainStep(); } catch (err) { error = err; }
+  }
+  assert.ok(error instanceof LabError);
+  assert.equal(error.code, 'diverged');
+  assert.deepEqual(Object.keys(error.details).sort(), ['batch', 'epoch', 'lr']);
+  assert.equal(error.details.lr, 1000);
+  assert.equal(error.details.epoch, t.cursor().epoch);
+}));
+
+test('gradientSizes: mean |∂L/∂W| per layer, NaN before backward reaches it', () => using(lab, circleConfig, (t) => {
+  assert.ok(t.gradientSizes().every(Number.isNaN));
+  t.trainStep();
+  const sizes = t.gradientSizes();
+  assert.equal(sizes.length, 2);
+  sizes.forEach((size, l) => {
+    const dW = t.trace(l).dW;
+    const mean = dW.reduce((s, g) => s + Math.abs(g), 0) / dW.length;
+    assert.ok(Math.abs(size - mean) <= 1e-15 * mean);
+  });
+}));

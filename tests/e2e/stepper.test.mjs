@@ -65,12 +65,12 @@ async function pageNumbers(page) {
 const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: page ${a}, engine ${b}`);
 
 // Batch size 1: the sample followed is the whole batch, so every per-sample number is the trace's row 0.
-const HASH = '#mode=frame&dataset=xor&networkShape=3,2&batchSize=1&seed=5&learningRate=0.1&optimizer=adam';
+const HASH = '#mode=frames&dataset=xor&networkShape=3,2&batchSize=1&seed=5&learningRate=0.1&optimizer=adam';
 
 test('stepping to the backward phase of the first layer shows the trace\'s numbers in the inspector', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
   await openLab(page, at(HASH));
-  assert.equal(await page.getAttribute('.mode-button[data-mode="frame"]', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('.mode-button[data-mode="frames"]', 'aria-pressed'), 'true');
   const t = twin(HASH);
   const L = t.layerSizes.length - 1;
   // forward ×L, loss, backward L−1 … 0: the backward phase of weight layer 0 (hidden layer 1) is step 2L + 1.
@@ -157,7 +157,7 @@ test('the update shows the optimizer\'s state and each weight\'s before → afte
 
 test('a step back returns the page to the previous numbers exactly, across an update too', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
-  await openLab(page, at('#mode=frame&batchSize=4&seed=11'));
+  await openLab(page, at('#mode=frames&batchSize=4&seed=11'));
   const seen = [await pageNumbers(page)];
   for (let k = 0; k < 10; k++) {  // one batch of 8 phases and two more: across the update
     await stepPhases(page, 1);
@@ -179,7 +179,7 @@ test('a step back returns the page to the previous numbers exactly, across an up
 
 test('the history keeps the last 128 steps, and a setting that rebuilds the trainer clears it', async () => {
   const { page, errors } = await newPage(browser.context);
-  await openLab(page, at('#mode=frame&networkShape=2&seed=3'));
+  await openLab(page, at('#mode=frames&networkShape=2&seed=3'));
   await stepPhases(page, 4);
   const start = await pageNumbers(page);
   await stepPhases(page, 128);
@@ -205,7 +205,7 @@ test('the mode is kept in the URL, train mode draws no overlay, and the step con
   assert.equal(await page.getAttribute('.mode-button[data-mode="train"]', 'aria-pressed'), 'true');
   assert.equal(await page.isVisible('#inspector'), false);
   await page.getByRole('button', { name: 'Frame by frame' }).click();
-  assert.match(page.url(), /mode=frame/);
+  assert.match(page.url(), /mode=frames/);
   assert.match(page.url(), /frameSpeed=1p/);
   for (const name of ['Back', 'Finish batch', 'Finish epoch']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
   assert.equal(await page.getAttribute('#step', 'title'), 'Step: one phase (→); back: ←');
@@ -230,7 +230,7 @@ test('the mode is kept in the URL, train mode draws no overlay, and the step con
   const epoch = Number((await page.textContent('#epoch')).replace(/\D/g, ''));
   await page.keyboard.press('ArrowRight');
   assert.equal(Number((await page.textContent('#epoch')).replace(/\D/g, '')), epoch + 1, '→ steps an epoch in train mode');
-  await openLab(page, at('#mode=frame&mode_hide=true'));
+  await openLab(page, at('#mode=frames&mode_hide=true'));
   assert.equal(await page.isVisible('.mode-switch'), false, 'mode_hide keeps a lesson in frame mode');
   assert.equal(await page.isVisible('#inspector'), true);
   assert.deepEqual(errors, []);
@@ -243,7 +243,7 @@ test('screenshots of the forward, backward and update phases, in English and Kor
     for (const [device, options] of [['desktop', { viewport: { width: 1280, height: 900 } }], ['phone', phone]]) {
       const context = await browser.newContext({ locale: lang === 'ko' ? 'ko-KR' : 'en-US', ...options });
       const { page, errors } = await newPage(context);
-      await openLab(page, at(`#mode=frame&lang=${lang}&seed=2`));
+      await openLab(page, at(`#mode=frames&lang=${lang}&seed=2`));
       await stepPhases(page, 2);
       await screenshot(page, `frame-forward-${device}-${lang}`);
       await stepPhases(page, 5);  // loss, backward out, 2, 1
@@ -271,7 +271,7 @@ test('every optimizer\'s update and the softmax and MSE outputs are written out 
   ];
   const stateKey = { sum: 'sum', squareAvg: 'squareAvg', momentumBuffer: 'momentumBuffer', effectiveLr: 'effectiveLr', expAvg: 'expAvg', expAvgSq: 'expAvgSq', mHat: 'mHat', vHat: 'vHat' };
   for (const [settings, shown] of cases) {
-    const hash = `#mode=frame&networkShape=3&seed=4&batchSize=5&${settings}`;
+    const hash = `#mode=frames&networkShape=3&seed=4&batchSize=5&${settings}`;
     await openLab(page, at(hash));
     const t = twin(hash);
     await page.click('#step-batch');
@@ -285,7 +285,7 @@ test('every optimizer\'s update and the softmax and MSE outputs are written out 
     t.delete();
   }
   // Softmax + cross-entropy: the output neuron's ∂ℓ/∂z is p − y.
-  const hash = '#mode=frame&classes=3&dataset=blobs&networkShape=2&batchSize=1&seed=6';
+  const hash = '#mode=frames&classes=3&dataset=blobs&networkShape=2&batchSize=1&seed=6';
   await openLab(page, at(hash));
   const t = twin(hash);
   await stepPhases(page, 4);  // forward 1, forward out, loss, backward out
@@ -299,7 +299,7 @@ test('every optimizer\'s update and the softmax and MSE outputs are written out 
   assert.equal(await page.locator('#inspector .katex-error').count(), 0);
   t.delete();
   // Regression with MSE: ∂ℓ/∂ŷ = 2(ŷ − y) and a linear output.
-  const reg = '#mode=frame&problem=regression&networkShape=2&batchSize=3&seed=6';
+  const reg = '#mode=frames&problem=regression&networkShape=2&batchSize=3&seed=6';
   await openLab(page, at(reg));
   await stepPhases(page, 4);
   assert.equal(await page.locator('#inspector .katex-error').count(), 0);
@@ -311,7 +311,7 @@ test('every optimizer\'s update and the softmax and MSE outputs are written out 
 test('a first-layer weight lists every path to the loss, and their products sum to ∂ℓ/∂w', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
   // The course's picture: θ₁₁ reaches the loss through both neurons of the next layer.
-  const hash = '#mode=frame&dataset=xor&networkShape=2,2&batchSize=4&seed=8';
+  const hash = '#mode=frames&dataset=xor&networkShape=2,2&batchSize=4&seed=8';
   await openLab(page, at(hash));
   const t = twin(hash);
   const L = t.layerSizes.length - 1;
@@ -341,7 +341,7 @@ test('a first-layer weight lists every path to the loss, and their products sum 
 
 test('clicking a training point makes it the probe: its own numbers fill the network, in the URL too', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
-  const hash = '#mode=frame&batchSize=10&seed=9';
+  const hash = '#mode=frames&batchSize=10&seed=9';
   await openLab(page, at(hash));
   const t = twin(hash);
   const { points, size } = t.data().train;
@@ -387,7 +387,7 @@ test('the single file steps frame by frame from file:// with the network blocked
     requests.push(url);
     return route.abort();
   });
-  await openLab(page, `${pathToFileURL(path.join(distDir, 'backprop-lab.html')).href}#mode=frame&networkShape=3`);
+  await openLab(page, `${pathToFileURL(path.join(distDir, 'backprop-lab.html')).href}#mode=frames&networkShape=3`);
   await stepPhases(page, 5);  // forward ×2, loss, backward out, backward 1
   assert.ok(await page.locator('#inspector math').count() > 3, 'the formulas are typeset as MathML');
   assert.equal(await page.locator('#inspector .katex-error').count(), 0);

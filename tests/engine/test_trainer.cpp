@@ -1136,3 +1136,106 @@ TEST_CASE("snapshots carry the probe: restore brings back its rows and its choic
     CHECK(row_of(t.trace(1).downstream_grad, *t.probe_row()) == down);
     CHECK(same_bytes(t.snapshot(), bytes));
 }
+
+// ---- new settings on a live trainer ---------------------------------------------------------
+
+TEST_CASE("reconfigure: a new learning rate keeps the momentum buffer, as torch's param_groups would") {
+    TrainerConfig c = cross_build_config();
+    c.optimizer = default_optimizer(OptimizerKind::momentum, 0.05);
+    c.schedule = ScheduleConfig{};
+    c.regularization = {};
+    Trainer t(c);
+    for (int i = 0; i < 3; ++i) REQUIRE_FALSE(t.train_step().diverged);
+    const std::vector<double> buffer = t.optimizer_state(0).weights.momentum_buffer;
+    const auto weights = t.layer(0).weights;
+
+    TrainerConfig faster = c;
+    faster.optimizer.lr = 0.2;
+    t.reconfigure(faster);
+    CHECK(t.learning_rate() == 0.2);
+    CHECK(t.optimizer_state(0).weights.momentum_buffer == buffer);
+    CHECK(same_bytes(t.layer(0).weights, weights));
+    CHECK(t.cursor().phase == Phase::forward);
+
+    REQUIRE_FALSE(t.train_step().diverged);
+    // torch.optim.SGD with momentum: buf ← μ·buf + g, p ← p − lr·buf, with the kept buffer and the new rate.
+    const LayerTrace& tr = t.trace(0);
+    for (std::size_t k = 0; k < buffer.size(); ++k) {
+        const double g = tr.weight_grad.data()[k];
+        const double buf = 0.9 * buffer[k] + g;
+        CHECK(tr.weight_update.data()[k] == Approx(-0.2 * buf).margin(1e-16).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("reconfigure: another optimizer starts its own state, batch size and schedule take effect") {
+    Trainer t(cross_build_config());  // adam, step schedule, batches of 8
+    for (int i = 0; i < 15; ++i) REQUIRE_FALSE(t.train_step().diverged);
+    REQUIRE(t.optimizer_state(1).weights.step == 15);
+    const std::size_t epoch = t.cursor().epoch;
+
+    TrainerConfig next = cross_build_config();
+    next.optimizer = default_optimizer(OptimizerKind::rmsprop, 0.01);
+    next.batch_size = 25;
+    next.schedule.kind = ScheduleKind::constant;
+    t.reconfigure(next);
+    CHECK(t.optimizer_state(1).weights.step == 0);
+    CHECK(t.optimizer_state(1).weights.square_avg.size() == t.layer(1).weights.size());
+    CHECK(t.optimizer_state(1).weights.exp_avg.empty());
+    const Cursor c = t.cursor();
+    CHECK(c.epoch == epoch);
+    CHECK(c.batch == 0);
+    CHECK(c.batches_per_epoch == 4);  // 100 training samples in batches of 25
+    CHECK(t.learning_rate() == 0.01);
+    for (int i = 0; i < 6; ++i) REQUIRE_FALSE(t.train_step().diverged);
+    CHECK(t.batch_rows() == 25);
+    CHECK(t.cursor().epoch == epoch + 1);
+    CHECK(t.learning_rate() == 0.01);  // constant now
+    CHECK(t.optimizer_state(1).weights.step == 6);
+}
+
+TEST_CASE("reconfigure refuses to change what shapes the network or its data, and changes nothing") {
+    Trainer t(cross_build_config());
+    for (int i = 0; i < 4; ++i) REQUIRE_FALSE(t.step_phase().diverged);
+    const auto before = t.snapshot();
+    auto refused = [&](const TrainerConfig& next) {
+        try {
+            t.reconfigure(next);
+        } catch (const LabError& e) {
+            return e.field();
+        }
+        return std::string("accepted");
+    };
+    TrainerConfig c = cross_build_config();
+    c.layers[1].units = 4;
+    CHECK(refused(c) == "layers[1]");
+    c = cross_build_config();
+    c.seed += 1;
+    CHECK(refused(c) == "seed");
+    c = cross_build_config();
+    c.dataset->noise = 0.2;
+    CHECK(refused(c) == "dataset");
+    c = cross_build_config();
+    c.features.pop_back();
+    CHECK(refused(c) == "features");
+    c = cross_build_config();
+    c.optimizer.lr = -1.0;
+    CHECK(refused(c) == "optimizer.lr");
+    CHECK(same_bytes(t.snapshot(), before));
+}
+
+TEST_CASE("gradient sizes: each layer's mean |dL/dW|, once backward has reached it") {
+    Trainer t = probe_trainer();
+    for (double size : t.gradient_sizes()) CHECK(std::isnan(size));
+    // forward 0, 1, 2, the loss, backward 2 and 1
+    for (int p = 0; p < 6; ++p) REQUIRE_FALSE(t.step_phase().diverged);
+    const auto sizes = t.gradient_sizes();
+    REQUIRE(sizes.size() == 3);
+    CHECK(std::isnan(sizes[0]));
+    for (std::size_t l : {1, 2}) {
+        double sum = 0.0;
+        const auto& g = t.trace(l).weight_grad;
+        for (std::size_t k = 0; k < g.size(); ++k) sum += std::abs(g.data()[k]);
+        CHECK(sizes[l] == Approx(sum / g.size()).epsilon(1e-15));
+        CHECK(sizes[l] > 0.0);
+    }
+}

@@ -5,6 +5,7 @@
 import '../styles.css';
 import { LabError, loadEngine } from '../../bindings/index.mjs';
 import { Controller } from './controller.js';
+import { Panels } from './panels/index.js';
 import { h, ownsKeys } from './dom.js';
 import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
 import {
@@ -23,7 +24,7 @@ const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
 const HOW = ['page', 'view', 'hot', 'reset'];
 
-const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, frame: null, hash: '' };
+const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '' };
 
 function applyLanguage() {
   setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
@@ -78,6 +79,7 @@ function refreshTexts() {
   v.lossChart.retranslate();
   v.accuracyChart.retranslate();
   app.notices.retranslate();
+  app.panels?.retranslate();
   app.frame.retranslate();
   setPlaying(app.controller.playing);
   app.controller.redrawText();
@@ -98,6 +100,7 @@ function setPlaying(playing) {
  * smallest sizes do not fit).
  */
 function fitToFrame() {
+  if (app.panels?.active) return;
   const { network, output } = app.views;
   if (!app.state.embed) {
     network.setMaxHeight(null);
@@ -133,6 +136,7 @@ function update(changes) {
     if (how !== 'view') app.notices.dismiss('error');
     app.controller.configure(state, how);
   }
+  app.panels.sync(state, changed);
   setPlaying(app.controller.playing);
   fitToFrame();
 }
@@ -175,7 +179,7 @@ function toggleFeature(name) {
 
 function bindKeys() {
   document.addEventListener('keydown', (e) => {
-    if (e.altKey || e.ctrlKey || e.metaKey || app.share.isOpen || ownsKeys(e.target)) return;
+    if (e.altKey || e.ctrlKey || e.metaKey || app.share.isOpen || app.panels.active || ownsKeys(e.target)) return;
     if (e.key === ' ' || e.code === 'Space') {
       e.preventDefault();
       app.controller.toggle();
@@ -238,6 +242,7 @@ function bindButtons() {
     refreshTexts();
     app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
     app.controller.configure(app.state, 'reset');
+    app.panels.sync(app.state);
     app.frame.apply(app.state);
     fitToFrame();
   });
@@ -299,8 +304,15 @@ async function main() {
     onBuild: (trainer) => app.frame?.rebuilt(trainer),
   });
   app.frame = new FrameMode({
-    controller: app.controller, network: app.views.network, output: app.views.output, update,
+    controller: app.controller, network: app.views.network, output: app.views.output, update, covered: () => !!app.panels?.active,
     roots: { modeSlot: $('mode-slot'), controls: $('frame-controls'), caption: $('frame-caption'), key: $('frame-key'), inspector: $('inspector') },
+  });
+  app.panels = new Panels({ app: $('app'), nav: $('panel-nav'), host: $('panels'), lesson: $('lesson') }, {
+    lab,
+    update,
+    state: () => app.state,
+    pausePlayground: () => app.controller.pause(),
+    relayout: () => fitToFrame(),
   });
   app.controls.update(app.state);
   app.controls.setThumbnails(thumbnails(lab, app.state.classes));
@@ -308,6 +320,7 @@ async function main() {
   bindKeys();
   refreshTexts();
   app.controller.configure(app.state, 'reset');
+  app.panels.sync(app.state);
   app.frame.apply(app.state);
   $('play').disabled = false;
   document.body.classList.add('is-ready');

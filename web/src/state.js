@@ -20,6 +20,8 @@
 //   control   how the controls module renders it; group: where it goes
 //   engine    (config, value, state) => writes the value into the createTrainer config
 
+import { LESSONS } from './lessons/catalog.js';
+
 export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
 export const CLASSIFICATION_DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'blobs'];
 export const REGRESSION_DATASETS = ['plane', 'multigauss'];
@@ -30,6 +32,9 @@ export const SAMPLES = 500;
 /** The input plane every dataset lives in, and the heatmaps' extent. */
 export const PLANE = { xMin: -6, xMax: 6, yMin: -6, yMax: 6 };
 const SEED_MAX = 2147483647;
+/** The views besides the playground (web/src/panels), each with its URL `panel=<name>`. */
+export const PANELS = ['playground', 'activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
+const panelIs = (name) => (s) => s.panel === name;
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -209,30 +214,58 @@ export const SETTINGS = [
     name: 'speed', type: 'enum', values: ['1b', '5b', '1e', '5e', '20e'], default: '1e', apply: 'view', control: 'select', group: 'training',
   },
   {
-    // Train plays epochs as fast as it can; frame steps forward, loss, backward and update one phase at a time.
-    name: 'mode', type: 'enum', values: ['train', 'frame'], default: 'train', apply: 'page', control: 'mode', group: 'mode',
+    // Train plays epochs as fast as it can; frames steps forward, loss, backward and update one phase at a time.
+    name: 'mode', type: 'enum', values: ['train', 'frames'], default: 'train', apply: 'page', control: 'mode', group: 'mode',
   },
   {
     // Frame mode's play: phases per second (p), or batches / epochs per frame (b, e).
     name: 'frameSpeed', type: 'enum', values: ['1p', '2p', '5p', '20p', '1b', '1e', '20e'], default: '1p',
-    relevant: (s) => s.mode === 'frame', apply: 'page', control: 'frameSpeed', group: 'frame',
+    relevant: (s) => s.mode === 'frames', apply: 'page', control: 'frameSpeed', group: 'frame',
   },
   {
     // The probe: the training sample frame mode follows (none: the first sample of each batch).
-    name: 'probe', type: 'int', min: 0, max: SAMPLES - 1, default: null, relevant: (s) => s.mode === 'frame', apply: 'page',
+    name: 'probe', type: 'int', min: 0, max: SAMPLES - 1, default: null, relevant: (s) => s.mode === 'frames', apply: 'page',
   },
   { name: 'showTestData', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
   { name: 'discretize', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
   { name: 'embed', type: 'bool', default: false, apply: 'page' },
+  // Course panels and lessons (web/src/panels, web/src/lessons): only redraw the page.
+  { name: 'panel', type: 'enum', values: PANELS, default: 'playground', relevant: (s) => s.panel !== 'playground', apply: 'page' },
+  {
+    // A lesson brings its preset along; keys given next to it in the URL win.
+    name: 'lesson', type: 'enum', values: LESSONS.map((l) => l.id), default: null, apply: 'page',
+    implies: (id) => lessonPreset(id),
+  },
+  {
+    name: 'activationFn', type: 'enum', values: ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'linear', 'softmax'], default: 'sigmoid',
+    relevant: panelIs('activations'), apply: 'page',
+  },
+  { name: 'surface', type: 'enum', values: ['valley', 'saddle', 'rosenbrock'], default: 'valley', relevant: panelIs('optimizers'), apply: 'page' },
 ];
 
 export const SETTING = Object.fromEntries(SETTINGS.map((p) => [p.name, p]));
 
 /**
+ * The settings a lesson sets: its preset, less any key that is not (yet) a
+ * setting or holds a value the setting would refuse, so a lesson can name a
+ * setting another part of the page adds later.
+ */
+export function lessonPreset(id) {
+  const lesson = LESSONS.find((l) => l.id === id);
+  if (!lesson) return {};
+  const preset = {};
+  for (const [name, value] of Object.entries(lesson.preset)) {
+    const p = SETTING[name];
+    if (p && parseValue(p, formatValue(p, value)).value !== undefined) preset[name] = value;
+  }
+  return preset;
+}
+
+/**
  * Parts of the page that are not settings but can be hidden with `<part>_hide=true`
  * (besides every setting that has a control).
  */
-export const PARTS = ['playControls', 'step', 'reset', 'share', 'regenerate', 'datasetColumn', 'network', 'output', 'lossChart', 'metrics'];
+export const PARTS = ['panelNav', 'playControls', 'step', 'reset', 'share', 'regenerate', 'datasetColumn', 'network', 'output', 'lossChart', 'metrics'];
 export const HIDEABLE = [...SETTINGS.filter((p) => p.control).map((p) => p.name), ...PARTS];
 const HIDE_SUFFIX = '_hide';
 
@@ -390,6 +423,10 @@ export function parseUrl(search = '', hash = '') {
     const parsed = parseValue(p, value);
     if (parsed.reason) ignored.push({ key, value, reason: parsed.reason });
     else given.set(key, parsed.value);
+  }
+  // What a given setting implies (a lesson's preset) fills in what the URL does not give.
+  for (const [key, value] of [...given]) {
+    for (const [name, implied] of Object.entries(SETTING[key].implies?.(value) ?? {})) if (!given.has(name)) given.set(name, implied);
   }
   const state = { hide };
   for (const p of SETTINGS) {

@@ -138,6 +138,14 @@ public:
     explicit Trainer(TrainerConfig config);
 
     const TrainerConfig& config() const { return config_; }
+    // Takes new training settings on a live trainer, as changing a torch
+    // optimizer's param_groups would: the optimizer (its state is kept when
+    // the kind stays), learning rate and schedule (restarted from the new
+    // rate), regularization, batch size (the current epoch starts over) and
+    // shuffling. Everything that shapes the network or its data must stay:
+    // LabError("invalid_config") names what differs, or lists the problems
+    // of an invalid config; either way nothing changes.
+    void reconfigure(const TrainerConfig& next);
     const std::vector<std::size_t>& layer_sizes() const { return sizes_; }
     std::size_t layer_count() const { return state_.layers.size(); }
     const DenseLayer& layer(std::size_t l) const;
@@ -171,6 +179,11 @@ public:
     const double* layer_input(std::size_t l) const;
     double batch_loss() const { return state_.batch_loss; }
     const LayerOptimizerState& optimizer_state(std::size_t l) const;
+
+    // Each layer's mean |dL/dW| for the current batch (NaN where backward has
+    // not run): the size of the gradient that reaches it, for watching
+    // gradients vanish without copying whole traces.
+    std::vector<double> gradient_sizes() const;
 
     // The probe: a training sample carried through every phase beside the
     // batch, with the batch's weights, outside its means. Choosing one
@@ -241,6 +254,7 @@ private:
     void roll_back();
     PhaseResult run_phase();
 
+    void size_work(BatchWork& w) const;
     void begin_batch();
     void load_probe_row();
     void forward_layer(std::size_t l);

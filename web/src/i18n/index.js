@@ -4,11 +4,15 @@
 // (aria-label) or data-i18n-title keys and are refreshed by translateTree.
 import baseEn from './en.js';
 import baseKo from './ko.js';
+import panelsEn from './panels.en.js';
+import panelsKo from './panels.ko.js';
 import stepperEn from './stepper.en.js';
 import stepperKo from './stepper.ko.js';
 
-const en = { ...baseEn, ...stepperEn };
-export const LANGUAGES = { en, ko: { ...baseKo, ...stepperKo } };
+const en = { ...baseEn, ...panelsEn, ...stepperEn };
+const ko = { ...baseKo, ...panelsKo, ...stepperKo };
+
+export const LANGUAGES = { en, ko };
 let current = 'en';
 
 /** 'ko' when the browser prefers Korean to English, else 'en'. */

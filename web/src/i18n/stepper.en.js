@@ -3,7 +3,7 @@
 export default {
   'setting.mode': 'Mode',
   'option.mode.train': 'Train',
-  'option.mode.frame': 'Frame by frame',
+  'option.mode.frames': 'Frame by frame',
   'mode.label': 'Mode: train, or step through backprop frame by frame',
   'part.mode': 'Mode switch',
   'setting.frameSpeed': 'Play speed',

@@ -3,7 +3,7 @@
 export default {
   'setting.mode': '모드',
   'option.mode.train': '학습',
-  'option.mode.frame': '한 단계씩',
+  'option.mode.frames': '한 단계씩',
   'mode.label': '모드: 학습, 또는 역전파를 한 단계씩 따라가기',
   'part.mode': '모드 전환',
   'setting.frameSpeed': '재생 속도',

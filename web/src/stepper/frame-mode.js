@@ -37,6 +37,7 @@ export class FrameMode {
   #network;
   #output;
   #update;
+  #covered;
   #roots;
   #inspector;
   #switch;
@@ -49,10 +50,11 @@ export class FrameMode {
   #sizes = null;
 
   /**
-   * parts: { controller, network, output, update(changes) } and roots: { modeSlot,
-   * controls, caption, key, inspector } (elements of the page).
+   * parts: { controller, network, output, update(changes), covered() (a course panel hides the
+   * playground) } and roots: { modeSlot, controls, caption, key, inspector } (elements of the page).
    */
-  constructor({ controller, network, output, update, roots }) {
+  constructor({ controller, network, output, update, covered, roots }) {
+    this.#covered = covered;
     this.#controller = controller;
     this.#network = network;
     this.#output = output;
@@ -82,7 +84,7 @@ export class FrameMode {
     this.#speed.value = state.frameSpeed;
     this.#controller.frameSpeed = state.frameSpeed;
     this.#speed.closest('.field').hidden = state.hide.has('frameSpeed');
-    const frame = state.mode === 'frame';
+    const frame = state.mode === 'frames';
     if (frame !== this.#active) this.#setActive(frame);
     else if (frame && previous?.probe !== state.probe) this.#controller.setProbe(state.probe);
     this.#roots.controls.hidden = !frame || state.hide.has('playControls');
@@ -132,7 +134,7 @@ export class FrameMode {
       onclick: () => this.#update({ mode }),
     }, t(`option.mode.${mode}`));
     this.#switch = h('div', { class: 'mode-switch', role: 'group', 'aria-label': t('mode.label'), dataset: { setting: 'mode' } },
-      button('train'), button('frame'));
+      button('train'), button('frames'));
     this.#roots.modeSlot.append(this.#switch);
   }
 
@@ -162,7 +164,7 @@ export class FrameMode {
 
   // ← steps back; on a focused button (Back, Step…) the arrows still step, as they do elsewhere on the page.
   #key(e) {
-    if (!this.#active || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('dialog[open]')) return;
+    if (!this.#active || this.#covered() || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('dialog[open]')) return;
     const onButton = e.target instanceof HTMLButtonElement;
     if (ownsKeys(e.target) && !onButton) return;
     if (e.key === 'ArrowLeft') {

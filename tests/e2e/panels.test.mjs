@@ -1,0 +1,280 @@
+// The course panels in the browser: each renders in both languages and on a
+// phone, responds to its controls, and shows the engine's numbers: the
+// activations and losses against the API called here in Node, the softmax
+// calculator's −log 0.9 = 0.105, the course's two 3-sample examples, the
+// optimizer race against lab.descendSurface, the schedule marker against
+// lab.scheduleRates.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { apiUrl } from '../helpers/paths.mjs';
+import { canvasColours, newPage, openBrowser, openLab, screenshot } from './browser.mjs';
+
+let browser;
+let lab;
+before(async () => {
+  browser = await openBrowser();
+  lab = await (await import(apiUrl)).loadEngine();
+});
+after(async () => { await browser?.close(); });
+
+const at = (hash = '') => `${browser.url}${hash}`;
+const PANELS = ['activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
+const shown = (name) => `.panel-${name}:not([hidden])`;
+const number = async (page, selector) => Number(await page.getAttribute(selector, 'data-value'));
+
+/** Sets a range input and lets its input listeners run. */
+async function slide(page, selector, value) {
+  await page.$eval(selector, (input, v) => {
+    input.value = String(v);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+test('every panel renders in English and Korean, on a desktop and on a 375-px phone, with no error', async () => {
+  for (const lang of ['en', 'ko']) {
+    for (const [width, height, suffix] of [[1280, 900, ''], [375, 740, '-phone']]) {
+      const { page, errors } = await newPage(browser.context, { viewport: { width, height } });
+      for (const name of PANELS) {
+        await openLab(page, at(`#panel=${name}&lang=${lang}`));
+        assert.equal(await page.isVisible(shown(name)), true, `${name} is shown`);
+        assert.equal(await page.isVisible('.workspace'), false, 'the playground is hidden');
+        assert.equal(await page.getAttribute(`.panel-tab[data-panel="${name}"]`, 'aria-current'), 'page');
+        const title = await page.textContent(`${shown(name)} .panel-title`);
+        assert.ok(title.length >= 2, `${name}: a title`);
+        if (lang === 'ko') assert.match(title, /[가-힣]/, `${name}: the title is Korean`);
+        for (const canvas of await page.$$(`${shown(name)} canvas.plot-canvas, ${shown(name)} canvas.race-map`)) {
+          if (!(await canvas.isVisible())) continue;
+          const colours = await canvas.evaluate((c) => {
+            const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+            const seen = new Set();
+            for (let i = 0; i < data.length; i += 4 * 5) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+            return seen.size;
+          });
+          assert.ok(colours > 3, `${name}: a drawn chart (${colours} colours)`);
+        }
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(scrollWidth <= width, `${name} ${width} px: no sideways scrolling (${scrollWidth} px)`);
+        await screenshot(page, `panel-${name}-${lang}${suffix}`);
+      }
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  }
+});
+
+test('the tabs switch between the playground and the panels, and the URL keeps the panel', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at());
+  assert.equal(await page.isVisible('.panels'), false, 'the playground is the default view');
+  assert.doesNotMatch(page.url(), /panel=/);
+  await page.click('.panel-tab[data-panel="optimizers"]');
+  assert.match(page.url(), /panel=optimizers/);
+  assert.match(page.url(), /surface=valley/);
+  assert.equal(await page.isVisible('#play'), false);
+  await page.click('.panel-tab[data-panel="playground"]');
+  assert.doesNotMatch(page.url(), /panel=|surface=/);
+  assert.equal(await page.isVisible('#play'), true);
+  await openLab(page, at('#panel=losses&embed=true'));
+  assert.equal(await page.isVisible('.panel-nav'), false, 'embed mode has no tabs');
+  assert.equal(await page.isVisible(shown('losses')), true);
+  await openLab(page, at('#panel=activations&panelNav_hide=true'));
+  assert.equal(await page.isVisible('.panel-nav'), false, 'panelNav_hide hides the tabs');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('activations: each function and its derivative come from the engine, and the z slider reads them out', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at('#panel=activations'));
+  for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'linear']) {
+    await page.click(`.function-chips .chip[data-value="${name}"]`);
+    assert.match(page.url(), new RegExp(`activationFn=${name}`));
+    for (const z of [-3.5, 0.25, 5]) {
+      await slide(page, '#act-z', z);
+      const alpha = name === 'leakyRelu' ? 0.1 : name === 'elu' ? 1 : undefined;
+      const expected = lab.activation(name, [z], alpha === undefined ? undefined : { alpha });
+      assert.equal(await number(page, '.act-elementwise .readout-function .readout-value'), expected.value[0], `${name}(${z})`);
+      assert.equal(await number(page, '.act-elementwise .readout-derivative .readout-value'), expected.derivative[0], `${name}′(${z})`);
+    }
+  }
+  await page.click('.function-chips .chip[data-value="sigmoid"]');
+  await slide(page, '#act-z', 5);
+  const local = await number(page, '.act-elementwise .readout-derivative .readout-value');
+  assert.ok(Math.abs(local - 0.006648) < 1e-6, `sigmoid′(5) = ${local}`);
+  assert.equal(await page.getAttribute('.act-elementwise .readout-derivative .readout-value', 'class'), 'readout-value is-vanishing');
+  assert.match(await page.textContent('.local-note'), /vanishes/);
+
+  await page.click('.function-chips .chip[data-value="softmax"]');
+  assert.equal(await page.isVisible('.act-softmax'), true);
+  await slide(page, '#score-0', 4);
+  const probabilities = await page.$$eval('.act-softmax .prob-value', (els) => els.map((el) => Number(el.dataset.value)));
+  const expected = lab.softmax([4, 1, 0.1]);
+  assert.deepEqual(probabilities, [...expected]);
+  assert.ok(Math.abs(await number(page, '.act-softmax .readout-sum .readout-value') - 1) < 1e-12, 'the probabilities sum to 1');
+  const local0 = await number(page, '.act-softmax .readout-derivative .readout-value');
+  assert.ok(Math.abs(local0 - expected[0] * (1 - expected[0])) < 1e-12, `∂p₁/∂z₁ = p₁(1 − p₁): ${local0}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples share their accuracy, not their loss', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at('#panel=losses'));
+  const inputs = page.locator('.loss-calculator .score-input');
+  await inputs.nth(0).fill('0');
+  await inputs.nth(1).fill(String(Math.log(18)));  // e^z / (e^z + 2) = 18 / 20 = 0.9
+  await inputs.nth(2).fill('0');
+  await page.check('.loss-calculator input[name="true-class"][value="1"]');
+  assert.ok(Math.abs(Number(await page.getAttribute('.loss-calculator tr[data-class="1"] .prob-value', 'data-value')) - 0.9) < 1e-12);
+  assert.equal(await page.textContent('.loss-calculator .readout-ce .readout-value'), '0.105');
+  assert.ok(Math.abs(await number(page, '.loss-calculator .readout-ce .readout-value') + Math.log(0.9)) < 1e-12);
+  assert.match(await page.textContent('.ce-formula'), /−log\(0\.9\) = 0\.105/);
+  await inputs.nth(1).fill('abc');
+  assert.equal(await page.isVisible('.loss-calculator .panel-error'), true, 'a bad score says so');
+  assert.equal(await page.textContent('.loss-calculator .readout-ce .readout-value'), '0.105', 'and keeps the last result');
+  await page.click('.loss-calculator .button-row button:nth-child(3)');
+  assert.equal(await page.textContent('.loss-calculator .readout-ce .readout-value'), '0.105', 'the course example');
+
+  const examples = [];
+  for (const n of [1, 2]) {
+    const box = `.example[data-example="${n}"]`;
+    const rows = await page.$$eval(`${box} tbody tr`, (trs) => trs.map((tr) => ({
+      outputs: [...tr.querySelectorAll('td.mono span')].map((s) => Number(s.textContent)),
+      truth: Number(tr.children[2].textContent) - 1,
+    })));
+    // By hand: accuracy from the argmax, cross-entropy −log p of the true class, averaged.
+    const right = rows.filter((r) => r.outputs.indexOf(Math.max(...r.outputs)) === r.truth).length / rows.length;
+    const ce = rows.reduce((sum, r) => sum - Math.log(r.outputs[r.truth]), 0) / rows.length;
+    examples.push({ accuracy: await number(page, `${box} .readout-accuracy .readout-value`), ce: await number(page, `${box} .readout-ce .readout-value`) });
+    assert.equal(examples.at(-1).accuracy, right);
+    assert.ok(Math.abs(examples.at(-1).ce - ce) < 1e-12, `example ${n}: CE ${examples.at(-1).ce} = ${ce}`);
+  }
+  assert.equal(examples[0].accuracy, examples[1].accuracy);
+  assert.equal(await page.textContent('.example[data-example="1"] .readout-accuracy .readout-value'), '66.7 %');
+  assert.ok(examples[0].ce - examples[1].ce > 0.5, `different cross-entropy: ${examples[0].ce} vs ${examples[1].ce}`);
+
+  await slide(page, '#loss-p', 0.01);
+  assert.ok(Math.abs(await number(page, '.readouts-grid .readout-ce .readout-value') + Math.log(0.01)) < 1e-12, 'CE = −log p');
+  assert.ok(Math.abs(await number(page, '.readout-se .readout-value') - 0.99 ** 2) < 1e-12, 'SE = (1 − p)²');
+  assert.ok(Math.abs(await number(page, '.readout-ce-grad .readout-value') + 100) < 1e-9, '∂CE/∂p = −1/p');
+
+  await page.click('.label-chips .chip[data-value="1"]');
+  assert.equal(await page.getAttribute('.bce-term:nth-child(3)', 'data-vanished'), 'true', 'y = 1: the (1 − y) term drops out');
+  assert.equal(await page.getAttribute('.bce-term:nth-child(2)', 'data-vanished'), 'false');
+  await page.click('.label-chips .chip[data-value="0"]');
+  assert.equal(await page.getAttribute('.bce-term:nth-child(2)', 'data-vanished'), 'true', 'y = 0: the y term drops out');
+  await slide(page, '#bce-z', 2);
+  const bce = lab.loss('bce', [2], [0], { logits: true }).loss;
+  assert.equal(await number(page, '.readout-bce .readout-value'), bce);
+  assert.equal(await number(page, '.readout-yhat .readout-value'), lab.activation('sigmoid', [2]).value[0]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('vanishing gradients: the sigmoid network’s first layer gets a tiny share of the gradient, the ReLU one’s does not', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at('#panel=vanishing'));
+  assert.equal(await number(page, `${shown('vanishing')} .readout-epoch .readout-value`), 1, 'the first epoch is shown at once');
+  for (let i = 0; i < 4; i++) await page.click(`${shown('vanishing')} .panel-step`);
+  assert.equal(await number(page, `${shown('vanishing')} .readout-epoch .readout-value`), 5);
+  const ratio = (activation) => number(page, `.vg-column[data-activation="${activation}"] .readout-ratio .readout-value`);
+  const sigmoid = await ratio('sigmoid');
+  const relu = await ratio('relu');
+  assert.ok(sigmoid < 0.01, `sigmoid: first layer ÷ output = ${sigmoid}`);
+  assert.ok(relu > 0.1, `ReLU: first layer ÷ output = ${relu}`);
+  await page.click('.panel-vanishing .chip[data-value="2"]');
+  assert.equal(await number(page, `${shown('vanishing')} .readout-epoch .readout-value`), 1, 'a new depth starts again');
+  assert.ok(await ratio('sigmoid') > sigmoid, 'two layers lose less than six');
+
+  // A panel that is not shown runs no loop.
+  await page.click(`${shown('vanishing')} .panel-play`);
+  await page.waitForFunction(() => Number(document.querySelector('.panel-vanishing .readout-epoch output').dataset.value) >= 4);
+  await page.click('.panel-tab[data-panel="playground"]');
+  const stopped = await number(page, '.panel-vanishing .readout-epoch .readout-value');
+  await page.waitForTimeout(400);
+  assert.equal(await number(page, '.panel-vanishing .readout-epoch .readout-value'), stopped, 'hidden, it trains no more');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('optimizer race: every path is the one lab.descendSurface returns, from the default start and from a pressed point', async () => {
+  const { page, errors } = await newPage(browser.context);
+  for (const surface of ['valley', 'saddle', 'rosenbrock']) {
+    await openLab(page, at(`#panel=optimizers&surface=${surface}`));
+    for (let i = 0; i < 7; i++) await page.click(`${shown('optimizers')} .panel-step`);
+    await slide(page, '#race-step', 40);
+    const start = JSON.parse(await page.getAttribute('.race-list', 'data-start'));
+    assert.deepEqual(start, lab.surfaceView(surface).start);
+    const rows = await page.$$eval('.race-row', (els) => els.map((el) => ({ ...el.dataset })));
+    assert.deepEqual(rows.map((r) => r.optimizer), ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']);
+    for (const row of rows) {
+      const path = lab.descendSurface(surface, JSON.parse(row.config), start, 40);
+      const i = Number(row.step);
+      assert.equal(i, Math.min(40, path.x.length - 1));
+      assert.equal(Number(row.x), path.x[i], `${surface} ${row.optimizer}: x at step ${i}`);
+      assert.equal(Number(row.y), path.y[i], `${surface} ${row.optimizer}: y at step ${i}`);
+    }
+  }
+  // AdaGrad's effective rate only shrinks; the state list shows it.
+  await openLab(page, at('#panel=optimizers'));
+  await slide(page, '#race-step', 30);
+  assert.match(await page.textContent('.race-row[data-optimizer="adagrad"] .race-state'), /Σ g²/);
+  assert.match(await page.textContent('.race-row[data-optimizer="adam"] .race-state'), /m̂.*v̂/s);
+  // A press on the map moves the start, and the race runs again from there.
+  const box = await page.locator('.race-map').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.3);
+  const start = JSON.parse(await page.getAttribute('.race-list', 'data-start'));
+  assert.notDeepEqual(start, lab.surfaceView('valley').start);
+  await slide(page, '#race-step', 25);
+  const adam = await page.$eval('.race-row[data-optimizer="adam"]', (el) => ({ ...el.dataset }));
+  const path = lab.descendSurface('valley', JSON.parse(adam.config), start, 25);
+  assert.deepEqual([Number(adam.x), Number(adam.y)], [path.x[25], path.y[25]]);
+  // A new learning rate runs the race again with it.
+  await page.fill('.race-row[data-optimizer="sgd"] .race-lr', '0.02');
+  await page.press('.race-row[data-optimizer="sgd"] .race-lr', 'Enter');
+  const sgd = await page.$eval('.race-row[data-optimizer="sgd"]', (el) => ({ ...el.dataset }));
+  assert.equal(JSON.parse(sgd.config).lr, 0.02);
+  assert.equal(Number(sgd.x), lab.descendSurface('valley', { name: 'sgd', lr: 0.02 }, start, 25).x[25]);
+  await page.click('.panel-optimizers .chip[data-value="saddle"]');
+  assert.match(page.url(), /surface=saddle/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('schedules: the trainer’s current rate sits on the engine’s curve, and plateau cuts the rate when the loss stalls', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at('#panel=schedules&schedule=step&stepSize=4&gamma=0.5&learningRate=0.1'));
+  for (let i = 0; i < 9; i++) await page.click(`${shown('schedules')} .panel-step`);
+  const rates = lab.scheduleRates({ name: 'step', stepSize: 4, gamma: 0.5 }, 0.1, 9);
+  assert.equal(await number(page, '.readout-epoch .readout-value'), 9);
+  assert.equal(await number(page, '.readout-lr .readout-value'), rates.lr[9], 'trainer.cursor().lr after 9 epochs');
+  assert.equal(await number(page, '.readout-planned .readout-value'), rates.lr[9]);
+  assert.equal(rates.lr[9], 0.025);
+
+  // A parameter field edits the playground's setting, checked by the settings table.
+  await page.fill('#sched-gamma', '2');
+  await page.press('#sched-gamma', 'Enter');
+  assert.equal(await page.getAttribute('#sched-gamma', 'aria-invalid'), 'true');
+  await page.fill('#sched-gamma', '0.8');
+  await page.press('#sched-gamma', 'Enter');
+  assert.match(page.url(), /gamma=0\.8/);
+  assert.equal(await number(page, '.readout-epoch .readout-value'), 0, 'a new schedule starts training again');
+  await page.click('.panel-schedules .chips .chip[data-value="cosine"]');
+  assert.match(page.url(), /schedule=cosine/);
+  await page.click('.panel-tab[data-panel="playground"]');
+  assert.equal(await page.inputValue('#setting-schedule'), 'cosine', 'the playground has the same schedule');
+
+  await openLab(page, at('#lesson=schedules'));
+  let epochs = 0;
+  while (await number(page, '.readout-lr .readout-value') === 0.1 && epochs < 100) {
+    await page.click(`${shown('schedules')} .panel-step`);
+    epochs += 1;
+  }
+  const lr = await number(page, '.readout-lr .readout-value');
+  assert.equal(lr, 0.05, 'ReduceLROnPlateau halved the rate');
+  assert.equal(await number(page, '.readout-planned .readout-value'), lr, 'the curve from the trainer’s losses agrees');
+  assert.match(await page.textContent('.readout-bad .readout-value'), /^[0-5] \/ 5$/);
+  await screenshot(page, 'panel-schedules-plateau-en');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
