@@ -1,14 +1,14 @@
-// Formulas typeset offline with KaTeX as MathML (Chromium, Firefox and Safari
-// render MathML Core natively, so no fonts or style sheet are bundled), and
-// the numbers in them written one way everywhere.
-import katex from 'katex';
+// Formulas typeset offline with Temml, which writes TeX as MathML (Chromium,
+// Firefox and Safari render MathML Core natively, so no fonts or style sheet
+// are bundled), and the numbers in them written one way everywhere.
+import temml from 'temml';
 
 /**
  * Renders TeX into el, in text style (sums take their limits at the side, which lays out well
  * even without a math font); a TeX error shows as red source text instead of throwing.
  */
 export function typeset(el, tex) {
-  katex.render(tex, el, { output: 'mathml', displayMode: false, throwOnError: false, strict: 'ignore' });
+  temml.render(tex, el, { displayMode: false, throwOnError: false });
   return el;
 }
 
