@@ -7,13 +7,16 @@
 //   size change without losing progress); 'view' only redraws.
 // - The play loop runs on requestAnimationFrame; each frame calls `stepper`
 //   (by default: the speed setting's batches or epochs), records the losses
-//   and redraws. A frame-by-frame mode can replace `stepper` (with
-//   trainer.stepPhase()) and use `hooks.onRender(trainer)` to draw overlays
-//   on the network view (see NetworkView.nodeElement).
+//   and redraws. In frame mode (setMode('frame')) Step runs one phase
+//   (trainer.stepPhase()), play paces phases per second or runs batches and
+//   epochs per frame (the frameSpeed setting), and every step first keeps a
+//   snapshot so stepBack() can undo it; `hooks.onRender(trainer)` draws the
+//   chain-rule overlays.
 // - All heatmaps come from one trainer.heatmaps() call per rendered frame.
 import { featureScale, neuronScale } from './colors.js';
 import { Series } from './series.js';
 import { classCount, engineConfig, FEATURES, outputLayer, PLANE } from './state.js';
+import { History } from './stepper/history.js';
 
 /** Cells per side of the input features' maps (computed once). */
 const INPUT_RES = 48;
@@ -33,11 +36,19 @@ export function gridResolution(sizes) {
 
 // Work per animation frame for each speed setting.
 const SPEEDS = { '1b': ['batch', 1], '5b': ['batch', 5], '1e': ['epoch', 1], '5e': ['epoch', 5], '20e': ['epoch', 20] };
+// Frame mode's play: phases per second, or batches / epochs per animation frame.
+const FRAME_SPEEDS = {
+  '1p': ['phase', 1], '2p': ['phase', 2], '5p': ['phase', 5], '20p': ['phase', 20],
+  '1b': ['batch', 1], '1e': ['epoch', 1], '20e': ['epoch', 20],
+};
+/** Steps kept for stepping back. */
+export const HISTORY_STEPS = 128;
 
-/** The default stepper: `count` batches or epochs. */
+/** The default stepper: `count` phases, batches (the rest of the current one first) or epochs. */
 export function trainUnits(trainer, unit, count) {
   for (let i = 0; i < count; i++) {
-    if (unit === 'batch') trainer.trainStep();
+    if (unit === 'phase') trainer.stepPhase();
+    else if (unit === 'batch') trainer.trainStep();
     else trainer.trainEpoch();
   }
 }
@@ -50,6 +61,12 @@ export class Controller {
   playing = false;
   /** Mean milliseconds of work per played frame (training + drawing). */
   frameMs = 0;
+  /** 'train' or 'frame' (frame by frame). */
+  mode = 'train';
+  /** Frame mode's play speed (the frameSpeed setting, which applies without a rebuild). */
+  frameSpeed = '1p';
+  /** Snapshots taken before each frame-mode step, for stepBack(). */
+  history = new History(HISTORY_STEPS);
 
   #lab;
   #views;
@@ -63,11 +80,15 @@ export class Controller {
   #inputScales = FEATURES.map(featureScale);
   #preview = null;
   #last = null;
+  #keepMaps = false;  // the next render may skip the maps: a frame-mode step that moved no weight
+  #clock = null;     // frame mode's phase pacing: { time, due }
+  #probe = null;
+  #trainSize = 0;
   #series = { trainLoss: new Series(), testLoss: new Series(), trainAccuracy: new Series(), testAccuracy: new Series() };
 
   /**
    * views: { network, output, lossChart, accuracyChart, metrics };
-   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(trainer) }.
+   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(trainer), onBuild(trainer) }.
    */
   constructor(lab, views, hooks) {
     this.#lab = lab;
@@ -95,6 +116,7 @@ export class Controller {
   play() {
     if (this.playing || !this.trainer) return;
     this.playing = true;
+    this.#clock = null;
     this.#hooks.onPlayingChange(true);
     this.#raf = requestAnimationFrame(this.#frame);
   }
@@ -104,6 +126,12 @@ export class Controller {
     this.playing = false;
     cancelAnimationFrame(this.#raf);
     this.#hooks.onPlayingChange(false);
+    if (this.mode === 'frame') this.render();  // frame mode draws its inspector once play stops
+  }
+
+  /** Whether play runs whole batches or epochs per frame (frame mode then keeps its drawing light). */
+  get playingFast() {
+    return this.playing && (this.mode !== 'frame' || FRAME_SPEEDS[this.frameSpeed][0] !== 'phase');
   }
 
   toggle() {
@@ -111,19 +139,90 @@ export class Controller {
     else this.play();
   }
 
-  /** One batch or one epoch, by the speed setting's unit. */
+  /** One batch or one epoch, by the speed setting's unit; one phase in frame mode. */
   step() {
     this.pause();
     this.#advance(1);
   }
 
+  /** Frame mode's own steps: 'phase', 'batch' (the rest of this batch) or 'epoch' (the rest of this epoch). */
+  stepBy(unit) {
+    this.pause();
+    this.#advance(1, unit);
+  }
+
+  /** Undoes the last frame-mode step exactly (the engine's snapshot); false when there is none. */
+  stepBack() {
+    this.pause();
+    const snapshot = this.history.pop();
+    if (!snapshot || !this.trainer) return false;
+    try {
+      this.trainer.restore(snapshot);
+    } catch (err) {
+      this.history.clear();
+      this.#hooks.onError(err);
+      return false;
+    }
+    this.#syncProbe();
+    this.#record('rewind');
+    this.render();
+    return true;
+  }
+
   get stepUnit() {
+    if (this.mode === 'frame') return 'phase';
     return SPEEDS[this.state?.speed ?? '1e'][0];
+  }
+
+  /** 'train' or 'frame'; pauses, and in train mode forgets the steps kept for stepping back. */
+  setMode(mode) {
+    if (mode === this.mode) return;
+    this.pause();
+    this.mode = mode;
+    if (mode === 'train') this.history.clear();
+    this.#syncProbe();
+    this.#drawMetrics();
+    this.render();
+  }
+
+  /**
+   * The learner's probe: a training sample to follow through every phase, or null to follow the
+   * first sample of each batch. Kept across rebuilds while the training split has it.
+   */
+  setProbe(index) {
+    this.#probe = index;
+    this.#syncProbe();
+    this.render();
+  }
+
+  get probe() {
+    return this.#probe;
+  }
+
+  // Frame mode has the engine carry one sample beside the batch (trainer.setProbe): the learner's
+  // pick, else the batch's first sample, so that its own numbers (∂ℓ/∂w, ℓ) are always at hand.
+  // Train mode carries none.
+  #syncProbe() {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    let target = null;
+    if (this.mode === 'frame' && this.#probe !== null && this.#probe < this.#trainSize) target = this.#probe;
+    else if (this.mode === 'frame') {
+      const { forwardDone, samples } = trainer.trace(0);
+      target = forwardDone && samples.length > 0 ? samples[0] : trainer.probe;
+    }
+    if (target === trainer.probe) return;
+    try {
+      trainer.setProbe(target);
+    } catch (err) {
+      this.#hooks.onError(err);
+    }
   }
 
   /** changes: [{ kind: 'weight' | 'bias', layer, to, from, value }] */
   edit(changes) {
     if (!this.trainer) return;
+    if (this.mode === 'frame') this.history.push(this.trainer.snapshot());
     try {
       for (const layer of new Set(changes.map((c) => c.layer))) {
         const w = this.trainer.getWeights(layer);
@@ -139,7 +238,7 @@ export class Controller {
     } catch (err) {
       this.#hooks.onError(err);
     }
-    this.#record(false);
+    this.#record('none');
     this.render();
   }
 
@@ -153,6 +252,23 @@ export class Controller {
   render() {
     const trainer = this.trainer;
     if (!trainer) return;
+    this.#drawMaps(trainer);
+    const layers = trainer.layerSizes.length - 1;
+    const weights = [];
+    const biases = [];
+    for (let l = 0; l < layers; l++) {
+      weights.push(trainer.getWeights(l));
+      biases.push(trainer.getBiases(l));
+    }
+    this.#views.network.drawParams(weights, biases);
+    this.#hooks.onRender?.(trainer);
+  }
+
+  // Between updates the weights stand still, so frame mode's forward, loss and backward steps keep the maps.
+  #drawMaps(trainer) {
+    const keep = this.#keepMaps;
+    this.#keepMaps = false;
+    if (keep) return;
     const res = this.#res;
     const maps = trainer.heatmaps(res, PLANE.xMin, PLANE.xMax, PLANE.yMin, PLANE.yMax);
     // `maps` is a view on the engine's memory: draw everything from it before the next engine call.
@@ -165,15 +281,6 @@ export class Controller {
       showTest: this.state.showTestData,
       preview: this.#previewFrame(),
     });
-    const layers = trainer.layerSizes.length - 1;
-    const weights = [];
-    const biases = [];
-    for (let l = 0; l < layers; l++) {
-      weights.push(trainer.getWeights(l));
-      biases.push(trainer.getBiases(l));
-    }
-    this.#views.network.drawParams(weights, biases);
-    this.#hooks.onRender?.(trainer);
   }
 
   redrawText() {
@@ -195,24 +302,43 @@ export class Controller {
     return { name: p.name, offset: n * this.#res * this.#res, scale: this.#scales[n] };
   }
 
-  #frame = () => {
+  #frame = (time) => {
     if (!this.playing) return;
     const start = performance.now();
-    const [unit, count] = SPEEDS[this.state.speed];
-    this.#advance(count, unit);
+    const [unit, count] = this.mode === 'frame' ? FRAME_SPEEDS[this.frameSpeed] : SPEEDS[this.state.speed];
+    if (unit === 'phase') this.#pacedPhases(time, count);
+    else this.#advance(count, unit);
     this.frameMs = this.frameMs === 0 ? performance.now() - start : 0.9 * this.frameMs + 0.1 * (performance.now() - start);
     this.#hooks.onFrame?.(this.frameMs);
     if (this.playing) this.#raf = requestAnimationFrame(this.#frame);
   };
 
-  #advance(count, unit = this.stepUnit) {
+  // `rate` phases per second, each its own step back; the first one at once.
+  #pacedPhases(time, rate) {
+    const interval = 1000 / rate;
+    this.#clock ??= { due: time };
+    const due = Math.min(3, Math.floor((time - this.#clock.due) / interval) + 1);
+    if (due <= 0) return;
+    this.#clock.due += due * interval;
+    if (time - this.#clock.due > interval) this.#clock.due = time;  // after a stall, no burst
+    for (let i = 0; i < due && this.playing; i++) this.#advance(1, 'phase', i === due - 1);
+  }
+
+  #advance(count, unit = this.stepUnit, draw = true) {
+    const frame = this.mode === 'frame';
+    if (frame) this.history.push(this.trainer.snapshot());
     try {
       this.stepper(this.trainer, unit, count);
     } catch (err) {
+      if (frame) this.history.pop();
       this.pause();
       this.#hooks.onError(err);
     }
-    this.#record(true);
+    if (frame) this.#syncProbe();
+    this.#record('push');
+    if (!draw) return;
+    const { phase, layer } = this.#last.cursor;
+    this.#keepMaps = frame && unit === 'phase' && !(phase === 'forward' && layer === 0);  // forward 0 next: an update just ran
     this.render();
   }
 
@@ -240,8 +366,12 @@ export class Controller {
     }
     previous?.delete();
     this.trainer = next;
+    this.history.clear();
     if (!keepWeights) this.#setStructure();
-    this.#record(true);
+    this.#trainSize = next.data().train.size;
+    this.#syncProbe();
+    this.#hooks.onBuild?.(next);
+    this.#record('push');
     this.render();
     return true;
   }
@@ -278,12 +408,16 @@ export class Controller {
     });
   }
 
-  #record(push) {
+  /** how: 'push' adds the point to the curves, 'rewind' cuts them back to it (a step back), 'none' leaves them. */
+  #record(how) {
     const e = this.trainer.evaluate();
     const c = this.trainer.cursor();
     const x = this.#epochOffset + c.epoch + c.batch / c.batchesPerEpoch;
     this.#last = { ...e, x, cursor: c };
-    if (push) {
+    if (how === 'rewind') {
+      for (const s of Object.values(this.#series)) rewind(s, x);
+    }
+    if (how !== 'none') {
       this.#series.trainLoss.push(x, e.trainLoss);
       this.#series.testLoss.push(x, e.testLoss);
       if (e.trainAccuracy !== null) {
@@ -302,7 +436,7 @@ export class Controller {
       epoch: Math.floor(m.x + 1e-9),
       batch: m.cursor.batch,
       batchesPerEpoch: m.cursor.batchesPerEpoch,
-      showBatch: this.stepUnit === 'batch',
+      showBatch: this.stepUnit !== 'epoch',
       trainLoss: m.trainLoss,
       testLoss: m.testLoss,
       trainAccuracy: m.trainAccuracy,
@@ -316,6 +450,13 @@ export class Controller {
     this.#views.lossChart.draw([s.trainLoss, s.testLoss]);
     if (this.#last?.trainAccuracy !== null) this.#views.accuracyChart.draw([s.trainAccuracy, s.testAccuracy]);
   }
+}
+
+/** Drops a curve's points beyond x (a step back); the caller then pushes the point at x again. */
+function rewind(series, x) {
+  while (series.length > 0 && series.x[series.length - 1] >= x) series.length -= 1;
+  series.skipped = series.stride;
+  series.lastX = NaN;
 }
 
 /** The input features' maps over the plane, all seven, from a throwaway trainer. */

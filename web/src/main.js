@@ -18,12 +18,13 @@ import { NetworkView } from './views/network.js';
 import { Notices } from './views/notices.js';
 import { OutputView } from './views/output.js';
 import { ShareDialog } from './views/share.js';
+import { FrameMode } from './stepper/frame-mode.js';
 
 const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
 const HOW = ['page', 'view', 'hot', 'reset'];
 
-const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, hash: '' };
+const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '' };
 
 function applyLanguage() {
   setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
@@ -79,6 +80,7 @@ function refreshTexts() {
   v.accuracyChart.retranslate();
   app.notices.retranslate();
   app.panels?.retranslate();
+  app.frame.retranslate();
   setPlaying(app.controller.playing);
   app.controller.redrawText();
   app.controller.render();
@@ -89,7 +91,7 @@ function setPlaying(playing) {
   play.classList.toggle('is-playing', playing);
   play.setAttribute('aria-label', t(playing ? 'pause' : 'play'));
   play.setAttribute('aria-pressed', String(playing));
-  $('step').title = t(app.controller?.stepUnit === 'batch' ? 'step.batch' : 'step.epoch');
+  $('step').title = t(`step.${app.controller?.stepUnit ?? 'epoch'}`);
 }
 
 /**
@@ -127,6 +129,7 @@ function update(changes) {
   writeUrl();
   if (changed.has('classes')) app.controls.setThumbnails(thumbnails(app.lab, state.classes));
   app.controls.update(state);
+  app.frame.apply(state);
   if (changed.has('lang')) refreshTexts();
   const how = HOW[Math.max(...[...changed].map((name) => SEVERITY[SETTING[name].apply]))];
   if (how !== 'page') {
@@ -240,6 +243,7 @@ function bindButtons() {
     app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
     app.controller.configure(app.state, 'reset');
     app.panels.sync(app.state);
+    app.frame.apply(app.state);
     fitToFrame();
   });
   window.addEventListener('resize', fitToFrame);
@@ -296,6 +300,12 @@ async function main() {
       frames += 1;
       if (frames % 30 === 1) $('frame-time').textContent = t('footer.frame', { ms: ms.toFixed(1) });
     },
+    onRender: (trainer) => app.frame?.render(trainer),
+    onBuild: (trainer) => app.frame?.rebuilt(trainer),
+  });
+  app.frame = new FrameMode({
+    controller: app.controller, network: app.views.network, output: app.views.output, update, covered: () => !!app.panels?.active,
+    roots: { modeSlot: $('mode-slot'), controls: $('frame-controls'), caption: $('frame-caption'), key: $('frame-key'), inspector: $('inspector') },
   });
   app.panels = new Panels({ app: $('app'), nav: $('panel-nav'), host: $('panels'), lesson: $('lesson') }, {
     lab,
@@ -311,6 +321,7 @@ async function main() {
   refreshTexts();
   app.controller.configure(app.state, 'reset');
   app.panels.sync(app.state);
+  app.frame.apply(app.state);
   $('play').disabled = false;
   document.body.classList.add('is-ready');
   $('loader').hidden = true;

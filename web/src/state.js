@@ -213,6 +213,19 @@ export const SETTINGS = [
     // Work per animation frame: batches (b) or epochs (e).
     name: 'speed', type: 'enum', values: ['1b', '5b', '1e', '5e', '20e'], default: '1e', apply: 'view', control: 'select', group: 'training',
   },
+  {
+    // Train plays epochs as fast as it can; frames steps forward, loss, backward and update one phase at a time.
+    name: 'mode', type: 'enum', values: ['train', 'frames'], default: 'train', apply: 'page', control: 'mode', group: 'mode',
+  },
+  {
+    // Frame mode's play: phases per second (p), or batches / epochs per frame (b, e).
+    name: 'frameSpeed', type: 'enum', values: ['1p', '2p', '5p', '20p', '1b', '1e', '20e'], default: '1p',
+    relevant: (s) => s.mode === 'frames', apply: 'page', control: 'frameSpeed', group: 'frame',
+  },
+  {
+    // The probe: the training sample frame mode follows (none: the first sample of each batch).
+    name: 'probe', type: 'int', min: 0, max: SAMPLES - 1, default: null, relevant: (s) => s.mode === 'frames', apply: 'page',
+  },
   { name: 'showTestData', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
   { name: 'discretize', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
   { name: 'embed', type: 'bool', default: false, apply: 'page' },

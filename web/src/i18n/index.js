@@ -6,9 +6,11 @@ import baseEn from './en.js';
 import baseKo from './ko.js';
 import panelsEn from './panels.en.js';
 import panelsKo from './panels.ko.js';
+import stepperEn from './stepper.en.js';
+import stepperKo from './stepper.ko.js';
 
-const en = { ...baseEn, ...panelsEn };
-const ko = { ...baseKo, ...panelsKo };
+const en = { ...baseEn, ...panelsEn, ...stepperEn };
+const ko = { ...baseKo, ...panelsKo, ...stepperKo };
 
 export const LANGUAGES = { en, ko };
 let current = 'en';

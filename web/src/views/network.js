@@ -13,6 +13,16 @@
 // weight layer l links column l to column l + 1, as W[j][i] (to j, from i).
 // nodeElement(column, unit) hands a neuron's element to overlays (e.g. a
 // chain-rule inspector) that want to decorate it.
+//
+// Frame-by-frame mode adds: setSelectMode() (a click or Enter selects a
+// neuron or a weight instead of opening the editor), setLinkValues() (links
+// coloured and sized by the values given, e.g. ∂ℓ/∂w, instead of the
+// weights), setNodeMarks() (each neuron's value, and during backward its
+// upstream ∂ℓ/∂a as a dot on its right, where the gradient arrives, its
+// local f′(z) as a bar beneath it and its downstream ∂ℓ/∂z as a dot on its
+// left, where it leaves), setFlow() (moving dashes along the links a phase
+// works on), setPaths() (chain-rule paths from a weight to the loss) and
+// setSelection().
 import { diverging, Ramp } from '../colors.js';
 import { h, sizeCanvas, svg } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
@@ -20,7 +30,11 @@ import { MAX_HIDDEN_LAYERS, MAX_UNITS } from '../state.js';
 import { paintMap } from './heatmap.js';
 
 const HEAD = 70;  // room above the neurons for titles and the layer buttons
+const PENDING = -1;  // a link whose value is not computed yet
 const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, x));
+/** Magnitude relative to scale, square-rooted so that small values stay visible: 0 … 1. */
+const relative = (value, scale) => (scale > 0 ? Math.sqrt(Math.min(1, Math.abs(value) / scale)) : 0);
+const signedColor = (value, scale) => Ramp.index(Math.sign(value) * relative(value, scale), -1, 1);
 
 export class NetworkView {
   #root;
@@ -41,6 +55,13 @@ export class NetworkView {
   #size = 0;
   #maxHeight = null;
   #linkSize = null;
+  #overlay;
+  #select = null;       // frame mode: (selection) => void
+  #linkValues = null;   // frame mode: { layers: [Float64Array | null], scale, tip(l, j, i) }
+  #marks = null;        // frame mode: per column, per unit
+  #flow = null;
+  #pathList = null;
+  #selection = null;
 
   /**
    * on: { toggleFeature(name), setShape(shape), edit(changes), preview(neuron | null), resized() }
@@ -54,8 +75,9 @@ export class NetworkView {
     this.#linkCanvas = h('canvas', { class: 'net-link-canvas', 'aria-hidden': 'true' });
     this.#mapCanvas = h('canvas', { class: 'net-map-canvas', 'aria-hidden': 'true' });
     this.#hits = svg('g', { class: 'net-hit-layer' });
+    this.#overlay = svg('g', { class: 'net-overlay' });
     const drawing = svg('svg', { class: 'net-links' });
-    drawing.append(this.#hits);
+    drawing.append(this.#overlay, this.#hits);
     this.#tooltip = h('div', { class: 'net-tooltip', 'aria-hidden': 'true', hidden: true });
     this.#stage = h('div', { class: 'net-stage', role: 'group' }, this.#linkCanvas, this.#mapCanvas, drawing, this.#tooltip);
     root.append(this.#stage);
@@ -95,6 +117,11 @@ export class NetworkView {
     return this.#columns[column]?.[unit]?.el ?? null;
   }
 
+  /** A neuron's short name as the diagram writes it (X₁, h2.1, out 1, Class 0); inputs count active features. */
+  shortName(column, unit) {
+    return this.#shortName(column, unit);
+  }
+
   /** The input features' maps, all features one after another (res × res each). */
   drawInputs(values, res, scales) {
     this.#inputs = { values, res, scales };
@@ -123,23 +150,7 @@ export class NetworkView {
   drawParams(weights, biases) {
     this.#weights = weights;
     this.#biases = biases;
-    const k = clamp(this.#size / 40, 0.55, 1);
-    let changed = false;
-    this.#paths.forEach((layer, l) => {
-      const w = weights[l];
-      const inputs = this.#structure.sizes[l];
-      for (const link of layer) {
-        const value = w[link.to * inputs + link.from];
-        const color = Ramp.index(value, -1, 1);
-        // The playground's 1 … 10 px for |w| 0 … 5, scaled to the neuron size.
-        const width = Math.round((1 + 1.8 * Math.min(Math.abs(value), 5)) * k * 4) / 4;
-        if (color === link.color && width === link.width) continue;
-        link.color = color;
-        link.width = width;
-        changed = true;
-      }
-    });
-    if (changed) this.#paintLinks();
+    if (!this.#linkValues) this.#styleLinks();
     for (let c = 1; c < this.#columns.length; c++) {
       const b = biases[c - 1];
       this.#columns[c].forEach((node, j) => {
@@ -150,6 +161,168 @@ export class NetworkView {
         }
       });
     }
+  }
+
+  // Links by weight (colour = sign, width = size), or by the frame mode's values.
+  #styleLinks() {
+    const k = clamp(this.#size / 40, 0.55, 1);
+    const given = this.#linkValues;
+    let changed = false;
+    this.#paths.forEach((layer, l) => {
+      const values = given ? given.layers[l] : this.#weights[l];
+      const inputs = this.#structure.sizes[l];
+      for (const link of layer) {
+        let color = PENDING;
+        let width = 1;
+        if (values && given) {
+          const value = values[link.to * inputs + link.from];
+          color = signedColor(value, given.scale);
+          width = Math.round((0.75 + 6 * relative(value, given.scale)) * k * 4) / 4;
+        } else if (values) {
+          const value = values[link.to * inputs + link.from];
+          color = Ramp.index(value, -1, 1);
+          // The playground's 1 … 10 px for |w| 0 … 5, scaled to the neuron size.
+          width = Math.round((1 + 1.8 * Math.min(Math.abs(value), 5)) * k * 4) / 4;
+        }
+        if (color === link.color && width === link.width) continue;
+        link.color = color;
+        link.width = width;
+        changed = true;
+      }
+    });
+    if (changed) this.#paintLinks();
+  }
+
+  // ---- frame-by-frame overlays -------------------------------------------------------------
+
+  /** select: null (clicks edit) or (selection) => void, called with { kind: 'neuron', column, unit } or { kind: 'weight', layer, to, from }. */
+  setSelectMode(select) {
+    const changed = !!select !== !!this.#select;
+    this.#select = select;
+    this.#closeEditor();
+    this.#stage.classList.toggle('is-selecting', !!select);
+    if (changed && this.#structure) {
+      this.#layout();
+      this.#on.resized();
+    }
+  }
+
+  /**
+   * layers: per weight layer a Float64Array (units × inputs) or null (not computed yet: drawn faint);
+   * scale: the magnitude drawn at full width; tip(l, j, i): the hover text. null: back to the weights.
+   */
+  setLinkValues(values) {
+    this.#linkValues = values;
+    for (const layer of this.#paths) for (const link of layer) link.color = -2;  // restyle every link
+    this.#styleLinks();
+  }
+
+  /**
+   * marks: null, or per column (0 = inputs, in the order of the active features) per unit
+   * { pending, active, value (text or null), upstream, local, downstream (numbers or null), tip };
+   * scale: the gradient magnitude drawn as the largest dot.
+   */
+  setNodeMarks(marks, scale) {
+    this.#marks = marks;
+    this.#columns.forEach((column, c) => column.forEach((node) => {
+      const mark = marks?.[c]?.[node.unit ?? node.row] ?? null;
+      this.#markNode(node, mark, scale);
+    }));
+  }
+
+  #markNode(node, mark, scale) {
+    const el = node.el;
+    el.classList.toggle('is-pending', !!mark?.pending);
+    el.classList.toggle('is-active', !!mark?.active);
+    if (mark?.tip) el.setAttribute('aria-description', mark.tip);
+    else el.removeAttribute('aria-description');
+    if (!mark) {
+      node.marks?.root.remove();
+      node.marks = null;
+      return;
+    }
+    if (!node.marks) {
+      const value = h('span', { class: 'net-mark-value' });
+      const upstream = h('span', { class: 'net-mark-dot net-mark-up' });
+      const downstream = h('span', { class: 'net-mark-dot net-mark-down' });
+      const local = h('span', { class: 'net-mark-local' }, h('span', { class: 'net-mark-local-fill' }));
+      const root = h('span', { class: 'net-mark', 'aria-hidden': 'true' }, value, upstream, local, downstream);
+      el.append(root);
+      node.marks = { root, value, upstream, downstream, local };
+    }
+    const m = node.marks;
+    m.value.hidden = mark.value === null || mark.value === undefined || this.#size < 30;
+    m.value.textContent = mark.value ?? '';
+    this.#dot(m.upstream, mark.upstream, scale);
+    this.#dot(m.downstream, mark.downstream, scale);
+    m.local.hidden = mark.local === null || mark.local === undefined;
+    if (!m.local.hidden) m.local.firstChild.style.width = `${Math.round(100 * clamp(Math.abs(mark.local), 0, 1))}%`;
+  }
+
+  #dot(el, value, scale) {
+    el.hidden = value === null || value === undefined;
+    if (el.hidden) return;
+    const d = Math.round(5 + (this.#size < 30 ? 7 : 11) * relative(value, scale));
+    Object.assign(el.style, { width: `${d}px`, height: `${d}px`, background: diverging.css[signedColor(value, scale)] });
+  }
+
+  /** flow: null, or { layer, direction: 'forward' | 'backward' }: dashes move along that weight layer's links. */
+  setFlow(flow) {
+    this.#flow = flow;
+    this.#drawOverlay();
+  }
+
+  /**
+   * paths: null, or { layer, from, list: [{ units: [j, k, …, o], product }], scale }: each path from
+   * weight W_layer[j][from] to the loss, drawn over the links, coloured by its product's sign.
+   */
+  setPaths(paths) {
+    this.#pathList = paths;
+    this.#stage.classList.toggle('has-paths', !!paths?.list.length);
+    this.#drawOverlay();
+  }
+
+  /** Emphasises path k of the list (k = null: none). */
+  highlightPath(k) {
+    for (const el of this.#overlay.querySelectorAll('.net-path')) el.classList.toggle('is-hot', Number(el.dataset.k) === k);
+    this.#stage.classList.toggle('has-hot-path', k !== null);
+  }
+
+  /** selection: null, { kind: 'neuron', column, unit } or { kind: 'weight', layer, to, from }. */
+  setSelection(selection) {
+    this.#selection = selection;
+    for (const column of this.#columns) for (const node of column) node.el.classList.remove('is-selected');
+    if (selection?.kind === 'neuron') this.nodeElement(selection.column, selection.unit)?.classList.add('is-selected');
+    this.#drawOverlay();
+  }
+
+  #linkPath(l, to, from) {
+    return this.#paths[l]?.find((link) => link.to === to && link.from === from)?.hit.getAttribute('d') ?? '';
+  }
+
+  #drawOverlay() {
+    const parts = [];
+    const flow = this.#flow;
+    if (flow && this.#paths[flow.layer]) {
+      for (const link of this.#paths[flow.layer]) {
+        parts.push(svg('path', { class: `net-flow is-${flow.direction}`, d: link.hit.getAttribute('d') }));
+      }
+    }
+    const paths = this.#pathList;
+    if (paths) {
+      const widest = Math.max(...paths.list.map((p) => Math.abs(p.product)), 0);
+      paths.list.forEach((path, k) => {
+        let d = this.#linkPath(paths.layer, path.units[0], paths.from);
+        for (let m = 1; m < path.units.length; m++) d += this.#linkPath(paths.layer + m, path.units[m], path.units[m - 1]);
+        const width = 2 + 5 * relative(path.product, widest);
+        parts.push(svg('path', {
+          class: 'net-path', d, 'data-k': k, stroke: diverging.css[path.product < 0 ? 0 : 255], 'stroke-width': width.toFixed(1),
+        }));
+      });
+    }
+    const sel = this.#selection;
+    if (sel?.kind === 'weight') parts.push(svg('path', { class: 'net-selected-link', d: this.#linkPath(sel.layer, sel.to, sel.from) }));
+    this.#overlay.replaceChildren(...parts);
   }
 
   retranslate() {
@@ -172,7 +345,7 @@ export class NetworkView {
     for (const layer of this.#paths) {
       for (const link of layer) {
         const mid = (link.x0 + link.x1) / 2;
-        ctx.strokeStyle = diverging.css[link.color];
+        ctx.strokeStyle = link.color === PENDING ? 'rgba(138,147,156,0.35)' : diverging.css[link.color];
         ctx.lineWidth = link.width;
         ctx.beginPath();
         ctx.moveTo(link.x0, link.y0);
@@ -208,8 +381,14 @@ export class NetworkView {
     this.#stage.setAttribute('aria-label', t('network.label'));
     for (const el of [...this.#stage.querySelectorAll('.net-node, .net-head, .net-label')]) el.remove();
     this.#hits.replaceChildren();
+    this.#overlay.replaceChildren();
     this.#columns = [];
     this.#paths = [];
+    this.#marks = null;
+    this.#flow = null;
+    this.#pathList = null;
+    this.#selection = null;
+    this.#stage.classList.remove('has-paths', 'has-hot-path');
 
     const shown = s.canToggleFeatures ? s.features : s.active;
     this.#columns.push(shown.map((feature, row) => this.#inputNode(feature, row)));
@@ -279,14 +458,22 @@ export class NetworkView {
       dataset: { column, unit },
     }, bias);
     el.addEventListener('click', (e) => {
-      if (e.target === bias) this.#openEditor([this.#biasRow(column, unit)], e);
+      if (this.#select) this.#select({ kind: 'neuron', column, unit });
+      else if (e.target === bias) this.#openEditor([this.#biasRow(column, unit)], e);
       else this.#openEditor(this.#neuronRows(column, unit), e);
     });
     el.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter' && e.key !== ' ') return;
       e.preventDefault();
-      this.#openEditor(this.#neuronRows(column, unit), null, el);
+      if (this.#select) this.#select({ kind: 'neuron', column, unit });
+      else this.#openEditor(this.#neuronRows(column, unit), null, el);
     });
+    el.addEventListener('pointermove', (e) => {
+      const tip = this.#marks?.[column]?.[unit]?.tip;
+      if (e.pointerType === 'touch' || !tip || e.target === bias) return;
+      this.#showTooltip(e, tip);
+    });
+    el.addEventListener('pointerleave', () => this.#hideTooltip());
     bias.addEventListener('pointermove', (e) => {
       if (e.pointerType === 'touch') return;
       e.stopPropagation();
@@ -294,6 +481,14 @@ export class NetworkView {
       this.#showTooltip(e, t('network.value', { label: row.label, value: formatNumber(row.value, 4) }));
     });
     bias.addEventListener('pointerleave', () => this.#hideTooltip());
+    // Keyboard users read the same numbers on focus.
+    el.addEventListener('focus', () => {
+      const tip = this.#marks?.[column]?.[unit]?.tip;
+      if (!tip) return;
+      const box = el.getBoundingClientRect();
+      this.#showTooltip({ clientX: box.left, clientY: box.top }, tip);
+    });
+    el.addEventListener('blur', () => this.#hideTooltip());
     this.#previewOn(el, column, unit);
     this.#stage.append(el);
     return { el, bias, row: unit, biasColor: -1 };
@@ -349,7 +544,9 @@ export class NetworkView {
     const byHeight = this.#maxHeight ? Math.floor((this.#maxHeight - HEAD) / rows / 1.3) : Infinity;
     const size = clamp(Math.min(Math.floor((width - labelWidth) / (columns * 1.8)), byHeight), 16, 46);
     this.#size = size;
-    const pitchX = (width - labelWidth - size - 6) / (columns - 1);
+    // Frame mode draws a gradient dot right of the output neurons: keep room for it.
+    const right = this.#select ? 26 : 6;
+    const pitchX = (width - labelWidth - size - right) / (columns - 1);
     const pitchY = size + Math.max(6, Math.round(size * 0.3));
     const x = (c) => labelWidth + size / 2 + c * pitchX;
     const y = (row) => HEAD + row * pitchY + size / 2;
@@ -386,6 +583,7 @@ export class NetworkView {
     });
     this.#linkSize = { width, height };
     this.#paintLinks();
+    this.#drawOverlay();
     this.#placeHeads(x, pitchX, size, width);
     if (this.#inputs) this.drawInputs(this.#inputs.values, this.#inputs.res, this.#inputs.scales);
   }
@@ -441,12 +639,15 @@ export class NetworkView {
     if (e.pointerType === 'touch') return;
     const row = this.#linkAt(e.target);
     if (!row) return this.#hideTooltip();
-    this.#showTooltip(e, t('network.value', { label: row.label, value: formatNumber(row.value, 4) }));
+    const tip = this.#linkValues?.tip?.(row.layer, row.to, row.from);
+    this.#showTooltip(e, tip ?? t('network.value', { label: row.label, value: formatNumber(row.value, 4) }));
   }
 
   #clickLink(e) {
     const row = this.#linkAt(e.target);
-    if (row) this.#openEditor([row], e);
+    if (!row) return;
+    if (this.#select) this.#select({ kind: 'weight', layer: row.layer, to: row.to, from: row.from });
+    else this.#openEditor([row], e);
   }
 
   #stagePoint(e) {

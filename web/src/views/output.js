@@ -2,6 +2,8 @@
 // surface (regression) over the input plane from the engine's grid values,
 // the training points (and optionally the test points) on top, axes and a
 // legend. While a neuron is hovered it shows that neuron's map instead.
+// Frame-by-frame mode rings the current batch's points and the probe, and
+// lets a click (or tap) on a training point pick it as the probe.
 import { classColors, diverging } from '../colors.js';
 import { h, sizeCanvas, svg } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
@@ -22,6 +24,9 @@ export class OutputView {
   #axes;
   #caption;
   #legend;
+  #marks;
+  #pick = null;
+  #marked = { probe: null, batch: [] };
   #data = null;
   #options = { showTest: false };
   #size = 0;
@@ -35,7 +40,9 @@ export class OutputView {
     this.#points = h('canvas', { class: 'plot-points' });
     this.#axes = svg('svg', { class: 'plot-axes', 'aria-hidden': 'true' });
     this.#caption = h('span', { class: 'plot-caption', hidden: true });
-    this.#frame = h('div', { class: 'plot-frame', role: 'img' }, this.#map, this.#points, this.#axes, this.#caption);
+    this.#marks = svg('svg', { class: 'plot-marks', 'aria-hidden': 'true' });
+    this.#frame = h('div', { class: 'plot-frame', role: 'img' }, this.#map, this.#points, this.#marks, this.#axes, this.#caption);
+    this.#frame.addEventListener('click', (e) => this.#pickAt(e));
     this.#legend = h('div', { class: 'legend' });
     root.append(this.#frame, this.#legend);
     new ResizeObserver(() => { if (this.#resize()) onResize(); }).observe(root);
@@ -78,6 +85,49 @@ export class OutputView {
     this.#drawLegend(frame);
   }
 
+  /** pick: null, or (index) => void called with the training point nearest a click (frame mode's probe). */
+  setPickable(pick) {
+    this.#pick = pick;
+    this.#frame.classList.toggle('is-pickable', !!pick);
+  }
+
+  /** Rings the probe (a training index or null) and the current batch's training indices. */
+  setMarks(probe, batch) {
+    this.#marked = { probe, batch: [...batch] };
+    this.#drawMarks();
+  }
+
+  #drawMarks() {
+    const s = this.#size;
+    this.#marks.setAttribute('width', s);
+    this.#marks.setAttribute('height', s);
+    this.#marks.style.left = `${AXIS_LEFT}px`;
+    const points = this.#data?.train.points;
+    if (!points || !s) return this.#marks.replaceChildren();
+    const ring = (i, r, cls) => {
+      const [x, y] = this.#toPixel(points[2 * i], points[2 * i + 1]);
+      return svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r, class: cls });
+    };
+    const { probe, batch } = this.#marked;
+    const rings = batch.filter((i) => i < this.#data.train.labels.length).map((i) => ring(i, 6, 'mark-batch'));
+    if (probe !== null && probe < this.#data.train.labels.length) rings.push(ring(probe, 9, 'mark-probe-halo'), ring(probe, 9, 'mark-probe'));
+    this.#marks.replaceChildren(...rings);
+  }
+
+  #pickAt(e) {
+    const points = this.#data?.train.points;
+    if (!this.#pick || !points) return;
+    const box = this.#map.getBoundingClientRect();
+    const px = e.clientX - box.left, py = e.clientY - box.top;
+    let best = -1, bestDistance = 14 * 14;  // within 14 px
+    for (let i = 0; i < this.#data.train.labels.length; i++) {
+      const [x, y] = this.#toPixel(points[2 * i], points[2 * i + 1]);
+      const d = (x - px) ** 2 + (y - py) ** 2;
+      if (d < bestDistance) [best, bestDistance] = [i, d];
+    }
+    if (best >= 0) this.#pick(best);
+  }
+
   /** Keeps the plot within px (embed mode fits the frame), or null for the usual size. */
   setMaxSize(px) {
     const next = px === null ? MAX_SIZE : Math.max(120, Math.min(MAX_SIZE, Math.floor(px)));
@@ -104,6 +154,7 @@ export class OutputView {
     this.#map.width = this.#map.height = Math.round(size * Math.min(3, window.devicePixelRatio || 1));
     this.#drawAxes();
     this.#drawPoints();
+    this.#drawMarks();
     return true;
   }
 

@@ -1,0 +1,41 @@
+// Formulas typeset offline with Temml, which writes TeX as MathML (Chromium,
+// Firefox and Safari render MathML Core natively, so no fonts or style sheet
+// are bundled), and the numbers in them written one way everywhere.
+import temml from 'temml';
+
+/**
+ * Renders TeX into el, in text style (sums take their limits at the side, which lays out well
+ * even without a math font); a TeX error shows as red source text instead of throwing.
+ */
+export function typeset(el, tex) {
+  temml.render(tex, el, { displayMode: false, throwOnError: false });
+  return el;
+}
+
+/** A number as the inspector shows it: 4 significant digits, powers of ten outside 0.001 … 99 999. */
+export function numText(x) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const abs = Math.abs(x);
+  if (abs >= 1e5 || abs < 1e-3) return x.toExponential(2).replace('e', '×10^').replace('-', '−');
+  return String(Number(x.toPrecision(4))).replace('-', '−');
+}
+
+/** The same number in TeX. */
+export function num(x) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '\\text{–}';
+  if (!Number.isFinite(x)) return x > 0 ? '\\infty' : '-\\infty';
+  if (x === 0) return '0';
+  const abs = Math.abs(x);
+  if (abs >= 1e5 || abs < 1e-3) {
+    const [mantissa, exponent] = x.toExponential(2).split('e');
+    return `${mantissa}\\times10^{${Number(exponent)}}`;
+  }
+  return String(Number(x.toPrecision(4)));
+}
+
+/** A factor in a product: negative numbers in parentheses. */
+export function factor(x) {
+  return x < 0 || (typeof x === 'number' && Math.abs(x) >= 1e5) || (Math.abs(x) < 1e-3 && x !== 0) ? `\\left(${num(x)}\\right)` : num(x);
+}
