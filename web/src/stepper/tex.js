@@ -18,9 +18,15 @@ export function numText(x) {
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   if (x === 0) return '0';
   const abs = Math.abs(x);
-  if (abs >= 1e5 || abs < 1e-3) return x.toExponential(2).replace('e', '×10^').replace('-', '−');
+  if (abs >= 1e5 || abs < 1e-3) {
+    const [mantissa, exponent] = x.toExponential(2).split('e');
+    const power = [...String(Number(exponent))].map((c) => SUPERSCRIPT[c]).join('');
+    return `${mantissa.replace('-', '−')}×10${power}`;
+  }
   return String(Number(x.toPrecision(4))).replace('-', '−');
 }
+
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
 /** The same number in TeX. */
 export function num(x) {
