@@ -2,10 +2,17 @@
 // keyboard, languages, URL state, bad input, errors, editing, sharing, phones.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { apiUrl } from '../helpers/paths.mjs';
 import { canvasColours, epochOf, linkPoint, newPage, openBrowser, openLab, screenshot, trainUntil, valueOf } from './browser.mjs';
+import * as S from '../../web/src/state.js';
 
+const { loadEngine } = await import(apiUrl);
 let browser;
-before(async () => { browser = await openBrowser(); });
+let lab;  // the engine in Node, for twins of the page's trainer
+before(async () => {
+  browser = await openBrowser();
+  lab = await loadEngine();
+});
 after(async () => { await browser?.close(); });
 
 const at = (hash = '') => `${browser.url}${hash}`;
@@ -180,6 +187,39 @@ test('changing the learning rate or optimizer while training keeps the weights a
   assert.equal(await epochOf(page), epoch + 1);
   await page.selectOption('#setting-activation', 'relu');
   assert.equal(await epochOf(page), 0, 'a new activation is a new network');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a new learning rate keeps the momentum buffer: the next epoch matches torch-style param_groups in Node', async () => {
+  const hash = '#dataset=xor&optimizer=momentum&learningRate=0.1&seed=5';
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at(hash));
+  for (let i = 0; i < 3; i++) await page.click('#step');
+  await page.selectOption('#setting-learningRate', '0.01');
+  await page.click('#step');
+  assert.equal(await epochOf(page), 4);
+
+  const { state } = S.parseUrl('', hash);
+  const twin = lab.createTrainer(S.engineConfig(state));
+  try {
+    for (let i = 0; i < 3; i++) twin.trainEpoch();
+    twin.reconfigure(S.engineConfig({ ...state, learningRate: 0.01 }));
+    twin.trainEpoch();
+    assert.equal(await valueOf(page, '#train-loss'), twin.evaluate().trainLoss);
+    // A fresh buffer would have given another loss: the state really carried over.
+    const fresh = lab.createTrainer(S.engineConfig(state));
+    for (let i = 0; i < 3; i++) fresh.trainEpoch();
+    const weights = [0, 1, 2].map((l) => [fresh.getWeights(l), fresh.getBiases(l)]);
+    const restarted = lab.createTrainer(S.engineConfig({ ...state, learningRate: 0.01 }));
+    weights.forEach(([w, b], l) => { restarted.setWeights(l, w); restarted.setBiases(l, b); });
+    restarted.trainEpoch();
+    assert.notEqual(restarted.evaluate().trainLoss, twin.evaluate().trainLoss);
+    fresh.delete();
+    restarted.delete();
+  } finally {
+    twin.delete();
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -2,9 +2,10 @@
 // views what they draw. It is the only module that calls the trainer.
 //
 // - configure(state, how): 'reset' builds a new network from the settings;
-//   'hot' builds a trainer with the new hyper-parameters and carries the
-//   weights over (learning rate, optimizer, schedule, regularization, batch
-//   size change without losing progress); 'view' only redraws.
+//   'hot' gives the live trainer the new hyper-parameters (trainer.reconfigure:
+//   learning rate, optimizer, schedule, regularization and batch size change
+//   while the weights, the epoch count and the optimizer's state carry on, as
+//   in torch); 'view' only redraws.
 // - The play loop runs on requestAnimationFrame; each frame calls `stepper`
 //   (by default: the speed setting's batches or epochs), records the losses
 //   and redraws. In frame mode (setMode('frame')) Step runs one phase
@@ -104,7 +105,26 @@ export class Controller {
       this.render();
       return true;
     }
+    if (how === 'hot' && this.trainer && this.#reconfigure()) return true;
     return this.#build(how === 'hot' && this.trainer !== null);
+  }
+
+  /**
+   * The new settings on the live trainer; false when it cannot take them (then a new trainer is
+   * built, which reports any problem with the settings themselves).
+   */
+  #reconfigure() {
+    try {
+      this.trainer.reconfigure(engineConfig(this.state));
+    } catch {
+      return false;
+    }
+    this.history.clear();  // snapshots of the old settings no longer fit
+    this.#syncProbe();
+    this.#hooks.onBuild?.(this.trainer);
+    this.#record('none');  // the rate (and a new batch size's cursor) on screen
+    this.render();
+    return true;
   }
 
   /** A new network from the same settings (and seed): back to epoch 0. */

@@ -193,8 +193,8 @@ export default {
 
   'lesson.backprop.title': 'Forward, loss, backward: the chain rule',
   'lesson.backprop.summary': 'One batch at a time: forward pass, loss, then gradients flowing back.',
-  'lesson.backprop.body': 'Training repeats three things: the forward pass, the loss, and backpropagation, which sends the gradient from the output back to the first layer and updates every weight.\nOn each neuron the chain rule is one product: downstream gradient = upstream gradient × local gradient f′(z). For a weight, ∂L/∂w = ∂L/∂z × the input it multiplies. Here each Step trains one batch of one sample.',
-  'lesson.backprop.try': 'Press Step (→) a few times and hover the links: each weight moves by −lr × its gradient.\nA weight feeding two paths gets the gradients of both paths added, as in the course’s blue + orange example.',
+  'lesson.backprop.body': 'Training repeats three things: the forward pass, the loss, and backpropagation, which sends the gradient from the output back to the first layer and updates every weight.\nOn each neuron the chain rule is one product: downstream gradient = upstream gradient × local gradient f′(z). For a weight, ∂L/∂w = ∂L/∂z × the input it multiplies. This lesson opens frame by frame: each Step (→) runs one phase of a batch of one sample, and Back (←) undoes it.',
+  'lesson.backprop.try': 'Press Step (→) through forward, the loss and backward, and read the inspector under the network: upstream × local = downstream on every neuron. At the update, hover a link: each weight moves by −lr × its gradient.\nClick a first-layer weight: it reaches the loss along two paths, and the inspector adds their products, as in the course’s blue + orange example.',
 
   'lesson.activations.title': 'Activation functions and their derivatives',
   'lesson.activations.summary': 'Sigmoid, tanh, ReLU and friends, with the local gradient f′(z).',

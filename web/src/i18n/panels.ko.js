@@ -193,8 +193,8 @@ export default {
 
   'lesson.backprop.title': '순전파, 손실, 역전파: 연쇄 법칙',
   'lesson.backprop.summary': '한 배치씩: 순전파, 손실, 그리고 거꾸로 흐르는 기울기.',
-  'lesson.backprop.body': '학습은 세 가지를 반복합니다. Feed Forward, 손실 계산, 그리고 출력층부터 역순으로 기울기를 전달해 모든 가중치를 업데이트하는 역전파입니다.\n각 뉴런에서 연쇄 법칙은 곱셈 하나입니다: Downstream Gradient = Upstream Gradient × Local Gradient f′(z). 가중치의 기울기는 ∂L/∂w = ∂L/∂z × 그 가중치에 곱해지는 입력입니다. 여기서는 스텝 한 번에 샘플 1개짜리 배치 하나를 학습합니다.',
-  'lesson.backprop.try': '한 단계(→) 버튼을 몇 번 누르고 연결선에 마우스를 올려 보세요. 각 가중치는 −lr × 기울기만큼 움직입니다.\n두 경로로 영향을 주는 가중치는 두 경로의 기울기를 더해서 받습니다. 강의의 푸른색 + 오렌지색 예시와 같습니다.',
+  'lesson.backprop.body': '학습은 세 가지를 반복합니다. Feed Forward, 손실 계산, 그리고 출력층부터 역순으로 기울기를 전달해 모든 가중치를 업데이트하는 역전파입니다.\n각 뉴런에서 연쇄 법칙은 곱셈 하나입니다: Downstream Gradient = Upstream Gradient × Local Gradient f′(z). 가중치의 기울기는 ∂L/∂w = ∂L/∂z × 그 가중치에 곱해지는 입력입니다. 이 레슨은 한 단계씩 모드로 열립니다. 한 단계(→)를 누를 때마다 샘플 1개짜리 배치의 한 과정이 실행되고, 뒤로(←)를 누르면 되돌아갑니다.',
+  'lesson.backprop.try': '한 단계(→)를 눌러 순전파, 손실, 역전파를 차례로 지나며 네트워크 아래의 인스펙터를 읽어 보세요. 모든 뉴런에서 Upstream × Local = Downstream입니다. 업데이트 단계에서 연결선에 마우스를 올리면 각 가중치가 −lr × 기울기만큼 움직인 것이 보입니다.\n첫 번째 층의 가중치를 클릭해 보세요. 두 경로로 손실에 닿고, 인스펙터가 두 경로의 곱을 더합니다. 강의의 푸른색 + 오렌지색 예시와 같습니다.',
 
   'lesson.activations.title': '활성화 함수와 그 미분',
   'lesson.activations.summary': '시그모이드, tanh, ReLU 등과 Local Gradient f′(z).',
