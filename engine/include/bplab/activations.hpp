@@ -42,12 +42,54 @@ inline double sigmoid(double z) {
     return e / (1.0 + e);
 }
 
+// tanh of two lanes, within 4 ulp of the exact value (std::tanh: 1 ulp),
+// branch-free so that it vectorises, and the same bits natively and in
+// WebAssembly. With 2|x| = k ln2 + r (|r| <= ln2/2) and Cephes' exp(r) =
+// (Q + rP) / (Q - rP), P and Q polynomials in r², tanh|x| = (e^2|x| - 1)/(e^2|x| + 1)
+// over one fraction, with A = 2^k (Q + rP), is
+//   ((A - (Q + rP)) + 2rP) / (A + (Q - rP)):
+// one division, and near 0 (k = 0, A - (Q + rP) = 0) it is 2rP / 2Q with no
+// cancellation, so tanh x ≈ x keeps its relative precision. The reduction
+// works on |x| = k ln2/2 + r/2 and the coefficients are scaled to match (by
+// powers of 2, exactly). |x| > 20 gives 1, as tanh 20 rounds to 1.
+inline simd::f64x2 tanh_lanes(simd::f64x2 x) {
+    using namespace simd;
+    const u64x2 sign = bits(splat(-0.0));
+    const u64x2 x_bits = bits(x);
+    const f64x2 ax = pmin(from_bits(x_bits & ~sign), splat(20.0));  // NaN stays NaN
+    // k = round(2|x| / ln2): adding 1.5·2^52 rounds to an integer and leaves k in the low bits.
+    const f64x2 shifter = splat(0x1.8p52);
+    const f64x2 k_shifted = ax * splat(2.8853900817779268147) + shifter;
+    const f64x2 k = k_shifted - shifter;
+    // h = r/2; k·ln2/2 rounds once, which moves tanh by under 0.2 ulp.
+    const f64x2 h = ax - k * splat(0.34657359027997265471);
+    const f64x2 hh = h * h;
+    // Cephes' P(r²) and Q(r²) written in h = r/2: coefficient of r^2n times 4^n.
+    const f64x2 p = (hh * splat(2.018835089196969454048e-3) + splat(1.211977630829767845200e-1)) * hh +
+                    splat(9.99999999999999999910e-1);
+    const f64x2 q = ((hh * splat(1.9212704328874525122688e-4) + splat(4.039173445594945667072e-2)) * hh +
+                     splat(9.09062192832620115064e-1)) * hh +
+                    splat(2.00000000000000000009e0);
+    const f64x2 rp = (h + h) * p;
+    const f64x2 num = q + rp, den = q - rp;
+    const f64x2 a = from_bits((bits(k_shifted) + 1023) << 52) * num;  // 2^k: k + bias in the exponent field
+    // From k = 3 on (tanh|x| > 0.7) the same value as 1 - 2(Q - rP) / (A + (Q - rP)):
+    // the quotient is small, so tanh rounds as the exact value would.
+    const i64x2 far = k > splat(2.5);
+    const f64x2 quotient = select(far, den + den, (a - num) + (rp + rp)) / (a + den);
+    const f64x2 t = select(far, splat(1.0) - quotient, quotient);
+    return from_bits(bits(t) | (x_bits & sign));
+}
+
+// The same for one value: activate() and activate_rows() give the same bits.
+inline double tanh_one(double z) { return tanh_lanes(simd::f64x2{z, 0.0})[0]; }
+
 // f(z) for the element-wise activations.
 inline double activate(const ActivationSpec& f, double z) {
     switch (f.kind) {
         case Activation::linear: return z;
         case Activation::sigmoid: return sigmoid(z);
-        case Activation::tanh: return std::tanh(z);
+        case Activation::tanh: return tanh_one(z);
         case Activation::relu: return z > 0.0 ? z : 0.0;
         case Activation::leaky_relu: return z > 0.0 ? z : f.alpha * z;
         case Activation::elu: return z > 0.0 ? z : f.alpha * std::expm1(z);
@@ -91,43 +133,8 @@ inline void softmax_backward_row(const double* p, const double* upstream, double
     for (std::size_t k = 0; k < n; ++k) downstream[k] = p[k] * (upstream[k] - dot);
 }
 
-// tanh of two lanes, within 4 ulp of the exact value (std::tanh: 1 ulp),
-// branch-free so that it vectorises, and the same bits natively and in
-// WebAssembly. With 2|x| = k ln2 + r (|r| <= ln2/2) and Cephes' exp(r) =
-// (Q + rP) / (Q - rP), P and Q polynomials in r², tanh|x| = (e^2|x| - 1)/(e^2|x| + 1)
-// over one fraction, with A = 2^k (Q + rP), is
-//   ((A - (Q + rP)) + 2rP) / (A + (Q - rP)):
-// one division, and near 0 (k = 0, A - (Q + rP) = 0) it is 2rP / 2Q with no
-// cancellation, so tanh x ≈ x keeps its relative precision. The reduction
-// works on |x| = k ln2/2 + r/2 and the coefficients are scaled to match (by
-// powers of 2, exactly). |x| > 20 gives 1, as tanh 20 rounds to 1.
-inline simd::f64x2 tanh_lanes(simd::f64x2 x) {
-    using namespace simd;
-    const u64x2 sign = bits(splat(-0.0));
-    const u64x2 x_bits = bits(x);
-    const f64x2 ax = pmin(from_bits(x_bits & ~sign), splat(20.0));  // NaN stays NaN
-    // k = round(2|x| / ln2): adding 1.5·2^52 rounds to an integer and leaves k in the low bits.
-    const f64x2 shifter = splat(0x1.8p52);
-    const f64x2 k_shifted = ax * splat(2.8853900817779268147) + shifter;
-    const f64x2 k = k_shifted - shifter;
-    // h = r/2; k·ln2/2 rounds once, which moves tanh by under 0.2 ulp.
-    const f64x2 h = ax - k * splat(0.34657359027997265471);
-    const f64x2 hh = h * h;
-    // Cephes' P(r²) and Q(r²) written in h = r/2: coefficient of r^2n times 4^n.
-    const f64x2 p = (hh * splat(2.018835089196969454048e-3) + splat(1.211977630829767845200e-1)) * hh +
-                    splat(9.99999999999999999910e-1);
-    const f64x2 q = ((hh * splat(1.9212704328874525122688e-4) + splat(4.039173445594945667072e-2)) * hh +
-                     splat(9.09062192832620115064e-1)) * hh +
-                    splat(2.00000000000000000009e0);
-    const f64x2 rp = (h + h) * p;
-    const f64x2 num = q + rp, den = q - rp;
-    const f64x2 a = from_bits((bits(k_shifted) + 1023) << 52) * num;  // 2^k: k + bias in the exponent field
-    const f64x2 t = ((a - num) + (rp + rp)) / (a + den);
-    return from_bits(bits(t) | (x_bits & sign));
-}
-
-// a = tanh(z) for n values; an odd last value takes the same path in a padded
-// pair. Four pairs per pass give the processor independent work to overlap.
+// a = tanh(z) for n values, two at a time (an odd last one in a padded pair).
+// Four pairs per pass give the processor independent work to overlap.
 inline void tanh_block(const double* z, double* a, std::size_t n) {
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -141,9 +148,7 @@ inline void tanh_block(const double* z, double* a, std::size_t n) {
         simd::store(a + i + 6, a3);
     }
     for (; i + 2 <= n; i += 2) simd::store(a + i, tanh_lanes(simd::load(z + i)));
-    if (i == n) return;
-    const simd::f64x2 last = tanh_lanes(simd::f64x2{z[i], 0.0});
-    a[i] = last[0];
+    if (i < n) a[i] = tanh_one(z[i]);
 }
 
 // a = f(z) for a rows × cols block.
