@@ -128,6 +128,7 @@ function summarise(runs) {
   return {
     frames: pick('frame').length,
     frame: median(pick('frame')),
+    frameCpu: median(pick('frameCpu')),
     trainEpoch: median(pick('trainEpoch')),
     evaluate: median(pick('evaluate')),
     heatmaps: median(pick('heatmaps')),
@@ -149,8 +150,9 @@ function checkAgreement(native, wasm) {
 
 async function frames(lab, options, playground) {
   const { runFrames } = await import(pathToFileURL(path.join(root, 'tests/bench/frames.mjs')).href);
-  const rounds = options.rounds ?? (options.quick ? 1 : 3);
-  const perRound = options.quick ? 10 : 12;
+  const rounds = options.rounds ?? (options.quick ? 1 : 5);
+  const perRound = options.quick ? 10 : 20;
+  const playgroundPerRound = Math.max(1, Math.ceil(30 / rounds));
   const warmup = 5;
   const networks = ['6x8', 'default'];
   const runs = Object.fromEntries(networks.map((n) => [n, { native: [], wasm: [], playground: [] }]));
@@ -174,7 +176,7 @@ async function frames(lab, options, playground) {
       runs[network].native.push(native);
       runs[network].wasm.push(wasm);
       if (playground) {
-        runs[network].playground.push(playground.runPlaygroundFrames(playground.nn, playground.data(network), network, 2, perRound));
+        runs[network].playground.push(playground.runPlaygroundFrames(playground.nn, playground.data(network), network, 2, playgroundPerRound));
       }
     }
   }
@@ -304,10 +306,10 @@ function table(results) {
     const speedup = pg ? pg.frame / f.wasm.frame : NaN;
     const pgNote = f.playground ? 'measured' : 'quoted';
     add(`${label}, WebAssembly (Node)`, `${fmt(f.wasm.frame)} ms`,
-      `epoch ${fmt(f.wasm.trainEpoch)} + loss ${fmt(f.wasm.evaluate)} + heatmaps ${fmt(f.wasm.heatmaps)} ms; ${f.wasm.frames} frames, fastest ${fmt(f.wasm.fastest)}`,
+      `epoch ${fmt(f.wasm.trainEpoch)} + loss ${fmt(f.wasm.evaluate)} + heatmaps ${fmt(f.wasm.heatmaps)} ms; ${f.wasm.frames} frames, fastest ${fmt(f.wasm.fastest)}, CPU time ${fmt(f.wasm.frameCpu)}`,
       f.network === '6x8' ? `≤ ${targets.frame6x8Ms} ms` : '', f.network === '6x8' ? f.wasm.frame <= targets.frame6x8Ms : undefined);
     add(`${label}, native`, `${fmt(f.native.frame)} ms`,
-      `epoch ${fmt(f.native.trainEpoch)} + loss ${fmt(f.native.evaluate)} + heatmaps ${fmt(f.native.heatmaps)} ms; ${fmt(f.allocationsPerFrame, 0)} allocations per frame`);
+      `epoch ${fmt(f.native.trainEpoch)} + loss ${fmt(f.native.evaluate)} + heatmaps ${fmt(f.native.heatmaps)} ms; fastest ${fmt(f.native.fastest)}, CPU time ${fmt(f.native.frameCpu)}; ${fmt(f.allocationsPerFrame, 0)} allocations per frame`);
     add(`${label}, wasm / native`, fmt(ratio), 'same run, interleaved', `≤ ${targets.wasmOverNative}`,
       f.network === '6x8' ? ratio <= targets.wasmOverNative : undefined);
     if (pg) {
