@@ -11,7 +11,8 @@
 //        trained frame on localhost.
 // Prints a table; --json prints one JSON object per line instead.
 //   node scripts/bench.mjs [--json] [--quick] [--no-build] [--no-browser]
-//        [--rounds N] [--playground PATH] [--page-url URL] [--page-autoplay]
+//        [--rounds N] [--playground PATH] [--site DIR] [--page-url URL] [--page-autoplay]
+// --site measures another built site (its page and single file) instead of dist/.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -22,12 +23,12 @@ import zlib from 'node:zlib';
 import { buildDir, distDir, moduleDir, nativeDir, root } from './lib.mjs';
 
 const usage = `usage: node scripts/bench.mjs [--json] [--quick] [--no-build] [--no-browser]
-       [--rounds N] [--playground PATH] [--page-url URL] [--page-autoplay]`;
+       [--rounds N] [--playground PATH] [--site DIR] [--page-url URL] [--page-autoplay]`;
 
 function parseArgs(argv) {
   const options = {
     json: false, quick: false, build: true, browser: true, rounds: null,
-    playground: null, pageUrl: null, pageAutoplay: false,
+    playground: null, site: distDir, pageUrl: null, pageAutoplay: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -41,6 +42,7 @@ function parseArgs(argv) {
     else if (arg === '--no-browser') options.browser = false;
     else if (arg === '--rounds') options.rounds = Number(value());
     else if (arg === '--playground') options.playground = path.resolve(value());
+    else if (arg === '--site') options.site = path.resolve(value());
     else if (arg === '--page-url') options.pageUrl = value();
     else if (arg === '--page-autoplay') options.pageAutoplay = true;
     else throw new Error(`unknown option ${arg}\n${usage}`);
@@ -248,15 +250,15 @@ function wasmSections(bytes) {
   return sections;
 }
 
-async function pageWeight() {
-  const file = path.join(distDir, 'backprop-lab.html');
+async function pageWeight(site) {
+  const file = path.join(site, 'backprop-lab.html');
   const html = await readFile(file);
-  const wasm = await readFile(path.join(distDir, 'backprop-lab-core.wasm'));
-  const js = await readFile(path.join(distDir, 'app.js'));
+  const wasm = await readFile(path.join(site, 'backprop-lab-core.wasm'));
+  const js = await readFile(path.join(site, 'app.js'));
   const gzip = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
   return {
     kind: 'pageWeight',
-    file: path.relative(root, file),
+    file,
     rawBytes: html.length,
     gzipBytes: gzip(html),
     wasmBytes: wasm.length,
@@ -270,7 +272,7 @@ async function browser(options) {
   const { buildHarness, measureHarness, measurePage, openBrowser } = await import(pathToFileURL(path.join(root, 'tests/bench/browser-bench.mjs')).href);
   const harnessDir = path.join(buildDir, 'bench-harness');
   await buildHarness(moduleDir, harnessDir);
-  const b = await openBrowser([harnessDir, distDir]);
+  const b = await openBrowser([harnessDir, options.site]);
   try {
     const [harnessUrl, siteUrl] = b.urls;
     log('browser: harness, 6x8 with every heatmap drawn');
@@ -333,7 +335,8 @@ function table(results) {
       `single file: ${fmt(results.browser.singleFileFirstFrameMs, 0)} ms`, `≤ ${targets.firstFrameMs} ms`, page.firstFrameMs <= targets.firstFrameMs);
   }
   const w = results.pageWeight;
-  add('Single file dist/backprop-lab.html', `${kb(w.gzipBytes)} gzip`, `${kb(w.rawBytes)} raw; wasm ${kb(w.wasmBytes)} (${kb(w.wasmGzipBytes)} gzip); app.js ${kb(w.appJsBytes)}`,
+  const shown = w.file.startsWith(root + path.sep) ? path.relative(root, w.file) : w.file;
+  add(`Single file ${shown}`, `${kb(w.gzipBytes)} gzip`, `${kb(w.rawBytes)} raw; wasm ${kb(w.wasmBytes)} (${kb(w.wasmGzipBytes)} gzip); app.js ${kb(w.appJsBytes)}`,
     `≤ ${kb(targets.singleFileGzipBytes)}`, w.gzipBytes <= targets.singleFileGzipBytes);
 
   const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((r) => r[c].length), ['what', 'figure', 'detail', 'target', 'met'][c].length));
@@ -355,8 +358,8 @@ async function main() {
     log('building the native benchmark, the WebAssembly module and the site');
     await run('node', ['scripts/build.mjs', 'native', 'site']);
   }
-  for (const needed of [path.join(nativeDir, 'bench_frame'), path.join(moduleDir, 'index.mjs'), path.join(distDir, 'backprop-lab.html')]) {
-    if (!existsSync(needed)) throw new Error(`${path.relative(root, needed)} is missing: run without --no-build`);
+  for (const needed of [path.join(nativeDir, 'bench_frame'), path.join(moduleDir, 'index.mjs'), path.join(options.site, 'backprop-lab.html')]) {
+    if (!existsSync(needed)) throw new Error(`${needed} is missing: run without --no-build (or give --site a built site)`);
   }
   const { loadEngine } = await import(pathToFileURL(path.join(moduleDir, 'index.mjs')).href);
   const lab = await loadEngine();
@@ -366,7 +369,7 @@ async function main() {
   const results = {};
   results.frames = await frames(lab, options, playground);
   results.phases = await phases(lab, options);
-  results.pageWeight = await pageWeight();
+  results.pageWeight = await pageWeight(options.site);
   results.browser = options.browser ? await browser(options) : null;
   results.machine = await machine(results.browser?.chromium ?? '', loadAtStart);
 
