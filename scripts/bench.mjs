@@ -297,7 +297,7 @@ function table(results) {
   const add = (what, value, detail, target = '', ok = undefined) => rows.push([what, value, detail, target, ok === undefined ? '' : mark(ok)]);
   const m = results.machine;
   const lines = [
-    `Backprop Lab benchmark — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ${m.gxx}; ${m.emcc.replace(/\s*\(.*$/, '')}${m.chromium ? `; Chromium ${m.chromium}` : ''}`,
+    `Backprop Lab benchmark — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ${m.gxx}; emcc ${m.emcc.match(/\d+\.\d+\.\d+/)?.[0] ?? 'unknown'}${m.chromium ? `; Chromium ${m.chromium}` : ''}`,
     `load average at start ${m.loadAverage.join(' ')} (a shared machine: figures are medians, ratios come from the same run)`,
     '',
   ];
