@@ -11,7 +11,8 @@
 //        trained frame on localhost.
 // Prints a table; --json prints one JSON object per line instead.
 //   node scripts/bench.mjs [--json] [--quick] [--no-build] [--no-browser]
-//        [--rounds N] [--playground PATH] [--page-url URL] [--page-autoplay]
+//        [--rounds N] [--playground PATH] [--site DIR] [--page-url URL] [--page-autoplay]
+// --site measures another built site (its page and single file) instead of dist/.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -22,12 +23,12 @@ import zlib from 'node:zlib';
 import { buildDir, distDir, moduleDir, nativeDir, root } from './lib.mjs';
 
 const usage = `usage: node scripts/bench.mjs [--json] [--quick] [--no-build] [--no-browser]
-       [--rounds N] [--playground PATH] [--page-url URL] [--page-autoplay]`;
+       [--rounds N] [--playground PATH] [--site DIR] [--page-url URL] [--page-autoplay]`;
 
 function parseArgs(argv) {
   const options = {
     json: false, quick: false, build: true, browser: true, rounds: null,
-    playground: null, pageUrl: null, pageAutoplay: false,
+    playground: null, site: distDir, pageUrl: null, pageAutoplay: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -41,6 +42,7 @@ function parseArgs(argv) {
     else if (arg === '--no-browser') options.browser = false;
     else if (arg === '--rounds') options.rounds = Number(value());
     else if (arg === '--playground') options.playground = path.resolve(value());
+    else if (arg === '--site') options.site = path.resolve(value());
     else if (arg === '--page-url') options.pageUrl = value();
     else if (arg === '--page-autoplay') options.pageAutoplay = true;
     else throw new Error(`unknown option ${arg}\n${usage}`);
@@ -128,6 +130,7 @@ function summarise(runs) {
   return {
     frames: pick('frame').length,
     frame: median(pick('frame')),
+    frameCpu: median(pick('frameCpu')),
     trainEpoch: median(pick('trainEpoch')),
     evaluate: median(pick('evaluate')),
     heatmaps: median(pick('heatmaps')),
@@ -149,8 +152,9 @@ function checkAgreement(native, wasm) {
 
 async function frames(lab, options, playground) {
   const { runFrames } = await import(pathToFileURL(path.join(root, 'tests/bench/frames.mjs')).href);
-  const rounds = options.rounds ?? (options.quick ? 1 : 3);
-  const perRound = options.quick ? 10 : 12;
+  const rounds = options.rounds ?? (options.quick ? 1 : 5);
+  const perRound = options.quick ? 10 : 20;
+  const playgroundPerRound = Math.max(1, Math.ceil(30 / rounds));
   const warmup = 5;
   const networks = ['6x8', 'default'];
   const runs = Object.fromEntries(networks.map((n) => [n, { native: [], wasm: [], playground: [] }]));
@@ -174,7 +178,7 @@ async function frames(lab, options, playground) {
       runs[network].native.push(native);
       runs[network].wasm.push(wasm);
       if (playground) {
-        runs[network].playground.push(playground.runPlaygroundFrames(playground.nn, playground.data(network), network, 2, perRound));
+        runs[network].playground.push(playground.runPlaygroundFrames(playground.nn, playground.data(network), network, 2, playgroundPerRound));
       }
     }
   }
@@ -246,15 +250,15 @@ function wasmSections(bytes) {
   return sections;
 }
 
-async function pageWeight() {
-  const file = path.join(distDir, 'backprop-lab.html');
+async function pageWeight(site) {
+  const file = path.join(site, 'backprop-lab.html');
   const html = await readFile(file);
-  const wasm = await readFile(path.join(distDir, 'backprop-lab-core.wasm'));
-  const js = await readFile(path.join(distDir, 'app.js'));
+  const wasm = await readFile(path.join(site, 'backprop-lab-core.wasm'));
+  const js = await readFile(path.join(site, 'app.js'));
   const gzip = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
   return {
     kind: 'pageWeight',
-    file: path.relative(root, file),
+    file,
     rawBytes: html.length,
     gzipBytes: gzip(html),
     wasmBytes: wasm.length,
@@ -268,7 +272,7 @@ async function browser(options) {
   const { buildHarness, measureHarness, measurePage, openBrowser } = await import(pathToFileURL(path.join(root, 'tests/bench/browser-bench.mjs')).href);
   const harnessDir = path.join(buildDir, 'bench-harness');
   await buildHarness(moduleDir, harnessDir);
-  const b = await openBrowser([harnessDir, distDir]);
+  const b = await openBrowser([harnessDir, options.site]);
   try {
     const [harnessUrl, siteUrl] = b.urls;
     log('browser: harness, 6x8 with every heatmap drawn');
@@ -293,7 +297,7 @@ function table(results) {
   const add = (what, value, detail, target = '', ok = undefined) => rows.push([what, value, detail, target, ok === undefined ? '' : mark(ok)]);
   const m = results.machine;
   const lines = [
-    `Backprop Lab benchmark — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ${m.gxx}; ${m.emcc.replace(/\s*\(.*$/, '')}${m.chromium ? `; Chromium ${m.chromium}` : ''}`,
+    `Backprop Lab benchmark — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ${m.gxx}; emcc ${m.emcc.match(/\d+\.\d+\.\d+/)?.[0] ?? 'unknown'}${m.chromium ? `; Chromium ${m.chromium}` : ''}`,
     `load average at start ${m.loadAverage.join(' ')} (a shared machine: figures are medians, ratios come from the same run)`,
     '',
   ];
@@ -304,10 +308,10 @@ function table(results) {
     const speedup = pg ? pg.frame / f.wasm.frame : NaN;
     const pgNote = f.playground ? 'measured' : 'quoted';
     add(`${label}, WebAssembly (Node)`, `${fmt(f.wasm.frame)} ms`,
-      `epoch ${fmt(f.wasm.trainEpoch)} + loss ${fmt(f.wasm.evaluate)} + heatmaps ${fmt(f.wasm.heatmaps)} ms; ${f.wasm.frames} frames, fastest ${fmt(f.wasm.fastest)}`,
+      `epoch ${fmt(f.wasm.trainEpoch)} + loss ${fmt(f.wasm.evaluate)} + heatmaps ${fmt(f.wasm.heatmaps)} ms; ${f.wasm.frames} frames, fastest ${fmt(f.wasm.fastest)}, CPU time ${fmt(f.wasm.frameCpu)}`,
       f.network === '6x8' ? `≤ ${targets.frame6x8Ms} ms` : '', f.network === '6x8' ? f.wasm.frame <= targets.frame6x8Ms : undefined);
     add(`${label}, native`, `${fmt(f.native.frame)} ms`,
-      `epoch ${fmt(f.native.trainEpoch)} + loss ${fmt(f.native.evaluate)} + heatmaps ${fmt(f.native.heatmaps)} ms; ${fmt(f.allocationsPerFrame, 0)} allocations per frame`);
+      `epoch ${fmt(f.native.trainEpoch)} + loss ${fmt(f.native.evaluate)} + heatmaps ${fmt(f.native.heatmaps)} ms; fastest ${fmt(f.native.fastest)}, CPU time ${fmt(f.native.frameCpu)}; ${fmt(f.allocationsPerFrame, 0)} allocations per frame`);
     add(`${label}, wasm / native`, fmt(ratio), 'same run, interleaved', `≤ ${targets.wasmOverNative}`,
       f.network === '6x8' ? ratio <= targets.wasmOverNative : undefined);
     if (pg) {
@@ -323,7 +327,8 @@ function table(results) {
   if (results.browser) {
     const { harness, page } = results.browser;
     add('Browser, harness 6×8, every heatmap drawn', `${fmt(harness.fps, 1)} fps`,
-      `${fmt(harness.rafs, 1)} animation frames/s; first trained frame ${fmt(harness.firstFrameMs, 0)} ms`, `≥ ${targets.browserFps}`, harness.fps >= targets.browserFps);
+      `per frame: engine ${fmt(harness.computeMs)} ms (alone: ${fmt(harness.engineOnlyMs)} ms) + drawing 49 canvases ${fmt(harness.drawMs)} ms; first trained frame ${fmt(harness.firstFrameMs, 0)} ms`,
+      `≥ ${targets.browserFps}`, harness.fps >= targets.browserFps);
     const shape = page.layerSizes ? page.layerSizes.join('→') : 'network not reported by the page';
     add('Browser, the page', `${fmt(page.fps, 1)} fps`,
       `epochs/s while playing (${shape}); ${fmt(page.rafs, 1)} animation frames/s`, `≥ ${targets.browserFps}`, page.fps >= targets.browserFps);
@@ -331,7 +336,8 @@ function table(results) {
       `single file: ${fmt(results.browser.singleFileFirstFrameMs, 0)} ms`, `≤ ${targets.firstFrameMs} ms`, page.firstFrameMs <= targets.firstFrameMs);
   }
   const w = results.pageWeight;
-  add('Single file dist/backprop-lab.html', `${kb(w.gzipBytes)} gzip`, `${kb(w.rawBytes)} raw; wasm ${kb(w.wasmBytes)} (${kb(w.wasmGzipBytes)} gzip); app.js ${kb(w.appJsBytes)}`,
+  const shown = w.file.startsWith(root + path.sep) ? path.relative(root, w.file) : w.file;
+  add(`Single file ${shown}`, `${kb(w.gzipBytes)} gzip`, `${kb(w.rawBytes)} raw; wasm ${kb(w.wasmBytes)} (${kb(w.wasmGzipBytes)} gzip); app.js ${kb(w.appJsBytes)}`,
     `≤ ${kb(targets.singleFileGzipBytes)}`, w.gzipBytes <= targets.singleFileGzipBytes);
 
   const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((r) => r[c].length), ['what', 'figure', 'detail', 'target', 'met'][c].length));
@@ -353,8 +359,8 @@ async function main() {
     log('building the native benchmark, the WebAssembly module and the site');
     await run('node', ['scripts/build.mjs', 'native', 'site']);
   }
-  for (const needed of [path.join(nativeDir, 'bench_frame'), path.join(moduleDir, 'index.mjs'), path.join(distDir, 'backprop-lab.html')]) {
-    if (!existsSync(needed)) throw new Error(`${path.relative(root, needed)} is missing: run without --no-build`);
+  for (const needed of [path.join(nativeDir, 'bench_frame'), path.join(moduleDir, 'index.mjs'), path.join(options.site, 'backprop-lab.html')]) {
+    if (!existsSync(needed)) throw new Error(`${needed} is missing: run without --no-build (or give --site a built site)`);
   }
   const { loadEngine } = await import(pathToFileURL(path.join(moduleDir, 'index.mjs')).href);
   const lab = await loadEngine();
@@ -364,7 +370,7 @@ async function main() {
   const results = {};
   results.frames = await frames(lab, options, playground);
   results.phases = await phases(lab, options);
-  results.pageWeight = await pageWeight();
+  results.pageWeight = await pageWeight(options.site);
   results.browser = options.browser ? await browser(options) : null;
   results.machine = await machine(results.browser?.chromium ?? '', loadAtStart);
 

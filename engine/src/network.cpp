@@ -1,5 +1,6 @@
 #include "bplab/network.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "bplab/simd.hpp"
@@ -97,59 +98,61 @@ namespace {
 
 static_assert(column_block % column_lanes == 0, "a block is whole groups of lanes");
 
-// Units j0 … j0 + N - 1 for points p … p + 3: 2N accumulators stay in
-// registers while the inputs stream past once. IN > 0 fixes the number of
-// inputs at compile time (TensorFlow Playground's sizes: up to 8), so every
-// weight and input sits at a constant offset; IN = 0 reads it from `in`.
-template <std::size_t N, std::size_t IN>
-void dense_tile(const double* w, const double* b, std::size_t in, std::size_t j0, const double* x,
-                double* z) {
+// Inputs per pass of dense_group: its weights, rearranged, sit on the stack.
+constexpr std::size_t packed_inputs = 64;
+
+// Units u < N (weights wt[i * N + u]) for points p … p + 3: 2N accumulators
+// stay in registers while `inputs` inputs stream past. They start from the
+// biases, or from z when an earlier pass covered the inputs before these.
+template <std::size_t N>
+void dense_tile(const double* wt, std::size_t inputs, const double* x, const double* bias, double* z) {
     using namespace simd;
-    const std::size_t inputs = IN ? IN : in;
-    const double* wj = w + j0 * inputs;
     f64x2 lo[N], hi[N];
-    for (std::size_t u = 0; u < N; ++u) lo[u] = hi[u] = splat(b[j0 + u]);
+    for (std::size_t u = 0; u < N; ++u) {
+        lo[u] = bias ? splat(bias[u]) : load(z + u * column_block);
+        hi[u] = bias ? splat(bias[u]) : load(z + u * column_block + 2);
+    }
     for (std::size_t i = 0; i < inputs; ++i) {
-        const f64x2 x_lo = load(x + i * column_block);
-        const f64x2 x_hi = load(x + i * column_block + 2);
+        const f64x2 x_lo = load(x);
+        const f64x2 x_hi = load(x + 2);
         for (std::size_t u = 0; u < N; ++u) {
-            const f64x2 wji = splat(wj[u * inputs + i]);
+            const f64x2 wji = splat(wt[u]);
             lo[u] += wji * x_lo;
             hi[u] += wji * x_hi;
         }
+        x += column_block;
+        wt += N;
     }
     for (std::size_t u = 0; u < N; ++u) {
-        store(z + (j0 + u) * column_block, lo[u]);
-        store(z + (j0 + u) * column_block + 2, hi[u]);
+        store(z + u * column_block, lo[u]);
+        store(z + u * column_block + 2, hi[u]);
     }
 }
 
-template <std::size_t IN>
-void dense_columns(const DenseLayer& layer, const double* x, std::size_t points, double* z) {
-    const std::size_t in = layer.inputs(), out = layer.units();
+// Units j0 … j0 + N - 1 for every point: their weights input by input, side
+// by side, so that the tile reads them from one pointer.
+template <std::size_t N>
+void dense_group(const DenseLayer& layer, std::size_t j0, const double* x, std::size_t points, double* z) {
+    const std::size_t in = layer.inputs();
     const double* w = layer.weights.data();
-    const double* b = layer.biases.data();
-    for (std::size_t p = 0; p < points; p += column_lanes) {
-        std::size_t j = 0;
-        for (; j + 4 <= out; j += 4) dense_tile<4, IN>(w, b, in, j, x + p, z + p);
-        for (; j < out; ++j) dense_tile<1, IN>(w, b, in, j, x + p, z + p);
+    double wt[N * packed_inputs];
+    for (std::size_t i0 = 0; i0 < in; i0 += packed_inputs) {
+        const std::size_t count = std::min(packed_inputs, in - i0);
+        for (std::size_t i = 0; i < count; ++i)
+            for (std::size_t u = 0; u < N; ++u) wt[i * N + u] = w[(j0 + u) * in + i0 + i];
+        const double* bias = i0 == 0 ? layer.biases.data() + j0 : nullptr;
+        for (std::size_t p = 0; p < points; p += column_lanes)
+            dense_tile<N>(wt, count, x + i0 * column_block + p, bias, z + j0 * column_block + p);
     }
 }
 
 }  // namespace
 
 void dense_forward_columns(const DenseLayer& layer, const double* x, std::size_t points, double* z) {
-    switch (layer.inputs()) {
-        case 1: return dense_columns<1>(layer, x, points, z);
-        case 2: return dense_columns<2>(layer, x, points, z);
-        case 3: return dense_columns<3>(layer, x, points, z);
-        case 4: return dense_columns<4>(layer, x, points, z);
-        case 5: return dense_columns<5>(layer, x, points, z);
-        case 6: return dense_columns<6>(layer, x, points, z);
-        case 7: return dense_columns<7>(layer, x, points, z);
-        case 8: return dense_columns<8>(layer, x, points, z);
-        default: return dense_columns<0>(layer, x, points, z);
-    }
+    const std::size_t out = layer.units();
+    std::size_t j = 0;
+    for (; j + 4 <= out; j += 4) dense_group<4>(layer, j, x, points, z);
+    for (; j < out; ++j) dense_group<1>(layer, j, x, points, z);
 }
 
 }  // namespace bplab

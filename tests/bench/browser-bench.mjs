@@ -87,13 +87,20 @@ function instrument({ selector }) {
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
 }
 
+// Rates over `seconds`: frames and animation frames per second, and the
+// mean of any other counter per frame (the harness's compute and draw times).
 async function sample(page, read, arg, seconds) {
   const before = await page.evaluate(read, arg);
   const start = Date.now();
   await page.waitForTimeout(seconds * 1000);
   const after = await page.evaluate(read, arg);
   const elapsed = (Date.now() - start) / 1000;
-  return { frames: (after.frames - before.frames) / elapsed, rafs: (after.rafs - before.rafs) / elapsed };
+  const frames = after.frames - before.frames;
+  const rates = { frames: frames / elapsed, rafs: (after.rafs - before.rafs) / elapsed };
+  for (const key of Object.keys(after)) {
+    if (!(key in rates)) rates[key] = frames > 0 ? (after[key] - before[key]) / frames : NaN;
+  }
+  return rates;
 }
 
 /** Plays the harness for `seconds` and returns frames per second and the first-frame time. */
@@ -108,10 +115,21 @@ export async function measureHarness(context, url, { network = '6x8', seconds = 
     const failed = await page.evaluate(() => window.benchHarness.error);
     if (failed) throw new Error(`the harness failed: ${failed}`);
     await page.waitForTimeout(1000);  // warm-up: tier-up of the wasm code
-    const rate = await sample(page, () => ({ frames: window.benchHarness.frames, rafs: window.__bench.rafs }), null, seconds);
+    const read = () => ({
+      frames: window.benchHarness.frames,
+      rafs: window.__bench.rafs,
+      computeMs: window.benchHarness.computeMs,
+      drawMs: window.benchHarness.drawMs,
+    });
+    const rate = await sample(page, read, null, seconds);
     const info = await page.evaluate(() => ({ firstFrameAt: window.benchHarness.firstFrameAt, layerSizes: window.benchHarness.layerSizes }));
+    // The same frames back to back with nothing drawn: the engine alone in this browser.
+    const engineOnlyMs = await page.evaluate(() => window.benchCompute(60));
     if (errors.length) throw new Error(`the harness reported errors: ${errors.join('; ')}`);
-    return { fps: rate.frames, rafs: rate.rafs, firstFrameMs: info.firstFrameAt, layerSizes: info.layerSizes };
+    return {
+      fps: rate.frames, rafs: rate.rafs, computeMs: rate.computeMs, drawMs: rate.drawMs, engineOnlyMs,
+      firstFrameMs: info.firstFrameAt, layerSizes: info.layerSizes,
+    };
   } finally {
     await page.close();
   }

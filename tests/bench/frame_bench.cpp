@@ -1,10 +1,12 @@
 // The native half of `npm run bench`: the same frames the WebAssembly half
 // runs (tests/bench/frames.mjs), through bplab::Trainer, timed with
-// steady_clock. Prints one JSON object per line for scripts/bench.mjs.
+// steady_clock (and the process's CPU time, which a busy machine inflates
+// less). Prints one JSON object per line for scripts/bench.mjs.
 //   bench_frame frame 6x8|default [warmup] [frames]
 //   bench_frame phase 6x8|default [warmup] [phases]
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -77,8 +79,9 @@ void print_result(Trainer& t, double heatmap_sum) {
 // One frame as the page plays it: an epoch, both losses, every heatmap.
 void frames(const std::string& network, int warmup, int count) {
     Trainer t(network_config(network));
-    std::vector<double> total, epoch, evaluate, heatmaps;
+    std::vector<double> total, cpu, epoch, evaluate, heatmaps;
     total.reserve(count);
+    cpu.reserve(count);
     epoch.reserve(count);
     evaluate.reserve(count);
     heatmaps.reserve(count);
@@ -86,6 +89,7 @@ void frames(const std::string& network, int warmup, int count) {
     std::size_t allocated = 0;
     for (int f = 0; f < warmup + count; ++f) {
         const std::size_t allocations_before = allocations;
+        const std::clock_t cpu_start = std::clock();
         const Clock::time_point start = Clock::now();
         t.train_epoch();
         const double after_epoch = ms_since(start);
@@ -93,9 +97,11 @@ void frames(const std::string& network, int warmup, int count) {
         const double after_evaluate = ms_since(start);
         const std::vector<float>& maps = t.heatmaps(grid, -extent, extent, -extent, extent);
         const double after_heatmaps = ms_since(start);
+        const double cpu_ms = 1000.0 * static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
         if (f < warmup) continue;
         allocated += allocations - allocations_before;
         total.push_back(after_heatmaps);
+        cpu.push_back(cpu_ms);
         epoch.push_back(after_epoch);
         evaluate.push_back(after_evaluate - after_epoch);
         heatmaps.push_back(after_heatmaps - after_evaluate);
@@ -106,6 +112,7 @@ void frames(const std::string& network, int warmup, int count) {
     std::printf("{\"kind\":\"frame\",\"network\":\"%s\",\"build\":\"native\",\"allocationsPerFrame\":%.3f",
                 network.c_str(), count ? static_cast<double>(allocated) / count : 0.0);
     print_series("frame", total);
+    print_series("frameCpu", cpu);
     print_series("trainEpoch", epoch);
     print_series("evaluate", evaluate);
     print_series("heatmaps", heatmaps);

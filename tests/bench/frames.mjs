@@ -21,6 +21,11 @@ export function networkConfig(name) {
   };
 }
 
+// The process's CPU time in ms (Node): a busy machine inflates it less than the wall clock.
+const cpuNow = typeof process === 'object' && typeof process.cpuUsage === 'function'
+  ? () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; }
+  : () => NaN;
+
 function result(t, heatmapSum) {
   const e = t.evaluate();
   return { epoch: t.cursor().epoch, trainLoss: e.trainLoss, testLoss: e.testLoss, heatmapSum };
@@ -29,10 +34,11 @@ function result(t, heatmapSum) {
 /** One frame as the page plays it: an epoch, both losses, every heatmap. Times in ms. */
 export function runFrames(lab, network, warmup, count) {
   const t = lab.createTrainer(networkConfig(network));
-  const series = { frame: [], trainEpoch: [], evaluate: [], heatmaps: [] };
+  const series = { frame: [], frameCpu: [], trainEpoch: [], evaluate: [], heatmaps: [] };
   let heatmapSum = 0;
   try {
     for (let f = 0; f < warmup + count; f++) {
+      const cpuStart = cpuNow();
       const start = performance.now();
       t.trainEpoch();
       const afterEpoch = performance.now();
@@ -40,8 +46,10 @@ export function runFrames(lab, network, warmup, count) {
       const afterEvaluate = performance.now();
       const maps = t.heatmaps(grid.res, grid.xMin, grid.xMax, grid.yMin, grid.yMax);
       const afterHeatmaps = performance.now();
+      const cpu = cpuNow() - cpuStart;
       if (f < warmup) continue;
       series.frame.push(afterHeatmaps - start);
+      series.frameCpu.push(cpu);
       series.trainEpoch.push(afterEpoch - start);
       series.evaluate.push(afterEvaluate - afterEpoch);
       series.heatmaps.push(afterHeatmaps - afterEvaluate);

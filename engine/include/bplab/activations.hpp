@@ -35,6 +35,13 @@ inline double default_alpha(Activation kind) {
     return 0.0;
 }
 
+inline double sigmoid(double z) {
+    // Two branches so that neither exp can overflow.
+    if (z >= 0.0) return 1.0 / (1.0 + std::exp(-z));
+    const double e = std::exp(z);
+    return e / (1.0 + e);
+}
+
 // tanh of two lanes, within 4 ulp of the exact value (std::tanh: 1 ulp),
 // branch-free so that it vectorises, and the same bits natively and in
 // WebAssembly. With 2|x| = k ln2 + r (|r| <= ln2/2) and Cephes' exp(r) =
@@ -66,23 +73,23 @@ inline simd::f64x2 tanh_lanes(simd::f64x2 x) {
     const f64x2 rp = (h + h) * p;
     const f64x2 num = q + rp, den = q - rp;
     const f64x2 a = from_bits((bits(k_shifted) + 1023) << 52) * num;  // 2^k: k + bias in the exponent field
-    const f64x2 t = ((a - num) + (rp + rp)) / (a + den);
+    // From k = 3 on (tanh|x| > 0.7) the same value as 1 - 2(Q - rP) / (A + (Q - rP)):
+    // the quotient is small, so tanh rounds as the exact value would.
+    const i64x2 far = k > splat(2.5);
+    const f64x2 quotient = select(far, den + den, (a - num) + (rp + rp)) / (a + den);
+    const f64x2 t = select(far, splat(1.0) - quotient, quotient);
     return from_bits(bits(t) | (x_bits & sign));
 }
 
-inline double sigmoid(double z) {
-    // Two branches so that neither exp can overflow.
-    if (z >= 0.0) return 1.0 / (1.0 + std::exp(-z));
-    const double e = std::exp(z);
-    return e / (1.0 + e);
-}
+// The same for one value: activate() and activate_rows() give the same bits.
+inline double tanh_one(double z) { return tanh_lanes(simd::f64x2{z, 0.0})[0]; }
 
 // f(z) for the element-wise activations.
 inline double activate(const ActivationSpec& f, double z) {
     switch (f.kind) {
         case Activation::linear: return z;
         case Activation::sigmoid: return sigmoid(z);
-        case Activation::tanh: return std::tanh(z);
+        case Activation::tanh: return tanh_one(z);
         case Activation::relu: return z > 0.0 ? z : 0.0;
         case Activation::leaky_relu: return z > 0.0 ? z : f.alpha * z;
         case Activation::elu: return z > 0.0 ? z : f.alpha * std::expm1(z);
@@ -126,8 +133,8 @@ inline void softmax_backward_row(const double* p, const double* upstream, double
     for (std::size_t k = 0; k < n; ++k) downstream[k] = p[k] * (upstream[k] - dot);
 }
 
-// a = tanh(z) for n values; an odd last value takes the same path in a padded
-// pair. Four pairs per pass give the processor independent work to overlap.
+// a = tanh(z) for n values, two at a time (an odd last one in a padded pair).
+// Four pairs per pass give the processor independent work to overlap.
 inline void tanh_block(const double* z, double* a, std::size_t n) {
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -141,9 +148,7 @@ inline void tanh_block(const double* z, double* a, std::size_t n) {
         simd::store(a + i + 6, a3);
     }
     for (; i + 2 <= n; i += 2) simd::store(a + i, tanh_lanes(simd::load(z + i)));
-    if (i == n) return;
-    const simd::f64x2 last = tanh_lanes(simd::f64x2{z[i], 0.0});
-    a[i] = last[0];
+    if (i < n) a[i] = tanh_one(z[i]);
 }
 
 // a = f(z) for a rows × cols block.

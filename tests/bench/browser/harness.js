@@ -10,7 +10,8 @@ const params = new URLSearchParams(location.search);
 const network = params.get('network') || '6x8';
 const res = Number(params.get('res')) || grid.res;
 
-const state = { frames: 0, firstFrameAt: null, error: null, layerSizes: null, lastLoss: null };
+// computeMs and drawMs add up the engine's and the canvases' share of every frame.
+const state = { frames: 0, computeMs: 0, drawMs: 0, firstFrameAt: null, error: null, layerSizes: null };
 window.benchHarness = state;
 
 // A diverging blue–white–orange ramp for -1 … 1, as 256 packed RGBA words.
@@ -65,16 +66,33 @@ async function main() {
   const lut = palette();
   const status = document.getElementById('status');
   const frame = () => {
+    const start = performance.now();
     trainer.trainEpoch();
     const { trainLoss, testLoss } = trainer.evaluate();
-    draw(maps, trainer.heatmaps(res, grid.xMin, grid.xMax, grid.yMin, grid.yMax), lut);
-    state.lastLoss = trainLoss;
+    const values = trainer.heatmaps(res, grid.xMin, grid.xMax, grid.yMin, grid.yMax);
+    const computed = performance.now();
+    draw(maps, values, lut);
+    state.computeMs += computed - start;
+    state.drawMs += performance.now() - computed;
     state.frames += 1;
     if (state.firstFrameAt === null) state.firstFrameAt = performance.now();
     status.textContent = `epoch ${state.frames} · train ${trainLoss.toFixed(4)} · test ${testLoss.toFixed(4)}`;
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
+  // Engine only, no drawing, no animation frames: the median of `count` frames in ms.
+  window.benchCompute = (count) => {
+    const times = [];
+    for (let f = 0; f < count; f++) {
+      const start = performance.now();
+      trainer.trainEpoch();
+      trainer.evaluate();
+      trainer.heatmaps(res, grid.xMin, grid.xMax, grid.yMin, grid.yMax);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    return times[count >> 1];
+  };
 }
 
 main().catch((err) => {
