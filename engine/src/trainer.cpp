@@ -776,17 +776,21 @@ bool Trainer::apply_update() {
         DenseLayer& layer = state_.layers[l];
         LayerTrace& t = state_.work.trace[l];
         LayerOptimizerState& opt = state_.optimizer[l];
-        t.weights_before = layer.weights;
-        t.biases_before = layer.biases;
+        // Into the buffers the trace owns: an update allocates nothing.
+        const std::size_t nw = layer.weights.size(), nb = layer.biases.size();
+        double* w = layer.weights.data();
+        double* b = layer.biases.data();
+        double* dw = t.weight_update.data();
+        double* db = t.bias_update.data();
+        std::copy_n(w, nw, t.weights_before.data());
+        std::copy_n(b, nb, t.biases_before.data());
         // The gradient the optimizer sees, built in the update buffer and then replaced by the change.
-        t.weight_update = t.weight_grad + t.penalty_grad;
-        optimizer_step(config_.optimizer, lr, layer.weights.data(), t.weight_update.data(),
-                       layer.weights.size(), opt.weights);
-        t.bias_update = t.bias_grad;
-        optimizer_step(config_.optimizer, lr, layer.biases.data(), t.bias_update.data(),
-                       layer.biases.size(), opt.biases);
-        t.weight_update = layer.weights - t.weights_before;
-        t.bias_update = layer.biases - t.biases_before;
+        for (std::size_t i = 0; i < nw; ++i) dw[i] = t.weight_grad.data()[i] + t.penalty_grad.data()[i];
+        std::copy_n(t.bias_grad.data(), nb, db);
+        optimizer_step(config_.optimizer, lr, w, dw, nw, opt.weights);
+        optimizer_step(config_.optimizer, lr, b, db, nb, opt.biases);
+        for (std::size_t i = 0; i < nw; ++i) dw[i] = w[i] - t.weights_before.data()[i];
+        for (std::size_t i = 0; i < nb; ++i) db[i] = b[i] - t.biases_before.data()[i];
         finite = finite && all_finite(layer.weights.data(), layer.weights.size()) &&
                  all_finite(layer.biases.data(), layer.biases.size()) &&
                  finite_state(opt.weights) && finite_state(opt.biases);

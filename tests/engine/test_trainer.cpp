@@ -1344,3 +1344,20 @@ TEST_CASE("configs that would not fit in WebAssembly's memory are refused before
     CHECK(estimated_memory(c) < Limits::max_memory_mb * 1024 * 1024);
     CHECK_NOTHROW(Trainer(c));
 }
+
+TEST_CASE("after the first epoch, training and evaluating allocate nothing") {
+    for (OptimizerKind kind : {OptimizerKind::sgd, OptimizerKind::momentum, OptimizerKind::adam, OptimizerKind::rmsprop}) {
+        INFO(to_name(optimizer_names, kind));
+        TrainerConfig c = cross_build_config();
+        c.optimizer = default_optimizer(kind, 0.01);
+        Trainer t(c);
+        t.set_probe(4);
+        REQUIRE_FALSE(t.train_epoch().diverged);
+        t.evaluate();
+        bplab_test::CountAllocations count;
+        for (int e = 0; e < 3; ++e) REQUIRE_FALSE(t.train_epoch().diverged);
+        for (int p = 0; p < 9; ++p) REQUIRE_FALSE(t.step_phase().diverged);
+        t.evaluate();
+        CHECK(count.count() == 0);
+    }
+}
