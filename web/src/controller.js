@@ -21,18 +21,20 @@ import { History } from './stepper/history.js';
 
 /** Cells per side of the input features' maps (computed once). */
 const INPUT_RES = 48;
-// Multiply-adds the per-frame heatmap grid may cost: 600 000 gives a 6 × 8
-// network with every input a 32 × 32 grid, the default network 64 × 64.
-const GRID_BUDGET = 600000;
+// Multiply-adds the per-frame heatmap grid may cost (the engine's grid kernel
+// does about 1.7 M a millisecond here, `npm run bench`): 1 500 000 gives a
+// 6 × 8 network with every input a 50 × 50 grid, the default network 100 × 100
+// (TensorFlow Playground: 100 × 100 for the output, 10 × 10 per neuron).
+const GRID_BUDGET = 1500000;
 
 /**
  * Cells per side of the per-frame heatmap grid for a network of these layer
- * sizes: as fine as the budget allows, between 28 and 64.
+ * sizes: as fine as the budget allows, between 32 and 100.
  */
 export function gridResolution(sizes) {
   let perCell = 0;
   for (let l = 1; l < sizes.length; l++) perCell += (sizes[l - 1] + 4) * sizes[l];  // multiply-adds + activation
-  return Math.max(28, Math.min(64, Math.floor(Math.sqrt(GRID_BUDGET / perCell))));
+  return Math.max(32, Math.min(100, Math.floor(Math.sqrt(GRID_BUDGET / perCell))));
 }
 
 // Work per animation frame for each speed setting.
