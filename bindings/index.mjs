@@ -628,6 +628,8 @@ export class Trainer {
    * pass used. Per-sample arrays are batch × units, row-major; per-sample values are derivatives
    * of that sample's own loss, and the batch gradient (dW, db) is their mean.
    * - `batch` rows in the batch, `units`, `inputs`; `samples`: the rows' indices in the training split
+   * - `step`: `{ epoch, batch }`, which batch these numbers belong to (after its update the cursor
+   *   has already moved on to the next one)
    * - `forwardDone`, `backwardDone`, `updateDone`: which phases have run for this layer
    * - `input` (batch × inputs): what the layer saw (the previous layer's a, or the features)
    * - `z` pre-activation, `a` = f(z) activation

@@ -299,6 +299,8 @@ void Trainer::size_work(BatchWork& w, std::size_t batch_size) const {
 void Trainer::begin_batch() {
     std::swap(state_.work, previous_work_);
     BatchWork& w = state_.work;
+    w.epoch = state_.epoch;
+    w.batch = state_.batch;
     const std::size_t n = train_.size(), in = sizes_.front(), out = sizes_.back();
     const std::size_t start = state_.batch * config_.batch_size;
     w.rows = std::min(config_.batch_size, n - start);

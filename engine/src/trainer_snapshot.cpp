@@ -17,7 +17,7 @@ namespace {
 // ---- snapshot encoding -------------------------------------------------------
 
 constexpr std::uint64_t snapshot_magic = 0x31534C504250ULL;  // "BPLS1"
-constexpr std::uint64_t snapshot_version = 2;
+constexpr std::uint64_t snapshot_version = 3;
 
 // A 64-bit hash of words (splitmix64's finaliser per word): for the checksum,
 // the config fingerprint and the data hash. Not cryptographic; it catches
@@ -190,6 +190,8 @@ void visit_rows(Archive& ar, T& t, std::size_t rows) {
 // that equal states give equal bytes whatever earlier batches left behind.
 template <class Archive, class W>
 void visit_work(Archive& ar, W& w) {
+    ar.size(w.epoch);
+    ar.size(w.batch);
     ar.size(w.rows);
     ar.flag(w.has_probe);
     ar.u32(w.probe_index);

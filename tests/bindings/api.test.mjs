@@ -475,3 +475,15 @@ test('trace(last).loss is null until this batch\'s loss phase has run', () => us
   t.stepPhase();  // the loss
   assert.ok(t.trace(1).loss > 0);
 }));
+
+test('trace(l).step names the batch its numbers belong to, after the cursor has moved on', () => using(lab, circleConfig, (t) => {
+  const perEpoch = t.cursor().batchesPerEpoch;
+  for (let i = 0; i < perEpoch - 1; i++) t.trainStep();
+  while (t.cursor().phase !== 'update') t.stepPhase();
+  assert.deepEqual(t.trace(0).step, { epoch: 0, batch: perEpoch - 1 });
+  t.stepPhase();  // the update: the epoch ends and the cursor moves to the next one
+  assert.deepEqual({ epoch: t.cursor().epoch, batch: t.cursor().batch }, { epoch: 1, batch: 0 });
+  assert.deepEqual(t.trace(0).step, { epoch: 0, batch: perEpoch - 1 });
+  t.stepPhase();
+  assert.deepEqual(t.trace(0).step, { epoch: 1, batch: 0 });
+}));

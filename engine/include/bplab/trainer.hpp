@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <xtensor/xtensor.hpp>
@@ -55,6 +56,8 @@ struct LayerTrace {
 // when there is one, rides along as one more row (row `rows`): the same
 // kernels compute its chain rule, but it never enters the batch means.
 struct BatchWork {
+    std::size_t epoch = 0;  // which batch this is: its epoch, and its place in the epoch
+    std::size_t batch = 0;
     std::size_t rows = 0;
     std::vector<std::uint32_t> indices;  // rows of the training split
     bool has_probe = false;
@@ -175,6 +178,8 @@ public:
     // The current batch: its rows, their indices in the training split, and
     // the inputs the first layer saw (rows × input_size).
     std::size_t batch_rows() const { return state_.work.rows; }
+    // The epoch and the batch within it that the current batch (and its trace) is.
+    std::pair<std::size_t, std::size_t> batch_step() const { return {state_.work.epoch, state_.work.batch}; }
     const std::vector<std::uint32_t>& batch_indices() const { return state_.work.indices; }
     const double* layer_input(std::size_t l) const;
     double batch_loss() const { return state_.batch_loss; }

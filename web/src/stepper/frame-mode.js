@@ -362,12 +362,15 @@ export class FrameMode {
       }, label);
     };
     const next = steps[nextIndex(cursor, L)];
+    // The batch the numbers on screen belong to (after its update the cursor has moved on).
+    const at = last ? frame.traces[0].step : cursor;
+    const where = h('p', { class: 'frame-where', text: t('caption.where', { epoch: at.epoch + 1, batch: at.batch + 1, of: cursor.batchesPerEpoch }) });
     const timeline = h('ol', { class: 'frame-timeline', 'aria-label': t('frame.timeline') }, ...steps.map(chip));
     const caption = h('p', { class: 'frame-caption-text', id: 'frame-caption-text' },
       last ? h('strong', { class: 'frame-phase-name', text: `${this.#stepText(last, L, this.#state, cache.config)}. ` }) : null,
       this.#caption(frame));
     const nextText = h('p', { class: 'frame-next', text: t('caption.next', { step: this.#stepText(next, L, this.#state, cache.config) }) });
-    this.#roots.caption.replaceChildren(timeline, caption, nextText);
+    this.#roots.caption.replaceChildren(where, timeline, caption, nextText);
     this.#roots.caption.dataset.phase = last?.phase ?? 'start';
     this.#drawKey(frame);
   }
