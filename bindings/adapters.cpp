@@ -898,11 +898,12 @@ val TrainerHandle::restore(val bytes) {
         if (!bytes.instanceof(val::global("Uint8Array")))
             throw LabError("bad_snapshot", "snapshot",
                            "snapshot is " + shown(bytes) + "; allowed: the Uint8Array that snapshot() returned");
-        // A snapshot is about as large as the trainer's own one; far larger bytes are not one.
-        const std::size_t n = bytes["length"].as<std::size_t>();
-        if (n > 4 * engine().snapshot().size())
+        // A snapshot is smaller than the trainer's whole memory; larger bytes are not one (and are
+        // refused before they are copied into the engine).
+        const double n = bytes["length"].as<double>();
+        if (n > estimated_memory(engine().config()))
             throw LabError("bad_snapshot", "snapshot",
-                           "snapshot has " + std::to_string(n) + " bytes: not a snapshot of this trainer");
+                           "snapshot has " + describe(n) + " bytes: not a snapshot of this trainer");
         const auto data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
         engine().restore(data.data(), data.size());
         return ok();
