@@ -245,46 +245,63 @@ inline simd::f32x4 tanh_lanes(simd::f32x4 x) {
     return from_bits(bits(t) | (x_bits & sign));
 }
 
-// f(z) of four floats for the element-wise activations, as activate() gives it in double.
-inline simd::f32x4 activate_lanes(const ActivationSpec& f, simd::f32x4 z) {
-    using namespace simd;
-    const f32x4 zero = splat(0.0f);
-    switch (f.kind) {
-        case Activation::linear: return z;
-        case Activation::sigmoid: return sigmoid_lanes(z);
-        case Activation::tanh: return tanh_lanes(z);
-        case Activation::relu: return select(z > zero, z, zero);
-        case Activation::leaky_relu: return select(z > zero, z, splat(static_cast<float>(f.alpha)) * z);
-        case Activation::elu: return select(z > zero, z, splat(static_cast<float>(f.alpha)) * expm1_lanes(z));
-        case Activation::softmax: break;
-    }
-    return z;
+inline simd::f32x4 relu_lanes(simd::f32x4 z) {
+    const simd::f32x4 zero = simd::splat(0.0f);
+    return simd::select(z > zero, z, zero);
 }
 
-// a = f(z) for n floats and an element-wise activation, four at a time (the
-// last few through a padded group). tanh goes four groups per pass, for the
-// processor to overlap.
-inline void activate_block(const ActivationSpec& f, const float* z, float* a, std::size_t n) {
+inline simd::f32x4 leaky_relu_lanes(simd::f32x4 z, float alpha) {
+    return simd::select(z > simd::splat(0.0f), z, simd::splat(alpha) * z);
+}
+
+inline simd::f32x4 elu_lanes(simd::f32x4 z, float alpha) {
+    return simd::select(z > simd::splat(0.0f), z, simd::splat(alpha) * expm1_lanes(z));
+}
+
+namespace detail {
+
+// a = g(z) for n floats, four at a time and four groups per pass, for the
+// processor to overlap; the last few through a padded group.
+template <class G>
+void map_lanes(const float* z, float* a, std::size_t n, G g) {
     using namespace simd;
     std::size_t i = 0;
-    if (f.kind == Activation::tanh) {
-        for (; i + 16 <= n; i += 16) {
-            const f32x4 a0 = tanh_lanes(load(z + i));
-            const f32x4 a1 = tanh_lanes(load(z + i + 4));
-            const f32x4 a2 = tanh_lanes(load(z + i + 8));
-            const f32x4 a3 = tanh_lanes(load(z + i + 12));
-            store(a + i, a0);
-            store(a + i + 4, a1);
-            store(a + i + 8, a2);
-            store(a + i + 12, a3);
-        }
+    for (; i + 16 <= n; i += 16) {
+        const f32x4 a0 = g(load(z + i));
+        const f32x4 a1 = g(load(z + i + 4));
+        const f32x4 a2 = g(load(z + i + 8));
+        const f32x4 a3 = g(load(z + i + 12));
+        store(a + i, a0);
+        store(a + i + 4, a1);
+        store(a + i + 8, a2);
+        store(a + i + 12, a3);
     }
-    for (; i + 4 <= n; i += 4) store(a + i, activate_lanes(f, load(z + i)));
+    for (; i + 4 <= n; i += 4) store(a + i, g(load(z + i)));
     if (i == n) return;
     float group[4] = {};
     std::copy(z + i, z + n, group);
-    store(group, activate_lanes(f, load(group)));
+    store(group, g(load(group)));
     std::copy(group, group + (n - i), a + i);
+}
+
+}  // namespace detail
+
+// a = f(z) for n floats and an element-wise activation (softmax: see
+// softmax_lanes), as activate() gives it in double: one loop per kind.
+inline void activate_block(const ActivationSpec& f, const float* z, float* a, std::size_t n) {
+    using simd::f32x4;
+    const float alpha = static_cast<float>(f.alpha);
+    switch (f.kind) {
+        case Activation::sigmoid: return detail::map_lanes(z, a, n, [](f32x4 v) { return sigmoid_lanes(v); });
+        case Activation::tanh: return detail::map_lanes(z, a, n, [](f32x4 v) { return tanh_lanes(v); });
+        case Activation::relu: return detail::map_lanes(z, a, n, [](f32x4 v) { return relu_lanes(v); });
+        case Activation::leaky_relu:
+            return detail::map_lanes(z, a, n, [alpha](f32x4 v) { return leaky_relu_lanes(v, alpha); });
+        case Activation::elu: return detail::map_lanes(z, a, n, [alpha](f32x4 v) { return elu_lanes(v, alpha); });
+        case Activation::linear:
+        case Activation::softmax: break;
+    }
+    std::copy(z, z + n, a);
 }
 
 // softmax over n units for four points at once, one point per lane: unit k
