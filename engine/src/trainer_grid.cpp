@@ -11,6 +11,7 @@
 #include "bplab/errors.hpp"
 #include "bplab/features.hpp"
 #include "bplab/losses.hpp"
+#include "bplab/simd.hpp"
 #include "trainer_detail.hpp"
 
 namespace bplab {
@@ -45,6 +46,14 @@ void activate_columns(const ActivationSpec& f, const float* z, float* a, std::si
         return;
     }
     for (std::size_t p = 0; p < points; p += 4) softmax_lanes(z + p, a + p, units, column_block);
+}
+
+// n floats, four at a time: std::copy becomes a call to memcpy, which
+// WebAssembly without bulk memory runs word by word.
+void copy_floats(const float* from, std::size_t n, float* to) {
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) simd::store(to + i, simd::load(from + i));
+    for (; i < n; ++i) to[i] = from[i];
 }
 
 // rows × cols row-major from a block stored by column.
@@ -186,7 +195,7 @@ const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, doubl
             dense_forward_columns(layer, x, lanes, grid_z_.data());
             activate_columns(layer.activation, grid_z_.data(), a, layer.units(), lanes);
             for (std::size_t j = 0; j < layer.units(); ++j)
-                std::copy_n(a + j * column_block, count, heatmap_.data() + (first_neuron + j) * cells + start);
+                copy_floats(a + j * column_block, count, heatmap_.data() + (first_neuron + j) * cells + start);
             first_neuron += layer.units();
             x = a;
             a = (a == grid_a_.data()) ? grid_a_.data() + column_block * widest : grid_a_.data();
