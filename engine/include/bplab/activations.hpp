@@ -171,9 +171,9 @@ inline void activate_rows(const ActivationSpec& f, const double* z, double* a, s
     }
 }
 
-// Float32, for the heatmap grid: it computes in float, four lanes at a time: the same formulas,
-// branch-free, with identical bits natively and in WebAssembly. exp, expm1,
-// sigmoid and tanh share one reduction (exp_parts).
+// Float32 versions for the heatmap grid, four lanes at a time: branch-free,
+// with the same bits natively and in WebAssembly. exp, expm1, sigmoid and
+// tanh share one reduction (exp_parts).
 
 namespace detail {
 
