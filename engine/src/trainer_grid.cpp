@@ -48,8 +48,9 @@ void activate_columns(const ActivationSpec& f, const float* z, float* a, std::si
     for (std::size_t p = 0; p < points; p += 4) softmax_lanes(z + p, a + p, units, column_block);
 }
 
-// n floats, four at a time: std::copy becomes a call to memcpy, which
-// WebAssembly without bulk memory runs word by word.
+// n floats, four at a time. std::copy becomes memcpy, which Emscripten runs
+// word by word, and from 512 bytes on (a whole block) as a call out to
+// JavaScript.
 void copy_floats(const float* from, std::size_t n, float* to) {
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) simd::store(to + i, simd::load(from + i));

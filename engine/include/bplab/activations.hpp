@@ -301,7 +301,7 @@ inline void activate_block(const ActivationSpec& f, const float* z, float* a, st
         case Activation::linear:
         case Activation::softmax: break;
     }
-    detail::map_lanes(z, a, n, [](f32x4 v) { return v; });  // not std::copy: memcpy is slow in WebAssembly
+    detail::map_lanes(z, a, n, [](f32x4 v) { return v; });  // not std::copy: Emscripten's memcpy is slow
 }
 
 // softmax over n units for four points at once, one point per lane: unit k
