@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "bplab/simd.hpp"
 
@@ -96,27 +97,36 @@ void dense_forward(const DenseLayer& layer, const double* x, std::size_t rows, d
 
 namespace {
 
-static_assert(column_block % column_lanes == 0, "a block is whole groups of lanes");
+static_assert(column_block % column_lanes == 0 && column_block % column_lanes_float == 0,
+              "a block is whole groups of lanes");
+
+// Points per tile: two vectors of doubles or of floats.
+template <class T>
+constexpr std::size_t tile_points = std::is_same_v<T, float> ? column_lanes_float : column_lanes;
 
 // Inputs per pass of dense_group: its weights, rearranged, sit on the stack.
 constexpr std::size_t packed_inputs = 64;
 
-// Units u < N (weights wt[i * N + u]) for points p … p + 3: 2N accumulators
-// stay in registers while `inputs` inputs stream past. They start from the
-// biases, or from z when an earlier pass covered the inputs before these.
-template <std::size_t N>
-void dense_tile(const double* wt, std::size_t inputs, const double* x, const double* bias, double* z) {
+// Units u < N (weights wt[i * N + u]) for the tile_points points from x and
+// z on (four doubles, or eight floats): 2N accumulators stay in registers
+// while `inputs` inputs stream past. They start from the biases, or from z
+// when an earlier pass covered the inputs before these.
+template <class T, std::size_t N>
+void dense_tile(const T* wt, std::size_t inputs, const T* x, const T* bias, T* z) {
     using namespace simd;
-    f64x2 lo[N], hi[N];
+    using Lanes = decltype(load(x));
+    constexpr std::size_t lanes = tile_points<T> / 2;
+    static_assert(sizeof(Lanes) == lanes * sizeof(T), "a tile is two vectors");
+    Lanes lo[N], hi[N];
     for (std::size_t u = 0; u < N; ++u) {
         lo[u] = bias ? splat(bias[u]) : load(z + u * column_block);
-        hi[u] = bias ? splat(bias[u]) : load(z + u * column_block + 2);
+        hi[u] = bias ? splat(bias[u]) : load(z + u * column_block + lanes);
     }
     for (std::size_t i = 0; i < inputs; ++i) {
-        const f64x2 x_lo = load(x);
-        const f64x2 x_hi = load(x + 2);
+        const Lanes x_lo = load(x);
+        const Lanes x_hi = load(x + lanes);
         for (std::size_t u = 0; u < N; ++u) {
-            const f64x2 wji = splat(wt[u]);
+            const Lanes wji = splat(wt[u]);
             lo[u] += wji * x_lo;
             hi[u] += wji * x_hi;
         }
@@ -125,34 +135,45 @@ void dense_tile(const double* wt, std::size_t inputs, const double* x, const dou
     }
     for (std::size_t u = 0; u < N; ++u) {
         store(z + u * column_block, lo[u]);
-        store(z + u * column_block + 2, hi[u]);
+        store(z + u * column_block + lanes, hi[u]);
     }
 }
 
 // Units j0 … j0 + N - 1 for every point: their weights input by input, side
-// by side, so that the tile reads them from one pointer.
-template <std::size_t N>
-void dense_group(const DenseLayer& layer, std::size_t j0, const double* x, std::size_t points, double* z) {
+// by side (rounded to T), so that the tile reads them from one pointer.
+template <class T, std::size_t N>
+void dense_group(const DenseLayer& layer, std::size_t j0, const T* x, std::size_t points, T* z) {
     const std::size_t in = layer.inputs();
     const double* w = layer.weights.data();
-    double wt[N * packed_inputs];
+    T wt[N * packed_inputs];
+    T bias[N];
+    for (std::size_t u = 0; u < N; ++u) bias[u] = static_cast<T>(layer.biases.data()[j0 + u]);
     for (std::size_t i0 = 0; i0 < in; i0 += packed_inputs) {
         const std::size_t count = std::min(packed_inputs, in - i0);
         for (std::size_t i = 0; i < count; ++i)
-            for (std::size_t u = 0; u < N; ++u) wt[i * N + u] = w[(j0 + u) * in + i0 + i];
-        const double* bias = i0 == 0 ? layer.biases.data() + j0 : nullptr;
-        for (std::size_t p = 0; p < points; p += column_lanes)
-            dense_tile<N>(wt, count, x + i0 * column_block + p, bias, z + j0 * column_block + p);
+            for (std::size_t u = 0; u < N; ++u) wt[i * N + u] = static_cast<T>(w[(j0 + u) * in + i0 + i]);
+        for (std::size_t p = 0; p < points; p += tile_points<T>)
+            dense_tile<T, N>(wt, count, x + i0 * column_block + p, i0 == 0 ? bias : nullptr,
+                             z + j0 * column_block + p);
     }
+}
+
+template <class T>
+void dense_columns(const DenseLayer& layer, const T* x, std::size_t points, T* z) {
+    const std::size_t out = layer.units();
+    std::size_t j = 0;
+    for (; j + 4 <= out; j += 4) dense_group<T, 4>(layer, j, x, points, z);
+    for (; j < out; ++j) dense_group<T, 1>(layer, j, x, points, z);
 }
 
 }  // namespace
 
 void dense_forward_columns(const DenseLayer& layer, const double* x, std::size_t points, double* z) {
-    const std::size_t out = layer.units();
-    std::size_t j = 0;
-    for (; j + 4 <= out; j += 4) dense_group<4>(layer, j, x, points, z);
-    for (; j < out; ++j) dense_group<1>(layer, j, x, points, z);
+    dense_columns(layer, x, points, z);
+}
+
+void dense_forward_columns(const DenseLayer& layer, const float* x, std::size_t points, float* z) {
+    dense_columns(layer, x, points, z);
 }
 
 }  // namespace bplab

@@ -37,6 +37,26 @@ void activate_columns(const ActivationSpec& f, const double* z, double* a, std::
     }
 }
 
+// The same in float, four points at a time (points a multiple of 4).
+void activate_columns(const ActivationSpec& f, const float* z, float* a, std::size_t units,
+                      std::size_t points) {
+    if (f.kind != Activation::softmax) {
+        for (std::size_t j = 0; j < units; ++j)
+            activate_block(f, z + j * column_block, a + j * column_block, points);
+        return;
+    }
+    for (std::size_t p = 0; p < points; p += 4) softmax_lanes(z + p, a + p, units, column_block);
+}
+
+// n floats, four at a time. std::copy becomes memcpy, which Emscripten runs
+// word by word, and from 512 bytes on (a whole block) as a call out to
+// JavaScript.
+void copy_floats(const float* from, std::size_t n, float* to) {
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) simd::store(to + i, simd::load(from + i));
+    for (; i < n; ++i) to[i] = from[i];
+}
+
 // rows × cols row-major from a block stored by column.
 void columns_to_rows(const double* columns, std::size_t rows, std::size_t cols, double* out) {
     for (std::size_t j = 0; j < cols; ++j)
@@ -155,28 +175,32 @@ void check_grid(std::size_t res, double x_min, double x_max, double y_min, doubl
 
 }  // namespace
 
+// The grid in float (float32 is all a heatmap needs, and twice the lanes):
+// block by block, each layer's a copied into its neurons' maps.
 const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, double x_max,
                                             double y_min, double y_max) {
     input_heatmaps(res, x_min, x_max, y_min, y_max);  // fills grid_inputs_
     const std::size_t cells = res * res, in = sizes_.front();
     const std::size_t neurons = std::accumulate(sizes_.begin() + 1, sizes_.end(), std::size_t{0});
+    const std::size_t widest = *std::max_element(sizes_.begin() + 1, sizes_.end());
     heatmap_.resize(neurons * cells);
+    grid_z_.resize(column_block * widest);
+    grid_a_.resize(2 * column_block * widest);  // this layer's a, and the previous layer's
     for (std::size_t start = 0; start < cells; start += column_block) {
         const std::size_t count = std::min(column_block, cells - start);
-        std::size_t first_neuron = 0;  // of the layer being visited
-        forward_columns(grid_inputs_.data() + start * in, count,
-                        [&](std::size_t l, const double*, const double* a) {
-                            const std::size_t units = sizes_[l + 1];
-                            for (std::size_t j = 0; j < units; ++j) {
-                                float* map = heatmap_.data() + (first_neuron + j) * cells + start;
-                                const double* aj = a + j * column_block;
-                                std::size_t p = 0;
-                                for (; p + 4 <= count; p += 4)
-                                    simd::store_floats(map + p, simd::load(aj + p), simd::load(aj + p + 2));
-                                for (; p < count; ++p) map[p] = static_cast<float>(aj[p]);
-                            }
-                            first_neuron += units;
-                        });
+        const std::size_t lanes = round_up(count, column_lanes_float);
+        const float* x = grid_inputs_.data() + start * in;
+        float* a = grid_a_.data();
+        std::size_t first_neuron = 0;  // of the layer being computed
+        for (const DenseLayer& layer : state_.layers) {
+            dense_forward_columns(layer, x, lanes, grid_z_.data());
+            activate_columns(layer.activation, grid_z_.data(), a, layer.units(), lanes);
+            for (std::size_t j = 0; j < layer.units(); ++j)
+                copy_floats(a + j * column_block, count, heatmap_.data() + (first_neuron + j) * cells + start);
+            first_neuron += layer.units();
+            x = a;
+            a = (a == grid_a_.data()) ? grid_a_.data() + column_block * widest : grid_a_.data();
+        }
     }
     return heatmap_;
 }
@@ -192,7 +216,7 @@ const std::vector<float>& Trainer::input_heatmaps(std::size_t res, double x_min,
     const std::size_t cells = res * res, in = sizes_.front();
     // Block after block (column_block cells each), by column; the last
     // block's spare lanes stay 0.
-    grid_inputs_.assign(round_up(cells, column_block) * in, 0.0);
+    grid_inputs_.assign(round_up(cells, column_block) * in, 0.0f);
     input_heatmap_.resize(cells * in);
     const double dx = (x_max - x_min) / static_cast<double>(res);
     const double dy = (y_max - y_min) / static_cast<double>(res);
@@ -208,9 +232,9 @@ const std::vector<float>& Trainer::input_heatmaps(std::size_t res, double x_min,
             } else {
                 compute_features(config_.features, x, y, xi);
             }
-            double* block = grid_inputs_.data() + (cell / column_block) * column_block * in;
+            float* block = grid_inputs_.data() + (cell / column_block) * column_block * in;
             for (std::size_t k = 0; k < in; ++k) {
-                block[k * column_block + cell % column_block] = xi[k];
+                block[k * column_block + cell % column_block] = static_cast<float>(xi[k]);
                 input_heatmap_[k * cells + cell] = static_cast<float>(xi[k]);
             }
         }

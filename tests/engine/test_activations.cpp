@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -146,4 +147,150 @@ TEST_CASE("the layer kernels' vectorised tanh stays within 4 ulp of std::tanh, o
     double nan_in[1] = {std::nan("")}, nan_out[1];
     tanh_block(nan_in, nan_out, 1);
     CHECK(std::isnan(nan_out[0]));
+}
+
+// The float32 functions of the heatmap grid.
+
+namespace {
+
+// |a - exact| in units of the float spacing at exact.
+double float_ulps(float a, double exact) {
+    const float rounded = static_cast<float>(std::abs(exact));
+    const double spacing = std::max(static_cast<double>(std::nextafter(rounded, INFINITY) - rounded),
+                                    static_cast<double>(std::numeric_limits<float>::denorm_min()));
+    return std::abs(static_cast<double>(a) - exact) / spacing;
+}
+
+template <class Lanes, class Exact>
+double worst_float_ulps(const std::vector<float>& xs, Lanes lanes, Exact exact) {
+    double worst = 0.0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const float got = lanes(simd::splat(xs[i]))[0];
+        worst = std::max(worst, float_ulps(got, exact(static_cast<double>(xs[i]))));
+    }
+    return worst;
+}
+
+std::vector<float> float_sweep(float from, float to, float step) {
+    std::vector<float> xs;
+    for (float x = from; x <= to; x += step) xs.push_back(x);
+    for (int e = 1; e <= 149; ++e) xs.push_back(std::ldexp(1.0f, -e));  // down to the smallest subnormal
+    return xs;
+}
+
+}  // namespace
+
+TEST_CASE("float32 tanh stays within 4 float ulp of tanh, odd, and saturates to ±1") {
+    std::vector<float> xs = float_sweep(-12.0f, 12.0f, 0.000731f);
+    for (float x : {0.5214844f, -0.5214844f, 9.99f, 10.0f, 10.01f, 1e30f, -1e30f}) xs.push_back(x);
+    const double worst = worst_float_ulps(xs, [](simd::f32x4 x) { return tanh_lanes(x); },
+                                          [](double x) { return std::tanh(x); });
+    INFO("worst error " << worst << " ulp over " << xs.size() << " points");
+    CHECK(worst <= 4.0);
+    const simd::f32x4 t = tanh_lanes(simd::f32x4{0.37f, -0.37f, INFINITY, -INFINITY});
+    CHECK(t[0] == -t[1]);
+    CHECK(t[2] == 1.0f);
+    CHECK(t[3] == -1.0f);
+    const simd::f32x4 special = tanh_lanes(simd::f32x4{-0.0f, NAN, 0.0f, -1e-40f});
+    CHECK(std::signbit(special[0]));
+    CHECK(special[0] == 0.0f);
+    CHECK(std::isnan(special[1]));
+    CHECK(special[3] < 0.0f);
+}
+
+TEST_CASE("float32 exp, expm1 and sigmoid stay within 4 float ulp, and saturate instead of overflowing") {
+    SECTION("exp") {
+        const double worst = worst_float_ulps(float_sweep(-87.0f, 88.0f, 0.00377f),
+                                              [](simd::f32x4 x) { return exp_lanes(x); },
+                                              [](double x) { return std::exp(x); });
+        INFO("worst error " << worst << " ulp");
+        CHECK(worst <= 4.0);
+        const simd::f32x4 far = exp_lanes(simd::f32x4{-1000.0f, 1000.0f, -INFINITY, INFINITY});
+        CHECK(far[0] >= 0.0f);
+        CHECK(far[0] < 2e-38f);
+        CHECK(std::isfinite(far[1]));
+        CHECK(far[1] > 1e38f);
+        CHECK(far[2] < 2e-38f);
+        CHECK(std::isfinite(far[3]));
+    }
+    SECTION("expm1 keeps its relative precision near 0") {
+        const double worst = worst_float_ulps(float_sweep(-87.0f, 0.0f, 0.00131f),
+                                              [](simd::f32x4 x) { return expm1_lanes(x); },
+                                              [](double x) { return std::expm1(x); });
+        INFO("worst error " << worst << " ulp");
+        CHECK(worst <= 4.0);
+        CHECK(expm1_lanes(simd::splat(-INFINITY))[0] == -1.0f);
+    }
+    SECTION("sigmoid") {
+        const double worst = worst_float_ulps(float_sweep(-80.0f, 30.0f, 0.00173f),
+                                              [](simd::f32x4 x) { return sigmoid_lanes(x); },
+                                              [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+        INFO("worst error " << worst << " ulp");
+        CHECK(worst <= 4.0);
+        const simd::f32x4 far = sigmoid_lanes(simd::f32x4{1000.0f, -1000.0f, INFINITY, -INFINITY});
+        CHECK(far[0] == 1.0f);
+        CHECK(far[1] >= 0.0f);
+        CHECK(far[1] < 1e-37f);
+        CHECK(far[2] == 1.0f);
+        CHECK(far[3] < 1e-37f);
+        CHECK(sigmoid_lanes(simd::splat(0.0f))[0] == 0.5f);
+    }
+    const simd::f32x4 nan = simd::splat(NAN);
+    CHECK(std::isnan(exp_lanes(nan)[0]));
+    CHECK(std::isnan(expm1_lanes(nan)[0]));
+    CHECK(std::isnan(sigmoid_lanes(nan)[0]));
+}
+
+TEST_CASE("activate_block gives every element-wise activation in float, as activate gives it in double") {
+    const ActivationSpec f = GENERATE(values<ActivationSpec>({
+        {Activation::linear, 0.0}, {Activation::sigmoid, 0.0}, {Activation::tanh, 0.0},
+        {Activation::relu, 0.0}, {Activation::leaky_relu, 0.01}, {Activation::leaky_relu, 0.3},
+        {Activation::elu, 1.0}, {Activation::elu, 0.5}}));
+    INFO(to_name(activation_names, f.kind) << " alpha " << f.alpha);
+    std::vector<float> z;
+    for (float x = -9.0f; x <= 9.0f; x += 0.0173f) z.push_back(x);
+    for (float x : {0.0f, -0.0f, 1e-30f, -1e-30f, -1e-3f, 45.0f, -45.0f}) z.push_back(x);
+    // Every length from 1 to 40, so that the padded last group meets every remainder.
+    for (std::size_t n = 1; n <= 40; ++n) {
+        std::vector<float> a(n + 4, 123.0f);
+        activate_block(f, z.data(), a.data(), n);
+        for (std::size_t i = 0; i < n; ++i) CHECK(float_ulps(a[i], activate(f, static_cast<double>(z[i]))) <= 4.0);
+        for (std::size_t i = n; i < n + 4; ++i) CHECK(a[i] == 123.0f);  // nothing written past n
+    }
+    std::vector<float> a(z.size());
+    activate_block(f, z.data(), a.data(), z.size());
+    double worst = 0.0;
+    for (std::size_t i = 0; i < z.size(); ++i)
+        worst = std::max(worst, float_ulps(a[i], activate(f, static_cast<double>(z[i]))));
+    INFO("worst error " << worst << " ulp over " << z.size() << " points");
+    CHECK(worst <= 4.0);
+    const float nan_in[1] = {NAN};
+    float nan_out[1];
+    activate_block(f, nan_in, nan_out, 1);
+    const double expected = activate(f, std::nan(""));  // NaN, or 0 for ReLU
+    if (std::isnan(expected))
+        CHECK(std::isnan(nan_out[0]));
+    else
+        CHECK(nan_out[0] == expected);
+}
+
+TEST_CASE("softmax_lanes: four points at once, each as softmax_row gives it, stable for huge logits") {
+    constexpr std::size_t units = 3, stride = 8;
+    const double logits[4][units] = {{0.5, -1.25, 2.0}, {1000.0, -1000.0, 999.0}, {3.0, 3.0, 3.0}, {-7.5, 0.0, NAN}};
+    float z[units * stride] = {}, p[units * stride] = {};
+    for (std::size_t point = 0; point < 4; ++point)
+        for (std::size_t k = 0; k < units; ++k) z[k * stride + point] = static_cast<float>(logits[point][k]);
+    softmax_lanes(z, p, units, stride);
+    for (std::size_t point = 0; point < 3; ++point) {
+        double expected[units];
+        softmax_row(logits[point], expected, units);
+        float sum = 0.0f;
+        for (std::size_t k = 0; k < units; ++k) {
+            CHECK(p[k * stride + point] == Approx(expected[k]).epsilon(4e-7).margin(1e-37));
+            sum += p[k * stride + point];
+        }
+        CHECK(sum == Approx(1.0).epsilon(1e-6));
+    }
+    CHECK(std::isnan(p[2 * stride + 3]));  // a NaN logit spoils its own point only
+    CHECK(p[stride + 4] == 0.0f);          // and lanes past the four stay as they were
 }

@@ -86,3 +86,63 @@ TEST_CASE("init names") {
     CHECK(from_name(init_names, "he") == Init::he);
     CHECK(to_name(init_names, Init::xavier) == "xavier");
 }
+
+namespace {
+
+// A layer with weights and biases drawn from U(-1.5, 1.5).
+DenseLayer random_layer(std::size_t inputs, std::size_t units, Rng& rng) {
+    DenseLayer layer = make_layer(inputs, units, {Activation::linear});
+    for (double& w : layer.weights) w = rng.uniform(-1.5, 1.5);
+    for (double& b : layer.biases) b = rng.uniform(-1.5, 1.5);
+    return layer;
+}
+
+// Row-major points to a block stored by column: value k of point p at [k * column_block + p].
+template <class T>
+std::vector<T> to_columns(const std::vector<double>& rows, std::size_t points, std::size_t inputs) {
+    std::vector<T> columns(inputs * column_block, T(0));
+    for (std::size_t p = 0; p < points; ++p)
+        for (std::size_t i = 0; i < inputs; ++i) columns[i * column_block + p] = static_cast<T>(rows[p * inputs + i]);
+    return columns;
+}
+
+}  // namespace
+
+TEST_CASE("column kernels: points stored by column give dense_forward's z, and in float the same sums in float") {
+    Rng rng(5);
+    // 70 inputs take two passes of the packed weights; 9 units two groups of four and one alone.
+    const std::size_t shape[][2] = {{2, 5}, {8, 8}, {70, 3}, {3, 9}, {1, 1}};
+    for (const auto& [inputs, units] : shape) {
+        for (std::size_t points : {std::size_t{1}, std::size_t{13}, column_block}) {
+            INFO(inputs << " inputs, " << units << " units, " << points << " points");
+            const DenseLayer layer = random_layer(inputs, units, rng);
+            std::vector<double> rows(points * inputs);
+            for (double& x : rows) x = rng.uniform(-6.0, 6.0);
+            std::vector<double> z_rows(points * units);
+            dense_forward(layer, rows.data(), points, z_rows.data());
+
+            const std::vector<double> x = to_columns<double>(rows, points, inputs);
+            std::vector<double> z(units * column_block);
+            dense_forward_columns(layer, x.data(), (points + column_lanes - 1) / column_lanes * column_lanes, z.data());
+            const std::vector<float> xf = to_columns<float>(rows, points, inputs);
+            std::vector<float> zf(units * column_block);
+            dense_forward_columns(layer, xf.data(), (points + column_lanes_float - 1) / column_lanes_float * column_lanes_float,
+                                  zf.data());
+            for (std::size_t p = 0; p < points; ++p)
+                for (std::size_t j = 0; j < units; ++j) {
+                    CHECK(z[j * column_block + p] == z_rows[p * units + j]);  // the same bits
+                    // b, then input 0, 1, … added in order, in float.
+                    float sum = static_cast<float>(layer.biases(j));
+                    double magnitude = std::abs(layer.biases(j));
+                    for (std::size_t i = 0; i < inputs; ++i) {
+                        sum += static_cast<float>(layer.weights(j, i)) * xf[i * column_block + p];
+                        magnitude += std::abs(layer.weights(j, i) * rows[p * inputs + i]);
+                    }
+                    CHECK(zf[j * column_block + p] == sum);
+                    // Rounding w, x and each product and sum: (inputs + 3) float epsilons of Σ|terms|.
+                    const double bound = static_cast<double>(inputs + 3) * 0x1p-24 * magnitude;
+                    CHECK(std::abs(zf[j * column_block + p] - z_rows[p * units + j]) <= bound);
+                }
+        }
+    }
+}

@@ -829,8 +829,8 @@ TEST_CASE("heatmaps: every neuron at the cell centres, as predict gives it, in a
         for (std::size_t j = 0; j < 3; ++j) {
             double z = hidden.biases(j);
             for (std::size_t i = 0; i < 4; ++i) z += hidden.weights(j, i) * features[i];
-            CHECK(maps[j * cells + cell] == Approx(std::tanh(z)).epsilon(1e-6).margin(1e-7));
-            CHECK(maps[(3 + j) * cells + cell] == Approx(predicted[cell * 3 + j]).epsilon(1e-6).margin(1e-7));
+            CHECK(maps[j * cells + cell] == Approx(std::tanh(z)).margin(1e-5));  // computed in float
+            CHECK(maps[(3 + j) * cells + cell] == Approx(predicted[cell * 3 + j]).margin(1e-5));
         }
     }
 
@@ -857,6 +857,130 @@ TEST_CASE("heatmaps and predict refuse what they cannot draw") {
     const std::vector<double> many(2 * (Limits::max_points + 1), 0.0);
     CHECK_THROWS_WITH(plane.predict(many.data(), Limits::max_points + 1),
                       Catch::Matchers::Contains("points per call"));
+}
+
+namespace {
+
+// x1, x2 of each cell centre of a res × res grid: rows from y_max down, columns from x_min across.
+std::vector<double> cell_centres(std::size_t res, double x_min, double x_max, double y_min, double y_max) {
+    std::vector<double> centres;
+    for (std::size_t row = 0; row < res; ++row)
+        for (std::size_t col = 0; col < res; ++col) {
+            centres.push_back(x_min + (col + 0.5) * (x_max - x_min) / res);
+            centres.push_back(y_max - (row + 0.5) * (y_max - y_min) / res);
+        }
+    return centres;
+}
+
+// Every neuron's activation at one point, layer after layer in double: the
+// oracle for the float grid. z_j = b_j + Σ_i W[j][i] a_i, then f(z).
+std::vector<double> neurons_at(const Trainer& t, double x1, double x2) {
+    std::vector<double> a(t.layer_sizes().front()), all;
+    compute_features(t.config().features, x1, x2, a.data());
+    for (std::size_t l = 0; l < t.layer_count(); ++l) {
+        const DenseLayer& layer = t.layer(l);
+        std::vector<double> z(layer.units()), next(layer.units());
+        for (std::size_t j = 0; j < layer.units(); ++j) {
+            z[j] = layer.biases(j);
+            for (std::size_t i = 0; i < layer.inputs(); ++i) z[j] += layer.weights(j, i) * a[i];
+            next[j] = activate(layer.activation, z[j]);
+        }
+        if (layer.activation.kind == Activation::softmax) softmax_row(z.data(), next.data(), z.size());
+        all.insert(all.end(), next.begin(), next.end());
+        a = next;
+    }
+    return all;
+}
+
+// The largest |heatmap − double forward pass| over every neuron and cell.
+double worst_heatmap_error(Trainer& t, std::size_t res, double x_min, double x_max, double y_min, double y_max) {
+    const std::vector<float>& maps = t.heatmaps(res, x_min, x_max, y_min, y_max);
+    const std::vector<double> centres = cell_centres(res, x_min, x_max, y_min, y_max);
+    const std::size_t cells = res * res;
+    double worst = 0.0;
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+        const std::vector<double> expected = neurons_at(t, centres[2 * cell], centres[2 * cell + 1]);
+        REQUIRE(maps.size() == expected.size() * cells);
+        for (std::size_t n = 0; n < expected.size(); ++n) {
+            const double error = std::abs(maps[n * cells + cell] - expected[n]);
+            worst = std::isnan(error) ? INFINITY : std::max(worst, error);
+        }
+    }
+    return worst;
+}
+
+}  // namespace
+
+TEST_CASE("heatmaps: float32 within 1e-5 of the double forward pass and of predict, for every activation") {
+    const Activation kind = GENERATE(Activation::linear, Activation::sigmoid, Activation::tanh, Activation::relu,
+                                     Activation::leaky_relu, Activation::elu, Activation::softmax);
+    INFO(to_name(activation_names, kind));
+    const bool softmax = kind == Activation::softmax;
+    const ActivationSpec hidden{softmax ? Activation::tanh : kind, default_alpha(softmax ? Activation::tanh : kind)};
+    TrainerConfig c;
+    c.seed = 21;
+    c.features = {Feature::x1, Feature::x2, Feature::x1x2, Feature::sinx1};
+    c.layers = {{6, hidden}, {5, hidden}, {softmax ? 3u : 2u, {kind, default_alpha(kind)}}};
+    c.loss = softmax ? Loss::cce : Loss::mse;
+    c.optimizer = default_optimizer(OptimizerKind::adam, 0.01);
+    c.init = Init::he;
+    c.dataset = DatasetConfig{DatasetKind::spiral, 200, 0.1, 0.5, softmax ? 3u : 2u};
+    Trainer t(c);
+    for (int i = 0; i < 30; ++i) REQUIRE_FALSE(t.train_step().diverged);
+
+    // 37² = 1369 cells: ten whole blocks of 128 and a last one of 89.
+    const std::size_t res = 37, cells = res * res;
+    const double x_min = -6, x_max = 6, y_min = -5, y_max = 5.5;
+    const double worst = worst_heatmap_error(t, res, x_min, x_max, y_min, y_max);
+    INFO("worst |heatmap - double| over every neuron: " << worst);
+    CHECK(worst <= 1e-5);
+
+    const std::vector<double> centres = cell_centres(res, x_min, x_max, y_min, y_max);
+    const std::vector<double> predicted = t.predict(centres.data(), cells);
+    const std::vector<float>& maps = t.heatmaps(res, x_min, x_max, y_min, y_max);
+    const std::size_t out = c.layers.back().units, first_output = 6 + 5;
+    double worst_output = 0.0;
+    for (std::size_t cell = 0; cell < cells; ++cell)
+        for (std::size_t k = 0; k < out; ++k)
+            worst_output = std::max(worst_output,
+                                    std::abs(maps[(first_output + k) * cells + cell] - predicted[cell * out + k]));
+    INFO("worst |heatmap - predict| of the outputs: " << worst_output);
+    CHECK(worst_output <= 1e-5);
+}
+
+TEST_CASE("heatmaps of a network gone far: saturated as in double, and never a crash") {
+    TrainerConfig c;
+    c.seed = 4;
+    c.features = {Feature::x1, Feature::x2, Feature::x1sq};
+    c.layers = {{8, {Activation::tanh, 0.0}}, {8, {Activation::sigmoid, 0.0}}, {1, {Activation::tanh, 0.0}}};
+    c.loss = Loss::mse;
+    c.dataset = DatasetConfig{DatasetKind::circle, 60, 0.0, 0.5, 2};
+    Trainer t(c);
+    Rng rng(8);
+    // Weights of scale 1e30: every z is huge, the activations saturate.
+    auto set_scale = [&](double scale) {
+        for (std::size_t l = 0; l < t.layer_count(); ++l) {
+            std::vector<double> w(t.layer(l).weights.size());
+            for (double& x : w) x = scale * rng.uniform(0.5, 1.5) * (rng.uniform(0.0, 1.0) < 0.5 ? -1.0 : 1.0);
+            t.set_weights(l, w.data(), w.size());
+        }
+    };
+    set_scale(1e30);
+    CHECK(worst_heatmap_error(t, 20, -6, 6, -6, 6) <= 1e-5);
+
+    auto bounded = [](const std::vector<float>& maps) {
+        return std::all_of(maps.begin(), maps.end(), [](float v) { return std::isnan(v) || (v >= -1.0f && v <= 1.0f); });
+    };
+    SECTION("weights past float's range: inf in float, NaN where inf meets inf, every other value in range") {
+        set_scale(1e300);
+        CHECK(bounded(t.heatmaps(20, -6, 6, -6, 6)));
+    }
+    SECTION("a plane so wide that x1² overflows float") {
+        set_scale(1.0);
+        const std::vector<float>& maps = t.heatmaps(16, -1e30, 1e30, -1e30, 1e30);
+        CHECK(bounded(maps));
+        CHECK(std::isinf(t.input_heatmaps(16, -1e30, 1e30, -1e30, 1e30)[2 * 256]));  // x1² of the first cell
+    }
 }
 
 TEST_CASE("caller data on a softmax output is classification even with MSE, as the course compares them") {

@@ -171,4 +171,153 @@ inline void activate_rows(const ActivationSpec& f, const double* z, double* a, s
     }
 }
 
+// Float32 versions for the heatmap grid, four lanes at a time: branch-free,
+// with the same bits natively and in WebAssembly. exp, expm1, sigmoid and
+// tanh share one reduction (exp_parts).
+
+namespace detail {
+
+// e^x = 2^k (Q + rP) / (Q - rP) for x = k ln2 + r, |r| <= ln2/2, where
+// (Q + rP) / (Q - rP) with Q = 120 + 12r², P = 60 + r² is the [3/3] Padé
+// approximant of e^r (relative error under r⁷/100800 ≈ 6e-9, a tenth of a
+// float ulp). Q and P are divided by 128 (exactly), so that 2^k (Q + rP) stays
+// finite up to k = 127. x must lie in [-87, 88], or be NaN.
+struct ExpParts {
+    simd::f32x4 scaled;  // A = 2^k (Q + rP)
+    simd::f32x4 num;     // Q + rP
+    simd::f32x4 den;     // Q - rP
+    simd::f32x4 rp;      // rP
+};
+
+inline ExpParts exp_parts(simd::f32x4 x) {
+    using namespace simd;
+    // k = round(x / ln2): adding 1.5·2^23 rounds to an integer and leaves k in the low bits.
+    const f32x4 shifter = splat(0x1.8p23f);
+    const f32x4 k_shifted = x * splat(1.44269504088896341f) + shifter;
+    const f32x4 k = k_shifted - shifter;
+    // ln2 in two parts (Cephes' expf): k · 0.693359375 is exact, and so is x minus it.
+    const f32x4 r = (x - k * splat(0.693359375f)) - k * splat(-2.12194440e-4f);
+    const f32x4 rr = r * r;
+    const f32x4 q = rr * splat(0.09375f) + splat(0.9375f);
+    const f32x4 rp = r * (rr * splat(0.0078125f) + splat(0.46875f));
+    const f32x4 num = q + rp;
+    const f32x4 scale = from_bits((bits(k_shifted) + 127) << 23);  // 2^k: k + bias in the exponent field
+    return {scale * num, num, q - rp, rp};
+}
+
+inline simd::f32x4 clamp_exp_argument(simd::f32x4 x) {
+    return simd::pmax(simd::pmin(x, simd::splat(88.0f)), simd::splat(-87.0f));  // NaN stays NaN
+}
+
+}  // namespace detail
+
+// e^x of four floats, within a few ulp; past [-87, 88] the value at the end
+// of that range (e^-87 ≈ 1.6e-38 for 0, e^88 ≈ 1.7e38 for overflow).
+inline simd::f32x4 exp_lanes(simd::f32x4 x) {
+    const detail::ExpParts e = detail::exp_parts(detail::clamp_exp_argument(x));
+    return e.scaled / e.den;
+}
+
+// e^x - 1 as ((A - (Q + rP)) + 2rP) / (Q - rP): near 0 (k = 0, A = Q + rP)
+// it is 2rP / (Q - rP) with no cancellation, so it keeps its relative precision.
+inline simd::f32x4 expm1_lanes(simd::f32x4 x) {
+    const detail::ExpParts e = detail::exp_parts(detail::clamp_exp_argument(x));
+    return ((e.scaled - e.num) + (e.rp + e.rp)) / e.den;
+}
+
+// 1 / (1 + e^-z) = (Q - rP) / ((Q - rP) + A) for the parts of e^-z: one division.
+inline simd::f32x4 sigmoid_lanes(simd::f32x4 z) {
+    const detail::ExpParts e = detail::exp_parts(detail::clamp_exp_argument(-z));
+    return e.den / (e.den + e.scaled);
+}
+
+// tanh of four floats, as tanh_lanes does it for two doubles: tanh|x| =
+// (e^2|x| - 1) / (e^2|x| + 1) over one fraction, ((A - (Q + rP)) + 2rP) / (A + (Q - rP))
+// for the parts of e^2|x|, odd by its sign bit. |x| > 10 gives 1, as tanh 10
+// rounds to 1 in float.
+inline simd::f32x4 tanh_lanes(simd::f32x4 x) {
+    using namespace simd;
+    const u32x4 sign = bits(splat(-0.0f));
+    const u32x4 x_bits = bits(x);
+    const f32x4 ax = pmin(from_bits(x_bits & ~sign), splat(10.0f));  // NaN stays NaN
+    const detail::ExpParts e = detail::exp_parts(ax + ax);
+    const f32x4 t = ((e.scaled - e.num) + (e.rp + e.rp)) / (e.scaled + e.den);
+    return from_bits(bits(t) | (x_bits & sign));
+}
+
+inline simd::f32x4 relu_lanes(simd::f32x4 z) {
+    const simd::f32x4 zero = simd::splat(0.0f);
+    return simd::select(z > zero, z, zero);
+}
+
+inline simd::f32x4 leaky_relu_lanes(simd::f32x4 z, float alpha) {
+    return simd::select(z > simd::splat(0.0f), z, simd::splat(alpha) * z);
+}
+
+inline simd::f32x4 elu_lanes(simd::f32x4 z, float alpha) {
+    return simd::select(z > simd::splat(0.0f), z, simd::splat(alpha) * expm1_lanes(z));
+}
+
+namespace detail {
+
+// a = g(z) for n floats, four at a time and four groups per pass, for the
+// processor to overlap; the last few through a padded group.
+template <class G>
+void map_lanes(const float* z, float* a, std::size_t n, G g) {
+    using namespace simd;
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const f32x4 a0 = g(load(z + i));
+        const f32x4 a1 = g(load(z + i + 4));
+        const f32x4 a2 = g(load(z + i + 8));
+        const f32x4 a3 = g(load(z + i + 12));
+        store(a + i, a0);
+        store(a + i + 4, a1);
+        store(a + i + 8, a2);
+        store(a + i + 12, a3);
+    }
+    for (; i + 4 <= n; i += 4) store(a + i, g(load(z + i)));
+    if (i == n) return;
+    float group[4] = {};
+    std::copy(z + i, z + n, group);
+    store(group, g(load(group)));
+    std::copy(group, group + (n - i), a + i);
+}
+
+}  // namespace detail
+
+// a = f(z) for n floats and an element-wise activation (softmax: see
+// softmax_lanes), as activate() gives it in double: one loop per kind.
+inline void activate_block(const ActivationSpec& f, const float* z, float* a, std::size_t n) {
+    using simd::f32x4;
+    const float alpha = static_cast<float>(f.alpha);
+    switch (f.kind) {
+        case Activation::sigmoid: return detail::map_lanes(z, a, n, [](f32x4 v) { return sigmoid_lanes(v); });
+        case Activation::tanh: return detail::map_lanes(z, a, n, [](f32x4 v) { return tanh_lanes(v); });
+        case Activation::relu: return detail::map_lanes(z, a, n, [](f32x4 v) { return relu_lanes(v); });
+        case Activation::leaky_relu:
+            return detail::map_lanes(z, a, n, [alpha](f32x4 v) { return leaky_relu_lanes(v, alpha); });
+        case Activation::elu: return detail::map_lanes(z, a, n, [alpha](f32x4 v) { return elu_lanes(v, alpha); });
+        case Activation::linear:
+        case Activation::softmax: break;
+    }
+    detail::map_lanes(z, a, n, [](f32x4 v) { return v; });  // not std::copy: Emscripten's memcpy is slow
+}
+
+// softmax over n units for four points at once, one point per lane: unit k
+// of the four at z[k * stride], … Shifted by each point's maximum, and summed
+// in the order softmax_row sums.
+inline void softmax_lanes(const float* z, float* p, std::size_t n, std::size_t stride) {
+    using namespace simd;
+    f32x4 m = load(z);
+    for (std::size_t k = 1; k < n; ++k) m = pmax(m, load(z + k * stride));  // NaN as max_element
+    f32x4 sum = splat(0.0f);
+    for (std::size_t k = 0; k < n; ++k) {
+        const f32x4 e = exp_lanes(load(z + k * stride) - m);
+        store(p + k * stride, e);
+        sum += e;
+    }
+    for (std::size_t k = 0; k < n; ++k) store(p + k * stride, load(p + k * stride) / sum);
+}
+
 }  // namespace bplab

@@ -50,4 +50,10 @@ inline constexpr std::size_t column_lanes = 4;
 // dense_forward (b, then input 0, 1, …), so both give identical numbers.
 void dense_forward_columns(const DenseLayer& layer, const double* x, std::size_t points, double* z);
 
+// The same in float (weights and biases rounded to float), for the heatmap
+// grid: twice the lanes, so points go eight at a time and the lanes up to the
+// next multiple of 8 are computed too.
+inline constexpr std::size_t column_lanes_float = 8;
+void dense_forward_columns(const DenseLayer& layer, const float* x, std::size_t points, float* z);
+
 }  // namespace bplab

@@ -1,16 +1,12 @@
 #pragma once
-// Two doubles side by side, for the hot loops (dense layers over many points,
-// tanh). GCC/Clang vector extensions: g++ lowers them to SSE2, em++ with
-// -msimd128 to WebAssembly's f64x2, and without it to scalar code. Each lane
-// does exactly the scalar IEEE operation (no fused multiply-add, no
-// reassociation), so the results equal those of scalar code, natively and in
-// WebAssembly alike.
+// Two doubles or four floats side by side, for the hot loops (dense layers
+// over many points, tanh; floats for the heatmap grid). GCC/Clang vector
+// extensions: g++ lowers them to SSE2, em++ with -msimd128 to WebAssembly's
+// f64x2 and f32x4, and without it to scalar code. Each lane does exactly the
+// scalar IEEE operation (no fused multiply-add, no reassociation), so the
+// results equal those of scalar code, natively and in WebAssembly alike.
 #include <cstdint>
 #include <cstring>
-
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#endif
 
 namespace bplab::simd {
 
@@ -18,6 +14,8 @@ using f64x2 = double __attribute__((vector_size(16)));
 using i64x2 = std::int64_t __attribute__((vector_size(16)));   // what comparisons give
 using u64x2 = std::uint64_t __attribute__((vector_size(16)));  // bit patterns
 using f32x4 = float __attribute__((vector_size(16)));
+using i32x4 = std::int32_t __attribute__((vector_size(16)));
+using u32x4 = std::uint32_t __attribute__((vector_size(16)));
 
 inline f64x2 splat(double v) { return f64x2{v, v}; }
 
@@ -48,21 +46,6 @@ inline f64x2 select(i64x2 mask, f64x2 yes, f64x2 no) {
     return from_bits((m & bits(yes)) | (~m & bits(no)));
 }
 
-// Four doubles rounded to float (as static_cast<float> rounds each): lo's two, then hi's.
-inline void store_floats(float* p, f64x2 lo, f64x2 hi) {
-#if defined(__wasm_simd128__)
-    // Two f32x4.demote_f64x2_zero and a shuffle; Clang 14 makes four scalar
-    // conversions of the portable form below.
-    v128_t l, h;
-    std::memcpy(&l, &lo, sizeof l);
-    std::memcpy(&h, &hi, sizeof h);
-    wasm_v128_store(p, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(l), wasm_f32x4_demote_f64x2_zero(h), 0, 1, 4, 5));
-#else
-    const f32x4 v = __builtin_convertvector(__builtin_shufflevector(lo, hi, 0, 1, 2, 3), f32x4);
-    std::memcpy(p, &v, sizeof v);
-#endif
-}
-
 // b < a ? b : a, lane by lane: a clamp of a to at most b that keeps a NaN.
 inline f64x2 pmin(f64x2 a, f64x2 b) {
 #if defined(__wasm_simd128__)
@@ -71,6 +54,52 @@ inline f64x2 pmin(f64x2 a, f64x2 b) {
     return __builtin_wasm_pmin_f64x2(a, b);
 #else
     return select(b < a, b, a);
+#endif
+}
+
+// The same for four floats.
+inline f32x4 splat(float v) { return f32x4{v, v, v, v}; }
+
+inline f32x4 load(const float* p) {
+    f32x4 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+inline void store(float* p, f32x4 v) { std::memcpy(p, &v, sizeof v); }
+
+inline u32x4 bits(f32x4 v) {
+    u32x4 b;
+    std::memcpy(&b, &v, sizeof b);
+    return b;
+}
+
+inline f32x4 from_bits(u32x4 b) {
+    f32x4 v;
+    std::memcpy(&v, &b, sizeof v);
+    return v;
+}
+
+inline f32x4 select(i32x4 mask, f32x4 yes, f32x4 no) {
+    u32x4 m;
+    std::memcpy(&m, &mask, sizeof m);
+    return from_bits((m & bits(yes)) | (~m & bits(no)));
+}
+
+inline f32x4 pmin(f32x4 a, f32x4 b) {
+#if defined(__wasm_simd128__)
+    return __builtin_wasm_pmin_f32x4(a, b);
+#else
+    return select(b < a, b, a);
+#endif
+}
+
+// a < b ? b : a, lane by lane: a clamp of a to at least b that keeps a NaN.
+inline f32x4 pmax(f32x4 a, f32x4 b) {
+#if defined(__wasm_simd128__)
+    return __builtin_wasm_pmax_f32x4(a, b);
+#else
+    return select(a < b, b, a);
 #endif
 }
 

@@ -308,9 +308,11 @@ private:
     std::vector<double> block_inputs_, rows_z_, rows_a_;  // forward_rows: its points by column, and back
     std::vector<double> softmax_scratch_;
     // The grid's inputs, block after block by column, and the res and ranges
-    // they were made for: play asks for the same grid every frame.
-    std::vector<double> grid_inputs_;
+    // they were made for: play asks for the same grid every frame. The grid
+    // computes in float: its z and the two halves of its a, by column.
+    std::vector<float> grid_inputs_;
     std::array<double, 5> grid_made_for_{};
+    std::vector<float> grid_z_, grid_a_;
     std::vector<float> heatmap_, input_heatmap_;
 };
 
