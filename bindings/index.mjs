@@ -669,6 +669,8 @@ export class Trainer {
    * units first, the output layer's last); within a neuron's map, rows from yMax down to yMin,
    * columns from xMin across, each value at its cell's centre. Neuron k of the whole network
    * starts at k × res²; cell (row, col) is at k × res² + row × res + col.
+   * Computed in float32, for drawing: within 1e-5 of predict() (which is float64), and the same
+   * numbers in every build.
    * A view on the engine's memory, not a copy: valid until the next call into this trainer (it
    * reuses the buffer) and detached when the engine's memory grows; copy it to keep it.
    * @param {number} res  1 … limits.gridRes, and neurons × res² ≤ limits.results (a large network gets a coarser grid)

@@ -60,7 +60,7 @@ std::string number(double x) {
 
 }  // namespace
 
-TEST_CASE("cross-build fixture: weights after 50 steps, for the WebAssembly test to compare") {
+TEST_CASE("cross-build fixture: weights and heatmaps after 50 steps, for the WebAssembly test to compare") {
     Trainer t(cross_build_config());
     for (int i = 0; i < 50; ++i) REQUIRE_FALSE(t.train_step().diverged);
     REQUIRE(t.cursor().epoch == 3);  // 13 batches per epoch: the schedule has stepped
@@ -77,7 +77,14 @@ TEST_CASE("cross-build fixture: weights after 50 steps, for the WebAssembly test
         for (std::size_t i = 0; i < b.size(); ++i) json += (i ? ", " : "") + number(b.data()[i]);
         json += "]}";
     }
-    json += "\n]\n}\n";
+    json += "\n],\n";
+    // Every neuron's float32 map of the trained network, for a bit-for-bit match.
+    const std::size_t res = 16;
+    const std::vector<float>& maps = t.heatmaps(res, -6, 6, -5, 5);
+    REQUIRE(maps.size() == (5 + 3 + 3) * res * res);
+    json += "\"heatmaps\": {\"res\": 16, \"xMin\": -6, \"xMax\": 6, \"yMin\": -5, \"yMax\": 5, \"values\": [";
+    for (std::size_t i = 0; i < maps.size(); ++i) json += (i ? ", " : "") + number(maps[i]);
+    json += "]}\n}\n";
 
     const std::string dir = bplab_test::fixture_dir();
     if (dir.empty()) return;  // run by hand without --fixture-dir: nothing to hand over
