@@ -329,7 +329,7 @@ function table(results) {
     add('Browser, harness 6×8, every heatmap drawn', `${fmt(harness.fps, 1)} fps`,
       `per frame: engine ${fmt(harness.computeMs)} ms (alone: ${fmt(harness.engineOnlyMs)} ms) + drawing 49 canvases ${fmt(harness.drawMs)} ms; first trained frame ${fmt(harness.firstFrameMs, 0)} ms`,
       `≥ ${targets.browserFps}`, harness.fps >= targets.browserFps);
-    const shape = page.layerSizes ? page.layerSizes.join('→') : 'network not reported by the page';
+    const shape = page.shape ? `hidden layers ${page.shape}, ${page.hiddenNeurons} hidden neurons drawn` : 'network not in the URL';
     add('Browser, the page', `${fmt(page.fps, 1)} fps`,
       `epochs/s while playing (${shape}); ${fmt(page.rafs, 1)} animation frames/s`, `≥ ${targets.browserFps}`, page.fps >= targets.browserFps);
     add('First trained frame, the page on localhost', `${fmt(page.firstFrameMs, 0)} ms`,

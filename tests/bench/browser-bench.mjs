@@ -160,9 +160,13 @@ export async function measurePage(context, url, { seconds = 5, play = '#play', e
     });
     const rate = await sample(page, read, epoch, seconds);
     const firstEpochAt = await page.evaluate(() => window.__bench.firstEpochAt);
-    // What the page says it plays, when it says it (a debug handle is optional).
-    const layerSizes = await page.evaluate(() => window.backpropLab?.trainer?.layerSizes ?? null);
-    return { fps: rate.frames, rafs: rate.rafs, firstFrameMs: firstEpochAt, layerSizes, errors };
+    // What the page plays, as a learner sees it: the hidden layers its URL
+    // keeps and the hidden neurons its diagram draws.
+    const shown = await page.evaluate(() => ({
+      shape: new URLSearchParams(location.hash.slice(1)).get('networkShape'),
+      hiddenNeurons: document.querySelectorAll('.net-node:not(.net-input):not(.net-output)').length,
+    }));
+    return { fps: rate.frames, rafs: rate.rafs, firstFrameMs: firstEpochAt, ...shown, errors };
   } finally {
     await page.close();
   }
