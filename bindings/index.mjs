@@ -43,7 +43,8 @@ import createBackpropLabCore from './backprop-lab-core.mjs';
  * - `diverged`: the loss or a weight became infinite or NaN; the step was undone (the weights
  *   and optimizer state are as before the step).
  * - `deleted`: the trainer was used after delete().
- * - `out_of_memory`, `internal`: the engine failed; `load_failed`, `no_webassembly`: loadEngine failed.
+ * - `out_of_memory`, `internal`: the engine failed; `load_failed`, `no_webassembly`: loadEngine failed
+ *   (`no_webassembly` with field 'simd': WebAssembly without its SIMD instructions).
  * @typedef {'invalid_config'|'invalid_argument'|'out_of_range'|'no_data'|'not_a_plane'|'bad_snapshot'|
  *   'diverged'|'deleted'|'out_of_memory'|'internal'|'load_failed'|'no_webassembly'} LabErrorCode
  */
@@ -118,6 +119,12 @@ async function wasmBinary(onProgress) {
   return fetchWithProgress(url, onProgress);
 }
 
+// A module of one function that returns a v128 (i8x16.splat, i8x16.popcnt): valid only where
+// WebAssembly SIMD is, which the engine is compiled for (-msimd128).
+const simdProbe = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
 /**
  * Loads the engine. Each call instantiates its own engine (its own memory).
  * @param {{ onProgress?: (p: { loaded: number, total: number }) => void }} [options]
@@ -132,6 +139,12 @@ export async function loadEngine(options = {}) {
   }
   if (typeof WebAssembly !== 'object') {
     throw new LabError({ code: 'no_webassembly', message: 'this browser cannot run WebAssembly, which Backprop Lab needs' });
+  }
+  if (!WebAssembly.validate(simdProbe)) {
+    throw new LabError({
+      code: 'no_webassembly', field: 'simd',
+      message: 'this browser runs WebAssembly without its SIMD instructions (simd128), which Backprop Lab needs; Chrome 91, Firefox 89, Safari 16.4 and later have them',
+    });
   }
   const binary = await wasmBinary(onProgress);
   const core = await createBackpropLabCore(binary ? { wasmBinary: binary } : {});

@@ -374,3 +374,20 @@ test('loadEngine: options', async () => {
     });
   }
 });
+
+test('loadEngine: a runtime without WebAssembly SIMD is told so, before any download', async () => {
+  const validate = WebAssembly.validate;
+  let asked = 0;
+  WebAssembly.validate = (bytes) => { asked++; return !new Uint8Array(bytes).includes(0xfd) && validate(bytes); };
+  try {
+    await assert.rejects(loadEngine(), (err) => {
+      expectLabError(() => { throw err; }, { code: 'no_webassembly', field: 'simd', says: 'SIMD' });
+      return true;
+    });
+    assert.equal(asked, 1);
+  } finally {
+    WebAssembly.validate = validate;
+  }
+  const lab = await loadEngine();  // and with SIMD it loads
+  assert.match(lab.version, /\d+\.\d+\.\d+/);
+});

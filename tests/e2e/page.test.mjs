@@ -357,6 +357,27 @@ test('without WebAssembly the page says so plainly', async () => {
   await context.close();
 });
 
+test('with WebAssembly but no SIMD the page names what is missing, in Korean too', async () => {
+  const context = await browser.newContext();
+  // A browser that validates only modules without SIMD instructions (opcode prefix 0xfd).
+  await context.addInitScript(() => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => !new Uint8Array(bytes).includes(0xfd) && validate(bytes);
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(at('#lang=en'));
+  await page.waitForSelector('.loader.is-error');
+  assert.match(await page.textContent('#status'), /not its SIMD instructions.*Safari 16\.4/);
+  await page.goto(at('#lang=ko'));
+  await page.reload();
+  await page.waitForSelector('.loader.is-error');
+  assert.match(await page.textContent('#status'), /SIMD 명령은 지원하지 않습니다/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('on a 375-px phone the page fits its width, and a tap shows and edits a weight', async () => {
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   const page = await context.newPage();

@@ -257,7 +257,8 @@ function showLoadFailure(err, key) {
   status.replaceChildren(
     h('strong', { text: t('load.failed') }),
     h('br'),
-    t(err?.code === 'no_webassembly' ? 'error.no_webassembly' : key, { message: err?.message ?? String(err) }),
+    t(err?.code !== 'no_webassembly' ? key : err.field === 'simd' ? 'error.no_simd' : 'error.no_webassembly',
+      { message: err?.message ?? String(err) }),
   );
 }
 

@@ -9,6 +9,7 @@ export default {
   'load.failed': 'Backprop Lab could not start.',
 
   'error.no_webassembly': 'This browser cannot run WebAssembly, which Backprop Lab needs. Please open the page in a current version of Chrome, Edge, Firefox or Safari, or turn WebAssembly back on.',
+  'error.no_simd': 'This browser runs WebAssembly but not its SIMD instructions, which Backprop Lab needs. Please open the page in Chrome or Edge 91, Firefox 89, Safari 16.4 or later.',
   'error.load_failed': 'The engine could not be loaded ({message}). Check that backprop-lab-core.wasm sits next to this page.',
   'error.diverged': 'Training diverged: the loss or a weight became infinite or not a number at learning rate {lr}. The step was undone and training paused. Lower the learning rate or reset the network.',
   'error.invalid_config': 'The engine refused these settings: {message}',

@@ -9,6 +9,7 @@ export default {
   'load.failed': 'Backprop Lab을 시작하지 못했습니다.',
 
   'error.no_webassembly': '이 브라우저는 WebAssembly를 실행할 수 없어 Backprop Lab을 쓸 수 없습니다. 최신 Chrome, Edge, Firefox, Safari에서 열거나 WebAssembly를 다시 켜 주세요.',
+  'error.no_simd': '이 브라우저는 WebAssembly는 실행하지만 Backprop Lab에 필요한 SIMD 명령은 지원하지 않습니다. Chrome·Edge 91, Firefox 89, Safari 16.4 이상에서 열어 주세요.',
   'error.load_failed': '엔진을 불러오지 못했습니다 ({message}). backprop-lab-core.wasm 파일이 이 페이지와 같은 폴더에 있는지 확인하세요.',
   'error.diverged': '학습이 발산했습니다: 학습률 {lr}에서 손실이나 가중치가 무한대 또는 숫자가 아닌 값(NaN)이 되었습니다. 마지막 단계는 취소되었고 학습을 멈췄습니다. 학습률을 낮추거나 네트워크를 초기화하세요.',
   'error.invalid_config': '엔진이 이 설정을 받아들이지 않았습니다: {message}',
