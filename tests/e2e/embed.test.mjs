@@ -55,3 +55,33 @@ test('embed mode also fits a wide, short frame and a narrow, tall one', async ()
     await page.close();
   }
 });
+
+test('in a frame too short for every setting, the settings fold behind one button and the network and plot show first', async () => {
+  for (const lang of ['en', 'ko']) {
+    const { page, errors } = await newPage(browser.context, { viewport: { width: 640, height: 440 } });
+    await page.setContent(`<iframe id="lab" src="${browser.url}#embed=true&lang=${lang}&dataset=xor" width="600" height="400" style="border:0"></iframe>`);
+    const frame = await (await page.$('#lab')).contentFrame();
+    await frame.waitForSelector('body.is-ready');
+    const toggle = frame.locator('#settings-toggle');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal((await toggle.textContent()).trim(), lang === 'en' ? 'Settings' : '설정');
+    for (const selector of ['#setting-activation', '#setting-learningRate', '.column-data']) {
+      assert.equal(await frame.isVisible(selector), false, `${selector} is folded away`);
+    }
+    // The diagram's output neuron and the whole plot are inside the frame, unscrolled.
+    for (const selector of ['#play', '.net-output', '.plot-map']) {
+      const box = await frame.locator(selector).first().boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= 400 && box.x + box.width <= 600, `${selector} is in view (${JSON.stringify(box)})`);
+    }
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    for (const selector of ['#setting-activation', '#setting-learningRate']) assert.equal(await frame.isVisible(selector), true);
+    await frame.selectOption('#setting-activation', 'relu');
+    assert.match(await frame.evaluate(() => location.hash), /activation=relu/);
+    await toggle.click();
+    assert.equal(await frame.isVisible('#setting-activation'), false);
+    if (lang === 'ko') await screenshot(page, 'embed-600x400-folded-ko');
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});

@@ -24,7 +24,7 @@ const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
 const HOW = ['page', 'view', 'hot', 'reset'];
 
-const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '' };
+const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '', foldOffered: false };
 
 function applyLanguage() {
   setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
@@ -94,12 +94,31 @@ function setPlaying(playing) {
   $('step').title = t(`step.${app.controller?.stepUnit ?? 'epoch'}`);
 }
 
+/** Whether any setting is left to fold (the `_hide` flags may have hidden them all). */
+function settingsShown() {
+  const shown = (id) => [...$(id).children].some((child) => !child.hidden);
+  return shown('controls-top') || !$('controls-training').hidden && shown('controls-training')
+    || !document.querySelector('.column-data').hidden;
+}
+
+/** Embed mode offers a Settings button only in a frame that was too short for the settings. */
+function updateSettingsToggle() {
+  $('settings-toggle').hidden = !app.state.embed || !app.foldOffered || !settingsShown() || Boolean(app.panels?.active);
+}
+
+function setSettingsFolded(folded) {
+  document.documentElement.classList.toggle('settings-folded', folded);
+  $('settings-toggle').setAttribute('aria-expanded', String(!folded));
+  fitToFrame();
+}
+
 /**
  * Embed mode fits the frame it is in: the diagram and the plot shrink to the
  * height left below the toolbar (the page scrolls only when even the
  * smallest sizes do not fit).
  */
 function fitToFrame() {
+  updateSettingsToggle();
   if (app.panels?.active) return;
   const { network, output } = app.views;
   if (!app.state.embed) {
@@ -234,6 +253,9 @@ function bindButtons() {
   });
   $('regenerate').addEventListener('click', () => update({ seed: Math.floor(Math.random() * 100000) }));
   $('share').addEventListener('click', () => app.share.open(app.state));
+  $('settings-toggle').addEventListener('click', () => {
+    setSettingsFolded(!document.documentElement.classList.contains('settings-folded'));
+  });
   window.addEventListener('hashchange', () => {
     if (location.hash === app.hash) return;
     app.controller.pause();
@@ -327,6 +349,12 @@ async function main() {
   document.body.classList.add('is-ready');
   $('loader').hidden = true;
   fitToFrame();
+  // A frame too short for the settings shows the network and the plot first.
+  const root = document.documentElement;
+  if (app.state.embed && settingsShown() && root.scrollHeight > window.innerHeight + 1) {
+    app.foldOffered = true;
+    setSettingsFolded(true);
+  }
 }
 
 main().catch((err) => showLoadFailure(err, 'error.generic'));

@@ -40,6 +40,7 @@ export default {
   'epoch': 'Epoch',
   'batchOf': 'batch {batch} / {total}',
   'share': 'Share',
+  'settings.toggle': 'Settings',
   'regenerate': 'Regenerate',
   'regenerate.hint': 'New data and new starting weights (a new seed)',
   'language': 'Language',

@@ -40,6 +40,7 @@ export default {
   'epoch': '에포크',
   'batchOf': '배치 {batch} / {total}',
   'share': '공유',
+  'settings.toggle': '설정',
   'regenerate': '데이터 다시 만들기',
   'regenerate.hint': '새 데이터와 새 초기 가중치 (새 시드)',
   'language': '언어',
