@@ -49,6 +49,11 @@ export function formatNumber(x, digits = 3) {
   return text.replace(/-/g, '−');
 }
 
+/** A bound of an allowed range: whole numbers in full (a seed's 2147483647), others as formatNumber. */
+export function formatBound(x, digits = 6) {
+  return Number.isSafeInteger(x) ? String(x).replace(/-/g, '−') : formatNumber(x, digits);
+}
+
 export function translateTree(root) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));

@@ -5,7 +5,7 @@
 // from the trainer's own epoch losses, so it is seen to cut the rate when the
 // loss stalls. The schedule and its parameters are the playground's settings.
 import { h } from '../dom.js';
-import { formatNumber, t } from '../i18n/index.js';
+import { formatBound, formatNumber, t } from '../i18n/index.js';
 import { applyChanges, engineConfig, isRelevant, parseValue, SETTING } from '../state.js';
 import { Plot } from './plot.js';
 import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, panelHead, readout } from './ui.js';
@@ -146,7 +146,7 @@ export class SchedulesPanel {
       const parsed = parseValue(p, input.value.trim());
       if (parsed.reason) {
         input.setAttribute('aria-invalid', 'true');
-        message.textContent = t('invalidNumber', { min: formatNumber(p.min, 6), max: formatNumber(p.max, 6) });
+        message.textContent = t('invalidNumber', { min: formatBound(p.min), max: formatBound(p.max) });
         return;
       }
       input.removeAttribute('aria-invalid');

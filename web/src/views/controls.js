@@ -6,7 +6,7 @@
 // setting does not apply (β₁ under SGD) is hidden too.
 import { classColors, diverging } from '../colors.js';
 import { h, sizeCanvas } from '../dom.js';
-import { formatNumber, has, t } from '../i18n/index.js';
+import { formatBound, formatNumber, has, t } from '../i18n/index.js';
 import { isRelevant, parseValue, PLANE, SETTINGS } from '../state.js';
 import { traceMarker } from './markers.js';
 
@@ -169,7 +169,7 @@ export class Controls {
       const floor = allowed && !Array.isArray(allowed) ? allowed.min : p.min;
       if (parsed.reason || parsed.value < floor) {
         input.setAttribute('aria-invalid', 'true');
-        message.textContent = t('invalidNumber', { min: formatNumber(floor, 6), max: formatNumber(p.max, 6) });
+        message.textContent = t('invalidNumber', { min: formatBound(floor), max: formatBound(p.max) });
         return;
       }
       this.#onChange({ [p.name]: parsed.value });
