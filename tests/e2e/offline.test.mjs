@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { serve } from '../../scripts/serve.mjs';
 import { distDir } from '../helpers/paths.mjs';
-import { epochOf, newPage, openBrowser, openLab, trainUntil, valueOf } from './browser.mjs';
+import { epochOf, newPage, openBrowser, openLab, screenshot, trainUntil, valueOf } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await openBrowser(); });
@@ -31,6 +31,22 @@ test('dist/backprop-lab.html loads from file:// with the network blocked, and tr
   await page.selectOption('#setting-optimizer', 'rmsprop');
   assert.match(page.url(), /^file:.*#.*optimizer=rmsprop/, 'the state is kept in the address, from file:// too');
   assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('dist/index.html opened as a file says why it cannot start and links to the single file, which does', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await page.goto(pathToFileURL(path.join(distDir, 'index.html')).href);
+  await page.waitForSelector('.loader.is-error', { timeout: 10000 });
+  assert.match(await page.textContent('#status'), /Opened as a file.*backprop-lab\.html.*파일로 열면/s);
+  // The only errors are the browser's own refusal of the module script.
+  assert.ok(errors.length > 0 && errors.every((e) => /CORS|ERR_FAILED/.test(e)), errors.join('\n'));
+  await screenshot(page, 'index-from-file');
+  errors.length = 0;
+  await page.click('#status p[lang="en"] a');
+  await page.waitForSelector('body.is-ready');
+  assert.match(page.url(), /\/backprop-lab\.html(#|$)/);
   assert.deepEqual(errors, []);
   await page.close();
 });

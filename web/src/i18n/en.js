@@ -180,7 +180,7 @@ export default {
   'network.tapHint': 'Tap or click a link or bias to read and edit it',
   'network.short.input': '{name}',
   'network.short.hidden': 'h{layer}.{unit}',
-  'network.short.output': 'out {unit}',
+  'network.short.output': 'output {unit}',
 
   'edit.title': 'Edit {name}',
   'edit.apply': 'Apply',
@@ -235,6 +235,8 @@ export default {
   'part.lossChart': 'Loss chart',
   'part.metrics': 'Loss and accuracy numbers',
   'part.regenerate': 'Regenerate button',
+  'part.dataset': 'Dataset (classification)',
+  'part.regDataset': 'Dataset (regression)',
 
   'footer.engine': 'engine',
   'footer.frame': '{ms} ms / frame',
