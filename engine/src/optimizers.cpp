@@ -191,12 +191,10 @@ std::vector<double> effective_rates(const OptimizerConfig& c, double lr, const P
             break;
         case OptimizerKind::adam:
         case OptimizerKind::adamw: {
-            const double t = static_cast<double>(s.step);
             const BiasCorrections bc = bias_corrections(c, s.step);
-            const double step_size = lr / bc.first;
             const double bc2_sqrt = std::sqrt(bc.second);
             const auto& v = c.amsgrad ? s.max_exp_avg_sq : s.exp_avg_sq;
-            for (double vi : v) rates.push_back(step_size / (std::sqrt(vi) / bc2_sqrt + c.eps));
+            for (double vi : v) rates.push_back(lr / (std::sqrt(vi) / bc2_sqrt + c.eps));
             break;
         }
     }

@@ -205,6 +205,12 @@ test('optimizer race: AdaGrad\'s effective rate shrinks, Adam reports its bias-c
   allNear(adam.states[1].mHat, g0, 1e-15);                  // m̂₁ = g₁ exactly
   allNear(adam.states[1].vHat, g0.map((g) => g * g), 1e-15); // v̂₁ = g₁²
   assert.equal(adam.states[1].expAvg.length, 2);
+  // The effective rate is the one the card shows beside m̂: each step is −rate · m̂.
+  for (const i of [1, 2]) {
+    const step = [adam.x[i] - adam.x[i - 1], adam.y[i] - adam.y[i - 1]];
+    allNear(step, adam.states[i].mHat.map((m, k) => -adam.states[i].effectiveLr[k] * m), 1e-15);
+  }
+  near(adam.states[1].effectiveLr[0], 0.05 / (Math.abs(g0[0]) + 1e-8), 1e-15);  // step 1: lr / (|g| + eps)
 });
 
 test('optimizer race: the contour grid is f at the cell centres, rows from the top', () => {

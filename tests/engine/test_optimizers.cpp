@@ -220,10 +220,10 @@ TEST_CASE("Adam and AdamW: bias-corrected moments, amsgrad, coupled and decouple
             s_max[i] = std::max(s_max[i], s[i]);
             const double m_hat = m[i] / (1.0 - std::pow(b1, t));
             const double v_hat = (v.amsgrad ? s_max[i] : s[i]) / (1.0 - std::pow(b2, t));
-            rate[i] = lr / (1.0 - std::pow(b1, t)) / (std::sqrt(v_hat) + eps);
+            rate[i] = lr / (std::sqrt(v_hat) + eps);  // the rate of m_hat
             m_hats[i] = m_hat;
             v_hats[i] = v_hat;
-            p[i] -= lr * m_hat / (std::sqrt(v_hat) + eps);
+            p[i] -= rate[i] * m_hat;
         }
         hand.push_back(p);
     }

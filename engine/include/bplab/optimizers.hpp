@@ -64,9 +64,10 @@ void optimizer_step(const OptimizerConfig& config, double lr, double* params, co
                     std::size_t n, ParamState& state);
 
 // The rate each parameter's gradient is actually scaled by in the last step
-// (lr for SGD; lr / (sqrt(s) + eps) for Adagrad and RMSprop; Adam's
-// lr / (1 - beta1^t) / (sqrt(v_hat) + eps), applied to m), for n
-// parameters. Empty before the first step.
+// (lr for SGD; lr / (sqrt(s) + eps) for Adagrad and RMSprop; for Adam and
+// AdamW lr / (sqrt(v_hat) + eps), the rate of the bias-corrected m_hat: the
+// step is -rate * m_hat, plus AdamW's decay), for n parameters. Empty before
+// the first step.
 std::vector<double> effective_rates(const OptimizerConfig& config, double lr,
                                     const ParamState& state, std::size_t n);
 

@@ -159,7 +159,7 @@ export default {
   'sched.lrAxis': 'learning rate',
   'sched.lrLabel': 'Learning rate against epoch under {name}, with the trainer’s current rate',
   'sched.planLine': 'learning rate per epoch (engine scheduler)',
-  'sched.marker': 'trainer.cursor().lr now',
+  'sched.marker': 'the learning rate now',
   'sched.cut': 'rate cut',
   'sched.lossLabel': 'Training loss per epoch',
   'sched.lossLine': 'training loss',

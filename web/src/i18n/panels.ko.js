@@ -159,7 +159,7 @@ export default {
   'sched.lrAxis': '학습률',
   'sched.lrLabel': '{name} 스케줄에서 에포크별 학습률과 트레이너의 현재 학습률',
   'sched.planLine': '에포크별 학습률 (엔진 스케줄러)',
-  'sched.marker': '현재 trainer.cursor().lr',
+  'sched.marker': '지금의 학습률',
   'sched.cut': '학습률 감소',
   'sched.lossLabel': '에포크별 학습 손실',
   'sched.lossLine': '학습 손실',
