@@ -341,6 +341,18 @@ test('a first-layer weight lists every path to the loss, and their products sum 
   await page.close();
 });
 
+test('the backprop lesson shows what its text promises: a first-layer weight with two paths to the loss', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#lesson=backprop&lang=en'));
+  assert.match(await page.textContent('#lesson'), /two paths/);
+  const L = (await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('networkShape'))).split(',').length + 1;
+  await stepPhases(page, 2 * L + 1);  // backward of the first layer
+  await page.getByRole('button', { name: 'from X₁' }).click();
+  assert.equal(await page.locator('#inspector .ix-path').count(), 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('clicking a training point makes it the probe: its own numbers fill the network, in the URL too', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
   const hash = '#mode=frames&batchSize=10&seed=9';

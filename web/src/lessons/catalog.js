@@ -17,7 +17,7 @@ export const LESSONS = [
   },
   {
     id: 'backprop',
-    preset: { dataset: 'gauss', networkShape: [2], activation: 'tanh', features: ['x1', 'x2'], speed: '1b', batchSize: 1, mode: 'frames' },
+    preset: { dataset: 'gauss', networkShape: [2, 2], activation: 'tanh', features: ['x1', 'x2'], speed: '1b', batchSize: 1, mode: 'frames' },
   },
   { id: 'activations', preset: { panel: 'activations', activationFn: 'sigmoid' } },
   {
