@@ -4,6 +4,7 @@
 // diagonal of its Jacobian taken from a softmax layer's backward trace.
 import { h } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
+import { typeset } from '../stepper/tex.js';
 import { Plot } from './plot.js';
 import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, grid, panelHead, readout, slider, VANISH_BAND } from './ui.js';
 
@@ -14,15 +15,24 @@ const POINTS = 481;
 /** Below this the local gradient passes on less than a hundredth of the upstream gradient. */
 const VANISHING = 0.01;
 const ALPHA = { leakyRelu: { min: 0.01, max: 0.3, step: 0.01, value: 0.1 }, elu: { min: 0.1, max: 2, step: 0.1, value: 1 } };
+// Each function and its derivative, typeset (one line each).
 const FORMULA = {
-  sigmoid: 'σ(z) = 1 / (1 + e⁻ᶻ)\nσ′(z) = σ(z)(1 − σ(z))',
-  tanh: 'tanh(z) = (eᶻ − e⁻ᶻ) / (eᶻ + e⁻ᶻ)\ntanh′(z) = 1 − tanh²(z)',
-  relu: 'ReLU(z) = max(0, z)\nReLU′(z) = 1 (z > 0), 0 (z ≤ 0)',
-  leakyRelu: 'LeakyReLU(z) = z (z > 0), αz (z ≤ 0)\nLeakyReLU′(z) = 1 (z > 0), α (z ≤ 0)',
-  elu: 'ELU(z) = z (z > 0), α(eᶻ − 1) (z ≤ 0)\nELU′(z) = 1 (z > 0), αeᶻ (z ≤ 0)',
-  linear: 'f(z) = z\nf′(z) = 1',
-  softmax: 'pᵢ = e^zᵢ / Σⱼ e^zⱼ\n∂pᵢ/∂zᵢ = pᵢ(1 − pᵢ)',
+  sigmoid: ['\\sigma(z) = \\dfrac{1}{1 + e^{-z}}', "\\sigma'(z) = \\sigma(z)\\,\\bigl(1 - \\sigma(z)\\bigr)"],
+  tanh: ['\\tanh(z) = \\dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}', "\\tanh'(z) = 1 - \\tanh^2(z)"],
+  relu: ['\\mathrm{ReLU}(z) = \\max(0, z)', "\\mathrm{ReLU}'(z) = 1\\;\\;(z > 0),\\quad 0\\;\\;(z \\le 0)"],
+  leakyRelu: ['\\mathrm{LeakyReLU}(z) = z\\;\\;(z > 0),\\quad \\alpha z\\;\\;(z \\le 0)',
+    "\\mathrm{LeakyReLU}'(z) = 1\\;\\;(z > 0),\\quad \\alpha\\;\\;(z \\le 0)"],
+  elu: ['\\mathrm{ELU}(z) = z\\;\\;(z > 0),\\quad \\alpha\\,(e^{z} - 1)\\;\\;(z \\le 0)',
+    "\\mathrm{ELU}'(z) = 1\\;\\;(z > 0),\\quad \\alpha e^{z}\\;\\;(z \\le 0)"],
+  linear: ['f(z) = z', "f'(z) = 1"],
+  softmax: ['p_i = \\dfrac{e^{z_i}}{\\sum_j e^{z_j}}', '\\dfrac{\\partial p_i}{\\partial z_i} = p_i\\,(1 - p_i)'],
 };
+
+/** The formula lines of an activation, typeset into el. */
+function showFormula(el, name) {
+  el.replaceChildren(...FORMULA[name].map((tex) => typeset(h('span', { class: 'formula-line' }), tex)));
+  return el;
+}
 const MAX_SCORES = 6;
 const SCORE_RANGE = 6;
 
@@ -114,7 +124,7 @@ export class ActivationsPanel {
       h('div', { class: 'panel-main' },
         h('div', { class: 'panel-figure' }, this.#softPlot.canvas.parentElement),
         h('div', { class: 'panel-side' },
-          h('p', { class: 'formula', text: FORMULA.softmax }),
+          showFormula(h('p', { class: 'formula' }), 'softmax'),
           this.#softNote,
           this.#scoreRows,
           h('div', { class: 'button-row' }, this.#scoreButtons.add, this.#scoreButtons.remove),
@@ -184,7 +194,7 @@ export class ActivationsPanel {
       this.#alphaSlider.set(this.#alpha[name]);
       this.#alphaSlider.retranslate('α');
     }
-    this.#formula.textContent = FORMULA[name];
+    showFormula(this.#formula, name);
     this.#readouts.value.set(value);
     this.#readouts.derivative.set(local);
     this.#readouts.derivative.value.classList.toggle('is-vanishing', Math.abs(local) < VANISHING);

@@ -7,6 +7,8 @@
 import { h } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { Plot } from './plot.js';
+
+const subscript = (n) => [...String(n)].map((d) => '₀₁₂₃₄₅₆₇₈₉'[d]).join('');
 import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, grid, panelHead, readout, slider } from './ui.js';
 
 const DEFAULT_SCORES = [0, 2.89, 0];
@@ -196,7 +198,7 @@ export class LossesPanel {
     c.sum.set(sum, 6);
     const { loss } = this.#lab.loss('cce', this.#scores, oneHot(this.#truth, n), { logits: true });
     c.ce.set(loss, 3);
-    c.formula.textContent = t('loss.calc.formula', { n: this.#truth + 1, p: formatNumber(p[this.#truth], 4), loss: formatNumber(loss, 3) });
+    c.formula.textContent = t('loss.calc.formula', { n: subscript(this.#truth + 1), p: formatNumber(p[this.#truth], 4), loss: formatNumber(loss, 3) });
   }
 
   // ---- the course's two examples ---------------------------------------------------------
