@@ -38,7 +38,7 @@ export default {
   'reset': 'Reset the network',
   'play.hint': 'Play / pause (Space)',
   'epoch': 'Epoch',
-  'batchOf': 'batch {batch} / {total}',
+  'batchOf': 'batches done {batch} / {total}',
   'share': 'Share',
   'settings.toggle': 'Settings',
   'regenerate': 'Regenerate',

@@ -38,7 +38,7 @@ export default {
   'reset': '네트워크 초기화',
   'play.hint': '재생 / 일시정지 (스페이스)',
   'epoch': '에포크',
-  'batchOf': '배치 {batch} / {total}',
+  'batchOf': '끝낸 배치 {batch} / {total}',
   'share': '공유',
   'settings.toggle': '설정',
   'regenerate': '데이터 다시 만들기',

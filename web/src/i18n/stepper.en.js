@@ -42,7 +42,7 @@ export default {
   'caption.loss.mse': 'The output ŷ is compared with the target y: ℓ = mean of (ŷ − y)². The batch’s mean loss is L = {loss} over {size} samples.',
   'caption.backwardOutput': 'The loss’s gradient arrives at {layer} (upstream ∂ℓ/∂a), is multiplied by the local gradient f′(z) and leaves as ∂ℓ/∂z. Each incoming weight gets ∂ℓ/∂w = ∂ℓ/∂z · a. Links now show ∂ℓ/∂w.',
   'caption.backward': 'Neurons of {layer} collect their upstream gradient ∂ℓ/∂a = Σ w·∂ℓ/∂z from {above}, multiply it by their local gradient f′(z) and pass ∂ℓ/∂z down: upstream × local = downstream. Each incoming weight gets ∂ℓ/∂w = ∂ℓ/∂z · a.',
-  'caption.where': 'Epoch {epoch}, batch {batch} of {of}',
+  'caption.where': 'Now: epoch {epoch}, batch {batch} of {of}',
   'caption.update': '{name} moved every weight and bias once, using the gradient averaged over the batch’s {size} samples. Links show how much each weight moved (Δw); hover one for before → after.',
   'caption.next': 'Next: {step}',
 

@@ -42,7 +42,7 @@ export default {
   'caption.loss.mse': '출력 ŷ를 목표값 y와 비교합니다: ℓ = (ŷ − y)²의 평균. 배치 {size}개 샘플의 평균 손실은 L = {loss}입니다.',
   'caption.backwardOutput': '손실의 기울기가 {layer}에 도착해(상류 기울기 ∂ℓ/∂a) 국소 기울기 f′(z)와 곱해지고 ∂ℓ/∂z로 나갑니다. 들어오는 가중치마다 ∂ℓ/∂w = ∂ℓ/∂z · a를 받습니다. 이제 연결선은 ∂ℓ/∂w를 보여 줍니다.',
   'caption.backward': '{layer}의 뉴런들은 {above}에서 상류 기울기 ∂ℓ/∂a = Σ w·∂ℓ/∂z를 모으고, 국소 기울기 f′(z)를 곱해 ∂ℓ/∂z를 아래로 전달합니다: 상류 × 국소 = 하류. 들어오는 가중치마다 ∂ℓ/∂w = ∂ℓ/∂z · a를 받습니다.',
-  'caption.where': '에포크 {epoch}, 배치 {batch}/{of}',
+  'caption.where': '지금: 에포크 {epoch}, 배치 {batch}/{of}',
   'caption.update': '{name} 옵티마이저가 배치 {size}개 샘플의 평균 기울기로 모든 가중치와 편향을 한 번 움직였습니다. 연결선은 각 가중치가 움직인 양(Δw)을 보여 줍니다. 연결선 위에 마우스를 올리면 전 → 후 값이 나옵니다.',
   'caption.next': '다음: {step}',
 

@@ -318,7 +318,7 @@ export class ActivationsPanel {
     this.#bars.replaceChildren(h('p', { class: 'field-label', text: t('act.probabilities') }), ...Array.from(p, (pj, j) => h('div', { class: `prob-row${j === k ? ' is-focus' : ''}` },
       h('span', { class: 'prob-name', text: `p${j + 1}` }),
       h('span', { class: 'prob-track' }, h('span', { class: 'prob-fill', style: `width:${(100 * pj).toFixed(2)}%` })),
-      h('output', { class: 'prob-value', dataset: { value: String(pj) }, text: formatNumber(pj, 4) }))));
+      h('output', { class: 'prob-value', dataset: { value: String(pj) }, text: pj.toFixed(4) }))));
     let sum = 0;
     for (const pj of p) sum += pj;
     this.#softReadouts.sum.set(sum, 6);

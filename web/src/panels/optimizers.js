@@ -6,6 +6,7 @@
 // bias-corrected moments and the effective learning rate.
 import { h, sizeCanvas } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
+import { numText } from '../stepper/tex.js';
 import { linearTicks, Plot, traceShape } from './plot.js';
 import { chips, panelHead, SERIES_COLORS, SERIES_SHAPES, slider } from './ui.js';
 
@@ -25,7 +26,7 @@ const SURFACES = ['valley', 'saddle', 'rosenbrock'];
 const CONTOUR_RES = 140;
 const LEVELS = 14;
 const HYPER = { momentum: { momentum: 0.9 }, nesterov: { momentum: 0.9 }, rmsprop: { alpha: 0.9 } };
-const vec = (v) => (v ? `(${formatNumber(v[0], 3)}, ${formatNumber(v[1], 3)})` : '–');
+const vec = (v) => (v ? `(${numText(v[0])}, ${numText(v[1])})` : '–');  // 4 significant digits each
 
 export class OptimizersPanel {
   #lab;

@@ -157,7 +157,15 @@ export class Plot {
     for (const v of yTicks) ctx.fillText(yText(v), left - 5, py(v));
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    for (const v of xTicks) ctx.fillText(xText(v), px(v), top + plotH + 4);
+    for (const v of xTicks) {
+      // A label that would spill past the canvas edge is aligned to it instead.
+      const text = xText(v);
+      const half = ctx.measureText(text).width / 2;
+      const x = px(v);
+      ctx.textAlign = x + half > width ? 'right' : x - half < 0 ? 'left' : 'center';
+      ctx.fillText(text, ctx.textAlign === 'right' ? width : ctx.textAlign === 'left' ? 0 : x, top + plotH + 4);
+    }
+    ctx.textAlign = 'center';
 
     ctx.save();
     ctx.beginPath();

@@ -16,8 +16,8 @@ const DATASETS = ['circle', 'xor', 'gauss'];
 const DEPTHS = ['2', '4', '6'];
 const UNITS = 8;
 const MAX_EPOCHS = 200;
-// Layer 1 (nearest the input) darkest, the output lightest: viridis, stopped before its pale yellow.
-const LAYER_COLORS = ['#440154', '#46327e', '#365c8d', '#277f8e', '#1fa187', '#4ac16d', '#8fc31f'];
+// Viridis, evenly spread from dark (first layer) to light (output); the last step darkened to read on white.
+const LAYER_COLORS = ['#440154', '#443a83', '#31688e', '#21908d', '#35b779', '#8fd744', '#c9b800'];
 
 export class VanishingPanel {
   #lab;

@@ -81,7 +81,8 @@ export class ChartView {
     ctx.textAlign = 'left';
     ctx.fillText('0', left, height - 3);
     ctx.textAlign = 'right';
-    ctx.fillText(t('chart.epochs', { n: formatNumber(Math.round(xMax)) }), width - PAD.right, height - 3);
+    const epochs = String(Math.round(xMax)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');  // 28,860, as the counter groups it
+    ctx.fillText(t('chart.epochs', { n: epochs }), width - PAD.right, height - 3);
 
     series.forEach((s, k) => {
       const line = this.#lines[k];

@@ -7,6 +7,9 @@ export function epochText(epoch) {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** A loss with three decimals kept (0.710 beside 0.722), or a power of ten when it is tiny or huge. */
+const lossText = (x) => (Number.isFinite(x) && Math.abs(x) >= 1e-3 && Math.abs(x) < 1e5 ? x.toFixed(3) : formatNumber(x, 3));
+
 const percent = (x) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
 
 export class MetricsView {
@@ -23,7 +26,7 @@ export class MetricsView {
     el.epoch.textContent = epochText(m.epoch);
     el.batch.textContent = m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '';
     for (const name of ['trainLoss', 'testLoss']) {
-      el[name].textContent = formatNumber(m[name], 3);
+      el[name].textContent = lossText(m[name]);
       el[name].dataset.value = String(m[name]);
     }
     for (const name of ['trainAccuracy', 'testAccuracy']) {
