@@ -397,3 +397,47 @@ test('on a 375-px phone the page fits its width, and a tap shows and edits a wei
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('links follow the weights: repainted at most 20 times a second while playing, and the last weights always drawn', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(() => {
+    window.linkPaints = 0;
+    const clear = CanvasRenderingContext2D.prototype.clearRect;
+    CanvasRenderingContext2D.prototype.clearRect = function (...args) {
+      if (this.canvas.classList.contains('net-link-canvas')) window.linkPaints += 1;
+      return clear.apply(this, args);
+    };
+  });
+  await openLab(page, at('#networkShape=8,8,8,8,8,8&dataset=spiral&learningRate=0.1&speed=1e'));
+  const links = () => page.$eval('.net-link-canvas', (c) => c.toDataURL());
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) >= 5);
+  const [paints0, epoch0, t0] = await page.evaluate(() => [window.linkPaints, document.getElementById('epoch').textContent, performance.now()]);
+  await page.waitForTimeout(2000);
+  const [paints1, epoch1, t1] = await page.evaluate(() => [window.linkPaints, document.getElementById('epoch').textContent, performance.now()]);
+  await page.click('#play');
+  const seconds = (t1 - t0) / 1000;
+  const epochs = Number(epoch1.replace(/\D/g, '')) - Number(epoch0.replace(/\D/g, ''));
+  const rate = (paints1 - paints0) / seconds;
+  assert.ok(rate <= 21 && rate >= 5, `${rate.toFixed(1)} link repaints a second while ${(epochs / seconds).toFixed(1)} epochs a second`);
+  // After the pause, the canvas holds the last weights: a fresh layout from them draws the same.
+  await page.waitForTimeout(200);
+  const paused = await links();
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.waitForFunction((p) => window.linkPaints > p, await page.evaluate(() => window.linkPaints));
+  const resized = await page.evaluate(() => window.linkPaints);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForFunction((p) => window.linkPaints > p, resized);
+  await page.waitForTimeout(100);
+  assert.equal(await links(), paused);
+  // A step after a pause is drawn, and stays drawn.
+  const before = await page.evaluate(() => window.linkPaints);
+  await page.click('#step');
+  await page.waitForFunction((p) => window.linkPaints > p, before);
+  const stepped = await links();
+  assert.notEqual(stepped, paused);
+  await page.waitForTimeout(150);
+  assert.equal(await links(), stepped);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -36,6 +36,8 @@ const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, x));
 const relative = (value, scale) => (scale > 0 ? Math.sqrt(Math.min(1, Math.abs(value) / scale)) : 0);
 const signedColor = (value, scale) => Ramp.index(Math.sign(value) * relative(value, scale), -1, 1);
 
+/** While weights change every frame, links are repainted at most this often (20 per second). */
+const LINK_INTERVAL_MS = 50;
 export class NetworkView {
   #root;
   #on;
@@ -62,6 +64,8 @@ export class NetworkView {
   #flow = null;
   #pathList = null;
   #selection = null;
+  #linksPaintedAt = -Infinity;
+  #linksTimer = 0;
 
   /**
    * on: { toggleFeature(name), setShape(shape), edit(changes), preview(neuron | null), resized() }
@@ -190,7 +194,14 @@ export class NetworkView {
         changed = true;
       }
     });
-    if (changed) this.#paintLinks();
+    if (!changed) return;
+    // While training plays, the weights move a little every frame; repainting every link at
+    // most LINK_INTERVAL_MS apart keeps their look current at a fraction of the cost (each
+    // repaint rasterises every curve). A change after a pause, and every frame-mode step, paints
+    // at once; the last change is always painted.
+    const wait = given ? 0 : LINK_INTERVAL_MS - (performance.now() - this.#linksPaintedAt);
+    if (wait <= 0) this.#paintLinks();
+    else if (!this.#linksTimer) this.#linksTimer = setTimeout(() => this.#paintLinks(), wait);
   }
 
   // ---- frame-by-frame overlays -------------------------------------------------------------
@@ -337,6 +348,9 @@ export class NetworkView {
   }
 
   #paintLinks() {
+    clearTimeout(this.#linksTimer);
+    this.#linksTimer = 0;
+    this.#linksPaintedAt = performance.now();
     if (!this.#linkSize) return;
     const ctx = sizeCanvas(this.#linkCanvas, this.#linkSize.width, this.#linkSize.height);
     ctx.clearRect(0, 0, this.#linkSize.width, this.#linkSize.height);
