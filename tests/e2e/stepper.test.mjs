@@ -353,6 +353,28 @@ test('the backprop lesson shows what its text promises: a first-layer weight wit
   await page.close();
 });
 
+test('with batch size 1 the probe is the batch; a picked point elsewhere is labelled as outside it', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const hash = '#mode=frames&batchSize=1&seed=9&lang=en';
+  const t = twin(hash);
+  t.stepPhase();
+  const first = t.trace(0).samples[0];
+  await openLab(page, at(hash));
+  await stepPhases(page, 1);
+  assert.equal(Number(await page.getAttribute('#inspector .ix-sample-line', 'data-sample')), first, 'followed: the batch’s one sample');
+  assert.match(await page.textContent('#inspector'), /batch/);
+  const other = (first + 1) % t.data().train.size;
+  await openLab(page, at(`${hash}&probe=${other}`));
+  await stepPhases(page, 1);
+  assert.equal(Number(await page.getAttribute('#inspector .ix-sample-line', 'data-sample')), other);
+  assert.match(await page.textContent('#inspector'), /with batch size 1 the batch is another sample/);
+  await page.getByRole('button', { name: 'Follow the batch' }).click();
+  assert.equal(Number(await page.getAttribute('#inspector .ix-sample-line', 'data-sample')), first);
+  assert.deepEqual(errors, []);
+  t.delete();
+  await page.close();
+});
+
 test('clicking a training point makes it the probe: its own numbers fill the network, in the URL too', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
   const hash = '#mode=frames&batchSize=10&seed=9';

@@ -70,6 +70,7 @@ export default {
   'ix.target': 'target {y}',
   'ix.probeInBatch': 'You picked it; it is row {row} of this batch of {size}.',
   'ix.probeOutside': 'You picked it; it is not in this batch of {size}: its gradients are shown to learn from, but the optimizer uses the batch’s mean only.',
+  'ix.probeOutsideOne': 'You picked it, but with batch size 1 the batch is another sample: this point’s gradients are shown to learn from, and the optimizer uses the batch sample’s only. Press “Follow the batch” to see the sample the optimizer uses.',
   'ix.followOne': 'With batch size 1 this sample is the whole batch: its gradient is exactly the one the optimizer uses.',
   'ix.followBatch': 'The first of this batch’s {size} samples. The optimizer uses the mean of all {size} samples’ gradients.',
   'ix.notStarted': 'You picked it; its numbers appear as the batch’s forward pass runs: press Step (→).',

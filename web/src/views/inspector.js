@@ -90,7 +90,8 @@ export class Inspector {
       t('ix.samplePoint', { x1: numText(s.point[0]), x2: numText(s.point[1]), label: s.label }));
     let role;
     if (!s.started) role = t('ix.notStarted');
-    else if (s.kind === 'probe') role = s.inBatch ? t('ix.probeInBatch', { row: s.row + 1, size: s.batchSize }) : t('ix.probeOutside', { size: s.batchSize });
+    else if (s.kind === 'probe') role = s.inBatch ? t('ix.probeInBatch', { row: s.row + 1, size: s.batchSize })
+      : t(s.batchSize === 1 ? 'ix.probeOutsideOne' : 'ix.probeOutside', { size: s.batchSize });
     else role = t(s.batchSize === 1 ? 'ix.followOne' : 'ix.followBatch', { size: s.batchSize });
     const buttons = h('div', { class: 'ix-buttons' },
       this.#button(t('ix.random'), () => this.#on.randomProbe()),
