@@ -655,7 +655,8 @@ export class Trainer {
    *   `biasUpdate`: the change the optimizer applied (after = before + update)
    * - `state`: `{ lr, weights, biases }`, the rate the update used and torch's optimizer state per
    *   parameter tensor: `{ step, momentumBuffer?, sum?, squareAvg?, gradAvg?, expAvg?, expAvgSq?,
-   *   maxExpAvgSq?, effectiveLr?, mHat?, vHat? }` (effectiveLr: the rate each gradient was scaled by;
+   *   maxExpAvgSq?, effectiveLr?, mHat?, vHat? }` (effectiveLr: the rate each gradient was scaled by,
+   *   for Adam and AdamW the rate of m̂ (the step is −effectiveLr · m̂, plus AdamW's decay);
    *   mHat, vHat: Adam's bias-corrected moments)
    * - `loss` (output layer only): the batch's mean loss
    * - `probe`: null, or the probe sample's own numbers (see setProbe): `{ index, input, z, a, upstream,

@@ -423,21 +423,23 @@ test('links follow the weights: repainted at most 20 times a second while playin
   // After the pause, the canvas holds the last weights: a fresh layout from them draws the same.
   await page.waitForTimeout(200);
   const paused = await links();
+  const before = await page.evaluate(() => window.linkPaints);
   await page.setViewportSize({ width: 1100, height: 900 });
-  await page.waitForFunction((p) => window.linkPaints > p, await page.evaluate(() => window.linkPaints));
+  await page.waitForFunction((p) => window.linkPaints > p, before);
   const resized = await page.evaluate(() => window.linkPaints);
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.waitForFunction((p) => window.linkPaints > p, resized);
-  await page.waitForTimeout(100);
-  assert.equal(await links(), paused);
-  // A step after a pause is drawn, and stays drawn.
-  const before = await page.evaluate(() => window.linkPaints);
-  await page.click('#step');
-  await page.waitForFunction((p) => window.linkPaints > p, before);
-  const stepped = await links();
-  assert.notEqual(stepped, paused);
+  await page.waitForFunction((want) => document.querySelector('.net-link-canvas').toDataURL() === want, paused, { timeout: 5000 });
+  // An edit after a pause is drawn at once, by the time Enter has been handled.
+  const link = await linkPoint(page, { layer: 0, to: 0, from: 0 });
+  await page.mouse.click(link.x, link.y);
+  const current = Number(await page.inputValue('.net-editor input'));
+  await page.fill('.net-editor input', String(current > 0 ? -4.5 : 4.5));
+  await page.press('.net-editor input', 'Enter');
+  const edited = await links();
+  assert.notEqual(edited, paused);
   await page.waitForTimeout(150);
-  assert.equal(await links(), stepped);
+  assert.equal(await links(), edited);
   assert.deepEqual(errors, []);
   await page.close();
 });

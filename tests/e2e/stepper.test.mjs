@@ -362,7 +362,7 @@ test('with batch size 1 the probe is the batch; a picked point elsewhere is labe
   await openLab(page, at(hash));
   await stepPhases(page, 1);
   assert.equal(Number(await page.getAttribute('#inspector .ix-sample-line', 'data-sample')), first, 'followed: the batch’s one sample');
-  assert.match(await page.textContent('#inspector'), /batch/);
+  assert.match(await page.textContent('#inspector'), /this sample is the whole batch/);
   const other = (first + 1) % t.data().train.size;
   await openLab(page, at(`${hash}&probe=${other}`));
   await stepPhases(page, 1);

@@ -24,7 +24,7 @@ const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
 const HOW = ['page', 'view', 'hot', 'reset'];
 
-const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '', foldOffered: false };
+const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '', foldOffered: false, foldChosen: false };
 
 function applyLanguage() {
   setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
@@ -104,6 +104,19 @@ function settingsShown() {
 /** Embed mode offers a Settings button only in a frame that was too short for the settings. */
 function updateSettingsToggle() {
   $('settings-toggle').hidden = !app.state.embed || !app.foldOffered || !settingsShown() || Boolean(app.panels?.active);
+}
+
+/**
+ * Folds the settings of an embed frame too short for them, the first time it is seen so (at
+ * start, or after a resize: a frame that loads hidden has no height yet); never after the
+ * learner has used the button, and never for a panel, which has no settings bar.
+ */
+function foldIfShort() {
+  const root = document.documentElement;
+  if (!app.state.embed || app.foldChosen || app.panels?.active || root.classList.contains('settings-folded')) return;
+  if (window.innerHeight === 0 || !settingsShown() || root.scrollHeight <= window.innerHeight + 1) return;
+  app.foldOffered = true;
+  setSettingsFolded(true);
 }
 
 function setSettingsFolded(folded) {
@@ -254,6 +267,7 @@ function bindButtons() {
   $('regenerate').addEventListener('click', () => update({ seed: Math.floor(Math.random() * 100000) }));
   $('share').addEventListener('click', () => app.share.open(app.state));
   $('settings-toggle').addEventListener('click', () => {
+    app.foldChosen = true;
     setSettingsFolded(!document.documentElement.classList.contains('settings-folded'));
   });
   window.addEventListener('hashchange', () => {
@@ -267,8 +281,12 @@ function bindButtons() {
     app.panels.sync(app.state);
     app.frame.apply(app.state);
     fitToFrame();
+    foldIfShort();
   });
-  window.addEventListener('resize', fitToFrame);
+  window.addEventListener('resize', () => {
+    fitToFrame();
+    foldIfShort();
+  });
 }
 
 /** Replaces the loading screen with what went wrong (loading: which file; starting: the error). */
@@ -349,12 +367,7 @@ async function main() {
   document.body.classList.add('is-ready');
   $('loader').hidden = true;
   fitToFrame();
-  // A frame too short for the settings shows the network and the plot first.
-  const root = document.documentElement;
-  if (app.state.embed && settingsShown() && root.scrollHeight > window.innerHeight + 1) {
-    app.foldOffered = true;
-    setSettingsFolded(true);
-  }
+  foldIfShort();  // a frame too short for the settings shows the network and the plot first
 }
 
 main().catch((err) => showLoadFailure(err, 'error.generic'));

@@ -597,6 +597,7 @@ export class NetworkView {
     });
     this.#linkSize = { width, height };
     this.#paintLinks();
+    this.#linksPaintedAt = -Infinity;  // the restyle for the new size that follows paints at once
     this.#drawOverlay();
     this.#placeHeads(x, pitchX, size, width);
     if (this.#inputs) this.drawInputs(this.#inputs.values, this.#inputs.res, this.#inputs.scales);
