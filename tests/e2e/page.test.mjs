@@ -89,6 +89,13 @@ test('Space plays and pauses, → steps one epoch, Tab reaches the controls', as
   const epoch = await epochOf(page);
   await page.keyboard.press('ArrowRight');
   assert.equal(await epochOf(page), epoch + 1);
+  // On a focused button → still steps, and Space presses the button itself.
+  await page.focus('#step');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await epochOf(page), epoch + 2);
+  await page.keyboard.press('Space');
+  assert.equal(await epochOf(page), epoch + 3);
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
   await page.focus('#reset');
   const reached = new Set();
   for (let i = 0; i < 40; i++) {

@@ -211,7 +211,11 @@ function toggleFeature(name) {
 
 function bindKeys() {
   document.addEventListener('keydown', (e) => {
-    if (e.altKey || e.ctrlKey || e.metaKey || app.share.isOpen || app.panels.active || ownsKeys(e.target)) return;
+    if (e.altKey || e.ctrlKey || e.metaKey || app.share.isOpen || app.panels.active) return;
+    // A focused button keeps Space and Enter (they press it) but has no use for →, which steps
+    // from there too; frame mode handles → on its buttons itself.
+    const freeArrow = e.target instanceof HTMLButtonElement && app.state.mode !== 'frames';
+    if (ownsKeys(e.target) && !(freeArrow && e.key === 'ArrowRight')) return;
     if (e.key === ' ' || e.code === 'Space') {
       e.preventDefault();
       app.controller.toggle();
