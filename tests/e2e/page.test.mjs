@@ -107,6 +107,21 @@ test('Space plays and pauses, → steps one epoch, Tab reaches the controls', as
   await page.close();
 });
 
+test('a refused number names its range in full, under its field, without moving the row', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#optimizer=rmsprop'));
+  const top = () => page.$eval('[data-setting="optimizer"]', (el) => el.getBoundingClientRect().top);
+  const before = await top();
+  await page.fill('#setting-seed', '-3');
+  await page.press('#setting-seed', 'Enter');
+  assert.equal(await page.getAttribute('#setting-seed', 'aria-invalid'), 'true');
+  assert.equal(await page.textContent('[data-setting="seed"] .field-error'), 'Enter a number from 0 to 2147483647');
+  assert.equal(await top(), before, 'the fields beside it stay where they were');
+  assert.match(page.url(), /seed=1(&|$)/, 'the refused entry changed nothing');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the language toggle changes the labels and is kept in the URL; Korean browsers start in Korean', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
   await openLab(page, at());

@@ -157,10 +157,15 @@ export class Controls {
     const input = h('input', { type: 'text', inputmode: 'decimal', id: `setting-${p.name}`, autocomplete: 'off', spellcheck: 'false' });
     const message = h('span', { class: 'field-error', role: 'alert' });
     const el = h('label', { class: 'field field-number' }, label.span, input, message);
+    let refused = null;  // the allowed range of a refused entry, while its message shows
+    const explain = () => {
+      message.textContent = refused ? t('invalidNumber', { min: formatBound(refused.min), max: formatBound(refused.max) }) : '';
+    };
     const show = () => {
       input.value = presetText(this.#state[p.name]);
       input.removeAttribute('aria-invalid');
-      message.textContent = '';
+      refused = null;
+      explain();
     };
     input.addEventListener('change', () => {
       const text = input.value.trim();
@@ -169,7 +174,8 @@ export class Controls {
       const floor = allowed && !Array.isArray(allowed) ? allowed.min : p.min;
       if (parsed.reason || parsed.value < floor) {
         input.setAttribute('aria-invalid', 'true');
-        message.textContent = t('invalidNumber', { min: formatBound(floor), max: formatBound(p.max) });
+        refused = { min: floor, max: p.max };
+        explain();
         return;
       }
       this.#onChange({ [p.name]: parsed.value });
@@ -178,7 +184,10 @@ export class Controls {
     return {
       el,
       update: () => { if (document.activeElement !== input) show(); },
-      retranslate: () => label.retranslate(el),
+      retranslate: () => {
+        label.retranslate(el);
+        explain();  // a message on screen follows the language too
+      },
     };
   }
 
