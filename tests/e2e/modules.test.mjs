@@ -143,3 +143,54 @@ test('a curve keeps a bounded number of points however long it grows, and its ex
   s.clear();
   assert.equal(s.empty, true);
 });
+
+test('a saved network opens as it was saved; every kind of damaged or foreign file is refused with its reason', async () => {
+  const F = await import(path.join(web, 'savefile.js'));
+  const { loadEngine } = await import(apiUrl);
+  const lab = await loadEngine();
+  const state = S.applyChanges(S.defaultState(), { optimizer: 'adam', networkShape: [5, 3], dataset: 'spiral', lang: 'ko' }).state;
+  state.hide = new Set(['seed']);
+  const t = lab.createTrainer(S.engineConfig(state));
+  for (let i = 0; i < 37; i++) t.trainStep();
+  const curves = { trainLoss: [[0, 0.7], [1, 0.6]], testAccuracy: [[0, null], [1, 0.5]] };
+  const text = F.writeSave({ state, snapshot: t.snapshot(), epochOffset: 3.5, curves, engineVersion: lab.version });
+  const doc = JSON.parse(text);
+  assert.doesNotMatch(doc.settings, /lang=|_hide=|embed=/, 'the page’s own flags stay out of the file');
+
+  const opened = F.readSave(text, lab);
+  assert.equal(opened.epochOffset, 3.5);
+  assert.deepEqual(opened.curves.trainLoss, curves.trainLoss);
+  assert.ok(Number.isNaN(opened.curves.testAccuracy[0][1]), 'a missing point stays missing');
+  for (const p of S.SETTINGS) if (!['lang', 'embed'].includes(p.name)) assert.deepEqual(opened.state[p.name], state[p.name], p.name);
+  const u = lab.createTrainer(S.engineConfig(opened.state));
+  u.restore(opened.snapshot);
+  for (let l = 0; l < t.layerSizes.length - 1; l++) assert.deepEqual([...u.getWeights(l)], [...t.getWeights(l)]);
+  assert.deepEqual(u.cursor(), t.cursor());
+  t.trainStep();
+  u.trainStep();
+  assert.deepEqual([...u.getWeights(0)], [...t.getWeights(0)], 'training goes on exactly as it would have');
+
+  const refused = (file, key) => assert.throws(() => F.readSave(file, lab), (err) => err instanceof F.SaveFileError && err.key === key, key);
+  const edit = (change) => JSON.stringify({ ...doc, ...change });
+  refused('{"format": "backprop-lab-network", ', 'file.notJson');
+  refused('<html></html>', 'file.notJson');
+  refused('[1, 2]', 'file.notOurs');
+  refused(JSON.stringify({ format: 'something-else' }), 'file.notOurs');
+  refused(edit({ version: 2 }), 'file.version');
+  refused(edit({ settings: 7 }), 'file.damaged');
+  refused(edit({ snapshot: '' }), 'file.damaged');
+  refused(edit({ snapshot: `${doc.snapshot.slice(0, 10)}!${doc.snapshot.slice(11)}` }), 'file.damaged');
+  refused(edit({ epochOffset: -1 }), 'file.damaged');
+  refused(edit({ curves: { trainLoss: [[0, 'a']] } }), 'file.damaged');
+  refused(edit({ curves: { bogus: [] } }), 'file.damaged');
+  refused(edit({ settings: `${doc.settings}&learningRate=fast` }), 'file.settings');
+  refused(edit({ settings: doc.settings.replace('networkShape=5,3', 'networkShape=5,4') }), 'file.snapshot');
+  const bytes = Uint8Array.from(atob(doc.snapshot), (c) => c.charCodeAt(0));
+  bytes[Math.floor(bytes.length / 2)] ^= 1;
+  refused(edit({ snapshot: btoa(String.fromCharCode(...bytes)) }), 'file.snapshot');
+  refused(edit({ snapshot: doc.snapshot.slice(0, 40) }), 'file.snapshot');
+  refused('x'.repeat(F.MAX_SAVE_MB * 1024 * 1024 + 1), 'file.tooBig');
+  assert.equal(lab.liveTrainers, 2, 'no scratch trainer is left behind');
+  t.delete();
+  u.delete();
+});

@@ -465,3 +465,57 @@ test('links follow the weights: repainted at most 20 times a second while playin
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the trained network saves to a file and opens again exactly; a damaged file is refused and changes nothing', async () => {
+  const context = await browser.context.browser().newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await openLab(page, at('#dataset=xor&optimizer=adam&learningRate=0.01&networkShape=5,3&lang=en'));
+  await trainUntil(page, 12);
+  const trained = { epoch: await epochOf(page), loss: await valueOf(page, '#train-loss'), url: page.url() };
+  await page.click('#share');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-network')]);
+  assert.match(download.suggestedFilename(), /^backprop-lab-epoch-\d+\.json$/);
+  const saved = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  await page.keyboard.press('Escape');
+
+  // A different page: other settings, untrained. Opening the file brings the trained network back.
+  await openLab(page, at('#dataset=circle&lang=ko'));
+  await page.click('#share');
+  await page.setInputFiles('#open-network', { name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
+  await page.waitForFunction(() => !document.querySelector('.share-dialog').open);
+  assert.equal(await epochOf(page), trained.epoch);
+  assert.equal(await valueOf(page, '#train-loss'), trained.loss, 'the same network, to the last bit');
+  assert.match(page.url(), /dataset=xor/);
+  assert.match(page.url(), /networkShape=5,3/);
+  assert.match(page.url(), /lang=ko/, 'the page keeps its own language');
+  assert.equal(await page.getAttribute('#play', 'aria-label'), '재생');
+  await trainUntil(page, trained.epoch + 2);
+
+  // Damaged files: a notice with the reason, and the network and URL as they were.
+  const before = { epoch: await epochOf(page), loss: await valueOf(page, '#train-loss'), url: page.url() };
+  const doc = JSON.parse(saved);
+  const flipped = Buffer.from(doc.snapshot, 'base64');
+  flipped[flipped.length >> 1] ^= 4;
+  for (const [name, text, says] of [
+    ['notes.txt', 'hello', /JSON 파일이 아닙니다/],
+    ['other.json', JSON.stringify({ ...doc, snapshot: flipped.toString('base64') }), /설정과 맞지 않거나/],
+    ['odd.json', JSON.stringify({ ...doc, settings: `${doc.settings}&noise=loud` }), /설정이 손상되었습니다: noise/],
+  ]) {
+    if (!(await page.evaluate(() => document.querySelector('.share-dialog').open))) await page.click('#share');
+    await page.setInputFiles('#open-network', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page.waitForSelector('.notice[data-notice="file"]');
+    assert.match(await page.textContent('.notice[data-notice="file"]'), new RegExp(`${name.replace('.', '\\.')} 파일을 열 수 없습니다`));
+    assert.match(await page.textContent('.notice[data-notice="file"]'), says);
+    assert.match(await page.textContent('.share-file-status'), says);
+    assert.equal(await epochOf(page), before.epoch);
+    assert.equal(await valueOf(page, '#train-loss'), before.loss);
+    assert.equal(page.url(), before.url);
+    await page.keyboard.press('Escape');
+    await page.click('.notice[data-notice="file"] .notice-close');
+  }
+  await screenshot(page, 'opened-network-ko');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

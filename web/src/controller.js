@@ -191,6 +191,36 @@ export class Controller {
     return true;
   }
 
+  /** What a save file keeps beside the settings: the engine's snapshot, the epochs before it, the curves. */
+  saved() {
+    const curves = {};
+    for (const [name, series] of Object.entries(this.#series)) {
+      const points = [];
+      series.forEach((x, y) => points.push([x, Number.isFinite(y) ? y : null]));
+      curves[name] = points;
+    }
+    return { snapshot: this.trainer.snapshot(), epochOffset: this.#epochOffset, curves };
+  }
+
+  /**
+   * A saved network on the trainer just built from its settings (configure first): weights,
+   * optimizer state and cursor from the snapshot, then its curves. Throws LabError bad_snapshot,
+   * with the trainer unchanged, if the snapshot does not fit.
+   */
+  restoreSaved({ snapshot, epochOffset, curves }) {
+    this.pause();
+    this.trainer.restore(snapshot);
+    this.#epochOffset = epochOffset;
+    for (const [name, series] of Object.entries(this.#series)) {
+      series.clear();
+      for (const [x, y] of curves[name] ?? []) series.push(x, y);
+    }
+    this.history.clear();
+    this.#syncProbe();
+    this.#record(this.#series.trainLoss.empty ? 'push' : 'none');
+    this.render();
+  }
+
   get stepUnit() {
     if (this.mode === 'frame') return 'phase';
     return SPEEDS[this.state?.speed ?? '1e'][0];

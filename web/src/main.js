@@ -18,6 +18,7 @@ import { NetworkView } from './views/network.js';
 import { Notices } from './views/notices.js';
 import { OutputView } from './views/output.js';
 import { ShareDialog } from './views/share.js';
+import { MAX_SAVE_MB, readSave, SaveFileError, writeSave } from './savefile.js';
 import { FrameMode } from './stepper/frame-mode.js';
 
 const $ = (id) => document.getElementById(id);
@@ -278,19 +279,64 @@ function bindButtons() {
     if (location.hash === app.hash) return;
     app.controller.pause();
     loadFromUrl();
-    app.controls.update(app.state);
-    refreshTexts();
-    app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
-    app.controller.configure(app.state, 'reset');
-    app.panels.sync(app.state);
-    app.frame.apply(app.state);
-    fitToFrame();
-    foldIfShort();
+    showState();
   });
   window.addEventListener('resize', () => {
     fitToFrame();
     foldIfShort();
   });
+}
+
+/** Everything on the page from app.state, with a new network (after a new URL or an opened file). */
+function showState() {
+  app.controls.update(app.state);
+  refreshTexts();
+  app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
+  app.controller.configure(app.state, 'reset');
+  app.panels.sync(app.state);
+  app.frame.apply(app.state);
+  fitToFrame();
+  foldIfShort();
+}
+
+/** Downloads the trained network: settings, the engine's snapshot and the curves. */
+function saveNetwork() {
+  const text = writeSave({ state: app.state, engineVersion: app.lab.version, ...app.controller.saved() });
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const epoch = app.controller.trainer.cursor().epoch;
+  h('a', { href: url, download: `backprop-lab-epoch-${epoch}.json` }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/**
+ * Opens a saved network; null when it opened, else why not (also shown as a notice). The file
+ * is checked in full before anything on the page changes.
+ */
+async function openNetwork(file) {
+  app.controller.pause();
+  let saved;
+  try {
+    if (file.size > MAX_SAVE_MB * 1024 * 1024) throw new SaveFileError('file.tooBig', { mb: MAX_SAVE_MB });
+    saved = readSave(await file.text(), app.lab);
+  } catch (err) {
+    const why = () => (err instanceof SaveFileError ? t(err.key, err.params) : t('file.unexpected', { message: String(err?.message ?? err) }));
+    app.notices.show('file', 'error', () => ({ title: t('file.cannotOpen', { name: file.name }), items: [why()] }));
+    return why();
+  }
+  app.notices.dismiss('file');
+  app.notices.dismiss('error');
+  // The page's own flags stay: its language, embed mode and hidden controls.
+  app.state = { ...saved.state, lang: app.state.lang, embed: app.state.embed, hide: app.state.hide };
+  applyPageFlags();
+  writeUrl();
+  showState();
+  try {
+    app.controller.restoreSaved(saved);
+  } catch (err) {
+    showError(err);  // checked above, so not expected: the settings stay, on a fresh network
+    return String(err?.message ?? err);
+  }
+  return null;
 }
 
 /** Replaces the loading screen with what went wrong (loading: which file; starting: the error). */
@@ -336,7 +382,7 @@ async function main() {
     data: $('controls-data'),
     output: $('controls-output'),
   }, update);
-  app.share = new ShareDialog(document.body);
+  app.share = new ShareDialog(document.body, { save: saveNetwork, open: openNetwork });
   app.views = buildViews();
   app.controller = new Controller(lab, app.views, {
     onError: showError,

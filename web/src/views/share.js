@@ -1,5 +1,6 @@
-// The Share dialog: the link to the current state, and an <iframe> snippet
-// for course material with embed mode and the controls a lesson hides.
+// The Share dialog: the link to the current state, an <iframe> snippet for
+// course material with embed mode and the controls a lesson hides, and the
+// trained network itself saved to a file and opened again.
 import { h } from '../dom.js';
 import { has, t } from '../i18n/index.js';
 import { HIDEABLE, serialize } from '../state.js';
@@ -26,8 +27,11 @@ export class ShareDialog {
   #dialog;
   #state = null;
   #fields = {};
+  #files;
 
-  constructor(host) {
+  /** files: { save(), open(file) → Promise<string|null> (null: opened; else why not, to show) }. */
+  constructor(host, files) {
+    this.#files = files;
     this.#dialog = h('dialog', { class: 'share-dialog', 'aria-labelledby': 'share-title' });
     host.append(this.#dialog);
   }
@@ -85,9 +89,32 @@ export class ShareDialog {
         h('div', { class: 'share-copy' },
           h('button', { type: 'button', class: 'text-button', onclick: () => copy(f.snippet.value, f.snippet, f.snippetStatus) }, t('share.copy')),
           f.snippetStatus)),
+      this.#fileSection(),
       h('form', { method: 'dialog', class: 'share-actions' },
         h('button', { type: 'submit', class: 'text-button primary' }, t('share.close'))),
     );
+  }
+
+  #fileSection() {
+    const status = h('p', { class: 'share-status share-file-status', role: 'status' });
+    const input = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden', id: 'open-network', tabindex: '-1' });
+    input.addEventListener('change', async () => {
+      const [file] = input.files;
+      input.value = '';
+      if (!file) return;
+      status.textContent = '';
+      const problem = await this.#files.open(file);
+      if (problem === null) this.#dialog.close();
+      else status.textContent = problem;
+    });
+    return h('fieldset', { class: 'share-embed share-files' },
+      h('legend', { text: t('share.files') }),
+      h('p', { class: 'share-note', text: t('share.filesHint') }),
+      h('div', { class: 'share-copy' },
+        h('button', { type: 'button', class: 'text-button', id: 'save-network', onclick: () => this.#files.save() }, t('share.save')),
+        h('button', { type: 'button', class: 'text-button', id: 'open-network-button', onclick: () => input.click() }, t('share.open')),
+        input),
+      status);
   }
 
   #refresh() {
