@@ -9,7 +9,8 @@ import { apiUrl } from '../helpers/paths.mjs';
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
 const S = await import(path.join(web, 'state.js'));
-const { LANGUAGES } = await import(path.join(web, 'i18n/index.js'));
+const { formatBound, formatNumber, groupDigits, LANGUAGES, subscript } = await import(path.join(web, 'i18n/index.js'));
+const { epochText } = await import(path.join(web, 'views/metrics.js'));
 const { Series } = await import(path.join(web, 'series.js'));
 
 test('every default survives the trip to URL text and back, and the whole state does too', () => {
@@ -193,4 +194,20 @@ test('a saved network opens as it was saved; every kind of damaged or foreign fi
   assert.equal(lab.liveTrainers, 2, 'no scratch trainer is left behind');
   t.delete();
   u.delete();
+});
+
+test('numbers as the page writes them: losses in a column, epochs grouped, bounds in full, indices as subscripts', () => {
+  assert.equal(formatNumber(0.71, 3, true), '0.710');
+  assert.equal(formatNumber(0.71, 3), '0.71');
+  assert.equal(formatNumber(-0.00004, 3, true), '−4.00e−5');
+  assert.equal(formatNumber(1.12e304, 3), '1.12e+304');
+  assert.equal(formatNumber(NaN), '–');
+  assert.equal(groupDigits(28860), '28,860');
+  assert.equal(groupDigits(999), '999');
+  assert.equal(epochText(12), '000,012');
+  assert.equal(epochText(1234567), '1,234,567');
+  assert.equal(formatBound(2147483647), '2147483647');
+  assert.equal(formatBound(-3), '−3');
+  assert.equal(formatBound(0.999), '0.999');
+  assert.equal(subscript(21), '₂₁');
 });

@@ -278,3 +278,32 @@ test('schedules: the trainer’s current rate sits on the engine’s curve, and 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('Play in the optimizer race and the schedules: runs to the end, stops there, and starts again from the beginning', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#panel=optimizers&surface=saddle&lang=en'));
+  const race = shown('optimizers');
+  const step = () => page.$eval('#race-step', (el) => Number(el.value));
+  await page.click(`${race} .panel-play`);
+  assert.equal(await page.getAttribute(`${race} .panel-play`, 'aria-pressed'), 'true');
+  assert.equal(await page.textContent(`${race} .panel-play`), 'Pause');
+  await page.waitForFunction((sel) => document.querySelector(sel).getAttribute('aria-pressed') === 'false', `${race} .panel-play`, { timeout: 20000 });
+  assert.equal(await step(), 100, 'the saddle race stops at its last step');
+  await page.click(`${race} .panel-play`);
+  await page.waitForFunction(() => Number(document.getElementById('race-step').value) < 100);
+  await page.click(`${race} .panel-play`);
+  assert.ok(await step() < 100, 'Play at the end starts over');
+
+  await openLab(page, at('#panel=schedules&lang=ko'));
+  const sched = shown('schedules');
+  await page.click(`${sched} .panel-play`);
+  assert.equal(await page.textContent(`${sched} .panel-play`), '일시정지');
+  await page.waitForFunction((sel) => Number(document.querySelector(`${sel} .readout-epoch output`).dataset.value) >= 3, sched);
+  await page.click(`${sched} .panel-play`);
+  assert.equal(await page.getAttribute(`${sched} .panel-play`, 'aria-pressed'), 'false');
+  const epoch = await number(page, `${sched} .readout-epoch .readout-value`);
+  await page.waitForTimeout(300);
+  assert.equal(await number(page, `${sched} .readout-epoch .readout-value`), epoch, 'paused, it trains no more');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -40,13 +40,25 @@ export function t(key, params) {
 }
 
 /** Numbers as the page shows them: short, locale-independent digits. */
-export function formatNumber(x, digits = 3) {
+/** fixed: keep trailing zeros (0.710 beside 0.722), for numbers read in a column. */
+export function formatNumber(x, digits = 3, fixed = false) {
   if (x === null || x === undefined || Number.isNaN(x)) return '–';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   if (x === 0) return '0';
   const abs = Math.abs(x);
-  const text = abs >= 1e5 || abs < 1e-3 ? x.toExponential(2) : Number(x.toFixed(digits)).toString();
+  const plain = fixed ? x.toFixed(digits) : Number(x.toFixed(digits)).toString();
+  const text = abs >= 1e5 || abs < 1e-3 ? x.toExponential(2) : plain;
   return text.replace(/-/g, '−');
+}
+
+/** 28860 → "28,860": whole numbers with their thousands grouped, as the epoch counter shows them. */
+export function groupDigits(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** 12 → "₁₂", for indices written in running text (θ₂₁, p₂). */
+export function subscript(n) {
+  return String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[d]);
 }
 
 /** A bound of an allowed range: whole numbers in full (a seed's 2147483647), others as formatNumber. */

@@ -5,10 +5,8 @@
 // sigmoid, showing which term vanishes for each label. Every probability and
 // loss comes from the engine (lab.softmax, lab.loss, lab.activation).
 import { h } from '../dom.js';
-import { formatNumber, t } from '../i18n/index.js';
+import { formatNumber, subscript, t } from '../i18n/index.js';
 import { Plot } from './plot.js';
-
-const subscript = (n) => [...String(n)].map((d) => '₀₁₂₃₄₅₆₇₈₉'[d]).join('');
 import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, grid, panelHead, readout, slider } from './ui.js';
 
 const DEFAULT_SCORES = [0, 2.89, 0];

@@ -8,7 +8,7 @@ import { h, sizeCanvas } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { numText } from '../stepper/tex.js';
 import { linearTicks, Plot, traceShape } from './plot.js';
-import { chips, panelHead, SERIES_COLORS, SERIES_SHAPES, slider } from './ui.js';
+import { chips, panelHead, SERIES_COLORS, SERIES_SHAPES, slider, Player } from './ui.js';
 
 const RACERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 /**
@@ -39,8 +39,7 @@ export class OptimizersPanel {
   #paths = new Map();
   #step = 0;
   #steps = 0;
-  #playing = false;
-  #raf = 0;
+  #player = new Player({ step: () => this.#go(this.#step + 1), done: () => this.#step >= this.#steps, rewind: () => { if (this.#step >= this.#steps) this.#step = 0; } });
   #coordinate = 0;
   #contour = null;
   #layer = null;
@@ -65,12 +64,12 @@ export class OptimizersPanel {
     this.#surfaceChips = chips(SURFACES, (name) => update({ surface: name }));
     this.#coordChips = chips(['0', '1'], (k) => { this.#coordinate = Number(k); this.#drawCharts(); });
     this.#buttons = {
-      play: h('button', { type: 'button', class: 'text-button primary panel-play', onclick: () => this.#toggle() }),
-      step: h('button', { type: 'button', class: 'text-button panel-step', onclick: () => { this.#pause(); this.#go(this.#step + 1); } }),
-      reset: h('button', { type: 'button', class: 'text-button panel-reset', onclick: () => { this.#pause(); this.#go(0); } }),
+      play: this.#player.button,
+      step: h('button', { type: 'button', class: 'text-button panel-step', onclick: () => { this.#player.pause(); this.#go(this.#step + 1); } }),
+      reset: h('button', { type: 'button', class: 'text-button panel-reset', onclick: () => { this.#player.pause(); this.#go(0); } }),
       restart: h('button', { type: 'button', class: 'text-button', onclick: () => { this.#start = [...this.#view.start]; this.#compute(); } }),
     };
-    this.#scrub = slider({ id: 'race-step', min: 0, max: 100, step: 1, value: 0, digits: 0, onInput: (k) => { this.#pause(); this.#go(k); } });
+    this.#scrub = slider({ id: 'race-step', min: 0, max: 100, step: 1, value: 0, digits: 0, onInput: (k) => { this.#player.pause(); this.#go(k); } });
     this.#map = h('canvas', { class: 'race-map', role: 'img' });
     this.#mapBox = h('div', { class: 'race-map-box' }, this.#map);
     this.#map.addEventListener('pointerdown', (e) => this.#pickStart(e));
@@ -100,12 +99,12 @@ export class OptimizersPanel {
   }
 
   hide() {
-    this.#pause();
+    this.#player.pause();
   }
 
   sync(state) {
     if (state.surface === this.#surface) return;
-    this.#pause();
+    this.#player.pause();
     this.#surface = state.surface;
     this.#view = this.#lab.surfaceView(this.#surface);
     this.#start = [...this.#view.start];
@@ -131,7 +130,7 @@ export class OptimizersPanel {
     this.#buttons.restart.textContent = t('race.defaultStart');
     this.#scrub.retranslate(t('race.scrub'));
     for (const [name, row] of this.#rows) row.retranslate(name);
-    this.#setPlaying(this.#playing);
+    this.#player.retranslate();
     if (this.#surface) this.#render();
   }
 
@@ -194,34 +193,6 @@ export class OptimizersPanel {
     this.#step = Math.max(0, Math.min(this.#steps, step));
     this.#scrub.set(this.#step);
     this.#render();
-  }
-
-  #toggle() {
-    if (this.#playing) this.#pause();
-    else this.#play();
-  }
-
-  #play() {
-    if (this.#step >= this.#steps) this.#step = 0;
-    this.#setPlaying(true);
-    const frame = () => {
-      if (!this.#playing) return;
-      this.#go(this.#step + 1);
-      if (this.#step >= this.#steps) this.#pause();
-      else this.#raf = requestAnimationFrame(frame);
-    };
-    this.#raf = requestAnimationFrame(frame);
-  }
-
-  #pause() {
-    cancelAnimationFrame(this.#raf);
-    this.#setPlaying(false);
-  }
-
-  #setPlaying(playing) {
-    this.#playing = playing;
-    this.#buttons.play.textContent = t(playing ? 'pause' : 'play');
-    this.#buttons.play.setAttribute('aria-pressed', String(playing));
   }
 
   #render() {
@@ -439,7 +410,7 @@ export class OptimizersPanel {
     if (fx < 0 || fx > 1 || fy < 0 || fy > 1) return;
     const v = this.#view;
     const round = (x) => Math.round(x * 100) / 100;
-    this.#pause();
+    this.#player.pause();
     this.#start = [round(v.xMin + fx * (v.xMax - v.xMin)), round(v.yMax - fy * (v.yMax - v.yMin))];
     this.#compute();
   }

@@ -8,7 +8,7 @@ import { h } from '../dom.js';
 import { formatBound, formatNumber, t } from '../i18n/index.js';
 import { applyChanges, engineConfig, isRelevant, parseValue, SETTING } from '../state.js';
 import { Plot } from './plot.js';
-import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, panelHead, readout } from './ui.js';
+import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, panelHead, readout, Player } from './ui.js';
 
 const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'plateau'];
 const PARAMETERS = ['learningRate', 'stepSize', 'gamma', 'tMax', 'factor', 'patience'];
@@ -42,8 +42,7 @@ export class SchedulesPanel {
   #losses = [];
   #epoch = 0;
   #epochs = 0;
-  #playing = false;
-  #raf = 0;
+  #player = new Player({ step: () => this.#advance(), done: () => !this.#trainer || this.#epoch >= this.#epochs, rewind: () => { if (this.#trainer && this.#epoch >= this.#epochs) this.#build(); } });
   #key = '';
   #buttons;
   #out = {
@@ -64,8 +63,8 @@ export class SchedulesPanel {
     this.#chips = chips(SCHEDULES, (name) => update({ schedule: name }));
     for (const name of PARAMETERS) this.#fields.set(name, this.#field(name));
     this.#buttons = {
-      play: h('button', { type: 'button', class: 'text-button primary panel-play', onclick: () => this.#toggle() }),
-      step: h('button', { type: 'button', class: 'text-button panel-step', onclick: () => { this.#pause(); this.#advance(); } }),
+      play: this.#player.button,
+      step: h('button', { type: 'button', class: 'text-button panel-step', onclick: () => { this.#player.pause(); this.#advance(); } }),
       reset: h('button', { type: 'button', class: 'text-button panel-reset', onclick: () => this.#build() }),
     };
     this.#lrPlot = new Plot(h('div'), { height: 260 });
@@ -100,7 +99,7 @@ export class SchedulesPanel {
   }
 
   hide() {
-    this.#pause();
+    this.#player.pause();
   }
 
   /** A change of the schedule, its parameters or the network starts the trainer again. */
@@ -131,7 +130,7 @@ export class SchedulesPanel {
     this.#out.planned.retranslate(t('sched.plannedLr'));
     this.#out.loss.retranslate(t('output.trainLoss'));
     this.#out.bad.retranslate(t('sched.badEpochs'));
-    this.#setPlaying(this.#playing);
+    this.#player.retranslate();
     if (this.#trainer) this.#draw();
   }
 
@@ -164,7 +163,7 @@ export class SchedulesPanel {
   }
 
   #build() {
-    this.#pause();
+    this.#player.pause();
     this.#trainer?.delete();
     this.#trainer = null;
     this.#losses = [];
@@ -181,38 +180,9 @@ export class SchedulesPanel {
   }
 
   #showError(err) {
-    this.#pause();
+    this.#player.pause();
     this.#error.hidden = false;
     this.#error.textContent = t('panel.engineError', { message: err.message });
-  }
-
-  #toggle() {
-    if (this.#playing) this.#pause();
-    else this.#play();
-  }
-
-  #play() {
-    if (!this.#trainer) return;
-    if (this.#epoch >= this.#epochs) this.#build();
-    this.#setPlaying(true);
-    const frame = () => {
-      if (!this.#playing) return;
-      this.#advance();
-      if (this.#epoch >= this.#epochs) this.#pause();
-      else this.#raf = requestAnimationFrame(frame);
-    };
-    this.#raf = requestAnimationFrame(frame);
-  }
-
-  #pause() {
-    cancelAnimationFrame(this.#raf);
-    this.#setPlaying(false);
-  }
-
-  #setPlaying(playing) {
-    this.#playing = playing;
-    this.#buttons.play.textContent = t(playing ? 'pause' : 'play');
-    this.#buttons.play.setAttribute('aria-pressed', String(playing));
   }
 
   #advance() {

@@ -85,3 +85,62 @@ export function grid(lo, hi, n) {
   for (let i = 0; i < n; i++) out[i] = lo + ((hi - lo) * i) / (n - 1);
   return out;
 }
+
+/**
+ * A panel's Play button and its loop: while playing, step() runs once per animation frame until
+ * done() holds or pause() is called; the button's label and aria-pressed follow. rewind() runs
+ * before play starts, to go back to the beginning from the end.
+ */
+export class Player {
+  button = h('button', { type: 'button', class: 'text-button primary panel-play', onclick: () => this.toggle() });
+  #playing = false;
+  #raf = 0;
+  #step;
+  #done;
+  #rewind;
+
+  constructor({ step, done, rewind = () => {} }) {
+    this.#step = step;
+    this.#done = done;
+    this.#rewind = rewind;
+    this.retranslate();
+  }
+
+  get playing() {
+    return this.#playing;
+  }
+
+  toggle() {
+    if (this.#playing) this.pause();
+    else this.play();
+  }
+
+  play() {
+    if (this.#playing) return;
+    this.#rewind();
+    if (this.#done()) return;
+    this.#set(true);
+    const frame = () => {
+      if (!this.#playing) return;
+      this.#step();
+      if (this.#done()) this.pause();
+      else this.#raf = requestAnimationFrame(frame);
+    };
+    this.#raf = requestAnimationFrame(frame);
+  }
+
+  pause() {
+    cancelAnimationFrame(this.#raf);
+    this.#set(false);
+  }
+
+  retranslate() {
+    this.#set(this.#playing);
+  }
+
+  #set(playing) {
+    this.#playing = playing;
+    this.button.textContent = t(playing ? 'pause' : 'play');
+    this.button.setAttribute('aria-pressed', String(playing));
+  }
+}

@@ -6,7 +6,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { Plot } from './plot.js';
-import { chips, panelHead, readout } from './ui.js';
+import { chips, panelHead, readout, Player } from './ui.js';
 
 const NETWORKS = [
   { activation: 'sigmoid', color: '#d55e00', shape: 'circle', dash: false },
@@ -26,8 +26,7 @@ export class VanishingPanel {
   #depth = 6;
   #nets = [];
   #epoch = 0;
-  #playing = false;
-  #raf = 0;
+  #player = new Player({ step: () => this.#advance(), done: () => this.#epoch >= MAX_EPOCHS });
   #buttons;
   #datasetChips;
   #depthChips;
@@ -41,8 +40,8 @@ export class VanishingPanel {
     this.root = root;
     this.#lab = lab;
     this.#buttons = {
-      play: h('button', { type: 'button', class: 'text-button primary panel-play', onclick: () => this.#toggle() }),
-      step: h('button', { type: 'button', class: 'text-button panel-step', onclick: () => { this.#pause(); this.#advance(); } }),
+      play: this.#player.button,
+      step: h('button', { type: 'button', class: 'text-button panel-step', onclick: () => { this.#player.pause(); this.#advance(); } }),
       reset: h('button', { type: 'button', class: 'text-button panel-reset', onclick: () => this.#build() }),
     };
     this.#datasetChips = chips(DATASETS, (name) => { this.#dataset = name; this.#build(); });
@@ -82,7 +81,7 @@ export class VanishingPanel {
 
   /** Hidden: no loop runs. */
   hide() {
-    this.#pause();
+    this.#player.pause();
   }
 
   sync() {}
@@ -103,7 +102,7 @@ export class VanishingPanel {
       c.loss.retranslate(t('output.trainLoss'));
       c.ratio.retranslate(t('vg.ratio'));
     }
-    this.#setPlaying(this.#playing);
+    this.#player.retranslate();
     if (this.#nets.length) this.#draw();
   }
 
@@ -121,7 +120,7 @@ export class VanishingPanel {
   }
 
   #build() {
-    this.#pause();
+    this.#player.pause();
     for (const n of this.#nets) n.trainer.delete();
     this.#nets = NETWORKS.map((net) => {
       const trainer = this.#lab.createTrainer(this.#config(net.activation));
@@ -135,34 +134,6 @@ export class VanishingPanel {
     this.retranslate();
     // The first epoch at once, so the charts show where the gradients start.
     this.#advance();
-  }
-
-  #toggle() {
-    if (this.#playing) this.#pause();
-    else this.#play();
-  }
-
-  #play() {
-    if (this.#playing || this.#epoch >= MAX_EPOCHS) return;
-    this.#setPlaying(true);
-    const frame = () => {
-      if (!this.#playing) return;
-      this.#advance();
-      if (this.#epoch >= MAX_EPOCHS) this.#pause();
-      else this.#raf = requestAnimationFrame(frame);
-    };
-    this.#raf = requestAnimationFrame(frame);
-  }
-
-  #pause() {
-    cancelAnimationFrame(this.#raf);
-    this.#setPlaying(false);
-  }
-
-  #setPlaying(playing) {
-    this.#playing = playing;
-    this.#buttons.play.textContent = t(playing ? 'pause' : 'play');
-    this.#buttons.play.setAttribute('aria-pressed', String(playing));
   }
 
   /** One epoch of each network, batch by batch, keeping the mean |∂L/∂W| of every layer over its batches. */
@@ -182,7 +153,7 @@ export class VanishingPanel {
       }
       this.#epoch += 1;
     } catch (err) {
-      this.#pause();
+      this.#player.pause();
       this.#error.hidden = false;
       this.#error.textContent = t('panel.engineError', { message: err.message });
     }

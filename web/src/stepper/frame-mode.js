@@ -9,15 +9,13 @@
 // point, or Random), else the first sample of the current batch, which the
 // controller keeps as the probe. With batch size 1 that sample is the batch.
 import { h, ownsKeys } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { subscript, t } from '../i18n/index.js';
 import { outputLayer } from '../state.js';
 import { Inspector } from '../views/inspector.js';
 import { batchSteps, lastStep, nextIndex } from './phases.js';
 import { numText } from './tex.js';
 
 const PATH_LIMIT = 64;
-const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
-const subscript = (n) => String(n).replace(/\d/g, (c) => SUBSCRIPTS[c]);
 
 /** A short text for a number on a neuron: two decimals, or three significant digits when large. */
 function tag(x) {

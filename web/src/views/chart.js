@@ -1,7 +1,7 @@
 // A line chart of bounded series (see series.js) against epochs: its drawing
 // cost stays flat however long training runs.
 import { h, sizeCanvas } from '../dom.js';
-import { formatNumber, t } from '../i18n/index.js';
+import { formatNumber, groupDigits, t } from '../i18n/index.js';
 
 const PAD = { right: 6, top: 6, bottom: 16 };
 
@@ -81,8 +81,7 @@ export class ChartView {
     ctx.textAlign = 'left';
     ctx.fillText('0', left, height - 3);
     ctx.textAlign = 'right';
-    const epochs = String(Math.round(xMax)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');  // 28,860, as the counter groups it
-    ctx.fillText(t('chart.epochs', { n: epochs }), width - PAD.right, height - 3);
+    ctx.fillText(t('chart.epochs', { n: groupDigits(Math.round(xMax)) }), width - PAD.right, height - 3);
 
     series.forEach((s, k) => {
       const line = this.#lines[k];

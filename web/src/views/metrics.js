@@ -1,14 +1,10 @@
 // The numbers beside the plots: epoch counter, losses, accuracies, current learning rate.
-import { formatNumber, t } from '../i18n/index.js';
+import { formatNumber, groupDigits, t } from '../i18n/index.js';
 
 /** 12 → "000,012", as TensorFlow Playground shows its epoch counter. */
 export function epochText(epoch) {
-  const digits = String(Math.max(0, Math.floor(epoch))).padStart(6, '0');
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return groupDigits(String(Math.max(0, Math.floor(epoch))).padStart(6, '0'));
 }
-
-/** A loss with three decimals kept (0.710 beside 0.722), or a power of ten when it is tiny or huge. */
-const lossText = (x) => (Number.isFinite(x) && Math.abs(x) >= 1e-3 && Math.abs(x) < 1e5 ? x.toFixed(3) : formatNumber(x, 3));
 
 const percent = (x) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
 
@@ -26,7 +22,7 @@ export class MetricsView {
     el.epoch.textContent = epochText(m.epoch);
     el.batch.textContent = m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '';
     for (const name of ['trainLoss', 'testLoss']) {
-      el[name].textContent = lossText(m[name]);
+      el[name].textContent = formatNumber(m[name], 3, true);
       el[name].dataset.value = String(m[name]);
     }
     for (const name of ['trainAccuracy', 'testAccuracy']) {
