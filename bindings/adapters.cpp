@@ -110,12 +110,12 @@ double finite_arg(const val& v, const std::string& field) {
 }
 
 std::size_t whole_arg(const val& v, const std::string& field, std::size_t lo, std::size_t hi) {
-    const std::string allowed =
-        "; allowed: a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
-    if (!v.isNumber()) throw LabError("invalid_argument", field, field + " is " + shown(v) + allowed);
+    // Called on every trace, weights and heatmaps call: the message is only built on a refusal.
+    const auto allowed = [&] { return "; allowed: a whole number from " + std::to_string(lo) + " to " + std::to_string(hi); };
+    if (!v.isNumber()) throw LabError("invalid_argument", field, field + " is " + shown(v) + allowed());
     const double x = v.as<double>();
     if (!(x >= static_cast<double>(lo) && x <= static_cast<double>(hi) && x == std::floor(x)))
-        throw LabError("out_of_range", field, field + " is " + describe(x) + allowed);
+        throw LabError("out_of_range", field, field + " is " + describe(x) + allowed());
     return static_cast<std::size_t>(x);
 }
 

@@ -132,6 +132,16 @@ test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples 
   await inputs.nth(1).fill('abc');
   assert.equal(await page.isVisible('.loss-calculator .panel-error'), true, 'a bad score says so');
   assert.equal(await page.textContent('.loss-calculator .readout-ce .readout-value'), '0.105', 'and keeps the last result');
+  for (const bad of ['1-2', '*3', '--1', '1e']) {
+    await inputs.nth(1).fill(bad);
+    assert.equal(await inputs.nth(1).getAttribute('aria-invalid'), 'true', `"${bad}" is refused`);
+  }
+  await inputs.nth(1).fill('−1.5');  // a typographic minus is a minus
+  assert.equal(await inputs.nth(1).getAttribute('aria-invalid'), 'false');
+  const e = Math.exp(-1.5);
+  assert.ok(Math.abs(Number(await page.getAttribute('.loss-calculator tr[data-class="1"] .prob-value', 'data-value')) - e / (e + 2)) < 1e-12);
+  await inputs.nth(1).fill(String(Math.log(18)));
+  assert.equal(await page.textContent('.loss-calculator .readout-ce .readout-value'), '0.105');
   await page.click('.loss-calculator .button-row button:nth-child(3)');
   assert.equal(await page.textContent('.loss-calculator .readout-ce .readout-value'), '0.105', 'the course example');
 
@@ -235,6 +245,12 @@ test('optimizer race: every path is the one lab.descendSurface returns, from the
   const sgd = await page.$eval('.race-row[data-optimizer="sgd"]', (el) => ({ ...el.dataset }));
   assert.equal(JSON.parse(sgd.config).lr, 0.02);
   assert.equal(Number(sgd.x), lab.descendSurface('valley', { name: 'sgd', lr: 0.02 }, start, 25).x[25]);
+  for (const bad of ['0', '-0.1', '11', 'fast']) {
+    await page.fill('.race-row[data-optimizer="sgd"] .race-lr', bad);
+    await page.press('.race-row[data-optimizer="sgd"] .race-lr', 'Enter');
+    assert.equal(await page.getAttribute('.race-row[data-optimizer="sgd"] .race-lr', 'aria-invalid'), 'true', `lr "${bad}" is refused`);
+    assert.equal(JSON.parse(await page.getAttribute('.race-row[data-optimizer="sgd"]', 'data-config')).lr, 0.02, 'and changes nothing');
+  }
   await page.click('.panel-optimizers .chip[data-value="saddle"]');
   assert.match(page.url(), /surface=saddle/);
   assert.deepEqual(errors, []);

@@ -467,7 +467,7 @@ export class Controller {
     const x = this.#epochOffset + c.epoch + c.batch / c.batchesPerEpoch;
     this.#last = { ...e, x, cursor: c };
     if (how === 'rewind') {
-      for (const s of Object.values(this.#series)) rewind(s, x);
+      for (const s of Object.values(this.#series)) s.truncate(x);
     }
     if (how !== 'none') {
       this.#series.trainLoss.push(x, e.trainLoss);
@@ -502,13 +502,6 @@ export class Controller {
     this.#views.lossChart.draw([s.trainLoss, s.testLoss]);
     if (this.#last?.trainAccuracy !== null) this.#views.accuracyChart.draw([s.trainAccuracy, s.testAccuracy]);
   }
-}
-
-/** Drops a curve's points beyond x (a step back); the caller then pushes the point at x again. */
-function rewind(series, x) {
-  while (series.length > 0 && series.x[series.length - 1] >= x) series.length -= 1;
-  series.skipped = series.stride;
-  series.lastX = NaN;
 }
 
 /** The input features' maps over the plane, all seven, from a throwaway trainer. */

@@ -29,6 +29,13 @@ export class Series {
     this.length += 1;
   }
 
+  /** Drops the points at x and beyond (a step back); the caller then pushes the point at x again. */
+  truncate(x) {
+    while (this.length > 0 && this.x[this.length - 1] >= x) this.length -= 1;
+    this.skipped = this.stride;
+    this.lastX = NaN;
+  }
+
   get empty() {
     return Number.isNaN(this.lastX);
   }

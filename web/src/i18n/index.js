@@ -39,8 +39,10 @@ export function t(key, params) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
-/** Numbers as the page shows them: short, locale-independent digits. */
-/** fixed: keep trailing zeros (0.710 beside 0.722), for numbers read in a column. */
+/**
+ * Numbers as the page shows them: short, locale-independent digits; fixed keeps trailing zeros
+ * (0.710 beside 0.722), for numbers read in a column.
+ */
 export function formatNumber(x, digits = 3, fixed = false) {
   if (x === null || x === undefined || Number.isNaN(x)) return '–';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';

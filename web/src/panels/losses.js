@@ -6,8 +6,12 @@
 // loss comes from the engine (lab.softmax, lab.loss, lab.activation).
 import { h } from '../dom.js';
 import { formatNumber, subscript, t } from '../i18n/index.js';
+import { parseValue } from '../state.js';
 import { Plot } from './plot.js';
 import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, grid, panelHead, readout, slider } from './ui.js';
+
+/** A score the calculator accepts: any finite number (− as well as - for the sign). */
+const SCORE = { type: 'number', min: -Infinity, max: Infinity };
 
 const DEFAULT_SCORES = [0, 2.89, 0];
 const MAX_CLASSES = 6;
@@ -146,8 +150,8 @@ export class LossesPanel {
 
   #readScores() {
     const c = this.#calc;
-    const values = c.inputs.map((r) => r.input.value.trim());
-    const bad = values.findIndex((v) => !/^[+-−]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v) || !Number.isFinite(Number(v.replace('−', '-'))));
+    const parsed = c.inputs.map((r) => parseValue(SCORE, r.input.value.trim().replace(/−/g, '-')));
+    const bad = parsed.findIndex((x) => x.reason);
     for (const [j, r] of c.inputs.entries()) r.input.setAttribute('aria-invalid', String(j === bad));
     if (bad >= 0) {
       c.error.hidden = false;
@@ -155,7 +159,7 @@ export class LossesPanel {
       return;
     }
     c.error.hidden = true;
-    this.#scores = values.map((v) => Number(v.replace('−', '-')));
+    this.#scores = parsed.map((x) => x.value);
     this.#drawCalculator();
   }
 

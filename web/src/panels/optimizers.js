@@ -7,8 +7,12 @@
 import { h, sizeCanvas } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { numText } from '../stepper/tex.js';
+import { parseValue } from '../state.js';
 import { linearTicks, Plot, traceShape } from './plot.js';
 import { chips, panelHead, SERIES_COLORS, SERIES_SHAPES, slider, Player } from './ui.js';
+
+/** A racer's learning rate: above 0, at most 10. */
+const RATE = { type: 'number', min: Number.MIN_VALUE, max: 10 };
 
 const RACERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 /**
@@ -157,8 +161,8 @@ export class OptimizersPanel {
     const lrLabel = h('span', { class: 'field-label' });
     const lr = h('input', { type: 'text', inputmode: 'decimal', class: 'race-lr', autocomplete: 'off', spellcheck: 'false' });
     lr.addEventListener('change', () => {
-      const value = Number(lr.value);
-      if (!/^\d*\.?\d+(e[+-]?\d+)?$/i.test(lr.value.trim()) || !(value > 0) || value > 10) {
+      const { value, reason } = parseValue(RATE, lr.value.trim());
+      if (reason) {
         lr.setAttribute('aria-invalid', 'true');
         return;
       }

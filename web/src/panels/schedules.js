@@ -112,6 +112,7 @@ export class SchedulesPanel {
       this.#key = key;
       this.#build();
     }
+    this.#drawMinis();  // they follow the settings only, not the training
   }
 
   retranslate() {
@@ -131,6 +132,7 @@ export class SchedulesPanel {
     this.#out.loss.retranslate(t('output.trainLoss'));
     this.#out.bad.retranslate(t('sched.badEpochs'));
     this.#player.retranslate();
+    if (this.#state) this.#drawMinis();
     if (this.#trainer) this.#draw();
   }
 
@@ -247,7 +249,6 @@ export class SchedulesPanel {
         ...(cuts.length ? [{ text: t('sched.cut'), color: CUT_COLOR, kind: 'dash' }] : []),
       ],
     });
-    this.#drawMinis();
     const lossEpochs = Float64Array.from(this.#losses, (_, e) => e + 1);
     // A range that fits the losses closely, so a stall is visible.
     const [lossLo, lossHi] = this.#losses.length ? [Math.min(...this.#losses), Math.max(...this.#losses)] : [0, 1];

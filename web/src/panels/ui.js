@@ -123,6 +123,7 @@ export class Player {
     const frame = () => {
       if (!this.#playing) return;
       this.#step();
+      if (!this.#playing) return;  // step() paused it (an engine error)
       if (this.#done()) this.pause();
       else this.#raf = requestAnimationFrame(frame);
     };

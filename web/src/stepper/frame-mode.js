@@ -114,9 +114,7 @@ export class FrameMode {
     if (!on) {
       this.#network.setLinkValues(null);
       this.#network.setNodeMarks(null);
-      this.#network.setFlow(null);
-      this.#network.setPaths(null);
-      this.#network.setSelection(null);
+      this.#network.setOverlay();
       this.#output.setMarks(null, []);
       this.#inspector.clear();
     }
@@ -212,10 +210,12 @@ export class FrameMode {
 
     this.#drawNodes(frame);
     this.#drawLinks(frame);
-    this.#network.setFlow(last && (last.phase === 'forward' || last.phase === 'backward') ? { layer: last.layer, direction: last.phase } : null);
-    this.#network.setSelection(selection);
-    this.#network.setPaths(frame.paths ? { layer: selection.layer, from: selection.from, list: frame.paths.paths } : null);
-    const index = this.#sampleIndex(frame);
+    this.#network.setOverlay({
+      flow: last && (last.phase === 'forward' || last.phase === 'backward') ? { layer: last.layer, direction: last.phase } : null,
+      selection,
+      paths: frame.paths ? { layer: selection.layer, from: selection.from, list: frame.paths.paths } : null,
+    });
+    const index = frame.source.index;
     this.#output.setMarks(index, traces[0].forwardDone ? traces[0].samples : []);
     this.#drawCaption(frame);
     if (!this.#controller.playingFast) this.#inspector.draw(this.#inspectorModel(frame, index));
@@ -234,10 +234,6 @@ export class FrameMode {
     if (last.phase === 'update') return { kind: 'weight', layer: 0, to: 0, from: 0, auto: true };
     if (last.phase === 'loss') return { kind: 'neuron', column: L, unit: 0, auto: true };
     return { kind: 'neuron', column: last.layer + 1, unit: 0, auto: true };
-  }
-
-  #sampleIndex({ source }) {
-    return source.index;
   }
 
   #pathsOf({ trainer, selection, traces, samples }) {
@@ -466,7 +462,7 @@ export class FrameMode {
     n.local = s.local[unit];
     n.downstream = s.downstream[unit];
     if (output) {
-      const index = this.#sampleIndex(frame);
+      const index = frame.source.index;
       n.y = index === null ? 0 : this.#targets(cache, index)[unit];
       n.outputs = sizes[L];
     } else {

@@ -58,17 +58,36 @@ export function paintMap(canvas, values, offset, res, ramp, lo, hi, threshold = 
   present(canvas, s, rect);
 }
 
+const CLASS_STRENGTH = 0.55;  // how far from paper towards its class colour a sure cell goes
+const DISCRETE_STRENGTH = 0.5;
+const classShadeCache = new Map();  // k → { shades: per class 256 packed colours, solid: per class one }
+
+/** Paper mixed towards each class colour, 256 steps of certainty, packed once per class count. */
+function classShades(k) {
+  let table = classShadeCache.get(k);
+  if (table) return table;
+  const mix = (color, strength) => pack(paperRgb.map((paper, ch) => Math.round(paper + (color[ch] - paper) * strength)));
+  const colors = classRgb(k);
+  table = {
+    shades: colors.map((color) => Uint32Array.from({ length: 256 }, (_, q) => mix(color, (CLASS_STRENGTH * q) / 255))),
+    solid: Uint32Array.from(colors, (color) => mix(color, DISCRETE_STRENGTH)),
+  };
+  classShadeCache.set(k, table);
+  return table;
+}
+
 /**
  * Softmax outputs of k classes (maps one after another from offset): each
  * cell takes the colour of its most probable class, faded towards paper as
  * that probability approaches chance (1/k); discretized, at full strength.
  */
 export function paintClasses(canvas, values, offset, res, k, discretize) {
-  const colors = classRgb(k);
+  const { shades, solid } = classShades(k);
   const s = scratch(res);
   const { pixels } = s;
   const cells = res * res;
   const chance = 1 / k;
+  const scale = 255 / (1 - chance);
   for (let i = 0; i < cells; i++) {
     let best = 0;
     let p = values[offset + i];
@@ -76,13 +95,12 @@ export function paintClasses(canvas, values, offset, res, k, discretize) {
       const q = values[offset + c * cells + i];
       if (q > p) { p = q; best = c; }
     }
-    const strength = discretize ? 0.5 : 0.55 * Math.max(0, Math.min(1, (p - chance) / (1 - chance)));
-    const color = colors[best];
-    pixels[i] = pack([
-      Math.round(paperRgb[0] + (color[0] - paperRgb[0]) * strength),
-      Math.round(paperRgb[1] + (color[1] - paperRgb[1]) * strength),
-      Math.round(paperRgb[2] + (color[2] - paperRgb[2]) * strength),
-    ]);
+    if (discretize) {
+      pixels[i] = solid[best];
+    } else {
+      const level = ((p - chance) * scale + 0.5) | 0;
+      pixels[i] = shades[best][level < 0 ? 0 : level > 255 ? 255 : level];
+    }
   }
   present(canvas, s);
 }

@@ -223,6 +223,7 @@ export class NetworkView {
    * scale: the magnitude drawn at full width; tip(l, j, i): the hover text. null: back to the weights.
    */
   setLinkValues(values) {
+    if (values === null && this.#linkValues === null) return;  // the weights are drawn already
     this.#linkValues = values;
     for (const layer of this.#paths) for (const link of layer) link.color = -2;  // restyle every link
     this.#styleLinks();
@@ -277,19 +278,20 @@ export class NetworkView {
     Object.assign(el.style, { width: `${d}px`, height: `${d}px`, background: diverging.css[signedColor(value, scale)] });
   }
 
-  /** flow: null, or { layer, direction: 'forward' | 'backward' }: dashes move along that weight layer's links. */
-  setFlow(flow) {
-    this.#flow = flow;
-    this.#drawOverlay();
-  }
-
   /**
-   * paths: null, or { layer, from, list: [{ units: [j, k, …, o], product }], scale }: each path from
-   * weight W_layer[j][from] to the loss, drawn over the links, coloured by its product's sign.
+   * Frame mode's drawing over the links, drawn once for all three:
+   * - flow: null, or { layer, direction: 'forward' | 'backward' }: dashes move along that weight layer's links;
+   * - selection: null, { kind: 'neuron', column, unit } or { kind: 'weight', layer, to, from };
+   * - paths: null, or { layer, from, list: [{ units: [j, k, …, o], product }], scale }: each path from
+   *   weight W_layer[j][from] to the loss, drawn over the links, coloured by its product's sign.
    */
-  setPaths(paths) {
+  setOverlay({ flow = null, selection = null, paths = null } = {}) {
+    this.#flow = flow;
     this.#pathList = paths;
     this.#stage.classList.toggle('has-paths', !!paths?.list.length);
+    this.#selection = selection;
+    for (const column of this.#columns) for (const node of column) node.el.classList.remove('is-selected');
+    if (selection?.kind === 'neuron') this.nodeElement(selection.column, selection.unit)?.classList.add('is-selected');
     this.#drawOverlay();
   }
 
@@ -297,14 +299,6 @@ export class NetworkView {
   highlightPath(k) {
     for (const el of this.#overlay.querySelectorAll('.net-path')) el.classList.toggle('is-hot', Number(el.dataset.k) === k);
     this.#stage.classList.toggle('has-hot-path', k !== null);
-  }
-
-  /** selection: null, { kind: 'neuron', column, unit } or { kind: 'weight', layer, to, from }. */
-  setSelection(selection) {
-    this.#selection = selection;
-    for (const column of this.#columns) for (const node of column) node.el.classList.remove('is-selected');
-    if (selection?.kind === 'neuron') this.nodeElement(selection.column, selection.unit)?.classList.add('is-selected');
-    this.#drawOverlay();
   }
 
   #linkPath(l, to, from) {
