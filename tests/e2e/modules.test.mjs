@@ -9,7 +9,7 @@ import { apiUrl } from '../helpers/paths.mjs';
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
 const S = await import(path.join(web, 'state.js'));
-const { formatBound, formatNumber, groupDigits, LANGUAGES, subscript } = await import(path.join(web, 'i18n/index.js'));
+const { formatBound, formatNumber, groupDigits, LANGUAGES, subscript, superscript } = await import(path.join(web, 'i18n/index.js'));
 const { epochText } = await import(path.join(web, 'views/metrics.js'));
 const { Series } = await import(path.join(web, 'series.js'));
 
@@ -210,4 +210,6 @@ test('numbers as the page writes them: losses in a column, epochs grouped, bound
   assert.equal(formatBound(-3), '−3');
   assert.equal(formatBound(0.999), '0.999');
   assert.equal(subscript(21), '₂₁');
+  assert.equal(superscript(-12), '⁻¹²');
+  assert.equal(superscript(5), '⁵');
 });

@@ -25,9 +25,14 @@ export function svg(tag, attrs = {}) {
   return el;
 }
 
+/** Canvas pixels per CSS pixel: the device's, at most 3. */
+export function pixelRatio() {
+  return Math.min(3, window.devicePixelRatio || 1);
+}
+
 /** A canvas whose backing store follows the device pixel ratio; returns its 2D context. */
 export function sizeCanvas(canvas, width, height) {
-  const ratio = Math.min(3, window.devicePixelRatio || 1);
+  const ratio = pixelRatio();
   const w = Math.max(1, Math.round(width * ratio));
   const hgt = Math.max(1, Math.round(height * ratio));
   if (canvas.width !== w || canvas.height !== hgt) {

@@ -63,6 +63,11 @@ export function subscript(n) {
   return String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[d]);
 }
 
+/** −12 → "⁻¹²", for powers of ten written in running text (10⁻⁴). */
+export function superscript(n) {
+  return String(n).replace(/[-\d]/g, (d) => (d === '-' ? '⁻' : '⁰¹²³⁴⁵⁶⁷⁸⁹'[d]));
+}
+
 /** A bound of an allowed range: whole numbers in full (a seed's 2147483647), others as formatNumber. */
 export function formatBound(x, digits = 6) {
   return Number.isSafeInteger(x) ? String(x).replace(/-/g, '−') : formatNumber(x, digits);

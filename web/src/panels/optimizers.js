@@ -4,7 +4,7 @@
 // contour map of lab.surfaceGrid, steps or plays through them, and shows each
 // optimizer's state: velocity, squared-gradient sum or average, Adam's
 // bias-corrected moments and the effective learning rate.
-import { h, sizeCanvas } from '../dom.js';
+import { h, pixelRatio, sizeCanvas } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { numText } from '../stepper/tex.js';
 import { parseValue } from '../state.js';
@@ -314,7 +314,7 @@ export class OptimizersPanel {
 
   /** The filled contours and their lines, painted once per surface and size, then reused every frame. */
   #contourLayer(width, height, pad, w, hgt) {
-    const ratio = Math.min(3, window.devicePixelRatio || 1);
+    const ratio = pixelRatio();
     const key = `${this.#surface}|${width}|${height}|${ratio}`;
     if (this.#layerKey === key) return this.#layer;
     this.#layer ??= document.createElement('canvas');

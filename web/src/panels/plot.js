@@ -3,7 +3,7 @@
 // HTML legend. It draws the numbers it is given (every one from the engine)
 // and redraws itself when its box changes size.
 import { h, sizeCanvas } from '../dom.js';
-import { formatNumber } from '../i18n/index.js';
+import { formatNumber, superscript } from '../i18n/index.js';
 import { traceMarker } from '../views/markers.js';
 
 const FONT = '11px system-ui, "Noto Sans KR", NanumGothic, sans-serif';
@@ -55,7 +55,7 @@ function logTicks(lo, hi) {
 const logLabel = (v) => {
   const e = Math.round(Math.log10(v));
   if (e >= -2 && e <= 3) return formatNumber(v, 3);
-  return `10${String(e).replace('-', '⁻').replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d])}`;
+  return `10${superscript(e)}`;
 };
 
 function scale(axis, from, to) {
@@ -79,6 +79,7 @@ export class Plot {
   #canvas;
   #legend;
   #height;
+  #width = null;
   #spec = null;
   #frame = null;
   #onPick = null;
@@ -96,7 +97,11 @@ export class Plot {
     root.classList.add('plot');
     root.append(this.#canvas, this.#legend);
     if (onPick) this.#bindPointer();
-    new ResizeObserver(() => { if (this.#spec) this.draw(this.#spec); }).observe(root);
+    // The width is read here, after layout, not on every draw (panels redraw every frame while playing).
+    new ResizeObserver(() => {
+      this.#width = root.clientWidth;
+      if (this.#spec) this.draw(this.#spec);
+    }).observe(root);
   }
 
   get canvas() {
@@ -115,7 +120,7 @@ export class Plot {
   draw(spec) {
     this.#spec = spec;
     this.#canvas.setAttribute('aria-label', spec.label ?? '');
-    const width = Math.max(160, this.#root.clientWidth);
+    const width = Math.max(160, this.#width ?? this.#root.clientWidth);
     const height = this.#height;
     const ctx = sizeCanvas(this.#canvas, width, height);
     ctx.clearRect(0, 0, width, height);

@@ -2,6 +2,7 @@
 // Firefox and Safari render MathML Core natively, so no fonts or style sheet
 // are bundled), and the numbers in them written one way everywhere.
 import temml from 'temml';
+import { superscript } from '../i18n/index.js';
 
 /**
  * Renders TeX into el, in text style (sums take their limits at the side, which lays out well
@@ -20,13 +21,10 @@ export function numText(x) {
   const abs = Math.abs(x);
   if (abs >= 1e5 || abs < 1e-3) {
     const [mantissa, exponent] = x.toExponential(2).split('e');
-    const power = [...String(Number(exponent))].map((c) => SUPERSCRIPT[c]).join('');
-    return `${mantissa.replace('-', '−')}×10${power}`;
+    return `${mantissa.replace('-', '−')}×10${superscript(Number(exponent))}`;
   }
   return String(Number(x.toPrecision(4))).replace('-', '−');
 }
-
-const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
 /** The same number in TeX. */
 export function num(x) {

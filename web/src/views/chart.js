@@ -13,6 +13,7 @@ export class ChartView {
   #range;
   #labelKey;
   #height;
+  #width = null;
   #last = null;
 
   /**
@@ -30,7 +31,11 @@ export class ChartView {
     this.#legend = h('div', { class: 'chart-legend' });
     root.append(this.#canvas, this.#legend);
     this.retranslate();
-    new ResizeObserver(() => { if (this.#last) this.draw(this.#last); }).observe(root);
+    // The width is read here, after layout, not on every draw (a draw follows DOM writes each frame).
+    new ResizeObserver(() => {
+      this.#width = root.clientWidth;
+      if (this.#last) this.draw(this.#last);
+    }).observe(root);
   }
 
   retranslate() {
@@ -43,7 +48,7 @@ export class ChartView {
   /** series: one Series per line, in the order of `lines`. */
   draw(series) {
     this.#last = series;
-    const width = Math.max(120, this.#root.clientWidth);
+    const width = Math.max(120, this.#width ?? this.#root.clientWidth);
     const height = this.#height;
     const ctx = sizeCanvas(this.#canvas, width, height);
     ctx.clearRect(0, 0, width, height);
