@@ -153,14 +153,6 @@ std::vector<double> float64_values(const val& v) {
     return emscripten::convertJSArrayToNumberVector<double>(v);
 }
 
-void require_finite(const std::vector<double>& x, const std::string& field) {
-    for (std::size_t i = 0; i < x.size(); ++i)
-        if (!std::isfinite(x[i]))
-            throw LabError("invalid_argument", field,
-                           field + "[" + std::to_string(i) + "] is " + describe(x[i]) +
-                               "; allowed: finite numbers");
-}
-
 // A problem found by the engine's checks, reported against the argument `field`.
 // Array elements report the array as the field (the message names the element).
 void throw_problem(const std::vector<ConfigProblem>& problems, const std::string& field) {
@@ -593,7 +585,6 @@ val TrainerHandle::set_weights(val layer, val values) {
         const auto& sizes = engine().layer_sizes();
         require_length("weights", float64_length(values, "weights"), sizes[l + 1] * sizes[l], weights_shape(engine(), l));
         const auto w = float64_values(values);
-        require_finite(w, "weights");
         engine().set_weights(l, w.data(), w.size());
         return ok();
     });
@@ -613,7 +604,6 @@ val TrainerHandle::set_biases(val layer, val values) {
         require_length("biases", float64_length(values, "biases"), units,
                        "layer " + std::to_string(l) + " has " + std::to_string(units) + " units");
         const auto b = float64_values(values);
-        require_finite(b, "biases");
         engine().set_biases(l, b.data(), b.size());
         return ok();
     });
@@ -630,8 +620,6 @@ val TrainerHandle::set_data(val x, val y, val n) {
                        points + std::to_string(c.output_size()) + " outputs");
         const auto xs = float64_values(x);
         const auto ys = float64_values(y);
-        require_finite(xs, "x");
-        throw_problem(validate_targets(c.loss, ys.data(), count, c.output_size(), "y"), "y");
         engine().set_data(xs.data(), ys.data(), count);
         return ok();
     });
@@ -666,7 +654,6 @@ val TrainerHandle::predict(val x, val n) {
         require_length("x", float64_length(x, "x"), count * point,
                        "n = " + std::to_string(count) + " points × " + std::to_string(point));
         const auto xs = float64_values(x);
-        require_finite(xs, "x");
         const auto out = engine().predict(xs.data(), count);
         return float64_copy(out.data(), out.size());
     });
@@ -1008,7 +995,7 @@ std::vector<double> values_arg(const val& v, const std::string& field) {
                        field + " has " + std::to_string(n) + " numbers; allowed: 1 to " +
                            std::to_string(Limits::max_values));
     auto x = float64_values(v);
-    require_finite(x, field);
+    require_finite(x.data(), x.size(), field);
     return x;
 }
 
@@ -1271,10 +1258,8 @@ val schedule_rates(val schedule, val lr, val epochs, val losses) {
                            "schedule is missing; allowed: an object such as { name: 'step', stepSize: 10 }");
         const ScheduleConfig config = schedule_from_js(schedule, in);
         const double base_lr = finite_arg(lr, "lr");
-        for (auto& p : validate_schedule(config, base_lr)) {
-            if (p.field == "optimizer.lr") p.field = "lr";
+        for (auto& p : validate_schedule(config, base_lr, "lr"))
             if (!follows_from(p, problems)) problems.push_back(std::move(p));
-        }
         throw_setting_problem(problems);
         const std::size_t n = whole_arg(epochs, "epochs", 1, Limits::max_epochs);
         std::vector<double> loss;
@@ -1282,7 +1267,7 @@ val schedule_rates(val schedule, val lr, val epochs, val losses) {
             require_length("losses", float64_length(losses, "losses"), n,
                            "one training loss per epoch (ReduceLROnPlateau reads them)");
             loss = float64_values(losses);
-            require_finite(loss, "losses");
+            require_finite(loss.data(), loss.size(), "losses");
         }
         // rates[e]: the rate epoch e trains with; the schedule steps after each epoch's loss.
         std::vector<double> rates{base_lr};

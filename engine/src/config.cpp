@@ -1,4 +1,5 @@
 #include "bplab/config.hpp"
+#include "bplab/errors.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -143,23 +144,24 @@ void check_optimizer(const OptimizerConfig& o, Checker& check) {
                    {"optimizer.name", "optimizer.momentum", "optimizer.dampening"});
 }
 
-void check_schedule(const ScheduleConfig& s, double lr, Checker& check) {
-    const std::string below_lr = "a number from 0 to the learning rate " + describe(lr);
+// lr_field: where the rate came from ("optimizer.lr" in a trainer's config, "lr" in a schedule call).
+void check_schedule(const ScheduleConfig& s, double lr, Checker& check, const std::string& lr_field) {
     const bool lr_ok = std::isfinite(lr) && lr > 0.0 && lr <= Limits::max_lr;
+    // A floor (etaMin, minLr) is judged against the rate only by the schedule that reads it.
+    const auto floor = [&](const char* field, double value, ScheduleKind reader) {
+        if (check.range(field, value, 0.0, End::closed, Limits::max_lr, End::closed) && lr_ok && s.kind == reader &&
+            value > lr)
+            check.fail(field, describe(value), "a number from 0 to the learning rate " + describe(lr), {lr_field});
+    };
     check.count("schedule.stepSize", s.step_size, 1, Limits::max_epochs);
     check.range("schedule.gamma", s.gamma, 0.0, End::open, 1.0, End::closed);
     check.count("schedule.tMax", s.t_max, 1, Limits::max_epochs);
-    // The floors are judged against the rate only by the schedule that reads them.
-    if (check.range("schedule.etaMin", s.eta_min, 0.0, End::closed, Limits::max_lr, End::closed) && lr_ok &&
-        s.kind == ScheduleKind::cosine && s.eta_min > lr)
-        check.fail("schedule.etaMin", describe(s.eta_min), below_lr, {"optimizer.lr"});
+    floor("schedule.etaMin", s.eta_min, ScheduleKind::cosine);
     check.range("schedule.factor", s.factor, 0.0, End::open, 1.0, End::open);
     check.count("schedule.patience", s.patience, 0, Limits::max_epochs);
     check.range("schedule.threshold", s.threshold, 0.0, End::closed, 1.0, End::closed);
     check.count("schedule.cooldown", s.cooldown, 0, Limits::max_epochs);
-    if (check.range("schedule.minLr", s.min_lr, 0.0, End::closed, Limits::max_lr, End::closed) && lr_ok &&
-        s.kind == ScheduleKind::plateau && s.min_lr > lr)
-        check.fail("schedule.minLr", describe(s.min_lr), below_lr, {"optimizer.lr"});
+    floor("schedule.minLr", s.min_lr, ScheduleKind::plateau);
     check.range("schedule.eps", s.eps, 0.0, End::closed, 1.0, End::closed);
 }
 
@@ -222,6 +224,13 @@ std::string describe(double value) {
     return text;
 }
 
+void require_finite(const double* x, std::size_t n, const std::string& field) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i]))
+            throw LabError("invalid_argument", field,
+                           field + "[" + std::to_string(i) + "] is " + describe(x[i]) + "; allowed: finite numbers");
+}
+
 std::vector<ConfigProblem> validate_alpha(const ActivationSpec& f, const std::string& field) {
     std::vector<ConfigProblem> problems;
     Checker check(problems);
@@ -266,7 +275,7 @@ std::vector<ConfigProblem> validate(const TrainerConfig& c) {
     check_layers(c, check);
     check_loss(c, check);
     check_optimizer(c.optimizer, check);
-    check_schedule(c.schedule, c.optimizer.lr, check);
+    check_schedule(c.schedule, c.optimizer.lr, check, "optimizer.lr");
     check.range("regularization.rate", c.regularization.rate, 0.0, End::closed, 10.0, End::closed);
     check.count("batchSize", c.batch_size, 1, Limits::max_batch);
     check_dataset(c, check);
@@ -288,11 +297,11 @@ std::vector<ConfigProblem> validate_optimizer(const OptimizerConfig& optimizer) 
     return problems;
 }
 
-std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, double lr) {
+std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, double lr, const std::string& lr_field) {
     std::vector<ConfigProblem> problems;
     Checker check(problems);
-    check.range("optimizer.lr", lr, 0.0, End::open, Limits::max_lr, End::closed);
-    check_schedule(schedule, lr, check);
+    check.range(lr_field, lr, 0.0, End::open, Limits::max_lr, End::closed);
+    check_schedule(schedule, lr, check, lr_field);
     return problems;
 }
 

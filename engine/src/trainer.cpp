@@ -159,8 +159,7 @@ void Trainer::set_data(const double* x, const double* y, std::size_t n) {
     const std::size_t point = config_.point_size(), out = config_.output_size();
     require_finite(x, n * point, "x");
     const auto problems = validate_targets(config_.loss, y, n, out, "y");
-    if (!problems.empty())
-        throw LabError("invalid_argument", problems.front().field, problems.front().message());
+    if (!problems.empty()) throw LabError("invalid_argument", "y", problems.front().message());  // as x: the message names the element
 
     std::vector<double> labels(n);
     const double mid = (target_low(config_) + 1.0) / 2.0;
@@ -174,7 +173,8 @@ void Trainer::set_data(const double* x, const double* y, std::size_t n) {
     prepare_split(std::vector<double>(x, x + n * point), labels, n, split);
     std::copy_n(y, n * out, split.targets.data());
     Rng rng = state_.shuffle_rng;
-    std::vector<std::uint32_t> order = epoch_order(n, config_.shuffle, rng);
+    std::vector<std::uint32_t> order;
+    fill_order(order, n, config_.shuffle, rng);
     const std::uint64_t hash = hash_split(split);
 
     // Everything is built: from here on nothing can throw, so a failure above changed nothing.
@@ -252,11 +252,11 @@ std::size_t Trainer::batches_per_epoch() const {
     return (n + b - 1) / b;
 }
 
-std::vector<std::uint32_t> Trainer::epoch_order(std::size_t n, bool shuffle, Rng& rng) {
-    std::vector<std::uint32_t> order(n);
+// order ← 0 … n−1, shuffled when asked; a vector already of size n is not reallocated.
+void Trainer::fill_order(std::vector<std::uint32_t>& order, std::size_t n, bool shuffle, Rng& rng) {
+    order.resize(n);
     std::iota(order.begin(), order.end(), std::uint32_t{0});
     if (shuffle) rng.shuffle(order);
-    return order;
 }
 
 // A batch with no rows: what an old batch becomes when the data it indexed are gone.
@@ -267,9 +267,7 @@ void Trainer::clear_batch(BatchWork& w) noexcept {
 }
 
 void Trainer::new_epoch_order() {
-    state_.order.resize(train_.size());  // the same size every epoch: no allocation
-    std::iota(state_.order.begin(), state_.order.end(), std::uint32_t{0});
-    if (config_.shuffle) state_.shuffle_rng.shuffle(state_.order);
+    fill_order(state_.order, train_.size(), config_.shuffle, state_.shuffle_rng);  // the same size every epoch: no allocation
 }
 
 Cursor Trainer::cursor() const {
@@ -320,7 +318,6 @@ void Trainer::load_probe_row() {
     w.has_probe = state_.probe.has_value();
     if (!w.has_probe) return;
     const std::size_t in = sizes_.front(), out = sizes_.back(), k = *state_.probe;
-    w.probe_index = static_cast<std::uint32_t>(k);
     std::copy_n(train_.inputs.data() + k * in, in, w.inputs.data() + w.rows * in);
     std::copy_n(train_.targets.data() + k * out, out, w.targets.data() + w.rows * out);
 }
@@ -670,7 +667,7 @@ void Trainer::reconfigure(const TrainerConfig& next) {
     if (new_batches) {
         size_work(work, merged.batch_size);
         previous = work;
-        order = epoch_order(train_.size(), merged.shuffle, rng);
+        fill_order(order, train_.size(), merged.shuffle, rng);
     }
 
     // Nothing below can throw.

@@ -31,21 +31,6 @@ inline std::string join_problems(const std::vector<ConfigProblem>& problems) {
     return out;
 }
 
-// The first non-finite entry of x, for a message; n if none.
-inline std::size_t first_non_finite(const double* x, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i)
-        if (!std::isfinite(x[i])) return i;
-    return n;
-}
-
-inline void require_finite(const double* x, std::size_t n, const std::string& field) {
-    const std::size_t bad = first_non_finite(x, n);
-    if (bad < n)
-        throw LabError("invalid_argument", field,
-                       field + "[" + std::to_string(bad) + "] is " + describe(x[bad]) +
-                           "; allowed: finite numbers");
-}
-
 // Targets of a classification sample run from low (0, or -1 for a tanh
 // output, as in TensorFlow Playground) to 1.
 inline double target_low(const TrainerConfig& c) {

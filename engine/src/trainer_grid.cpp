@@ -63,6 +63,24 @@ void columns_to_rows(const double* columns, std::size_t rows, std::size_t cols, 
         for (std::size_t r = 0; r < rows; ++r) out[r * cols + j] = columns[j * column_block + r];
 }
 
+// Runs every layer over one block of `lanes` points stored by column, in the number type T
+// (double to evaluate, float for heatmaps): z into z, each layer's a into one half of
+// a_buffer (2 × column_block × widest) while the other half holds the layer below, then
+// visit(l, z, a).
+template <class T, class Activate, class Visit>
+void run_block(const std::vector<DenseLayer>& layers, const T* x, std::size_t lanes, std::size_t widest, T* z,
+               T* a_buffer, Activate activate, Visit visit) {
+    T* a = a_buffer;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        const DenseLayer& layer = layers[l];
+        dense_forward_columns(layer, x, lanes, z);
+        activate(layer, z, a, lanes);
+        visit(l, static_cast<const T*>(z), static_cast<const T*>(a));
+        x = a;
+        a = (a == a_buffer) ? a_buffer + column_block * widest : a_buffer;
+    }
+}
+
 }  // namespace
 
 std::vector<double> Trainer::predict(const double* x, std::size_t n) {
@@ -76,11 +94,9 @@ std::vector<double> Trainer::predict(const double* x, std::size_t n) {
     Split split;
     prepare_split(std::vector<double>(x, x + n * point), {}, n, split);
     std::vector<double> result(n * out);
-    const std::size_t last = layer_count() - 1;
-    forward_rows(split.inputs.data(), n,
-                 [&](std::size_t l, std::size_t start, std::size_t rows, const double*, const double* a) {
-                     if (l == last) std::copy_n(a, rows * out, result.data() + start * out);
-                 });
+    forward_rows(split.inputs.data(), n, [&](std::size_t start, std::size_t rows, const double*, const double* a) {
+        std::copy_n(a, rows * out, result.data() + start * out);
+    });
     return result;
 }
 
@@ -91,17 +107,11 @@ void Trainer::forward_columns(const double* x, std::size_t points, Visit visit) 
     const std::size_t widest = *std::max_element(sizes_.begin() + 1, sizes_.end());
     scratch_z_.resize(column_block * widest);
     scratch_a_.resize(2 * column_block * widest);  // this layer's a, and the previous layer's
-    const std::size_t lanes = round_up(points, column_lanes);
-    double* z = scratch_z_.data();
-    double* a = scratch_a_.data();
-    for (std::size_t l = 0; l < layer_count(); ++l) {
-        const DenseLayer& layer = state_.layers[l];
-        dense_forward_columns(layer, x, lanes, z);
-        activate_columns(layer.activation, z, a, layer.units(), lanes, softmax_scratch_);
-        visit(l, static_cast<const double*>(z), static_cast<const double*>(a));
-        x = a;
-        a = (a == scratch_a_.data()) ? scratch_a_.data() + column_block * widest : scratch_a_.data();
-    }
+    run_block(state_.layers, x, round_up(points, column_lanes), widest, scratch_z_.data(), scratch_a_.data(),
+              [&](const DenseLayer& layer, double* z, double* a, std::size_t lanes) {
+                  activate_columns(layer.activation, z, a, layer.units(), lanes, softmax_scratch_);
+              },
+              visit);
 }
 
 template <class Visit>
@@ -119,14 +129,13 @@ void Trainer::forward_rows(const double* inputs, std::size_t rows, Visit visit) 
             if (l != last) return;
             columns_to_rows(z, count, out, rows_z_.data());
             columns_to_rows(a, count, out, rows_a_.data());
-            visit(l, start, count, static_cast<const double*>(rows_z_.data()),
-                  static_cast<const double*>(rows_a_.data()));
+            visit(start, count, static_cast<const double*>(rows_z_.data()), static_cast<const double*>(rows_a_.data()));
         });
     }
 }
 
 void Trainer::evaluate_split(const Split& split, double& loss, double& accuracy) {
-    const std::size_t n = split.size(), out = sizes_.back(), last = layer_count() - 1;
+    const std::size_t n = split.size(), out = sizes_.back();
     loss = accuracy = std::numeric_limits<double>::quiet_NaN();
     if (n == 0) return;
     const bool classify = config_.classification();
@@ -134,8 +143,7 @@ void Trainer::evaluate_split(const Split& split, double& loss, double& accuracy)
     double loss_sum = 0.0;
     std::size_t correct = 0;
     forward_rows(split.inputs.data(), n,
-                 [&](std::size_t l, std::size_t start, std::size_t rows, const double* z, const double* a) {
-                     if (l != last) return;
+                 [&](std::size_t start, std::size_t rows, const double* z, const double* a) {
                      for (std::size_t r = 0; r < rows; ++r) {
                          const double* y = split.targets.data() + (start + r) * out;
                          loss_sum += sample_loss(config_.loss, z + r * out, a + r * out, y, out);
@@ -189,18 +197,16 @@ const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, doubl
     for (std::size_t start = 0; start < cells; start += column_block) {
         const std::size_t count = std::min(column_block, cells - start);
         const std::size_t lanes = round_up(count, column_lanes_float);
-        const float* x = grid_inputs_.data() + start * in;
-        float* a = grid_a_.data();
-        std::size_t first_neuron = 0;  // of the layer being computed
-        for (const DenseLayer& layer : state_.layers) {
-            dense_forward_columns(layer, x, lanes, grid_z_.data());
-            activate_columns(layer.activation, grid_z_.data(), a, layer.units(), lanes);
-            for (std::size_t j = 0; j < layer.units(); ++j)
-                copy_floats(a + j * column_block, count, heatmap_.data() + (first_neuron + j) * cells + start);
-            first_neuron += layer.units();
-            x = a;
-            a = (a == grid_a_.data()) ? grid_a_.data() + column_block * widest : grid_a_.data();
-        }
+        std::size_t first_neuron = 0;  // of the layer just computed
+        run_block(state_.layers, grid_inputs_.data() + start * in, lanes, widest, grid_z_.data(), grid_a_.data(),
+                  [](const DenseLayer& layer, float* z, float* a, std::size_t n) {
+                      activate_columns(layer.activation, z, a, layer.units(), n);
+                  },
+                  [&](std::size_t l, const float*, const float* a) {
+                      for (std::size_t j = 0; j < sizes_[l + 1]; ++j)
+                          copy_floats(a + j * column_block, count, heatmap_.data() + (first_neuron + j) * cells + start);
+                      first_neuron += sizes_[l + 1];
+                  });
     }
     return heatmap_;
 }

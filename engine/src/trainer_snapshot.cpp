@@ -17,7 +17,7 @@ namespace {
 // ---- snapshot encoding -------------------------------------------------------
 
 constexpr std::uint64_t snapshot_magic = 0x31534C504250ULL;  // "BPLS1"
-constexpr std::uint64_t snapshot_version = 3;
+constexpr std::uint64_t snapshot_version = 4;
 
 // A 64-bit hash of words (splitmix64's finaliser per word): for the checksum,
 // the config fingerprint and the data hash. Not cryptographic; it catches
@@ -64,7 +64,6 @@ public:
     void num(const double& v) { put(&v, sizeof v); }
     void flag(const bool& v) { word(v ? 1 : 0); }
     void phase(const Phase& p) { word(static_cast<std::uint64_t>(p)); }
-    void u32(const std::uint32_t& v) { word(v); }
     // An optional count as a flag word, then the value (0 when empty).
     void optional_size(const std::optional<std::size_t>& v) {
         flag(v.has_value());
@@ -106,11 +105,6 @@ public:
         const std::uint64_t w = word();
         if (w > 1) fail("a flag is neither 0 nor 1");
         v = w == 1;
-    }
-    void u32(std::uint32_t& v) {
-        const std::uint64_t w = word();
-        if (w > UINT32_MAX) fail("an index out of range");
-        v = static_cast<std::uint32_t>(w);
     }
     void optional_size(std::optional<std::size_t>& v) {
         bool present;
@@ -194,7 +188,6 @@ void visit_work(Archive& ar, W& w) {
     ar.size(w.batch);
     ar.size(w.rows);
     ar.flag(w.has_probe);
-    ar.u32(w.probe_index);
     // only read bytes can claim these
     if (w.computed_rows() > w.inputs.shape()[0] || w.rows >= w.inputs.shape()[0]) Reader::fail("a batch larger than the batch size");
     const std::size_t rows = w.computed_rows();
@@ -412,8 +405,7 @@ void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
     if (s.work.indices.size() != s.work.rows) Reader::fail("bad batch");
     for (std::uint32_t k : s.work.indices)
         if (k >= n_train) Reader::fail("bad batch index");
-    if ((s.probe && *s.probe >= n_train) || (s.work.has_probe && s.work.probe_index >= n_train))
-        Reader::fail("bad probe index");
+    if ((s.probe && *s.probe >= n_train) || (s.work.has_probe && !s.probe)) Reader::fail("bad probe index");
     if (s.layer >= layer_count() || (n_train > 0 && s.batch >= batches_per_epoch()))
         Reader::fail("cursor out of range");
     if (!flags_fit_cursor(s)) Reader::fail("the cursor and the trace disagree");

@@ -96,9 +96,11 @@ struct ConfigProblem {
 std::vector<ConfigProblem> validate(const TrainerConfig& config);
 
 // The checks validate() makes of one part, for calls that take only that part
-// (the optimizer race, schedule curves). Fields are named as in a trainer's config.
+// (the optimizer race, schedule curves). Fields are named as in a trainer's config; the
+// rate a schedule is checked against is reported as lr_field.
 std::vector<ConfigProblem> validate_optimizer(const OptimizerConfig& optimizer);
-std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, double lr);
+std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, double lr,
+                                             const std::string& lr_field = "optimizer.lr");
 
 // Roughly the bytes a trainer built from config holds (parameters, optimizer
 // state, both batch buffers, data, and a restore's copy), for refusing
@@ -117,5 +119,9 @@ std::vector<ConfigProblem> validate_alpha(const ActivationSpec& activation, cons
 
 // "3", "0.001", "NaN": a number as a problem report shows it.
 std::string describe(double value);
+
+// Throws LabError("invalid_argument", field) naming the first entry of x[0..n)
+// that is NaN or infinite ("x[3] is NaN; allowed: finite numbers").
+void require_finite(const double* x, std::size_t n, const std::string& field);
 
 }  // namespace bplab

@@ -60,8 +60,7 @@ struct BatchWork {
     std::size_t batch = 0;
     std::size_t rows = 0;
     std::vector<std::uint32_t> indices;  // rows of the training split
-    bool has_probe = false;
-    std::uint32_t probe_index = 0;       // the probe's row of the training split
+    bool has_probe = false;              // row `rows` holds the probe (state.probe) for this batch
     xt::xtensor<double, 2> inputs;       // (capacity + 1) × input_size
     xt::xtensor<double, 2> targets;      // (capacity + 1) × output_size
     std::vector<LayerTrace> trace;
@@ -259,7 +258,7 @@ private:
                        std::size_t n, Split& split) const;
     void check_layer(std::size_t l, const char* what) const;
     void new_epoch_order();
-    static std::vector<std::uint32_t> epoch_order(std::size_t n, bool shuffle, Rng& rng);
+    static void fill_order(std::vector<std::uint32_t>& order, std::size_t n, bool shuffle, Rng& rng);
     static void clear_batch(BatchWork& w) noexcept;
     std::size_t batches_per_epoch() const;
 
@@ -279,7 +278,7 @@ private:
     void finish_batch();
     std::uint64_t config_fingerprint() const;
 
-    // Runs the layers over `rows` rows of inputs; calls visit(l, start, count, z, a)
+    // Runs the layers over `rows` rows of inputs; calls visit(start, count, z, a)
     // with the output layer's row-major z and a of rows start … start + count.
     template <class Visit>
     void forward_rows(const double* inputs, std::size_t rows, Visit visit);
