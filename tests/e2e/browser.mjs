@@ -45,6 +45,21 @@ export async function newPage(context, options = {}) {
   return { page, errors };
 }
 
+/**
+ * Refuses every request but file: and data: URLs, as a computer with no network would;
+ * returns the list of what was refused, for the test to assert empty.
+ */
+export async function blockNetwork(page) {
+  const requests = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  return requests;
+}
+
 /** Opens the page at url and waits until the engine has loaded and the network is drawn. */
 export async function openLab(page, url) {
   await page.goto(url);

@@ -2,7 +2,7 @@
 // embed mode and hidden controls, shows only what the URL asks for and fits.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { newPage, openBrowser, screenshot } from './browser.mjs';
+import { newPage, openBrowser, screenshot, trainUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await openBrowser(); });
@@ -34,9 +34,7 @@ test('an embed URL with hidden controls shows only what it asks for, inside a 60
   assert.ok(size.width <= 600, `no sideways scrolling (${size.width} px)`);
   assert.ok(size.height <= 400, `fits the frame's height (${size.height} px)`);
 
-  await frame.click('#play');
-  await frame.waitForFunction(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) >= 20);
-  await frame.click('#play');
+  await trainUntil(frame, 20);  // a frame answers the same calls as a page
   await screenshot(page, 'embed-600x400');
   assert.deepEqual(errors, []);
   await page.close();

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { serve } from '../../scripts/serve.mjs';
 import { distDir } from '../helpers/paths.mjs';
-import { epochOf, newPage, openBrowser, openLab, screenshot, trainUntil, valueOf } from './browser.mjs';
+import { blockNetwork, epochOf, newPage, openBrowser, openLab, screenshot, trainUntil, valueOf } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await openBrowser(); });
@@ -13,13 +13,7 @@ after(async () => { await browser?.close(); });
 
 test('dist/backprop-lab.html loads from file:// with the network blocked, and trains', async () => {
   const { page, errors } = await newPage(browser.context);
-  const requests = [];
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-    requests.push(url);
-    return route.abort();
-  });
+  const requests = await blockNetwork(page);
   const file = pathToFileURL(path.join(distDir, 'backprop-lab.html')).href;
   await openLab(page, `${file}#dataset=xor&lang=ko`);
   assert.match(await page.textContent('#version'), /^\d+\.\d+\.\d+$/);

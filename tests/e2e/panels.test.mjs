@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiUrl } from '../helpers/paths.mjs';
-import { canvasColours, newPage, openBrowser, openLab, screenshot } from './browser.mjs';
+import { canvasColours, newPage, openBrowser, openLab, screenshot, valueOf } from './browser.mjs';
 
 let browser;
 let lab;
@@ -20,7 +20,6 @@ after(async () => { await browser?.close(); });
 const at = (hash = '') => `${browser.url}${hash}`;
 const PANELS = ['activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
 const shown = (name) => `.panel-${name}:not([hidden])`;
-const number = async (page, selector) => Number(await page.getAttribute(selector, 'data-value'));
 
 /** Sets a range input and lets its input listeners run. */
 async function slide(page, selector, value) {
@@ -42,8 +41,10 @@ test('every panel renders in English and Korean, on a desktop and on a 375-px ph
         const title = await page.textContent(`${shown(name)} .panel-title`);
         assert.ok(title.length >= 2, `${name}: a title`);
         if (lang === 'ko') assert.match(title, /[가-힣]/, `${name}: the title is Korean`);
+        let drawn = 0;
         for (const canvas of await page.$$(`${shown(name)} canvas.plot-canvas, ${shown(name)} canvas.race-map`)) {
           if (!(await canvas.isVisible())) continue;
+          drawn += 1;
           const colours = await canvas.evaluate((c) => {
             const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
             const seen = new Set();
@@ -52,6 +53,7 @@ test('every panel renders in English and Korean, on a desktop and on a 375-px ph
           });
           assert.ok(colours > 3, `${name}: a drawn chart (${colours} colours)`);
         }
+        if (name !== 'lessons') assert.ok(drawn >= 1, `${name}: at least one chart was looked at`);
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(scrollWidth <= width, `${name} ${width} px: no sideways scrolling (${scrollWidth} px)`);
         await screenshot(page, `panel-${name}-${lang}${suffix}`);
@@ -93,13 +95,13 @@ test('activations: each function and its derivative come from the engine, and th
       await slide(page, '#act-z', z);
       const alpha = name === 'leakyRelu' ? 0.1 : name === 'elu' ? 1 : undefined;
       const expected = lab.activation(name, [z], alpha === undefined ? undefined : { alpha });
-      assert.equal(await number(page, '.act-elementwise .readout-function .readout-value'), expected.value[0], `${name}(${z})`);
-      assert.equal(await number(page, '.act-elementwise .readout-derivative .readout-value'), expected.derivative[0], `${name}′(${z})`);
+      assert.equal(await valueOf(page, '.act-elementwise .readout-function .readout-value'), expected.value[0], `${name}(${z})`);
+      assert.equal(await valueOf(page, '.act-elementwise .readout-derivative .readout-value'), expected.derivative[0], `${name}′(${z})`);
     }
   }
   await page.click('.function-chips .chip[data-value="sigmoid"]');
   await slide(page, '#act-z', 5);
-  const local = await number(page, '.act-elementwise .readout-derivative .readout-value');
+  const local = await valueOf(page, '.act-elementwise .readout-derivative .readout-value');
   assert.ok(Math.abs(local - 0.006648) < 1e-6, `sigmoid′(5) = ${local}`);
   assert.equal(await page.getAttribute('.act-elementwise .readout-derivative .readout-value', 'class'), 'readout-value is-vanishing');
   assert.match(await page.textContent('.local-note'), /vanishes/);
@@ -110,8 +112,8 @@ test('activations: each function and its derivative come from the engine, and th
   const probabilities = await page.$$eval('.act-softmax .prob-value', (els) => els.map((el) => Number(el.dataset.value)));
   const expected = lab.softmax([4, 1, 0.1]);
   assert.deepEqual(probabilities, [...expected]);
-  assert.ok(Math.abs(await number(page, '.act-softmax .readout-sum .readout-value') - 1) < 1e-12, 'the probabilities sum to 1');
-  const local0 = await number(page, '.act-softmax .readout-derivative .readout-value');
+  assert.ok(Math.abs(await valueOf(page, '.act-softmax .readout-sum .readout-value') - 1) < 1e-12, 'the probabilities sum to 1');
+  const local0 = await valueOf(page, '.act-softmax .readout-derivative .readout-value');
   assert.ok(Math.abs(local0 - expected[0] * (1 - expected[0])) < 1e-12, `∂p₁/∂z₁ = p₁(1 − p₁): ${local0}`);
   assert.deepEqual(errors, []);
   await page.close();
@@ -127,7 +129,7 @@ test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples 
   await page.check('.loss-calculator input[name="true-class"][value="1"]');
   assert.ok(Math.abs(Number(await page.getAttribute('.loss-calculator tr[data-class="1"] .prob-value', 'data-value')) - 0.9) < 1e-12);
   assert.equal(await page.textContent('.loss-calculator .readout-ce .readout-value'), '0.105');
-  assert.ok(Math.abs(await number(page, '.loss-calculator .readout-ce .readout-value') + Math.log(0.9)) < 1e-12);
+  assert.ok(Math.abs(await valueOf(page, '.loss-calculator .readout-ce .readout-value') + Math.log(0.9)) < 1e-12);
   assert.match(await page.textContent('.ce-formula'), /−log\(0\.9\) = 0\.105/);
   await inputs.nth(1).fill('abc');
   assert.equal(await page.isVisible('.loss-calculator .panel-error'), true, 'a bad score says so');
@@ -155,18 +157,20 @@ test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples 
     // By hand: accuracy from the argmax, cross-entropy −log p of the true class, averaged.
     const right = rows.filter((r) => r.outputs.indexOf(Math.max(...r.outputs)) === r.truth).length / rows.length;
     const ce = rows.reduce((sum, r) => sum - Math.log(r.outputs[r.truth]), 0) / rows.length;
-    examples.push({ accuracy: await number(page, `${box} .readout-accuracy .readout-value`), ce: await number(page, `${box} .readout-ce .readout-value`) });
+    examples.push({ accuracy: await valueOf(page, `${box} .readout-accuracy .readout-value`), ce: await valueOf(page, `${box} .readout-ce .readout-value`) });
     assert.equal(examples.at(-1).accuracy, right);
     assert.ok(Math.abs(examples.at(-1).ce - ce) < 1e-12, `example ${n}: CE ${examples.at(-1).ce} = ${ce}`);
+    const engine = lab.loss('cce', rows.flatMap((r) => r.outputs), rows.flatMap((r) => r.outputs.map((_, j) => (j === r.truth ? 1 : 0))), { units: 3 });
+    assert.ok(Math.abs(examples.at(-1).ce - engine.loss) < 1e-12, `example ${n}: the engine's categorical cross-entropy`);
   }
   assert.equal(examples[0].accuracy, examples[1].accuracy);
   assert.equal(await page.textContent('.example[data-example="1"] .readout-accuracy .readout-value'), '66.7 %');
   assert.ok(examples[0].ce - examples[1].ce > 0.5, `different cross-entropy: ${examples[0].ce} vs ${examples[1].ce}`);
 
   await slide(page, '#loss-p', 0.01);
-  assert.ok(Math.abs(await number(page, '.readouts-grid .readout-ce .readout-value') + Math.log(0.01)) < 1e-12, 'CE = −log p');
-  assert.ok(Math.abs(await number(page, '.readout-se .readout-value') - 0.99 ** 2) < 1e-12, 'SE = (1 − p)²');
-  assert.ok(Math.abs(await number(page, '.readout-ce-grad .readout-value') + 100) < 1e-9, '∂CE/∂p = −1/p');
+  assert.ok(Math.abs(await valueOf(page, '.readouts-grid .readout-ce .readout-value') + Math.log(0.01)) < 1e-12, 'CE = −log p');
+  assert.ok(Math.abs(await valueOf(page, '.readout-se .readout-value') - 0.99 ** 2) < 1e-12, 'SE = (1 − p)²');
+  assert.ok(Math.abs(await valueOf(page, '.readout-ce-grad .readout-value') + 100) < 1e-9, '∂CE/∂p = −1/p');
 
   await page.click('.label-chips .chip[data-value="1"]');
   assert.equal(await page.getAttribute('.bce-term:nth-child(3)', 'data-vanished'), 'true', 'y = 1: the (1 − y) term drops out');
@@ -175,8 +179,8 @@ test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples 
   assert.equal(await page.getAttribute('.bce-term:nth-child(2)', 'data-vanished'), 'true', 'y = 0: the y term drops out');
   await slide(page, '#bce-z', 2);
   const bce = lab.loss('bce', [2], [0], { logits: true }).loss;
-  assert.equal(await number(page, '.readout-bce .readout-value'), bce);
-  assert.equal(await number(page, '.readout-yhat .readout-value'), lab.activation('sigmoid', [2]).value[0]);
+  assert.equal(await valueOf(page, '.readout-bce .readout-value'), bce);
+  assert.equal(await valueOf(page, '.readout-yhat .readout-value'), lab.activation('sigmoid', [2]).value[0]);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -184,25 +188,25 @@ test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples 
 test('vanishing gradients: the sigmoid network’s first layer gets a tiny share of the gradient, the ReLU one’s does not', async () => {
   const { page, errors } = await newPage(browser.context);
   await openLab(page, at('#panel=vanishing'));
-  assert.equal(await number(page, `${shown('vanishing')} .readout-epoch .readout-value`), 1, 'the first epoch is shown at once');
+  assert.equal(await valueOf(page, `${shown('vanishing')} .readout-epoch .readout-value`), 1, 'the first epoch is shown at once');
   for (let i = 0; i < 4; i++) await page.click(`${shown('vanishing')} .panel-step`);
-  assert.equal(await number(page, `${shown('vanishing')} .readout-epoch .readout-value`), 5);
-  const ratio = (activation) => number(page, `.vg-column[data-activation="${activation}"] .readout-ratio .readout-value`);
+  assert.equal(await valueOf(page, `${shown('vanishing')} .readout-epoch .readout-value`), 5);
+  const ratio = (activation) => valueOf(page, `.vg-column[data-activation="${activation}"] .readout-ratio .readout-value`);
   const sigmoid = await ratio('sigmoid');
   const relu = await ratio('relu');
   assert.ok(sigmoid < 0.01, `sigmoid: first layer ÷ output = ${sigmoid}`);
   assert.ok(relu > 0.1, `ReLU: first layer ÷ output = ${relu}`);
   await page.click('.panel-vanishing .chip[data-value="2"]');
-  assert.equal(await number(page, `${shown('vanishing')} .readout-epoch .readout-value`), 1, 'a new depth starts again');
+  assert.equal(await valueOf(page, `${shown('vanishing')} .readout-epoch .readout-value`), 1, 'a new depth starts again');
   assert.ok(await ratio('sigmoid') > sigmoid, 'two layers lose less than six');
 
   // A panel that is not shown runs no loop.
   await page.click(`${shown('vanishing')} .panel-play`);
   await page.waitForFunction(() => Number(document.querySelector('.panel-vanishing .readout-epoch output').dataset.value) >= 4);
   await page.click('.panel-tab[data-panel="playground"]');
-  const stopped = await number(page, '.panel-vanishing .readout-epoch .readout-value');
+  const stopped = await valueOf(page, '.panel-vanishing .readout-epoch .readout-value');
   await page.waitForTimeout(400);
-  assert.equal(await number(page, '.panel-vanishing .readout-epoch .readout-value'), stopped, 'hidden, it trains no more');
+  assert.equal(await valueOf(page, '.panel-vanishing .readout-epoch .readout-value'), stopped, 'hidden, it trains no more');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -262,9 +266,9 @@ test('schedules: the trainer’s current rate sits on the engine’s curve, and 
   await openLab(page, at('#panel=schedules&schedule=step&stepSize=4&gamma=0.5&learningRate=0.1'));
   for (let i = 0; i < 9; i++) await page.click(`${shown('schedules')} .panel-step`);
   const rates = lab.scheduleRates({ name: 'step', stepSize: 4, gamma: 0.5 }, 0.1, 9);
-  assert.equal(await number(page, '.readout-epoch .readout-value'), 9);
-  assert.equal(await number(page, '.readout-lr .readout-value'), rates.lr[9], 'trainer.cursor().lr after 9 epochs');
-  assert.equal(await number(page, '.readout-planned .readout-value'), rates.lr[9]);
+  assert.equal(await valueOf(page, '.readout-epoch .readout-value'), 9);
+  assert.equal(await valueOf(page, '.readout-lr .readout-value'), rates.lr[9], 'trainer.cursor().lr after 9 epochs');
+  assert.equal(await valueOf(page, '.readout-planned .readout-value'), rates.lr[9]);
   assert.equal(rates.lr[9], 0.025);
 
   // A parameter field edits the playground's setting, checked by the settings table.
@@ -274,7 +278,7 @@ test('schedules: the trainer’s current rate sits on the engine’s curve, and 
   await page.fill('#sched-gamma', '0.8');
   await page.press('#sched-gamma', 'Enter');
   assert.match(page.url(), /gamma=0\.8/);
-  assert.equal(await number(page, '.readout-epoch .readout-value'), 0, 'a new schedule starts training again');
+  assert.equal(await valueOf(page, '.readout-epoch .readout-value'), 0, 'a new schedule starts training again');
   await page.click('.panel-schedules .chips .chip[data-value="cosine"]');
   assert.match(page.url(), /schedule=cosine/);
   await page.click('.panel-tab[data-panel="playground"]');
@@ -282,13 +286,13 @@ test('schedules: the trainer’s current rate sits on the engine’s curve, and 
 
   await openLab(page, at('#lesson=schedules'));
   let epochs = 0;
-  while (await number(page, '.readout-lr .readout-value') === 0.1 && epochs < 100) {
+  while (await valueOf(page, '.readout-lr .readout-value') === 0.1 && epochs < 100) {
     await page.click(`${shown('schedules')} .panel-step`);
     epochs += 1;
   }
-  const lr = await number(page, '.readout-lr .readout-value');
+  const lr = await valueOf(page, '.readout-lr .readout-value');
   assert.equal(lr, 0.05, 'ReduceLROnPlateau halved the rate');
-  assert.equal(await number(page, '.readout-planned .readout-value'), lr, 'the curve from the trainer’s losses agrees');
+  assert.equal(await valueOf(page, '.readout-planned .readout-value'), lr, 'the curve from the trainer’s losses agrees');
   assert.match(await page.textContent('.readout-bad .readout-value'), /^[0-5] \/ 5$/);
   await screenshot(page, 'panel-schedules-plateau-en');
   assert.deepEqual(errors, []);
@@ -317,9 +321,9 @@ test('Play in the optimizer race and the schedules: runs to the end, stops there
   await page.waitForFunction((sel) => Number(document.querySelector(`${sel} .readout-epoch output`).dataset.value) >= 3, sched);
   await page.click(`${sched} .panel-play`);
   assert.equal(await page.getAttribute(`${sched} .panel-play`, 'aria-pressed'), 'false');
-  const epoch = await number(page, `${sched} .readout-epoch .readout-value`);
+  const epoch = await valueOf(page, `${sched} .readout-epoch .readout-value`);
   await page.waitForTimeout(300);
-  assert.equal(await number(page, `${sched} .readout-epoch .readout-value`), epoch, 'paused, it trains no more');
+  assert.equal(await valueOf(page, `${sched} .readout-epoch .readout-value`), epoch, 'paused, it trains no more');
   assert.deepEqual(errors, []);
   await page.close();
 });

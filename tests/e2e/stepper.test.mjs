@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { apiUrl, distDir } from '../helpers/paths.mjs';
-import { newPage, openBrowser, openLab, screenshot } from './browser.mjs';
+import { blockNetwork, newPage, openBrowser, openLab, screenshot } from './browser.mjs';
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
 const S = await import(path.join(web, 'state.js'));
@@ -108,9 +108,9 @@ test('stepping to the backward phase of the first layer shows the trace\'s numbe
     close(g, above.downstream[k], `∂ℓ/∂z of h2.${k + 1}`);
   });
   // The formulas show the same numbers, rounded to four significant digits.
-  const text = await page.textContent('#inspector');
+  const text = (await page.textContent('#inspector')).replace(/−/g, '-');
   for (const x of [trace.z[j], trace.upstream[j], trace.local[j], trace.downstream[j]]) {
-    assert.ok(text.includes(String(Number(Math.abs(x).toPrecision(4)))), `${x} is written in the inspector`);
+    assert.ok(text.includes(String(Number(x.toPrecision(4)))), `${x} is written in the inspector, with its sign`);
   }
   // A weight into that neuron: ∂ℓ/∂w = ∂ℓ/∂z · a, and with one sample the batch mean is the same.
   await page.getByRole('button', { name: 'from X₂' }).click();
@@ -300,12 +300,26 @@ test('every optimizer\'s update and the softmax and MSE outputs are written out 
   close((await quantity(page, 'sampleLoss')).value, out.loss, 'a batch of one: its loss is the sample\'s');
   assert.equal(await page.locator(TEX_ERRORS).count(), 0);
   t.delete();
-  // Regression with MSE: ∂ℓ/∂ŷ = 2(ŷ − y) and a linear output.
-  const reg = '#mode=frames&problem=regression&networkShape=2&batchSize=3&seed=6';
+  // Regression with MSE: ∂ℓ/∂ŷ = 2(ŷ − y) and a linear output; the batch's loss is the mean of three.
+  const reg = '#mode=frames&problem=regression&networkShape=2&batchSize=3&seed=6&lang=en';
   await openLab(page, at(reg));
-  await stepPhases(page, 4);
+  await stepPhases(page, 3);  // forward 1, forward out, loss
+  const r = twin(reg);
+  for (let k = 0; k < 3; k++) r.stepPhase();
+  const lossTrace = r.trace(1);
+  assert.match(await page.textContent('#frame-caption'), new RegExp(`over ${lossTrace.batch} samples`));
+  const c = r.cursor();
+  assert.match(await page.textContent('#frame-caption'), new RegExp(`Now: epoch ${c.epoch + 1}, batch ${c.batch + 1} of ${c.batchesPerEpoch}`));
+  assert.ok((await page.textContent('#frame-caption')).replace(/−/g, '-').includes(String(Number(lossTrace.loss.toPrecision(4)))), 'the caption writes the batch loss');
+  await stepPhases(page, 1);  // backward out
+  r.stepPhase();
+  const o = r.trace(1);
+  const target = r.data().train.targets[o.samples[0]];
+  close((await quantity(page, 'downstream')).value, 2 * (o.a[0] - target), '∂ℓ/∂ŷ = 2(ŷ − y), times a linear output’s 1');
+  close((await quantity(page, 'sampleLoss')).value, (o.a[0] - target) ** 2, 'the followed sample’s own loss');
+  close((await quantity(page, 'batchLoss')).value, o.loss, 'the batch mean the optimizer descends');
   assert.equal(await page.locator(TEX_ERRORS).count(), 0);
-  assert.ok(await page.locator('#inspector [data-quantity="sampleLoss"]').count() === 1);
+  r.delete();
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -324,13 +338,16 @@ test('a first-layer weight lists every path to the loss, and their products sum 
   const grad = await quantity(page, 'sampleGrad');
   const sum = rows.reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(sum - grad.value) <= 1e-9, `Σ paths ${sum} = ∂ℓ/∂w ${grad.value}`);
-  close((await quantity(page, 'pathSum')).value, grad.value, 'the engine\'s sum over all paths');
+  close((await quantity(page, 'pathSum')).value, grad.value, 'the sum over all paths equals ∂ℓ/∂w');
   assert.equal(await page.locator('.net-path').count(), rows.length, 'each path is drawn on the network');
   // The same numbers from the engine directly: the probe is the batch's first sample.
   for (let k = 0; k < 2 * L + 1; k++) t.stepPhase();
   const first = t.trace(0).samples[0];
   t.setProbe(first);
   close(grad.value, t.trace(0).probe.dW[0], 'the probe\'s own ∂ℓ/∂w');
+  const engine = t.paths(0, 0, 0, { sample: 'probe' });
+  assert.deepEqual(rows.map((x) => Number(x.toPrecision(12))), engine.paths.map((p) => Number(p.product.toPrecision(12))), 'the listed products are the engine’s, in its order');
+  close((await quantity(page, 'pathSum')).value, engine.sum, 'the engine’s sum over all paths');
   close((await quantity(page, 'batchGrad')).value, t.trace(0).dW[0], 'the batch mean the optimizer uses');
   assert.match(await page.textContent('#inspector'), /The optimizer does not use one sample’s gradient but the mean over the batch’s 4 samples/);
   // Hovering a path in the list highlights it on the network.
@@ -416,13 +433,7 @@ test('clicking a training point makes it the probe: its own numbers fill the net
 
 test('the single file steps frame by frame from file:// with the network blocked, formulas and all', async () => {
   const { page, errors } = await newPage(browser.context);
-  const requests = [];
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-    requests.push(url);
-    return route.abort();
-  });
+  const requests = await blockNetwork(page);
   await openLab(page, `${pathToFileURL(path.join(distDir, 'backprop-lab.html')).href}#mode=frames&networkShape=3`);
   await stepPhases(page, 5);  // forward ×2, loss, backward out, backward 1
   assert.ok(await page.locator('#inspector math').count() > 3, 'the formulas are typeset as MathML');
