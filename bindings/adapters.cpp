@@ -189,7 +189,7 @@ public:
     }
 
     // Names fields of obj that are not in known, so a typo is not silently ignored.
-    void only_known(const val& obj, const std::string& at, std::initializer_list<const char*> known) {
+    void only_known(const val& obj, const std::string& at, const std::vector<const char*>& known) {
         const val keys = val::global("Object").call<val>("keys", obj);
         const unsigned n = keys["length"].as<unsigned>();
         std::string allowed;
@@ -246,30 +246,87 @@ private:
     std::map<std::string, std::string> given_;
 };
 
+// One setting of an optimizer or a schedule: its JS key and the member that holds it (a
+// number, a count or a flag). Each table lists every setting once, in the order the API
+// documents them; reading a config, writing it back and the unknown-field check all walk it.
+template <class Config>
+struct Setting {
+    const char* key;
+    double Config::*number = nullptr;
+    std::size_t Config::*count = nullptr;
+    bool Config::*flag = nullptr;
+};
+
+const Setting<OptimizerConfig> optimizer_settings[] = {
+    {"lr", &OptimizerConfig::lr},
+    {"momentum", &OptimizerConfig::momentum},
+    {"dampening", &OptimizerConfig::dampening},
+    {"nesterov", nullptr, nullptr, &OptimizerConfig::nesterov},
+    {"weightDecay", &OptimizerConfig::weight_decay},
+    {"lrDecay", &OptimizerConfig::lr_decay},
+    {"initialAccumulatorValue", &OptimizerConfig::initial_accumulator_value},
+    {"alpha", &OptimizerConfig::alpha},
+    {"centered", nullptr, nullptr, &OptimizerConfig::centered},
+    {"beta1", &OptimizerConfig::beta1},
+    {"beta2", &OptimizerConfig::beta2},
+    {"amsgrad", nullptr, nullptr, &OptimizerConfig::amsgrad},
+    {"eps", &OptimizerConfig::eps},
+};
+
+const Setting<ScheduleConfig> schedule_settings[] = {
+    {"stepSize", nullptr, &ScheduleConfig::step_size},
+    {"gamma", &ScheduleConfig::gamma},
+    {"tMax", nullptr, &ScheduleConfig::t_max},
+    {"etaMin", &ScheduleConfig::eta_min},
+    {"factor", &ScheduleConfig::factor},
+    {"patience", nullptr, &ScheduleConfig::patience},
+    {"threshold", &ScheduleConfig::threshold},
+    {"cooldown", nullptr, &ScheduleConfig::cooldown},
+    {"minLr", &ScheduleConfig::min_lr},
+    {"eps", &ScheduleConfig::eps},
+};
+
+template <class T, std::size_t N>
+std::vector<const char*> setting_keys(const Setting<T> (&settings)[N]) {
+    std::vector<const char*> keys{"name"};
+    for (const auto& s : settings) keys.push_back(s.key);
+    return keys;
+}
+
+// Every setting js gives, over the values already in `into` (the defaults); at: "optimizer".
+template <class T, std::size_t N>
+void read_settings(const val& js, const Setting<T> (&settings)[N], const std::string& at, ConfigReader& in, T& into) {
+    for (const auto& s : settings) {
+        const std::string field = at + "." + s.key;
+        if (s.number) into.*s.number = in.number(js, s.key, into.*s.number, field);
+        else if (s.count) into.*s.count = in.count(js, s.key, into.*s.count, field);
+        else into.*s.flag = in.flag(js, s.key, into.*s.flag, field);
+    }
+}
+
+template <class T, std::size_t N>
+val settings_to_js(const T& from, const Setting<T> (&settings)[N], const std::string& name) {
+    val out = val::object();
+    out.set("name", name);
+    for (const auto& s : settings) {
+        if (s.number) out.set(s.key, from.*s.number);
+        else if (s.count) out.set(s.key, from.*s.count);
+        else out.set(s.key, from.*s.flag);
+    }
+    return out;
+}
+
 OptimizerConfig optimizer_from_js(const val& js, ConfigReader& in) {
     if (js.isUndefined()) return default_optimizer(OptimizerKind::sgd, 0.03);
     if (!in.is_object(js)) {
         in.problem("optimizer", shown(js), "an object such as { name: 'adam', lr: 0.01 }");
         return default_optimizer(OptimizerKind::sgd, 0.03);
     }
-    in.only_known(js, "optimizer",
-                  {"name", "lr", "momentum", "dampening", "nesterov", "weightDecay", "lrDecay",
-                   "initialAccumulatorValue", "alpha", "centered", "beta1", "beta2", "amsgrad", "eps"});
+    in.only_known(js, "optimizer", setting_keys(optimizer_settings));
     const auto kind = in.name(js["name"], optimizer_names, "optimizer.name").value_or(OptimizerKind::sgd);
-    OptimizerConfig o = default_optimizer(kind, in.number(js, "lr", 0.03, "optimizer.lr"));
-    o.momentum = in.number(js, "momentum", o.momentum, "optimizer.momentum");
-    o.dampening = in.number(js, "dampening", o.dampening, "optimizer.dampening");
-    o.nesterov = in.flag(js, "nesterov", o.nesterov, "optimizer.nesterov");
-    o.weight_decay = in.number(js, "weightDecay", o.weight_decay, "optimizer.weightDecay");
-    o.lr_decay = in.number(js, "lrDecay", o.lr_decay, "optimizer.lrDecay");
-    o.initial_accumulator_value = in.number(js, "initialAccumulatorValue", o.initial_accumulator_value,
-                                            "optimizer.initialAccumulatorValue");
-    o.alpha = in.number(js, "alpha", o.alpha, "optimizer.alpha");
-    o.centered = in.flag(js, "centered", o.centered, "optimizer.centered");
-    o.beta1 = in.number(js, "beta1", o.beta1, "optimizer.beta1");
-    o.beta2 = in.number(js, "beta2", o.beta2, "optimizer.beta2");
-    o.amsgrad = in.flag(js, "amsgrad", o.amsgrad, "optimizer.amsgrad");
-    o.eps = in.number(js, "eps", o.eps, "optimizer.eps");
+    // The named optimizer's defaults (Adagrad's eps, AdamW's weight decay…), then what js sets.
+    OptimizerConfig o = default_optimizer(kind, 0.03);
+    read_settings(js, optimizer_settings, "optimizer", in, o);
     return o;
 }
 
@@ -280,21 +337,10 @@ ScheduleConfig schedule_from_js(const val& js, ConfigReader& in) {
         in.problem("schedule", shown(js), "an object such as { name: 'step', stepSize: 10 }");
         return s;
     }
-    in.only_known(js, "schedule",
-                  {"name", "stepSize", "gamma", "tMax", "etaMin", "factor", "patience", "threshold",
-                   "cooldown", "minLr", "eps"});
+    in.only_known(js, "schedule", setting_keys(schedule_settings));
     s.kind = in.name(js["name"], schedule_names, "schedule.name").value_or(ScheduleKind::constant);
     if (s.kind == ScheduleKind::exponential) s.gamma = 0.95;
-    s.step_size = in.count(js, "stepSize", s.step_size, "schedule.stepSize");
-    s.gamma = in.number(js, "gamma", s.gamma, "schedule.gamma");
-    s.t_max = in.count(js, "tMax", s.t_max, "schedule.tMax");
-    s.eta_min = in.number(js, "etaMin", s.eta_min, "schedule.etaMin");
-    s.factor = in.number(js, "factor", s.factor, "schedule.factor");
-    s.patience = in.count(js, "patience", s.patience, "schedule.patience");
-    s.threshold = in.number(js, "threshold", s.threshold, "schedule.threshold");
-    s.cooldown = in.count(js, "cooldown", s.cooldown, "schedule.cooldown");
-    s.min_lr = in.number(js, "minLr", s.min_lr, "schedule.minLr");
-    s.eps = in.number(js, "eps", s.eps, "schedule.eps");
+    read_settings(js, schedule_settings, "schedule", in, s);
     return s;
 }
 
@@ -469,38 +515,8 @@ val config_to_js(const TrainerConfig& c) {
     out.set("layers", layers);
     out.set("loss", std::string(to_name(loss_names, c.loss)));
 
-    const OptimizerConfig& o = c.optimizer;
-    val opt = val::object();
-    opt.set("name", std::string(to_name(optimizer_names, o.kind)));
-    opt.set("lr", o.lr);
-    opt.set("momentum", o.momentum);
-    opt.set("dampening", o.dampening);
-    opt.set("nesterov", o.nesterov);
-    opt.set("weightDecay", o.weight_decay);
-    opt.set("lrDecay", o.lr_decay);
-    opt.set("initialAccumulatorValue", o.initial_accumulator_value);
-    opt.set("alpha", o.alpha);
-    opt.set("centered", o.centered);
-    opt.set("beta1", o.beta1);
-    opt.set("beta2", o.beta2);
-    opt.set("amsgrad", o.amsgrad);
-    opt.set("eps", o.eps);
-    out.set("optimizer", opt);
-
-    const ScheduleConfig& s = c.schedule;
-    val schedule = val::object();
-    schedule.set("name", std::string(to_name(schedule_names, s.kind)));
-    schedule.set("stepSize", s.step_size);
-    schedule.set("gamma", s.gamma);
-    schedule.set("tMax", s.t_max);
-    schedule.set("etaMin", s.eta_min);
-    schedule.set("factor", s.factor);
-    schedule.set("patience", s.patience);
-    schedule.set("threshold", s.threshold);
-    schedule.set("cooldown", s.cooldown);
-    schedule.set("minLr", s.min_lr);
-    schedule.set("eps", s.eps);
-    out.set("schedule", schedule);
+    out.set("optimizer", settings_to_js(c.optimizer, optimizer_settings, std::string(to_name(optimizer_names, c.optimizer.kind))));
+    out.set("schedule", settings_to_js(c.schedule, schedule_settings, std::string(to_name(schedule_names, c.schedule.kind))));
 
     val reg = val::object();
     reg.set("kind", std::string(to_name(penalty_names, c.regularization.kind)));
