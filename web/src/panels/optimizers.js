@@ -42,6 +42,7 @@ export class OptimizersPanel {
   #visible = new Set(RACERS);
   #paths = new Map();
   #step = 0;
+  #stepAxis = new Float64Array(1);  // 0, 1, … steps: the charts' x
   #steps = 0;
   #player = new Player({ step: () => this.#go(this.#step + 1), done: () => this.#step >= this.#steps, rewind: () => { if (this.#step >= this.#steps) this.#step = 0; } });
   #coordinate = 0;
@@ -135,6 +136,7 @@ export class OptimizersPanel {
     this.#scrub.retranslate(t('race.scrub'));
     for (const [name, row] of this.#rows) row.retranslate(name);
     this.#player.retranslate();
+    for (const row of this.#rows.values()) row.keys = null;  // their terms are written again in this language
     if (this.#surface) this.#render();
   }
 
@@ -187,8 +189,18 @@ export class OptimizersPanel {
   }
 
   /** Runs every optimizer from the start for the surface's number of steps, with the engine. */
+  /** The whole race at once, with what every frame reads from it (the rates by step, the configs). */
   #compute(keepStep = 0) {
-    for (const name of RACERS) this.#paths.set(name, this.#lab.descendSurface(this.#surface, this.config(name), this.#start, this.#steps));
+    this.#stepAxis = Float64Array.from({ length: this.#steps + 1 }, (_, i) => i);
+    for (const name of RACERS) {
+      const path = this.#lab.descendSurface(this.#surface, this.config(name), this.#start, this.#steps);
+      // The effective rate of w₁ and of w₂ at each step (none before the first).
+      path.rates = [0, 1].map((c) => Float64Array.from(path.states, (s, i) => (i === 0 ? NaN : s.effectiveLr?.[c] ?? this.#rates[name])));
+      this.#paths.set(name, path);
+      this.#rows.get(name).el.dataset.config = JSON.stringify(this.config(name));
+    }
+    this.#list.dataset.surface = this.#surface;
+    this.#list.dataset.start = JSON.stringify(this.#start);
     this.#scrub.input.max = String(this.#steps);
     this.#go(Math.min(keepStep, this.#steps));
   }
@@ -211,8 +223,6 @@ export class OptimizersPanel {
   }
 
   #drawRows() {
-    this.#list.dataset.surface = this.#surface;
-    this.#list.dataset.start = JSON.stringify(this.#start);
     for (const [name, row] of this.#rows) {
       const path = this.#paths.get(name);
       const i = this.#at(path);
@@ -220,20 +230,24 @@ export class OptimizersPanel {
       row.el.dataset.x = String(path.x[i]);
       row.el.dataset.y = String(path.y[i]);
       row.el.dataset.step = String(i);
-      row.el.dataset.config = JSON.stringify(this.config(name));
       row.el.classList.toggle('is-off', !this.#visible.has(name));
       row.where.textContent = `${t('race.position')} (${formatNumber(path.x[i], 3)}, ${formatNumber(path.y[i], 3)}) · f = ${formatNumber(path.value[i], 4)}`
         + (path.diverged && i < this.#step ? ` · ${t('race.diverged', { step: i })}` : '');
-      const items = [];
-      const add = (key, value) => items.push(h('dt', { text: t(key) }), h('dd', { class: 'mono', text: value }));
-      add('race.gradient', vec([path.gradX[i], path.gradY[i]]));
-      if (s.momentumBuffer) add('race.velocity', vec(s.momentumBuffer));
-      if (s.sum) add('race.sum', vec(s.sum));
-      if (s.squareAvg) add('race.squareAvg', vec(s.squareAvg));
-      if (s.mHat) add('race.mHat', vec(s.mHat));
-      if (s.vHat) add('race.vHat', vec(s.vHat));
-      add('race.effectiveLr', vec(s.effectiveLr ?? [this.#rates[name], this.#rates[name]]));
-      row.state.replaceChildren(...items);
+      const items = [['race.gradient', vec([path.gradX[i], path.gradY[i]])]];
+      if (s.momentumBuffer) items.push(['race.velocity', vec(s.momentumBuffer)]);
+      if (s.sum) items.push(['race.sum', vec(s.sum)]);
+      if (s.squareAvg) items.push(['race.squareAvg', vec(s.squareAvg)]);
+      if (s.mHat) items.push(['race.mHat', vec(s.mHat)]);
+      if (s.vHat) items.push(['race.vHat', vec(s.vHat)]);
+      items.push(['race.effectiveLr', vec(s.effectiveLr ?? [this.#rates[name], this.#rates[name]])]);
+      // The same terms as last frame (the usual case while playing): only their numbers change.
+      const keys = items.map(([key]) => key).join();
+      if (row.keys !== keys) {
+        row.keys = keys;
+        row.values = items.map(() => h('dd', { class: 'mono' }));
+        row.state.replaceChildren(...items.flatMap(([key], k) => [h('dt', { text: t(key) }), row.values[k]]));
+      }
+      items.forEach(([, text], k) => { row.values[k].textContent = text; });
     }
   }
 
@@ -424,16 +438,16 @@ export class OptimizersPanel {
   #drawCharts() {
     if (!this.#paths.size) return;
     const last = this.#step;
-    const steps = Float64Array.from({ length: last + 1 }, (_, i) => i);
     const shown = RACERS.filter((name) => this.#visible.has(name));
     const saddle = this.#surface === 'saddle';
+    // Views on the whole race computed once, cut at the step shown: nothing is copied per frame.
     const series = (pick) => shown.map((name) => {
       const path = this.#paths.get(name);
       const n = Math.min(last, path.x.length - 1) + 1;
-      return { x: steps.subarray(0, n), y: Float64Array.from({ length: n }, (_, i) => pick(path, i, name)), color: SERIES_COLORS[RACERS.indexOf(name)], width: 2 };
+      return { x: this.#stepAxis.subarray(0, n), y: pick(path).subarray(0, n), color: SERIES_COLORS[RACERS.indexOf(name)], width: 2 };
     });
     const legend = shown.map((name) => ({ text: t(`option.optimizer.${name}`), color: SERIES_COLORS[RACERS.indexOf(name)] }));
-    const values = series((path, i) => path.value[i]);
+    const values = series((path) => path.value);
     this.#valuePlot.draw({
       label: t('race.valueLabel'),
       x: { min: 0, max: this.#steps, title: t('race.stepAxis') },
@@ -442,7 +456,7 @@ export class OptimizersPanel {
       legend,
     });
     const c = this.#coordinate;
-    const rates = series((path, i, name) => (i === 0 ? NaN : path.states[i].effectiveLr?.[c] ?? this.#rates[name]));
+    const rates = series((path) => path.rates[c]);
     this.#lrPlot.draw({
       label: t('race.lrLabel'),
       x: { min: 0, max: this.#steps, title: t('race.stepAxis') },
