@@ -11,12 +11,16 @@
 //   and redraws. In frame mode (setMode('frame')) Step runs one phase
 //   (trainer.stepPhase()), play paces phases per second or runs batches and
 //   epochs per frame (the frameSpeed setting), and every step first keeps a
-//   snapshot so stepBack() can undo it; `hooks.onRender(trainer)` draws the
-//   chain-rule overlays.
+//   snapshot so stepBack() can undo it. The mode, the frame speed and the
+//   probe come from the settings (configure), never from the views.
+// - In frame mode each redraw reads the step once (stepper/frame-model.js)
+//   and hands it to `hooks.onRender(frame)`, which draws the chain rule; the
+//   learner's selection comes back through select().
 // - All heatmaps come from one trainer.heatmaps() call per rendered frame.
 import { featureScale, neuronScale } from './colors.js';
 import { Series } from './series.js';
 import { classCount, engineConfig, FEATURES, outputLayer, PLANE } from './state.js';
+import { readFrame, validSelection } from './stepper/frame-model.js';
 import { History } from './stepper/history.js';
 
 /** Cells per side of the input features' maps (computed once). */
@@ -87,11 +91,14 @@ export class Controller {
   #clock = null;     // frame mode's phase pacing: { time, due }
   #probe = null;
   #trainSize = 0;
+  #selection = null;   // frame mode: the learner's pick of a neuron or a weight, or null (follow the step)
+  #frameCache = null;  // frame mode: the trainer's data and config, read once per trainer
   #series = { trainLoss: new Series(), testLoss: new Series(), trainAccuracy: new Series(), testAccuracy: new Series() };
 
   /**
    * views: { network, output, lossChart, accuracyChart, metrics };
-   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(trainer), onBuild(trainer) }.
+   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(frame) } where frame is
+   * null in train mode, else one step read by readFrame (stepper/frame-model.js).
    */
   constructor(lab, views, hooks) {
     this.#lab = lab;
@@ -102,6 +109,16 @@ export class Controller {
 
   configure(state, how) {
     this.state = state;
+    this.frameSpeed = state.frameSpeed;
+    const modeChanged = this.#setMode(state.mode === 'frames' ? 'frame' : 'train');
+    const probeChanged = this.#setProbe(state.mode === 'frames' ? state.probe : null);
+    if (how === 'page') {
+      if ((modeChanged || probeChanged) && this.trainer) {
+        this.#drawMetrics();
+        this.render();
+      }
+      return true;
+    }
     if (how === 'view' && this.trainer) {
       this.#drawMetrics();
       this.render();
@@ -122,8 +139,8 @@ export class Controller {
       return false;
     }
     this.history.clear();  // snapshots of the old settings no longer fit
+    this.#frameCache = null;
     this.#syncProbe();
-    this.#hooks.onBuild?.(this.trainer);
     this.#record('none');  // the rate (and a new batch size's cursor) on screen
     this.render();
     return true;
@@ -226,29 +243,41 @@ export class Controller {
     return SPEEDS[this.state?.speed ?? '1e'][0];
   }
 
-  /** 'train' or 'frame'; pauses, and in train mode forgets the steps kept for stepping back. */
-  setMode(mode) {
-    if (mode === this.mode) return;
+  // 'train' or 'frame'; pauses, and in train mode forgets the steps kept for stepping back.
+  #setMode(mode) {
+    if (mode === this.mode) return false;
     this.pause();
     this.mode = mode;
-    if (mode === 'train') this.history.clear();
+    if (mode === 'train') {
+      this.history.clear();
+      this.#selection = null;
+    }
+    if (this.trainer) this.#setStructure();  // frame mode shows only the inputs in use
     this.#syncProbe();
-    this.#drawMetrics();
-    this.render();
+    return true;
+  }
+
+  // The learner's probe: a training sample to follow through every phase, or null to follow the
+  // first sample of each batch. Kept across rebuilds while the training split has it.
+  #setProbe(index) {
+    if (index === this.#probe) return false;
+    this.#probe = index;
+    this.#syncProbe();
+    return true;
   }
 
   /**
-   * The learner's probe: a training sample to follow through every phase, or null to follow the
-   * first sample of each batch. Kept across rebuilds while the training split has it.
+   * Frame mode: the neuron { kind: 'neuron', column, unit } or weight { kind: 'weight', layer, to,
+   * from } the learner picked, or null to follow the step.
    */
-  setProbe(index) {
-    this.#probe = index;
-    this.#syncProbe();
+  select(selection) {
+    this.#selection = selection;
     this.render();
   }
 
+  /** The learner's probe while the training split has it, else null (frame mode follows the batch). */
   get probe() {
-    return this.#probe;
+    return this.#probe !== null && this.#probe < this.#trainSize ? this.#probe : null;
   }
 
   // Frame mode has the engine carry one sample beside the batch (trainer.setProbe): the learner's
@@ -258,7 +287,7 @@ export class Controller {
     const trainer = this.trainer;
     if (!trainer) return;
     let target = null;
-    if (this.mode === 'frame' && this.#probe !== null && this.#probe < this.#trainSize) target = this.#probe;
+    if (this.mode === 'frame' && this.probe !== null) target = this.probe;
     else if (this.mode === 'frame') {
       const { forwardDone, samples } = trainer.trace(0);
       target = forwardDone && samples.length > 0 ? samples[0] : trainer.probe;
@@ -313,7 +342,18 @@ export class Controller {
       biases.push(trainer.getBiases(l));
     }
     this.#views.network.drawParams(weights, biases);
-    this.#hooks.onRender?.(trainer);
+    this.#hooks.onRender?.(this.mode === 'frame' ? this.#readFrame(trainer) : null);
+  }
+
+  #readFrame(trainer) {
+    const frame = readFrame(trainer, {
+      selection: this.#selection,
+      followed: this.probe === null ? 'batch' : 'probe',
+      cache: this.#frameCache,
+      light: this.playingFast,
+    });
+    this.#frameCache = frame.cache;
+    return frame;
   }
 
   // Between updates the weights stand still, so frame mode's forward, loss and backward steps keep the maps.
@@ -419,10 +459,11 @@ export class Controller {
     previous?.delete();
     this.trainer = next;
     this.history.clear();
+    this.#frameCache = null;
     if (!keepWeights) this.#setStructure();
+    this.#selection = validSelection(this.#selection, next.layerSizes);
     this.#trainSize = next.data().train.size;
     this.#syncProbe();
-    this.#hooks.onBuild?.(next);
     this.#record('push');
     this.render();
     return true;
@@ -447,7 +488,7 @@ export class Controller {
       sizes,
       hiddenActivation: s.activation,
       outputActivation: out.activation,
-      canToggleFeatures: !s.hide.has('features'),
+      canToggleFeatures: !s.hide.has('features') && this.mode !== 'frame',
       canChangeShape: !s.hide.has('networkShape'),
     });
     this.#views.network.drawInputs(this.#inputMaps, INPUT_RES, this.#inputScales);

@@ -1,8 +1,9 @@
 // Frame-by-frame mode: the mode switch, the step controls, the phase caption
-// and timeline, and, after every step, the chain-rule overlays on the network
-// and the inspector's numbers. Everything drawn comes from the trainer's
-// trace (and its probe and paths): this module only picks the numbers out
-// (a sample's row, a weight's entry) and hands them to the views.
+// and timeline, and, after every step, the chain-rule drawing: marks and
+// numbers on the network, the paths of a selected weight, and the inspector.
+// It draws the frame the controller read (stepper/frame-model.js) and never
+// calls the engine; the learner's choices go back as settings (update) or as
+// the selection (controller.select).
 //
 // The sample followed is the engine's probe (trainer.setProbe, carried through
 // every phase beside the batch): the learner's pick (a click on a training
@@ -12,10 +13,14 @@ import { h, ownsKeys } from '../dom.js';
 import { subscript, t } from '../i18n/index.js';
 import { outputLayer } from '../state.js';
 import { Inspector } from '../views/inspector.js';
-import { batchSteps, lastStep, nextIndex } from './phases.js';
-import { numText } from './tex.js';
+import { batchSteps, nextIndex } from './phases.js';
+import { numText, shortNum } from './tex.js';
 
-const PATH_LIMIT = 64;
+/** A layer with more neurons than this carries numbers only on the selected neuron and its links. */
+export const NUMBERED_UNITS = 4;
+const PHONE = '(max-width: 760px)';
+/** Room for numbers: right of the output neurons (a laptop), between the rows (a phone). */
+const room = () => (window.matchMedia(PHONE).matches ? { right: 10, rowGap: 24 } : { right: 78, rowGap: 0 });
 
 /** A short text for a number on a neuron: two decimals, or three significant digits when large. */
 function tag(x) {
@@ -36,23 +41,24 @@ export class FrameMode {
   #output;
   #update;
   #covered;
+  #drawn;
   #roots;
   #inspector;
   #switch;
   #speed;
   #state = null;
   #active = false;
-  #selection = null;     // the learner's pick, or null: follow the step
+  #frame = null;         // the step drawn last
   #gradients = 'sample'; // what the links show during backward: 'sample' or 'batch'
-  #cache = null;         // per trainer: { trainer, data, config }
-  #sizes = null;
 
   /**
    * parts: { controller, network, output, update(changes), covered() (a course panel hides the
-   * playground) } and roots: { modeSlot, controls, caption, key, inspector } (elements of the page).
+   * playground), drawn() (after each step's drawing) } and roots: { modeSlot, controls, caption,
+   * key, inspector } (elements of the page).
    */
-  constructor({ controller, network, output, update, covered, roots }) {
+  constructor({ controller, network, output, update, covered, drawn, roots }) {
     this.#covered = covered;
+    this.#drawn = drawn;
     this.#controller = controller;
     this.#network = network;
     this.#output = output;
@@ -61,7 +67,7 @@ export class FrameMode {
     this.#inspector = new Inspector(roots.inspector, {
       selectNeuron: (column, unit) => this.#select({ kind: 'neuron', column, unit }),
       selectWeight: (layer, to, from) => this.#select({ kind: 'weight', layer, to, from }),
-      hoverPath: (k) => this.#network.highlightPath(k),
+      hoverPath: (k) => this.#network.overlay.highlightPath(k),
       randomProbe: () => this.#randomProbe(),
       followBatch: () => this.#update({ probe: null }),
       followStep: () => this.#select(null),
@@ -69,22 +75,23 @@ export class FrameMode {
     this.#buildSwitch();
     this.#buildControls();
     document.addEventListener('keydown', (e) => this.#key(e));
+    window.matchMedia(PHONE).addEventListener('change', () => {
+      if (this.#active) this.#network.setSelectMode((selection) => this.#select(selection), room());
+      this.#redraw();
+    });
   }
 
   // ---- settings ---------------------------------------------------------------------------
 
-  /** Follows the settings: the mode, the play speed, the probe, the hide flags. */
+  /** Follows the settings: the switch, the play speed's control, the hide flags, the page's look. */
   apply(state) {
-    const previous = this.#state;
     this.#state = state;
     this.#switch.hidden = state.hide.has('mode');
     for (const button of this.#switch.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.dataset.mode === state.mode));
     this.#speed.value = state.frameSpeed;
-    this.#controller.frameSpeed = state.frameSpeed;
     this.#speed.closest('.field').hidden = state.hide.has('frameSpeed');
     const frame = state.mode === 'frames';
     if (frame !== this.#active) this.#setActive(frame);
-    else if (frame && previous?.probe !== state.probe) this.#controller.setProbe(state.probe);
     this.#roots.controls.hidden = !frame || state.hide.has('playControls');
   }
 
@@ -95,31 +102,21 @@ export class FrameMode {
     if (this.#state) this.apply(this.#state);
   }
 
-  /** A new trainer (settings changed): its data, and a selection that may no longer exist. */
-  rebuilt(trainer) {
-    this.#cache = null;
-    const sizes = trainer.layerSizes.join(',');
-    if (sizes !== this.#sizes) this.#selection = null;
-    this.#sizes = sizes;
-    const probe = this.#state?.probe;
-    if (probe !== null && probe !== undefined && probe >= trainer.data().train.size) this.#update({ probe: null });
-  }
-
   #setActive(on) {
     this.#active = on;
     for (const name of ['caption', 'key', 'inspector']) this.#roots[name].hidden = !on;
     document.body.classList.toggle('is-frame-mode', on);
-    this.#network.setSelectMode(on ? (selection) => this.#select(selection) : null);
+    this.#network.setSelectMode(on ? (selection) => this.#select(selection) : null, on ? room() : {});
     this.#output.setPickable(on ? (index) => this.#update({ probe: index }) : null);
     if (!on) {
+      this.#frame = null;
       this.#network.setLinkValues(null);
-      this.#network.setNodeMarks(null);
-      this.#network.setOverlay();
+      this.#network.overlay.setMarks(null, 0);
+      this.#network.overlay.setNumbers(null);
+      this.#network.overlay.setOverlay();
       this.#output.setMarks(null, []);
       this.#inspector.clear();
     }
-    this.#controller.setProbe(on ? this.#state.probe : null);
-    this.#controller.setMode(on ? 'frame' : 'train');
   }
 
   // ---- controls ---------------------------------------------------------------------------
@@ -144,108 +141,95 @@ export class FrameMode {
       el.append(path);
       return el;
     };
-    const button = (id, text, title, onclick, d) => h('button', { type: 'button', id, class: 'text-button frame-button', title, onclick }, d ? icon(d) : null, text);
+    const button = (id, text, title, onclick, d) => h('button', { type: 'button', id, class: 'text-button frame-button', title, onclick },
+      d ? icon(d) : null, h('span', { class: 'frame-button-text', text }));
     const c = this.#controller;
     const back = button('step-back', t('frame.back'), t('frame.backHint'), () => c.stepBack(), 'M18 5v14l-9-7zM6 5h2v14H6z');
-    const batch = button('step-batch', t('frame.batch'), t('frame.batchHint'), () => c.stepBy('batch'));
-    const epoch = button('step-epoch', t('frame.epoch'), t('frame.epochHint'), () => c.stepBy('epoch'));
+    const batch = button('step-batch', t('frame.batch'), t('frame.batchHint'), () => c.stepBy('batch'), 'M5 5v14l8-7zM13 5v14l8-7z');
+    const epoch = button('step-epoch', t('frame.epoch'), t('frame.epochHint'), () => c.stepBy('epoch'), 'M3 5v14l7-7zM10 5v14l7-7zM18 5h2v14h-2z');
     this.#speed = h('select', { id: 'setting-frameSpeed' },
       ['1p', '2p', '5p', '20p', '1b', '1e', '20e'].map((v) => h('option', { value: v, text: t(`option.frameSpeed.${v}`) })));
     this.#speed.addEventListener('change', () => this.#update({ frameSpeed: this.#speed.value }));
     if (this.#state) this.#speed.value = this.#state.frameSpeed;
-    const speed = h('label', { class: 'field field-select', dataset: { setting: 'frameSpeed' }, title: t('hint.frameSpeed') },
+    const speed = h('label', { class: 'field field-select frame-speed', dataset: { setting: 'frameSpeed' }, title: t('hint.frameSpeed') },
       h('span', { class: 'field-label', text: t('setting.frameSpeed') }), this.#speed);
     this.#roots.controls.replaceChildren(back, batch, epoch, speed);
   }
 
-  // ← steps back; on a focused button (Back, Step…) the arrows still step, as they do elsewhere on the page.
+  // ← and → step from anywhere but a field that uses the arrows itself (a text box, a slider, a
+  // list); Escape goes back to following the step.
   #key(e) {
     if (!this.#active || this.#covered() || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('dialog[open]')) return;
-    const onButton = e.target instanceof HTMLButtonElement;
-    if (ownsKeys(e.target) && !onButton) return;
-    if (e.key === 'ArrowLeft') {
+    const target = e.target;
+    const arrowsOwned = target instanceof HTMLElement && target.matches('input:not([type="button"]):not([type="checkbox"]), select, textarea, [contenteditable], [role="slider"], .net-editor *');
+    if (e.key === 'ArrowLeft' && !arrowsOwned) {
       e.preventDefault();
+      e.stopImmediatePropagation();
       this.#controller.stepBack();
-    } else if (e.key === 'ArrowRight' && onButton) {
+    } else if (e.key === 'ArrowRight' && !arrowsOwned) {
       e.preventDefault();
+      e.stopImmediatePropagation();
       this.#controller.step();
-    } else if (e.key === 'Escape' && this.#selection && !onButton) {
+    } else if (e.key === 'Escape' && this.#frame?.selection && !this.#frame.selection.auto && !ownsKeys(target)) {
       this.#select(null);
     }
   }
 
   #select(selection) {
-    this.#selection = selection;
-    this.#controller.render();
+    this.#controller.select(selection);
   }
 
   #randomProbe() {
-    const size = this.#data(this.#controller.trainer).data.train.size;
-    this.#update({ probe: Math.floor(Math.random() * size) });
-  }
-
-  #data(trainer) {
-    if (this.#cache?.trainer !== trainer) this.#cache = { trainer, data: trainer.data(), config: trainer.config };
-    return this.#cache;
+    const size = this.#frame?.data.train.size ?? 0;
+    if (size > 0) this.#update({ probe: Math.floor(Math.random() * size) });
   }
 
   // ---- drawing ----------------------------------------------------------------------------
 
-  /** After every redraw in frame mode: reads the trace and draws the overlays, caption and inspector. */
-  render(trainer) {
-    if (!this.#active || !trainer) return;
-    const sizes = trainer.layerSizes;
-    const L = sizes.length - 1;
-    const cursor = trainer.cursor();
-    const traces = Array.from({ length: L }, (_, l) => trainer.trace(l));
-    const last = lastStep(cursor, traces[0].updateDone, L);
-    // The sample followed: the learner's pick ('probe'), or the batch's first ('batch').
-    const source = { kind: this.#controller.probe === null ? 'batch' : 'probe', index: trainer.probe };
-    const samples = traces.map((trace) => trace.probe);
-    const weights = traces.map((_, l) => ({ current: trainer.getWeights(l), biases: trainer.getBiases(l) }));
-    const frame = { trainer, sizes, L, cursor, traces, last, source, samples, weights, cache: this.#data(trainer) };
-    const selection = this.#validSelection(sizes) ?? this.#autoSelection(last, L);
-    frame.selection = selection;
-    frame.paths = this.#pathsOf(frame);
+  /** After every redraw: the step the controller read (null in train mode). */
+  render(frame) {
+    if (!this.#active || !frame) return;
+    this.#frame = frame;
+    this.#draw(frame);
+  }
 
-    this.#drawNodes(frame);
+  #redraw() {
+    if (this.#active && this.#frame) this.#draw(this.#frame);
+  }
+
+  #draw(frame) {
+    const { last, selection, traces, paths } = frame;
+    const numbers = this.#controller.playingFast ? [] : this.#numbers(frame);
+    const labelled = new Set(numbers.filter((n) => n.kind === 'neuron').map((n) => `${n.column}:${n.unit}`));
+    this.#drawNodes(frame, labelled);
     this.#drawLinks(frame);
-    this.#network.setOverlay({
+    const overlay = this.#network.overlay;
+    overlay.setNumbers(numbers);
+    overlay.setOverlay({
       flow: last && (last.phase === 'forward' || last.phase === 'backward') ? { layer: last.layer, direction: last.phase } : null,
       selection,
-      paths: frame.paths ? { layer: selection.layer, from: selection.from, list: frame.paths.paths } : null,
+      paths: paths ? { layer: selection.layer, from: selection.from, list: paths.paths } : null,
     });
-    const index = frame.source.index;
-    this.#output.setMarks(index, traces[0].forwardDone ? traces[0].samples : []);
+    this.#output.setMarks(frame.source.index, traces[0].forwardDone ? traces[0].samples : []);
     this.#drawCaption(frame);
-    if (!this.#controller.playingFast) this.#inspector.draw(this.#inspectorModel(frame, index));
+    if (!this.#controller.playingFast) this.#inspector.draw(this.#inspectorModel(frame));
+    this.#drawn?.();
   }
 
-  #validSelection(sizes) {
-    const s = this.#selection;
-    if (!s) return null;
-    if (s.kind === 'neuron') return s.column >= 1 && s.column < sizes.length && s.unit < sizes[s.column] ? s : null;
-    return s.layer < sizes.length - 1 && s.to < sizes[s.layer + 1] && s.from < sizes[s.layer] ? s : null;
-  }
-
-  /** With nothing picked, the inspector follows the step: the neuron just computed, or at the update the first weight. */
-  #autoSelection(last, L) {
-    if (!last) return null;
-    if (last.phase === 'update') return { kind: 'weight', layer: 0, to: 0, from: 0, auto: true };
-    if (last.phase === 'loss') return { kind: 'neuron', column: L, unit: 0, auto: true };
-    return { kind: 'neuron', column: last.layer + 1, unit: 0, auto: true };
-  }
-
-  #pathsOf({ trainer, selection, traces, samples }) {
-    if (selection?.kind !== 'weight' || !traces[selection.layer].backwardDone || !samples[selection.layer]) return null;
-    return trainer.paths(selection.layer, selection.to, selection.from, { sample: 'probe', limit: PATH_LIMIT });
+  /** The focused neuron's element and its numbers: what frame mode's sheet on a phone keeps in view. */
+  focusElements() {
+    const focus = this.#active ? this.#frame?.focus : null;
+    if (!focus) return [];
+    const node = this.#network.nodeElement(focus.column, focus.unit);
+    const numbers = document.querySelector(`.net-num[data-kind="neuron"][data-column="${focus.column}"][data-unit="${focus.unit}"]:not([hidden])`);
+    return [node, numbers].filter(Boolean);
   }
 
   #name(column, unit) {
     return this.#network.shortName(column, unit);
   }
 
-  #drawNodes({ sizes, L, traces, samples, last }) {
+  #drawNodes({ sizes, L, traces, samples, last }, labelled) {
     const marks = [];
     let scale = 0;
     traces.forEach((trace, l) => {
@@ -260,7 +244,10 @@ export class FrameMode {
       const active = !!last && last.phase !== 'update' && (last.phase === 'loss' ? c === L : last.layer === c - 1);
       marks.push(Array.from({ length: sizes[c] }, (_, u) => {
         if (!trace.forwardDone || !s) return { pending: true, active, tip: t('tip.pending', { name: this.#name(c, u) }) };
-        const mark = { active, value: tag(s.a[u]), tip: t('tip.forward', { name: this.#name(c, u), z: numText(s.z[u]), a: numText(s.a[u]) }) };
+        const mark = {
+          active, labelled: labelled.has(`${c}:${u}`), value: tag(s.a[u]),
+          tip: t('tip.forward', { name: this.#name(c, u), z: numText(s.z[u]), a: numText(s.a[u]) }),
+        };
         if (!trace.backwardDone) return mark;
         return {
           ...mark,
@@ -273,16 +260,17 @@ export class FrameMode {
         };
       }));
     }
-    this.#network.setNodeMarks(marks, scale);
+    this.#network.overlay.setMarks(marks, scale);
   }
 
+  // The links' values during backward: the followed sample's ∂ℓ/∂w, or the batch mean ∂L/∂w.
   #gradientLayers({ traces, samples }) {
     const useSample = this.#gradients === 'sample' && samples.every((s, l) => !traces[l].backwardDone || s);
     return { useSample, layers: traces.map((trace, l) => (trace.backwardDone ? (useSample ? samples[l].dW : trace.dW) : null)) };
   }
 
   #drawLinks(frame) {
-    const { last, traces, weights, sizes } = frame;
+    const { last, traces, current, sizes } = frame;
     const linkName = (l, j, i) => t('network.weight', { from: this.#name(l, i), to: this.#name(l + 1, j) });
     if (last?.phase === 'backward') {
       const { layers, useSample } = this.#gradientLayers(frame);
@@ -297,12 +285,94 @@ export class FrameMode {
         layers, scale: maxAbs(layers),
         tip: (l, j, i) => {
           const k = j * sizes[l] + i;
-          return t('tip.update', { name: linkName(l, j, i), before: numText(traces[l].weightsBefore[k]), after: numText(weights[l].current[k]), delta: numText(traces[l].update[k]) });
+          return t('tip.update', { name: linkName(l, j, i), before: numText(traces[l].weightsBefore[k]), after: numText(current[l].w[k]), delta: numText(traces[l].update[k]) });
         },
       });
     } else {
       this.#network.setLinkValues(null);
     }
+  }
+
+  // ---- numbers on the diagram ----------------------------------------------------------------
+
+  /**
+   * What the diagram writes beside neurons and on links for this step, most important first: the
+   * layer just computed (forward: z and a; loss: the outputs and ℓ; backward: upstream × local =
+   * downstream and ∂ℓ/∂w on the links into it; update: Δw). A layer of more than NUMBERED_UNITS
+   * neurons, or any layer on a phone, numbers only the focus neuron and its links.
+   */
+  #numbers(frame) {
+    const { last, sizes, L, traces, samples, focus } = frame;
+    if (!last) return [];
+    const phone = window.matchMedia(PHONE).matches;
+    const units = (column) => {
+      if (!phone && sizes[column] <= NUMBERED_UNITS) return Array.from({ length: sizes[column] }, (_, u) => u);
+      return focus?.column === column ? [focus.unit] : [];
+    };
+    const byFocus = (list) => [...list].sort((a, b) => (b.column === focus?.column && b.unit === focus?.unit) - (a.column === focus?.column && a.unit === focus?.unit));
+    const neurons = [];
+    const links = [];
+    const addNeuron = (column, unit) => {
+      if (neurons.some((n) => n.column === column && n.unit === unit)) return;
+      const spec = this.#neuronNumbers(frame, column, unit);
+      if (spec) neurons.push(spec);
+    };
+    if (last.phase === 'forward' || last.phase === 'backward' || last.phase === 'loss') {
+      const column = last.phase === 'loss' ? L : last.layer + 1;
+      for (const unit of units(column)) addNeuron(column, unit);
+      if (last.phase === 'backward') {
+        const { layers, useSample } = this.#gradientLayers(frame);
+        for (const unit of units(column)) links.push(...this.#linkNumbers(frame, column - 1, unit, layers[column - 1], useSample ? 'sampleGrad' : 'batchGrad'));
+      }
+    } else {
+      for (let l = 0; l < L; l++) for (const unit of units(l + 1)) links.push(...this.#linkNumbers(frame, l, unit, traces[l].update, 'delta'));
+    }
+    // The selected neuron keeps its numbers wherever it is, once it has some.
+    if (focus && samples[focus.column - 1] && traces[focus.column - 1].forwardDone) addNeuron(focus.column, focus.unit);
+    const focusLinks = (n) => n.to === focus?.unit && n.layer === (focus?.column ?? 0) - 1;
+    return [...byFocus(neurons), ...links.filter(focusLinks), ...links.filter((n) => !focusLinks(n))];
+  }
+
+  #neuronNumbers({ L, traces, samples, last }, column, unit) {
+    const s = samples[column - 1];
+    const trace = traces[column - 1];
+    if (!s || !trace.forwardDone) return null;
+    const name = this.#name(column, unit);
+    const at = { kind: 'neuron', column, unit };
+    if (trace.backwardDone) {
+      const [up, local, down] = [s.upstream[unit], s.local[unit], s.downstream[unit]];
+      return {
+        ...at,
+        lines: [{ text: shortNum(up), value: up }, { text: `× ${shortNum(local)}`, value: local }, { text: `= ${shortNum(down)}`, value: down }],
+        values: [up, local, down],
+        speech: t('num.backward', { name, upstream: numText(up), local: numText(local), downstream: numText(down) }),
+      };
+    }
+    if (column === L && last.phase !== 'forward') {
+      const lines = [{ text: `ŷ ${shortNum(s.a[unit])}`, value: s.a[unit] }];
+      if (unit === 0) lines.push({ text: `ℓ ${shortNum(s.loss)}`, value: s.loss });
+      return { ...at, lines, values: lines.map((x) => x.value), speech: t('num.output', { name, a: numText(s.a[unit]), loss: numText(s.loss) }) };
+    }
+    const [z, a] = [s.z[unit], s.a[unit]];
+    return {
+      ...at,
+      lines: [{ text: `z ${shortNum(z)}`, value: z }, { text: `a ${shortNum(a)}`, value: a }],
+      values: [z, a],
+      speech: t('num.forward', { name, z: numText(z), a: numText(a) }),
+    };
+  }
+
+  #linkNumbers({ sizes }, layer, to, values, quantity) {
+    if (!values) return [];
+    return Array.from({ length: sizes[layer] }, (_, from) => {
+      const value = values[to * sizes[layer] + from];
+      return {
+        kind: 'link', layer, to, from, quantity,
+        lines: [{ text: shortNum(value), value }],
+        values: [value],
+        speech: t(`num.${quantity}`, { name: t('network.weight', { from: this.#name(layer, from), to: this.#name(layer + 1, to) }), value: numText(value) }),
+      };
+    });
   }
 
   // ---- caption ------------------------------------------------------------------------------
@@ -312,38 +382,52 @@ export class FrameMode {
     return column === L ? t('layer.output') : t('layer.hidden', { n: column });
   }
 
-  #stepText(step, L, state, config) {
+  #stepText(step, L, config) {
     if (!step) return '';
     const column = step.layer + 1;
     switch (step.phase) {
       case 'forward': return t('step.forwardOf', { layer: this.#layerName(column, L) });
       case 'loss': return t('step.lossOf', { name: t(`option.loss.${config.loss}`) });
       case 'backward': return t('step.backwardOf', { layer: this.#layerName(column, L) });
-      default: return t('step.updateOf', { name: t(`option.optimizer.${state.optimizer}`) });
+      default: return t('step.updateOf', { name: t(`option.optimizer.${this.#state.optimizer}`) });
     }
   }
 
   #caption(frame) {
-    const { last, L, traces, cache } = frame;
+    const { last, L, traces, config } = frame;
     const state = this.#state;
     const activation = (column) => t(`option.activation.${column === L ? outputLayer(state).activation : state.activation}`);
     if (!last) return t('caption.start');
     const column = last.layer + 1;
+    const size = traces[0].batch;
     switch (last.phase) {
       case 'forward':
         return t('caption.forward', { layer: this.#layerName(column, L), from: this.#layerName(column - 1, L), f: activation(column) });
       case 'loss':
-        return t(`caption.loss.${cache.config.loss}`, { loss: numText(traces[L - 1].loss), size: traces[L - 1].batch });
+        return t(`caption.loss.${config.loss}`, { loss: numText(traces[L - 1].loss), samples: t(`caption.samples.${size === 1 ? 'one' : 'many'}`, { size }) });
       case 'backward':
         if (column === L) return t('caption.backwardOutput', { layer: this.#layerName(column, L) });
         return t('caption.backward', { layer: this.#layerName(column, L), above: this.#layerName(column + 1, L) });
       default:
-        return t('caption.update', { name: t(`option.optimizer.${state.optimizer}`), size: traces[0].batch });
+        return t('caption.update', { name: t(`option.optimizer.${state.optimizer}`), mean: t(`caption.mean.${size === 1 ? 'one' : 'many'}`, { size }) });
     }
   }
 
+  /** The forward pass as the course writes it, O₁ = F₁(W¹X) … ŷ = F_L(W^L … F₁(W¹X)), up to the layer just computed. */
+  #composite({ last, L }) {
+    if (!last || last.phase !== 'forward') return null;
+    const upTo = last.layer + 1;
+    const sup = (n) => String(n).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d]);
+    let inner = 'X';
+    for (let k = 1; k <= upTo; k++) inner = `F${subscript(k)}(W${sup(k)}${inner})`;
+    const out = upTo === L ? 'ŷ' : `O${subscript(upTo)}`;
+    const previous = upTo === 1 ? 'X' : `O${subscript(upTo - 1)}`;
+    const short = `F${subscript(upTo)}(W${sup(upTo)}${previous})`;
+    return upTo === 1 ? `${out} = ${short}` : `${out} = ${short} = ${inner}`;
+  }
+
   #drawCaption(frame) {
-    const { L, last, cursor, cache } = frame;
+    const { L, last, cursor, config } = frame;
     const steps = batchSteps(L);
     const chip = (step, k) => {
       const done = last && k <= last.index;
@@ -352,7 +436,7 @@ export class FrameMode {
       return h('li', {
         class: `frame-chip is-${step.phase}${done ? ' is-done' : ''}${last?.index === k ? ' is-current' : ''}`,
         'aria-current': last?.index === k ? 'step' : null,
-        title: this.#stepText(step, L, this.#state, cache.config),
+        title: this.#stepText(step, L, config),
       }, label);
     };
     const next = steps[nextIndex(cursor, L)];
@@ -360,25 +444,36 @@ export class FrameMode {
     const at = last ? frame.traces[0].step : cursor;
     const where = h('p', { class: 'frame-where', text: t('caption.where', { epoch: at.epoch + 1, batch: at.batch + 1, of: cursor.batchesPerEpoch }) });
     const timeline = h('ol', { class: 'frame-timeline', 'aria-label': t('frame.timeline') }, ...steps.map(chip));
+    const composite = this.#composite(frame);
+    // On a phone the explanation folds behind a button, so the diagram stays on screen.
+    const more = h('button', {
+      type: 'button', class: 'frame-caption-more', 'aria-expanded': String(this.#roots.caption.classList.contains('is-open')),
+      onclick: (e) => {
+        const open = this.#roots.caption.classList.toggle('is-open');
+        e.currentTarget.setAttribute('aria-expanded', String(open));
+        this.#drawn?.();
+      },
+    }, t('caption.explain'));
     const caption = h('p', { class: 'frame-caption-text', id: 'frame-caption-text' },
-      last ? h('strong', { class: 'frame-phase-name', text: `${this.#stepText(last, L, this.#state, cache.config)}. ` }) : null,
-      this.#caption(frame));
-    const nextText = h('p', { class: 'frame-next', text: t('caption.next', { step: this.#stepText(next, L, this.#state, cache.config) }) });
-    this.#roots.caption.replaceChildren(where, timeline, caption, nextText);
+      last ? h('strong', { class: 'frame-phase-name', text: `${this.#stepText(last, L, config)}. ` }) : null,
+      h('span', { class: 'frame-caption-detail', text: this.#caption(frame) }), ' ', more);
+    const formula = composite ? h('p', { class: 'frame-composite', dataset: { composite }, text: composite }) : null;
+    const nextText = h('p', { class: 'frame-next', text: t('caption.next', { step: this.#stepText(next, L, config) }) });
+    this.#roots.caption.replaceChildren(...[h('div', { class: 'frame-where-row' }, where, nextText), timeline, caption, formula].filter(Boolean));
     this.#roots.caption.dataset.phase = last?.phase ?? 'start';
     this.#drawKey(frame);
   }
 
   #drawKey(frame) {
     const { last } = frame;
-    const parts = [h('p', { class: 'frame-key-marks', text: t('key.marks') })];
+    const parts = [h('p', { class: 'frame-key-marks', text: t(last?.phase === 'backward' ? 'key.numbersBackward' : 'key.marks') })];
     if (last?.phase === 'backward') {
       const { useSample } = this.#gradientLayers(frame);
       parts.push(h('p', { text: t(useSample ? 'key.linksSample' : 'key.linksBatch') }));
       const radio = (value) => h('label', { class: 'frame-radio' },
         h('input', {
           type: 'radio', name: 'frame-gradients', value, checked: this.#gradients === value,
-          onchange: () => { this.#gradients = value; this.#controller.render(); },
+          onchange: () => { this.#gradients = value; this.#redraw(); },
         }), t(`key.gradients.${value}`));
       parts.push(h('div', { class: 'frame-radios', role: 'radiogroup', 'aria-label': t('key.gradients') }, radio('sample'), radio('batch')));
     } else if (last?.phase === 'update') {
@@ -391,8 +486,9 @@ export class FrameMode {
 
   // ---- the inspector's numbers ----------------------------------------------------------------
 
-  #inspectorModel(frame, index) {
+  #inspectorModel(frame) {
     const { L, last, selection } = frame;
+    const index = frame.source.index;
     const model = { sample: this.#sampleModel(frame, index), loss: null, neuron: null, weight: null };
     if (last && last.index >= L) model.loss = this.#lossModel(frame, index);
     if (selection?.kind === 'neuron') model.neuron = this.#neuronModel(frame, selection);
@@ -400,20 +496,20 @@ export class FrameMode {
     return model;
   }
 
-  #targets(cache, index) {
-    const outputs = cache.trainer.layerSizes.at(-1);
-    return cache.data.train.targets.subarray(index * outputs, (index + 1) * outputs);
+  #targets({ data, sizes }, index) {
+    const outputs = sizes.at(-1);
+    return data.train.targets.subarray(index * outputs, (index + 1) * outputs);
   }
 
-  #sampleModel({ source, traces, cache }, index) {
+  #sampleModel({ source, traces, data }, index) {
     if (index === null) return null;
-    const train = cache.data.train;
+    const train = data.train;
     const row = traces[0].forwardDone ? traces[0].samples.indexOf(index) : -1;
     return {
       index,
       kind: source.kind,
       point: [train.points[2 * index], train.points[2 * index + 1]],
-      label: cache.data.classification ? t('legend.class', { n: train.labels[index] }) : t('ix.target', { y: numText(train.labels[index]) }),
+      label: data.classification ? t('legend.class', { n: train.labels[index] + 1 }) : t('ix.target', { y: numText(train.labels[index]) }),
       started: traces[0].forwardDone,
       inBatch: row >= 0,
       row,
@@ -422,24 +518,18 @@ export class FrameMode {
   }
 
   #lossModel(frame, index) {
-    const { L, traces, samples, cache } = frame;
+    const { L, traces, samples, config } = frame;
     const s = samples[L - 1];
     if (index === null || !s) return null;
-    const y = this.#targets(cache, index);
+    const y = this.#targets(frame, index);
     return {
-      kind: cache.config.loss, p: s.a, y, value: s.loss,
+      kind: config.loss, p: s.a, y, value: s.loss,
       batchMean: traces[L - 1].loss, batchSize: traces[L - 1].batch,
     };
   }
 
-  /** The weights and biases layer l's forward pass used: before the update once it ran. */
-  #usedParams({ traces, weights }, l) {
-    const trace = traces[l];
-    return trace.updateDone ? { w: trace.weightsBefore, b: trace.biasesBefore } : { w: weights[l].current, b: weights[l].biases };
-  }
-
   #neuronModel(frame, { column, unit, auto }) {
-    const { sizes, L, traces, samples, cache } = frame;
+    const { sizes, L, traces, samples, params, config } = frame;
     const l = column - 1;
     const trace = traces[l];
     const s = samples[l];
@@ -448,10 +538,10 @@ export class FrameMode {
     const n = {
       column, unit, auto: !!auto, output, name: this.#name(column, unit), fromName: this.#layerName(column - 1, L),
       activation: output ? outputLayer(state).activation : state.activation,
-      forwardDone: trace.forwardDone && !!s, backwardDone: trace.backwardDone && !!s, lossKind: cache.config.loss,
+      forwardDone: trace.forwardDone && !!s, backwardDone: trace.backwardDone && !!s, lossKind: config.loss,
     };
     if (!n.forwardDone) return n;
-    const { w, b } = this.#usedParams(frame, l);
+    const { w, b } = params[l];
     const inputs = sizes[l];
     n.inputs = Array.from({ length: inputs }, (_, i) => ({ name: this.#name(l, i), a: s.input[i], w: w[unit * inputs + i] }));
     n.bias = b[unit];
@@ -461,13 +551,14 @@ export class FrameMode {
     n.upstream = s.upstream[unit];
     n.local = s.local[unit];
     n.downstream = s.downstream[unit];
+    n.inputs.forEach((input, i) => { input.grad = s.dW[unit * inputs + i]; });
     if (output) {
       const index = frame.source.index;
-      n.y = index === null ? 0 : this.#targets(cache, index)[unit];
+      n.y = index === null ? 0 : this.#targets(frame, index)[unit];
       n.outputs = sizes[L];
     } else {
       const above = samples[l + 1];
-      const { w: wAbove } = this.#usedParams(frame, l + 1);
+      const { w: wAbove } = params[l + 1];
       n.aboveName = this.#layerName(column + 1, L);
       n.terms = Array.from({ length: sizes[column + 1] }, (_, k) => ({ name: this.#name(column + 1, k), w: wAbove[k * sizes[column] + unit], g: above.downstream[k] }));
     }
@@ -475,7 +566,7 @@ export class FrameMode {
   }
 
   #weightModel(frame, { layer, to, from, auto }) {
-    const { sizes, traces, samples, weights, paths } = frame;
+    const { sizes, traces, samples, params, current, paths, config } = frame;
     const trace = traces[layer];
     const s = samples[layer];
     const inputs = sizes[layer];
@@ -485,7 +576,7 @@ export class FrameMode {
       layer, to, from, auto: !!auto, output: layer === sizes.length - 2,
       fromName: this.#name(layer, from), toName: this.#name(layer + 1, to),
       course: t('ix.course', { theta: `θ${subscript(to + 1)}${subscript(from + 1)}`, layer: layer + 1 }),
-      value: this.#usedParams(frame, layer).w[k],
+      value: params[layer].w[k],
       backwardDone: trace.backwardDone && !!s,
       batchSize: trace.batch, regularization: state.regularization, rate: state.regularizationRate,
     };
@@ -504,8 +595,8 @@ export class FrameMode {
       const pick = {};
       for (const [key, value] of Object.entries(st.weights)) pick[key] = ArrayBuffer.isView(value) ? value[k] : value;
       w.update = {
-        optimizer: state.optimizer, hyper: frame.cache.config.optimizer, lr: st.lr, state: pick,
-        delta: trace.update[k], before: trace.weightsBefore[k], after: weights[layer].current[k],
+        optimizer: state.optimizer, hyper: config.optimizer, lr: st.lr, state: pick,
+        delta: trace.update[k], before: trace.weightsBefore[k], after: current[layer].w[k],
       };
     }
     return w;

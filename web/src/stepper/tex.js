@@ -9,7 +9,9 @@ import { superscript } from '../i18n/index.js';
  * even without a math font); a TeX error shows as red source text instead of throwing.
  */
 export function typeset(el, tex) {
-  temml.render(tex, el, { displayMode: false, throwOnError: false });
+  // A prime written f' becomes a superscript that Chromium's MathML sets apart from its letter;
+  // as an operator beside the letter ({\prime}) it stays attached, in every browser.
+  temml.render(tex.replace(/([A-Za-z}])'/g, '$1{\\prime}'), el, { displayMode: false, throwOnError: false });
   return el;
 }
 
@@ -42,4 +44,17 @@ export function num(x) {
 /** A factor in a product: negative numbers in parentheses. */
 export function factor(x) {
   return x < 0 || (typeof x === 'number' && Math.abs(x) >= 1e5) || (Math.abs(x) < 1e-3 && x !== 0) ? `\\left(${num(x)}\\right)` : num(x);
+}
+
+/**
+ * A number as the diagram writes it beside a neuron or on a link: three significant digits,
+ * powers of ten (1.23e−5) outside 0.001 … 9 999, a real minus sign.
+ */
+export function shortNum(x) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const abs = Math.abs(x);
+  const text = abs >= 1e4 || abs < 1e-3 ? x.toExponential(2).replace('e+', 'e') : String(Number(x.toPrecision(3)));
+  return text.replace(/-/g, '−');
 }

@@ -5,9 +5,11 @@
 // value. Each formula's element carries the exact numbers it shows
 // (data-quantity, data-value, data-terms as JSON), for readers that want
 // every digit and for the tests.
-import { h } from '../dom.js';
+import { h, svg } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { factor, num, numText, typeset } from '../stepper/tex.js';
+import { circuit } from './circuit.js';
+import { pathStyle } from './network-overlay.js';
 
 const TERMS_PER_LINE = 3;
 const ACTIVATION_TEX = {
@@ -46,13 +48,17 @@ export class Inspector {
     this.#root.replaceChildren();
   }
 
-  /** model: see FrameMode.#inspectorModel. */
+  /**
+   * model: see FrameMode.#inspectorModel. The selected neuron or weight comes first, its chain
+   * rule (the formula marked .ix-key) at the top; then the loss and the sample followed.
+   */
   draw(model) {
-    const parts = [h('h2', { class: 'ix-title', id: 'inspector-title', text: t('ix.title') }), this.#sample(model)];
-    if (model.loss) parts.push(this.#loss(model.loss));
+    const parts = [h('h2', { class: 'ix-title', id: 'inspector-title', text: t('ix.title') })];
     if (model.neuron) parts.push(this.#neuron(model.neuron));
     else if (model.weight) parts.push(this.#weight(model.weight));
     else parts.push(h('p', { class: 'ix-hint', text: t('ix.pickSomething') }));
+    if (model.loss) parts.push(this.#loss(model.loss));
+    parts.push(this.#sample(model));
     this.#root.replaceChildren(...parts);
   }
 
@@ -61,7 +67,7 @@ export class Inspector {
   /** One formula, or a list of lines typeset one under the other, with its exact numbers as data. */
   #formula(tex, data = {}) {
     const lines = Array.isArray(tex) ? tex : [tex];
-    const el = h('div', { class: 'ix-formula' }, ...lines.map((line) => typeset(h('div', { class: 'ix-line' }), line)));
+    const el = h('div', { class: `ix-formula${data.key ? ' ix-key' : ''}` }, ...lines.map((line) => typeset(h('div', { class: 'ix-line' }), line)));
     if (data.quantity) el.dataset.quantity = data.quantity;
     if (data.value !== undefined) el.dataset.value = String(data.value);
     if (data.terms) el.dataset.terms = JSON.stringify(data.terms);
@@ -136,22 +142,36 @@ export class Inspector {
       parts.push(this.#note(t('ix.notYet')));
       return this.#section(t('ix.neuronTitle', { name: n.name }), ...parts);
     }
-    parts.push(h('h4', { class: 'ix-step', text: t('ix.forward') }));
-    parts.push(this.#note(t('ix.indices', { j: n.name, from: n.fromName })));
     const terms = n.inputs.map((x) => times(x.w, x.a));
-    parts.push(this.#formula([`z_j = \\sum_i w_{ji}\\,a_i + b_j`, ...sumLines([...terms, factor(n.bias)]), `= ${num(n.z)}`],
-      { quantity: 'z', value: n.z, terms: [...n.inputs.map((x) => [x.w, x.a]), n.bias] }));
-    parts.push(this.#formula(this.#activationTex(n), { quantity: 'a', value: n.a }));
-    parts.push(this.#weightList(n));
-    if (!n.backwardDone) {
+    const zFormula = () => this.#formula([`z_j = \\sum_i w_{ji}\\,a_i + b_j`, ...sumLines([...terms, factor(n.bias)]), `= ${num(n.z)}`],
+      { quantity: 'z', value: n.z, terms: [...n.inputs.map((x) => [x.w, x.a]), n.bias], key: !n.backwardDone });
+    const aFormula = () => this.#formula(this.#activationTex(n), { quantity: 'a', value: n.a, key: !n.backwardDone });
+    const picture = h('figure', { class: 'ix-circuit' },
+      circuit(n, { f: this.#activationShort(n.activation), label: t('ix.circuitLabel', { name: n.name }) }),
+      h('figcaption', { class: 'ix-muted', text: t(n.backwardDone ? 'ix.circuitBackward' : 'ix.circuitForward') }));
+    if (n.backwardDone) {
+      // The chain rule first: Upstream × Local = Downstream, then the circuit it runs along.
+      parts.push(h('h4', { class: 'ix-step', text: t('ix.backward') }));
+      parts.push(...this.#downstream(n));
+      parts.push(picture);
+      parts.push(this.#upstream(n));
+      parts.push(this.#formula(this.#localTex(n), { quantity: 'local', value: n.local }));
+      parts.push(h('h4', { class: 'ix-step', text: t('ix.forward') }));
+      parts.push(this.#note(t('ix.indices', { j: n.name, from: n.fromName })));
+      parts.push(zFormula(), aFormula(), this.#weightList(n));
+    } else {
+      parts.push(h('h4', { class: 'ix-step', text: t('ix.forward') }));
+      parts.push(zFormula(), aFormula());
+      parts.push(picture);
+      parts.push(this.#note(t('ix.indices', { j: n.name, from: n.fromName })));
+      parts.push(this.#weightList(n));
       parts.push(this.#note(t('ix.backwardLater'), 'ix-muted'));
-      return this.#section(t('ix.neuronTitle', { name: n.name }), ...parts);
     }
-    parts.push(h('h4', { class: 'ix-step', text: t('ix.backward') }));
-    parts.push(this.#upstream(n));
-    parts.push(this.#formula(this.#localTex(n), { quantity: 'local', value: n.local }));
-    parts.push(...this.#downstream(n));
     return this.#section(t('ix.neuronTitle', { name: n.name }), ...parts);
+  }
+
+  #activationShort(activation) {
+    return { tanh: 'tanh', sigmoid: 'σ', relu: 'ReLU', leakyRelu: 'LReLU', elu: 'ELU', softmax: 'softmax', linear: 'id' }[activation] ?? activation;
   }
 
   #activationTex(n) {
@@ -201,13 +221,13 @@ export class Inspector {
     if (n.activation === 'softmax') {
       const tail = n.lossKind === 'cce';
       parts.push(this.#formula([`${d('\\ell', 'z_j')} = \\sum_k ${d('\\ell', 'p_k')}\\,${d('p_k', 'z_j')}${tail ? ' = p_j - y_j' : ''}`, `= ${tail ? `${p} - ${y} = ` : ''}${num(n.downstream)}`],
-        { quantity: 'downstream', value: n.downstream }));
+        { quantity: 'downstream', value: n.downstream, key: true }));
       parts.push(this.#note(t(n.lossKind === 'cce' ? 'ix.softmaxCe' : 'ix.softmaxJacobian'), 'ix-muted'));
       return parts;
     }
     const tail = n.output && n.activation === 'sigmoid' && n.lossKind === 'bce' ? ` = p - y = ${p} - ${y}` : '';
     parts.push(this.#formula([`${d('\\ell', 'z_j')} = ${d('\\ell', 'a_j')}\\cdot f'(z_j)`, `= ${times(n.upstream, n.local)}${tail} = ${num(n.downstream)}`],
-      { quantity: 'downstream', value: n.downstream, terms: [n.upstream, n.local] }));
+      { quantity: 'downstream', value: n.downstream, terms: [n.upstream, n.local], key: true }));
     parts.push(this.#note(t(tail ? 'ix.sigmoidBce' : 'ix.chainRule'), 'ix-muted'));
     return parts;
   }
@@ -227,12 +247,12 @@ export class Inspector {
     else parts.push(h('div', { class: 'ix-buttons' }, this.#button(t('ix.followStep'), () => this.#on.followStep())));
     parts.push(this.#note(t('ix.weightIs', { from: w.fromName, to: w.toName, course: w.course })));
     if (!w.backwardDone) {
-      parts.push(this.#formula(`w_{ji} = ${num(w.value)}`, { quantity: 'weight', value: w.value }));
+      parts.push(this.#formula(`w_{ji} = ${num(w.value)}`, { quantity: 'weight', value: w.value, key: true }));
       parts.push(this.#note(t('ix.weightLater')));
     } else {
       parts.push(h('h4', { class: 'ix-step', text: t('ix.gradient') }));
       parts.push(this.#formula([`${d('\\ell', 'w_{ji}')} = ${d('\\ell', 'z_j')}\\cdot a_i`, `= ${times(w.down, w.a)} = ${num(w.sampleGrad)}`],
-        { quantity: 'sampleGrad', value: w.sampleGrad, terms: [w.down, w.a] }));
+        { quantity: 'sampleGrad', value: w.sampleGrad, terms: [w.down, w.a], key: true }));
       parts.push(this.#note(t(w.batchSize === 1 ? 'ix.batchOfOne' : 'ix.batchMean', { size: w.batchSize }), 'ix-muted'));
       parts.push(this.#formula(`${d('L', 'w_{ji}')} = \\tfrac{1}{B}\\sum_{n=1}^{B} ${d('\\ell_n', 'w_{ji}')} = ${num(w.batchGrad)}\\quad (B=${w.batchSize})`,
         { quantity: 'batchGrad', value: w.batchGrad }));
@@ -254,7 +274,7 @@ export class Inspector {
       onpointerenter: () => this.#on.hoverPath(k), onpointerleave: () => this.#on.hoverPath(null),
       onfocus: () => this.#on.hoverPath(k), onblur: () => this.#on.hoverPath(null),
     },
-    h('td', { class: 'ix-path-units' }, path.names.join(' → '),
+    h('td', { class: 'ix-path-units' }, this.#swatch(k), path.names.join(' → '),
       path.factors ? h('span', { class: 'ix-path-factors', text: Array.from(path.factors, numText).join(' × ') }) : null),
     h('td', { class: `ix-path-product ${path.product < 0 ? 'is-negative' : 'is-positive'}`, text: numText(path.product) })));
     const table = h('table', { class: 'ix-paths' },
@@ -269,6 +289,14 @@ export class Inspector {
       table, more,
       this.#formula(`\\sum_{\\text{${t('ix.pathsSub')}}} = ${num(p.sum)} = ${d('\\ell', 'w_{ji}')}`,
         { quantity: 'pathSum', value: p.sum, terms: p.list.map((path) => path.product) }));
+  }
+
+  // The path's colour and dash, as the diagram draws it.
+  #swatch(k) {
+    const style = pathStyle(k);
+    const el = svg('svg', { class: 'ix-path-swatch', viewBox: '0 0 24 8', width: 24, height: 8, 'aria-hidden': 'true' });
+    el.append(svg('line', { x1: 1, y1: 4, x2: 23, y2: 4, stroke: style.color, 'stroke-width': 3, 'stroke-dasharray': style.dash || 'none' }));
+    return el;
   }
 
   #update(w) {

@@ -4,37 +4,30 @@
 // on one canvas and every neuron's map on another (two repaints per frame
 // however large the network); transparent SVG paths catch the pointer on the
 // links, and an element per neuron takes focus, clicks and its bias square. Hover shows a
-// value, click or tap opens an editor; input neurons switch features on and
+// value, click or tap opens an editor (weight-editor.js); input neurons switch features on and
 // off; + and − buttons change the hidden layers.
 //
 // It draws what it is given: setStructure() when the network changes shape,
 // drawMaps() with the engine's grid values every frame, drawParams() with
 // the weights and biases. Columns are numbered 0 (inputs) … L (output);
 // weight layer l links column l to column l + 1, as W[j][i] (to j, from i).
-// nodeElement(column, unit) hands a neuron's element to overlays (e.g. a
-// chain-rule inspector) that want to decorate it.
 //
-// Frame-by-frame mode adds: setSelectMode() (a click or Enter selects a
-// neuron or a weight instead of opening the editor), setLinkValues() (links
-// coloured and sized by the values given, e.g. ∂ℓ/∂w, instead of the
-// weights), setNodeMarks() (each neuron's value, and during backward its
-// upstream ∂ℓ/∂a as a dot on its right, where the gradient arrives, its
-// local f′(z) as a bar beneath it and its downstream ∂ℓ/∂z as a dot on its
-// left, where it leaves), setFlow() (moving dashes along the links a phase
-// works on), setPaths() (chain-rule paths from a weight to the loss) and
-// setSelection().
+// Frame-by-frame mode adds setSelectMode() (a click or Enter selects a neuron
+// or a weight instead of opening the editor), setLinkValues() (links coloured
+// and sized by the values given, e.g. ∂ℓ/∂w, instead of the weights) and
+// `overlay` (network-overlay.js: marks, numbers, flow, paths and selection
+// drawn on this diagram's geometry).
 import { diverging, Ramp } from '../colors.js';
 import { h, sizeCanvas, svg } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { MAX_HIDDEN_LAYERS, MAX_UNITS } from '../state.js';
 import { paintMap } from './heatmap.js';
+import { FrameOverlay, relative, signedColor } from './network-overlay.js';
+import { WeightEditor } from './weight-editor.js';
 
 const HEAD = 70;  // room above the neurons for titles and the layer buttons
 const PENDING = -1;  // a link whose value is not computed yet
 const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, x));
-/** Magnitude relative to scale, square-rooted so that small values stay visible: 0 … 1. */
-const relative = (value, scale) => (scale > 0 ? Math.sqrt(Math.min(1, Math.abs(value) / scale)) : 0);
-const signedColor = (value, scale) => Ramp.index(Math.sign(value) * relative(value, scale), -1, 1);
 
 /** While weights change every frame, links are repainted at most this often (20 per second). */
 const LINK_INTERVAL_MS = 50;
@@ -46,7 +39,7 @@ export class NetworkView {
   #mapCanvas;
   #hits;
   #tooltip;
-  #editor = null;
+  #editor;
   #structure = null;
   #columns = [];   // per column: [{ el, bias, row, x, y }]
   #paths = [];     // per weight layer: [{ hit, to, from, color, width, x0, y0, x1, y1 }]
@@ -57,13 +50,11 @@ export class NetworkView {
   #size = 0;
   #maxHeight = null;
   #linkSize = null;
-  #overlay;
+  #overlayGroup;
   #select = null;       // frame mode: (selection) => void
   #linkValues = null;   // frame mode: { layers: [Float64Array | null], scale, tip(l, j, i) }
-  #marks = null;        // frame mode: per column, per unit
-  #flow = null;
-  #pathList = null;
-  #selection = null;
+  #right = 6;           // room right of the output neurons (frame mode: for their numbers)
+  #rowGap = 0;          // at least this much between rows (frame mode on a phone: numbers go there)
   #linksPaintedAt = -Infinity;
   #linksTimer = 0;
 
@@ -79,12 +70,15 @@ export class NetworkView {
     this.#linkCanvas = h('canvas', { class: 'net-link-canvas', 'aria-hidden': 'true' });
     this.#mapCanvas = h('canvas', { class: 'net-map-canvas', 'aria-hidden': 'true' });
     this.#hits = svg('g', { class: 'net-hit-layer' });
-    this.#overlay = svg('g', { class: 'net-overlay' });
+    this.#overlayGroup = svg('g', { class: 'net-overlay' });
     const drawing = svg('svg', { class: 'net-links' });
-    drawing.append(this.#overlay, this.#hits);
+    drawing.append(this.#overlayGroup, this.#hits);
     this.#tooltip = h('div', { class: 'net-tooltip', 'aria-hidden': 'true', hidden: true });
     this.#stage = h('div', { class: 'net-stage', role: 'group' }, this.#linkCanvas, this.#mapCanvas, drawing, this.#tooltip);
     root.append(this.#stage);
+    this.#editor = new WeightEditor(this.#stage, (changes) => this.#on.edit(changes));
+    /** Frame mode's drawing over this diagram. */
+    this.overlay = new FrameOverlay(() => this.#geometry());
     this.#hits.addEventListener('pointermove', (e) => this.#hover(e));
     this.#hits.addEventListener('pointerleave', () => this.#hideTooltip());
     this.#hits.addEventListener('click', (e) => this.#clickLink(e));
@@ -100,7 +94,7 @@ export class NetworkView {
    * hiddenActivation, outputActivation, classes, canToggleFeatures, canChangeShape }
    */
   setStructure(structure) {
-    this.#closeEditor();
+    this.#editor.close();
     this.#structure = structure;
     this.#inputs = null;
     this.#build();
@@ -204,13 +198,19 @@ export class NetworkView {
     else if (!this.#linksTimer) this.#linksTimer = setTimeout(() => this.#paintLinks(), wait);
   }
 
-  // ---- frame-by-frame overlays -------------------------------------------------------------
+  // ---- frame-by-frame ------------------------------------------------------------------------
 
-  /** select: null (clicks edit) or (selection) => void, called with { kind: 'neuron', column, unit } or { kind: 'weight', layer, to, from }. */
-  setSelectMode(select) {
-    const changed = !!select !== !!this.#select;
+  /**
+   * select: null (clicks edit) or (selection) => void, called with { kind: 'neuron', column, unit }
+   * or { kind: 'weight', layer, to, from }; room: { right (px kept right of the output neurons),
+   * rowGap (px kept at least between rows) }, for numbers drawn beside the neurons.
+   */
+  setSelectMode(select, { right = 6, rowGap = 0 } = {}) {
+    const changed = !!select !== !!this.#select || right !== this.#right || rowGap !== this.#rowGap;
     this.#select = select;
-    this.#closeEditor();
+    this.#right = right;
+    this.#rowGap = rowGap;
+    this.#editor.close();
     this.#stage.classList.toggle('is-selecting', !!select);
     if (changed && this.#structure) {
       this.#layout();
@@ -229,105 +229,18 @@ export class NetworkView {
     this.#styleLinks();
   }
 
-  /**
-   * marks: null, or per column (0 = inputs, in the order of the active features) per unit
-   * { pending, active, value (text or null), upstream, local, downstream (numbers or null), tip };
-   * scale: the gradient magnitude drawn as the largest dot.
-   */
-  setNodeMarks(marks, scale) {
-    this.#marks = marks;
-    this.#columns.forEach((column, c) => column.forEach((node) => {
-      const mark = marks?.[c]?.[node.unit ?? node.row] ?? null;
-      this.#markNode(node, mark, scale);
-    }));
-  }
-
-  #markNode(node, mark, scale) {
-    const el = node.el;
-    el.classList.toggle('is-pending', !!mark?.pending);
-    el.classList.toggle('is-active', !!mark?.active);
-    if (mark?.tip) el.setAttribute('aria-description', mark.tip);
-    else el.removeAttribute('aria-description');
-    if (!mark) {
-      node.marks?.root.remove();
-      node.marks = null;
-      return;
-    }
-    if (!node.marks) {
-      const value = h('span', { class: 'net-mark-value' });
-      const upstream = h('span', { class: 'net-mark-dot net-mark-up' });
-      const downstream = h('span', { class: 'net-mark-dot net-mark-down' });
-      const local = h('span', { class: 'net-mark-local' }, h('span', { class: 'net-mark-local-fill' }));
-      const root = h('span', { class: 'net-mark', 'aria-hidden': 'true' }, value, upstream, local, downstream);
-      el.append(root);
-      node.marks = { root, value, upstream, downstream, local };
-    }
-    const m = node.marks;
-    m.value.hidden = mark.value === null || mark.value === undefined || this.#size < 30;
-    m.value.textContent = mark.value ?? '';
-    this.#dot(m.upstream, mark.upstream, scale);
-    this.#dot(m.downstream, mark.downstream, scale);
-    m.local.hidden = mark.local === null || mark.local === undefined;
-    if (!m.local.hidden) m.local.firstChild.style.width = `${Math.round(100 * clamp(Math.abs(mark.local), 0, 1))}%`;
-  }
-
-  #dot(el, value, scale) {
-    el.hidden = value === null || value === undefined;
-    if (el.hidden) return;
-    const d = Math.round(5 + (this.#size < 30 ? 7 : 11) * relative(value, scale));
-    Object.assign(el.style, { width: `${d}px`, height: `${d}px`, background: diverging.css[signedColor(value, scale)] });
-  }
-
-  /**
-   * Frame mode's drawing over the links, drawn once for all three:
-   * - flow: null, or { layer, direction: 'forward' | 'backward' }: dashes move along that weight layer's links;
-   * - selection: null, { kind: 'neuron', column, unit } or { kind: 'weight', layer, to, from };
-   * - paths: null, or { layer, from, list: [{ units: [j, k, …, o], product }], scale }: each path from
-   *   weight W_layer[j][from] to the loss, drawn over the links, coloured by its product's sign.
-   */
-  setOverlay({ flow = null, selection = null, paths = null } = {}) {
-    this.#flow = flow;
-    this.#pathList = paths;
-    this.#stage.classList.toggle('has-paths', !!paths?.list.length);
-    this.#selection = selection;
-    for (const column of this.#columns) for (const node of column) node.el.classList.remove('is-selected');
-    if (selection?.kind === 'neuron') this.nodeElement(selection.column, selection.unit)?.classList.add('is-selected');
-    this.#drawOverlay();
-  }
-
-  /** Emphasises path k of the list (k = null: none). */
-  highlightPath(k) {
-    for (const el of this.#overlay.querySelectorAll('.net-path')) el.classList.toggle('is-hot', Number(el.dataset.k) === k);
-    this.#stage.classList.toggle('has-hot-path', k !== null);
-  }
-
-  #linkPath(l, to, from) {
-    return this.#paths[l]?.find((link) => link.to === to && link.from === from)?.hit.getAttribute('d') ?? '';
-  }
-
-  #drawOverlay() {
-    const parts = [];
-    const flow = this.#flow;
-    if (flow && this.#paths[flow.layer]) {
-      for (const link of this.#paths[flow.layer]) {
-        parts.push(svg('path', { class: `net-flow is-${flow.direction}`, d: link.hit.getAttribute('d') }));
-      }
-    }
-    const paths = this.#pathList;
-    if (paths) {
-      const widest = Math.max(...paths.list.map((p) => Math.abs(p.product)), 0);
-      paths.list.forEach((path, k) => {
-        let d = this.#linkPath(paths.layer, path.units[0], paths.from);
-        for (let m = 1; m < path.units.length; m++) d += this.#linkPath(paths.layer + m, path.units[m], path.units[m - 1]);
-        const width = 2 + 5 * relative(path.product, widest);
-        parts.push(svg('path', {
-          class: 'net-path', d, 'data-k': k, stroke: diverging.css[path.product < 0 ? 0 : 255], 'stroke-width': width.toFixed(1),
-        }));
-      });
-    }
-    const sel = this.#selection;
-    if (sel?.kind === 'weight') parts.push(svg('path', { class: 'net-selected-link', d: this.#linkPath(sel.layer, sel.to, sel.from) }));
-    this.#overlay.replaceChildren(...parts);
+  // What the overlay draws on: positions of the neurons and the links, in the stage's pixels.
+  #geometry() {
+    return {
+      stage: this.#stage,
+      group: this.#overlayGroup,
+      size: this.#size,
+      width: this.#linkSize?.width ?? 0,
+      height: this.#linkSize?.height ?? 0,
+      columns: this.#columns,
+      links: this.#paths,
+      heads: [...this.#stage.querySelectorAll('.net-head, .net-label')],
+    };
   }
 
   retranslate() {
@@ -389,13 +302,9 @@ export class NetworkView {
     this.#stage.setAttribute('aria-label', t('network.label'));
     for (const el of [...this.#stage.querySelectorAll('.net-node, .net-head, .net-label')]) el.remove();
     this.#hits.replaceChildren();
-    this.#overlay.replaceChildren();
+    this.overlay.reset();
     this.#columns = [];
     this.#paths = [];
-    this.#marks = null;
-    this.#flow = null;
-    this.#pathList = null;
-    this.#selection = null;
     this.#stage.classList.remove('has-paths', 'has-hot-path');
 
     const shown = s.canToggleFeatures ? s.features : s.active;
@@ -477,7 +386,7 @@ export class NetworkView {
       else this.#openEditor(this.#neuronRows(column, unit), null, el);
     });
     el.addEventListener('pointermove', (e) => {
-      const tip = this.#marks?.[column]?.[unit]?.tip;
+      const tip = this.overlay.tip(column, unit);
       if (e.pointerType === 'touch' || !tip || e.target === bias) return;
       this.#showTooltip(e, tip);
     });
@@ -491,7 +400,7 @@ export class NetworkView {
     bias.addEventListener('pointerleave', () => this.#hideTooltip());
     // Keyboard users read the same numbers on focus.
     el.addEventListener('focus', () => {
-      const tip = this.#marks?.[column]?.[unit]?.tip;
+      const tip = this.overlay.tip(column, unit);
       if (!tip) return;
       const box = el.getBoundingClientRect();
       this.#showTooltip({ clientX: box.left, clientY: box.top }, tip);
@@ -549,13 +458,14 @@ export class NetworkView {
     const columns = s.sizes.length;
     const labelWidth = width < 420 ? 50 : 56;
     const rows = Math.max(...this.#columns.map((col) => col.length));
-    const byHeight = this.#maxHeight ? Math.floor((this.#maxHeight - HEAD) / rows / 1.3) : Infinity;
+    const gap = (s) => Math.max(6, Math.round(s * 0.3), this.#rowGap);
+    let byHeight = Infinity;
+    if (this.#maxHeight) byHeight = this.#rowGap ? Math.floor((this.#maxHeight - HEAD) / rows - this.#rowGap) : Math.floor((this.#maxHeight - HEAD) / rows / 1.3);
     const size = clamp(Math.min(Math.floor((width - labelWidth) / (columns * 1.8)), byHeight), 16, 46);
     this.#size = size;
-    // Frame mode draws a gradient dot right of the output neurons: keep room for it.
-    const right = this.#select ? 26 : 6;
+    const right = this.#right;
     const pitchX = (width - labelWidth - size - right) / (columns - 1);
-    const pitchY = size + Math.max(6, Math.round(size * 0.3));
+    const pitchY = size + gap(size);
     const x = (c) => labelWidth + size / 2 + c * pitchX;
     const y = (row) => HEAD + row * pitchY + size / 2;
     const height = HEAD + rows * pitchY;
@@ -585,15 +495,16 @@ export class NetworkView {
         const a = from[link.from], b = to[link.to];
         Object.assign(link, { x0: a.x + size / 2, y0: a.y, x1: b.x - size / 2, y1: b.y });
         const mid = (link.x0 + link.x1) / 2;
-        link.hit.setAttribute('d', `M${link.x0.toFixed(1)} ${a.y.toFixed(1)}C${mid.toFixed(1)} ${a.y.toFixed(1)} `
-          + `${mid.toFixed(1)} ${b.y.toFixed(1)} ${link.x1.toFixed(1)} ${b.y.toFixed(1)}`);
+        link.d = `M${link.x0.toFixed(1)} ${a.y.toFixed(1)}C${mid.toFixed(1)} ${a.y.toFixed(1)} `
+          + `${mid.toFixed(1)} ${b.y.toFixed(1)} ${link.x1.toFixed(1)} ${b.y.toFixed(1)}`;
+        link.hit.setAttribute('d', link.d);
       }
     });
     this.#linkSize = { width, height };
     this.#paintLinks();
     this.#linksPaintedAt = -Infinity;  // the restyle for the new size that follows paints at once
-    this.#drawOverlay();
     this.#placeHeads(x, pitchX, size, width);
+    this.overlay.relayout();
     if (this.#inputs) this.drawInputs(this.#inputs.values, this.#inputs.res, this.#inputs.scales);
   }
 
@@ -684,60 +595,10 @@ export class NetworkView {
   }
 
   #openEditor(rows, event, origin = event?.currentTarget) {
-    this.#closeEditor();
     this.#hideTooltip();
-    const inputs = rows.map((row) => h('input', {
-      type: 'number', step: 'any', value: String(Number(row.value.toPrecision(6))), 'aria-label': row.label, inputmode: 'decimal',
-    }));
-    const error = h('p', { class: 'net-editor-error', role: 'alert' });
     const title = rows.length === 1 ? rows[0].label : t('edit.title', { name: this.#shortName(rows[0].layer + 1, rows[0].to) });
-    const titleId = `net-editor-title-${Date.now()}`;
-    const form = h('form', { class: 'net-editor', role: 'dialog', 'aria-labelledby': titleId, novalidate: true },
-      h('p', { class: 'net-editor-title', id: titleId, text: title }),
-      h('div', { class: 'net-editor-rows' }, rows.map((row, k) => h('label', { class: 'net-editor-row' },
-        h('span', { text: rows.length === 1 ? '' : row.label }), inputs[k]))),
-      error,
-      h('div', { class: 'net-editor-actions' },
-        h('button', { type: 'button', class: 'text-button', onclick: () => this.#closeEditor(true) }, t('edit.cancel')),
-        h('button', { type: 'submit', class: 'text-button primary' }, t('edit.apply'))));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const values = inputs.map((input) => (input.value.trim() === '' ? NaN : Number(input.value)));
-      const bad = values.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) {
-        error.textContent = t('edit.invalid');
-        inputs[bad].setAttribute('aria-invalid', 'true');
-        inputs[bad].focus();
-        return;
-      }
-      this.#on.edit(rows.map((row, k) => ({ ...row, value: values[k] })));
-      this.#closeEditor(true);
-    });
-    form.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        this.#closeEditor(true);
-      }
-    });
-    // A press anywhere else closes the editor, as Escape does.
-    const outside = (e) => { if (!form.contains(e.target)) this.#closeEditor(); };
-    this.#editor = { form, origin, outside };
-    this.#stage.append(form);
-    setTimeout(() => { if (this.#editor?.form === form) document.addEventListener('pointerdown', outside, true); });
     const at = event ? this.#stagePoint(event) : { x: origin.offsetLeft + origin.offsetWidth, y: origin.offsetTop };
-    const w = form.offsetWidth, hgt = form.offsetHeight;
-    form.style.left = `${clamp(at.x + 8, 0, Math.max(0, this.#stage.clientWidth - w))}px`;
-    form.style.top = `${clamp(at.y + 8, 0, Math.max(0, this.#stage.clientHeight - hgt))}px`;
-    inputs[0].focus();
-    inputs[0].select();
+    this.#editor.open(rows, title, at, origin);
   }
 
-  #closeEditor(returnFocus = false) {
-    if (!this.#editor) return;
-    const { form, origin, outside } = this.#editor;
-    this.#editor = null;
-    document.removeEventListener('pointerdown', outside, true);
-    form.remove();
-    if (returnFocus && origin?.isConnected && typeof origin.focus === 'function') origin.focus();
-  }
 }
