@@ -20,12 +20,13 @@ import { OutputView } from './views/output.js';
 import { ShareDialog } from './views/share.js';
 import { MAX_SAVE_MB, readSave, SaveFileError, writeSave } from './savefile.js';
 import { FrameMode } from './stepper/frame-mode.js';
+import { PageLayout } from './layout.js';
 
 const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
 const HOW = ['page', 'view', 'hot', 'reset'];
 
-const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '', foldOffered: false, foldChosen: false };
+const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '', layout: null };
 
 function applyLanguage() {
   setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
@@ -95,65 +96,6 @@ function setPlaying(playing) {
   $('step').title = t(`step.${app.controller?.stepUnit ?? 'epoch'}`);
 }
 
-/** Whether any setting is left to fold (the `_hide` flags may have hidden them all). */
-function settingsShown() {
-  const shown = (id) => [...$(id).children].some((child) => !child.hidden);
-  return shown('controls-top') || !$('controls-training').hidden && shown('controls-training')
-    || !document.querySelector('.column-data').hidden;
-}
-
-/** Embed mode offers a Settings button only in a frame that was too short for the settings. */
-function updateSettingsToggle() {
-  $('settings-toggle').hidden = !app.state.embed || !app.foldOffered || !settingsShown() || Boolean(app.panels?.active);
-}
-
-/**
- * Folds the settings of an embed frame too short for them, the first time it is seen so (at
- * start, or after a resize: a frame that loads hidden has no height yet); never after the
- * learner has used the button, and never for a panel, which has no settings bar.
- */
-function foldIfShort() {
-  const root = document.documentElement;
-  if (!app.state.embed || app.foldChosen || app.panels?.active || root.classList.contains('settings-folded')) return;
-  if (window.innerHeight === 0 || !settingsShown() || root.scrollHeight <= window.innerHeight + 1) return;
-  app.foldOffered = true;
-  setSettingsFolded(true);
-}
-
-function setSettingsFolded(folded) {
-  document.documentElement.classList.toggle('settings-folded', folded);
-  $('settings-toggle').setAttribute('aria-expanded', String(!folded));
-  fitToFrame();
-}
-
-/**
- * Embed mode fits the frame it is in: the diagram and the plot shrink to the
- * height left below the toolbar (the page scrolls only when even the
- * smallest sizes do not fit).
- */
-function fitToFrame() {
-  updateSettingsToggle();
-  if (app.panels?.active) return;
-  const { network, output } = app.views;
-  if (!app.state.embed) {
-    network.setMaxHeight(null);
-    if (output.setMaxSize(null)) app.controller.render();
-    return;
-  }
-  const workspace = document.querySelector('.workspace');
-  const available = window.innerHeight - workspace.getBoundingClientRect().top - window.scrollY - 12;
-  network.setMaxHeight(available);
-  const column = document.querySelector('.column-output');
-  const plot = document.querySelector('.plot-frame');
-  const besides = column.offsetHeight - plot.offsetHeight;
-  const size = available - besides - 20;
-  output.setMaxSize(size);
-  // Whatever still spills over (wrapped rows, margins) comes off the plot too.
-  const overflow = document.documentElement.scrollHeight - window.innerHeight;
-  if (overflow > 0) output.setMaxSize(size - overflow);
-  app.controller.render();
-}
-
 /** The one way settings change: state, URL, controls, then the network. */
 function update(changes) {
   const { state, changed } = applyChanges(app.state, changes);
@@ -163,15 +105,14 @@ function update(changes) {
   if (changed.has('classes')) app.controls.setThumbnails(thumbnails(app.lab, state.classes));
   app.controls.update(state);
   app.frame.apply(state);
+  if (changed.has('mode')) app.layout.foldForMode();
   if (changed.has('lang')) refreshTexts();
   const how = HOW[Math.max(...[...changed].map((name) => SEVERITY[SETTING[name].apply]))];
-  if (how !== 'page') {
-    if (how !== 'view') app.notices.dismiss('error');
-    app.controller.configure(state, how);
-  }
+  if (how !== 'page' && how !== 'view') app.notices.dismiss('error');
+  app.controller.configure(state, how);
   app.panels.sync(state, changed);
   setPlaying(app.controller.playing);
-  fitToFrame();
+  app.layout.fit();
 }
 
 /** Replaces the whole state from the URL (at start, and when the user edits the address). */
@@ -271,19 +212,11 @@ function bindButtons() {
   });
   $('regenerate').addEventListener('click', () => update({ seed: Math.floor(Math.random() * 100000) }));
   $('share').addEventListener('click', () => app.share.open(app.state));
-  $('settings-toggle').addEventListener('click', () => {
-    app.foldChosen = true;
-    setSettingsFolded(!document.documentElement.classList.contains('settings-folded'));
-  });
   window.addEventListener('hashchange', () => {
     if (location.hash === app.hash) return;
     app.controller.pause();
     loadFromUrl();
     showState();
-  });
-  window.addEventListener('resize', () => {
-    fitToFrame();
-    foldIfShort();
   });
 }
 
@@ -292,11 +225,13 @@ function showState() {
   app.controls.update(app.state);
   refreshTexts();
   app.controls.setThumbnails(thumbnails(app.lab, app.state.classes));
+  app.frame.apply(app.state);
   app.controller.configure(app.state, 'reset');
   app.panels.sync(app.state);
-  app.frame.apply(app.state);
-  fitToFrame();
-  foldIfShort();
+  setPlaying(app.controller.playing);
+  app.layout.foldForMode();
+  app.layout.fit();
+  app.layout.foldIfShort();
 }
 
 /** Downloads the trained network: settings, the engine's snapshot and the curves. */
@@ -391,11 +326,19 @@ async function main() {
       frames += 1;
       if (frames % 30 === 1) $('frame-time').textContent = t('footer.frame', { ms: ms.toFixed(1) });
     },
-    onRender: (trainer) => app.frame?.render(trainer),
-    onBuild: (trainer) => app.frame?.rebuilt(trainer),
+    onRender: (frame) => app.frame?.render(frame),
+  });
+  app.layout = new PageLayout({
+    state: () => app.state,
+    panelActive: () => Boolean(app.panels?.active),
+    network: app.views.network,
+    output: app.views.output,
+    render: () => app.controller.render(),
+    focusElements: () => app.frame.focusElements(),
   });
   app.frame = new FrameMode({
     controller: app.controller, network: app.views.network, output: app.views.output, update, covered: () => !!app.panels?.active,
+    drawn: () => app.layout.fitSheet(),
     roots: { modeSlot: $('mode-slot'), controls: $('frame-controls'), caption: $('frame-caption'), key: $('frame-key'), inspector: $('inspector') },
   });
   app.panels = new Panels({ app: $('app'), nav: $('panel-nav'), host: $('panels'), lesson: $('lesson') }, {
@@ -403,21 +346,23 @@ async function main() {
     update,
     state: () => app.state,
     pausePlayground: () => app.controller.pause(),
-    relayout: () => fitToFrame(),
+    relayout: () => app.layout.fit(),
   });
   app.controls.update(app.state);
   app.controls.setThumbnails(thumbnails(lab, app.state.classes));
   bindButtons();
   bindKeys();
   refreshTexts();
+  app.frame.apply(app.state);
   app.controller.configure(app.state, 'reset');
   app.panels.sync(app.state);
-  app.frame.apply(app.state);
+  setPlaying(false);
   $('play').disabled = false;
   document.body.classList.add('is-ready');
   $('loader').hidden = true;
-  fitToFrame();
-  foldIfShort();  // a frame too short for the settings shows the network and the plot first
+  app.layout.foldForMode();
+  app.layout.fit();
+  app.layout.foldIfShort();  // a frame too short for the settings shows the network and the plot first
 }
 
 main().catch((err) => showLoadFailure(err, 'error.generic'));
