@@ -193,6 +193,9 @@ test('the history keeps the last 128 steps, and a setting that rebuilds the trai
   assert.notEqual(epochLater, start.batch);
 
   await stepPhases(page, 3);
+  // Frame mode folds the settings behind the Settings button.
+  assert.equal(await page.isVisible('#setting-learningRate'), false);
+  await page.click('#settings-toggle');
   await page.selectOption('#setting-learningRate', '0.1');  // a new trainer with the weights kept
   const rebuilt = await pageNumbers(page);
   await page.click('#step-back');
