@@ -69,6 +69,7 @@ const targets = {
   browserFps: 55,
   singleFileGzipBytes: 400 * 1024,
   firstFrameMs: 1000,
+  phaseStepMs: 16,
 };
 
 const median = (values) => {
@@ -269,7 +270,7 @@ async function pageWeight(site) {
 }
 
 async function browser(options) {
-  const { buildHarness, measureHarness, measurePage, openBrowser } = await import(pathToFileURL(path.join(root, 'tests/bench/browser-bench.mjs')).href);
+  const { buildHarness, measureHarness, measurePage, measurePhaseSteps, openBrowser } = await import(pathToFileURL(path.join(root, 'tests/bench/browser-bench.mjs')).href);
   const harnessDir = path.join(buildDir, 'bench-harness');
   await buildHarness(moduleDir, harnessDir);
   const b = await openBrowser([harnessDir, options.site]);
@@ -282,7 +283,9 @@ async function browser(options) {
     const page = await measurePage(b.context, pageUrl, { seconds: 5, autoplay: options.pageAutoplay });
     log('browser: first trained frame, single file over localhost');
     const single = await measurePage(b.context, `${siteUrl}backprop-lab.html${new URL(pageUrl).search}${new URL(pageUrl).hash}`, { seconds: 0.5, autoplay: options.pageAutoplay });
-    return { chromium: b.version, harness, page: { url: pageUrl, ...page }, singleFileFirstFrameMs: single.firstFrameMs };
+    log('browser: frame mode, one phase step and its redraw (6x8)');
+    const phaseStep = await measurePhaseSteps(b.context, `${siteUrl}${pageState}&mode=frames`);
+    return { chromium: b.version, harness, page: { url: pageUrl, ...page }, singleFileFirstFrameMs: single.firstFrameMs, phaseStep };
   } finally {
     await b.close();
   }
@@ -334,6 +337,10 @@ function table(results) {
       `epochs/s while playing (${shape}); ${fmt(page.rafs, 1)} animation frames/s`, `≥ ${targets.browserFps}`, page.fps >= targets.browserFps);
     add('First trained frame, the page on localhost', `${fmt(page.firstFrameMs, 0)} ms`,
       `single file: ${fmt(results.browser.singleFileFirstFrameMs, 0)} ms`, `≤ ${targets.firstFrameMs} ms`, page.firstFrameMs <= targets.firstFrameMs);
+    const step = results.browser.phaseStep;
+    add('Frame mode, one Step (→) and its redraw, 6×8', `${fmt(step.medianMs, 1)} ms`,
+      `median of ${step.steps} steps (engine phase, trace, numbers on the diagram, formulas, style and layout); slowest ${fmt(step.maxMs, 1)} ms`,
+      `< ${targets.phaseStepMs} ms`, step.medianMs < targets.phaseStepMs);
   }
   const w = results.pageWeight;
   const shown = w.file.startsWith(root + path.sep) ? path.relative(root, w.file) : w.file;
@@ -388,6 +395,7 @@ async function main() {
     if (results.browser) {
       out.push({ kind: 'browser', subject: 'harness', network: '6x8', ...results.browser.harness });
       out.push({ kind: 'browser', subject: 'page', ...results.browser.page, singleFileFirstFrameMs: results.browser.singleFileFirstFrameMs });
+      out.push({ kind: 'browser', subject: 'phaseStep', network: '6x8', ...results.browser.phaseStep });
     }
     out.push(results.pageWeight);
     for (const o of out) process.stdout.write(`${JSON.stringify(o)}\n`);

@@ -177,3 +177,38 @@ export async function measureFirstFrame(context, url, options = {}) {
   const result = await measurePage(context, url, { ...options, seconds: 0.5 });
   return result.firstFrameMs;
 }
+
+/**
+ * Frame mode: the cost of one Step (→) with its redraw, as the learner presses it. Each step is
+ * the key's handler (the engine's phase, the trace read, the diagram's overlay and numbers, the
+ * inspector's formulas) plus the style and layout it forces; `steps` of them, after a warm-up
+ * batch. Returns the median and the slowest step in milliseconds.
+ */
+export async function measurePhaseSteps(context, url, { steps = 80 } = {}) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body.is-ready', { timeout: 30000 });
+    const times = await page.evaluate(async (count) => {
+      const press = () => document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+      const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      for (let k = 0; k < 20; k++) { press(); await frame(); }
+      const out = [];
+      for (let k = 0; k < count; k++) {
+        const start = performance.now();
+        press();
+        void document.body.offsetHeight;  // the style and layout the step's drawing needs
+        out.push(performance.now() - start);
+        await frame();
+      }
+      return out;
+    }, steps);
+    if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
+    const sorted = [...times].sort((a, b) => a - b);
+    return { medianMs: sorted[sorted.length >> 1], maxMs: sorted.at(-1), steps: times.length };
+  } finally {
+    await page.close();
+  }
+}

@@ -38,7 +38,9 @@ const inside = (box, area, what) => {
 };
 
 /** Boxes the checks need, all read at once. */
-function layout(page) {
+async function layout(page) {
+  // Formulas are fitted to their column on the frame after a step.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   return page.evaluate(() => {
     const box = (el) => {
       if (!el) return null;
@@ -58,6 +60,10 @@ function layout(page) {
       numbers: [...document.querySelectorAll('.net-num:not([hidden])')].map((el) => ({ box: box(el), data: { ...el.dataset }, text: el.textContent })),
       nodes: [...document.querySelectorAll('.net-node')].filter((el) => !el.hidden).map(box),
       sample: Number(inspector.querySelector('.ix-sample-line')?.dataset.sample),
+      wideLines: [...inspector.querySelectorAll('.ix-line')].filter((line) => {
+        const r = line.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight && line.scrollWidth > line.clientWidth + 1;
+      }).map((line) => line.textContent),
     };
   });
 }
@@ -71,6 +77,7 @@ function check(seen, twin, { name, lossDone }) {
   inside(seen.step, seen.view, `${name}: the Step control`);
   inside(seen.key, seen.sheet ? { ...seen.view, top: seen.inspector.top } : { ...seen.view, top: seen.inspector.top, bottom: Math.min(seen.view.bottom, seen.inspector.bottom) },
     `${name}: the chain rule's formula`);
+  assert.deepEqual(seen.wideLines, [], `${name}: every formula fits its column`);
   if (seen.sheet && seen.selected) assert.ok(seen.selected.bottom <= seen.inspector.top, `${name}: the sheet leaves the selected neuron uncovered`);
   // The numbers are the engine's, for the sample the inspector follows.
   assert.ok(seen.numbers.length > 0, `${name}: numbers are written on the diagram`);

@@ -18,7 +18,7 @@ import { NetworkView } from './views/network.js';
 import { Notices } from './views/notices.js';
 import { OutputView } from './views/output.js';
 import { ShareDialog } from './views/share.js';
-import { MAX_SAVE_MB, readSave, SaveFileError, writeSave } from './savefile.js';
+import { openNetwork, saveNetwork } from './files.js';
 import { FrameMode } from './stepper/frame-mode.js';
 import { PageLayout } from './layout.js';
 
@@ -234,46 +234,6 @@ function showState() {
   app.layout.foldIfShort();
 }
 
-/** Downloads the trained network: settings, the engine's snapshot and the curves. */
-function saveNetwork() {
-  const text = writeSave({ state: app.state, engineVersion: app.lab.version, ...app.controller.saved() });
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const epoch = app.controller.trainer.cursor().epoch;
-  h('a', { href: url, download: `backprop-lab-epoch-${epoch}.json` }).click();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
-}
-
-/**
- * Opens a saved network; null when it opened, else why not (also shown as a notice). The file
- * is checked in full before anything on the page changes.
- */
-async function openNetwork(file) {
-  app.controller.pause();
-  let saved;
-  try {
-    if (file.size > MAX_SAVE_MB * 1024 * 1024) throw new SaveFileError('file.tooBig', { mb: MAX_SAVE_MB });
-    saved = readSave(await file.text(), app.lab);
-  } catch (err) {
-    const why = () => (err instanceof SaveFileError ? t(err.key, err.params) : t('file.unexpected', { message: String(err?.message ?? err) }));
-    app.notices.show('file', 'error', () => ({ title: t('file.cannotOpen', { name: file.name }), items: [why()] }));
-    return why();
-  }
-  app.notices.dismiss('file');
-  app.notices.dismiss('error');
-  // The page's own flags stay: its language, embed mode and hidden controls.
-  app.state = { ...saved.state, lang: app.state.lang, embed: app.state.embed, hide: app.state.hide };
-  applyPageFlags();
-  writeUrl();
-  showState();
-  try {
-    app.controller.restoreSaved(saved);
-  } catch (err) {
-    showError(err);  // checked above, so not expected: the settings stay, on a fresh network
-    return String(err?.message ?? err);
-  }
-  return null;
-}
-
 /** Replaces the loading screen with what went wrong (loading: which file; starting: the error). */
 function showLoadFailure(err, key) {
   const status = $('status');
@@ -317,7 +277,20 @@ async function main() {
     data: $('controls-data'),
     output: $('controls-output'),
   }, update);
-  app.share = new ShareDialog(document.body, { save: saveNetwork, open: openNetwork });
+  app.share = new ShareDialog(document.body, {
+    save: () => saveNetwork(app),
+    open: (file) => openNetwork(file, {
+      ...app,
+      // The page's own flags stay: its language, embed mode and hidden controls.
+      show: (saved) => {
+        app.state = { ...saved.state, lang: app.state.lang, embed: app.state.embed, hide: app.state.hide };
+        applyPageFlags();
+        writeUrl();
+        showState();
+      },
+      failed: showError,
+    }),
+  });
   app.views = buildViews();
   app.controller = new Controller(lab, app.views, {
     onError: showError,

@@ -50,6 +50,7 @@ export class FrameMode {
   #active = false;
   #frame = null;         // the step drawn last
   #gradients = 'sample'; // what the links show during backward: 'sample' or 'batch'
+  #keySignature = '';
 
   /**
    * parts: { controller, network, output, update(changes), covered() (a course panel hides the
@@ -96,6 +97,7 @@ export class FrameMode {
   }
 
   retranslate() {
+    this.#keySignature = '';
     this.#switch.setAttribute('aria-label', t('mode.label'));
     for (const button of this.#switch.querySelectorAll('button')) button.textContent = t(`option.mode.${button.dataset.mode}`);
     this.#buildControls();
@@ -104,6 +106,7 @@ export class FrameMode {
 
   #setActive(on) {
     this.#active = on;
+    this.#keySignature = '';
     for (const name of ['caption', 'key', 'inspector']) this.#roots[name].hidden = !on;
     document.body.classList.toggle('is-frame-mode', on);
     this.#network.setSelectMode(on ? (selection) => this.#select(selection) : null, on ? room() : {});
@@ -466,6 +469,9 @@ export class FrameMode {
 
   #drawKey(frame) {
     const { last } = frame;
+    const signature = `${document.documentElement.lang} ${last?.phase} ${this.#gradientLayers(frame).useSample} ${this.#gradients}`;
+    if (signature === this.#keySignature) return;
+    this.#keySignature = signature;
     const parts = [h('p', { class: 'frame-key-marks', text: t(last?.phase === 'backward' ? 'key.numbersBackward' : 'key.marks') })];
     if (last?.phase === 'backward') {
       const { useSample } = this.#gradientLayers(frame);
@@ -491,6 +497,8 @@ export class FrameMode {
     const index = frame.source.index;
     const model = { sample: this.#sampleModel(frame, index), loss: null, neuron: null, weight: null };
     if (last && last.index >= L) model.loss = this.#lossModel(frame, index);
+    // At the loss phase, following the step, the loss's own formula leads.
+    model.lossFirst = !!model.loss && last.phase === 'loss' && !!selection?.auto;
     if (selection?.kind === 'neuron') model.neuron = this.#neuronModel(frame, selection);
     if (selection?.kind === 'weight') model.weight = this.#weightModel(frame, selection);
     return model;

@@ -12,7 +12,7 @@ import { shortNum } from '../stepper/tex.js';
 
 const ROW = 38;
 const TOP = 22;
-const X = { label: 4, wire0: 38, gate: 126, sum: 252, f: 352, loss: 462, width: 476 };
+const X = { label: 4, wire0: 38, gate: 130, gateHalf: 29, sum: 258, f: 356, loss: 466, width: 480 };
 
 function text(x, y, content, cls = '', anchor = 'middle') {
   const el = svg('text', { x, y, class: cls, 'text-anchor': anchor });
@@ -43,16 +43,16 @@ export function circuit(n, { f, label }) {
   n.inputs.forEach((input, i) => {
     const y = TOP + i * ROW + 12;
     parts.push(text(X.label, y + 4, input.name, 'cx-name', 'start'));
-    parts.push(svg('line', { x1: X.wire0, y1: y, x2: X.gate - 24, y2: y, class: 'cx-wire' }));
+    parts.push(svg('line', { x1: X.wire0, y1: y, x2: X.gate - X.gateHalf, y2: y, class: 'cx-wire' }));
     // What reaches a_i through this neuron: w_ji · ∂ℓ/∂z_j (one term of a_i's upstream sum).
-    labelWire(parts, X.wire0, X.gate - 24, y, input.a, back ? input.w * n.downstream : null);
-    parts.push(svg('rect', { x: X.gate - 24, y: y - 10, width: 48, height: 20, rx: 4, class: 'cx-gate' }));
+    labelWire(parts, X.wire0, X.gate - X.gateHalf, y, input.a, back ? input.w * n.downstream : null);
+    parts.push(svg('rect', { x: X.gate - X.gateHalf, y: y - 10, width: 2 * X.gateHalf, height: 20, rx: 4, class: 'cx-gate' }));
     parts.push(text(X.gate, y + 4, `×${shortNum(input.w)}`, 'cx-gate-text'));
     if (back) parts.push(text(X.gate, y + 24, `∂w ${shortNum(input.grad)}`, `cx-grad cx-small ${signClass(input.grad)}`));
     // The product goes on to the sum: flat, then down (or up) into Σ.
-    const x2 = X.gate + 66;
-    parts.push(svg('path', { d: `M${X.gate + 24} ${y}H${x2}L${X.sum - 14} ${mid}`, class: 'cx-wire', fill: 'none' }));
-    labelWire(parts, X.gate + 24, x2, y, input.w * input.a, back ? n.downstream : null);
+    const x2 = X.gate + X.gateHalf + 42;
+    parts.push(svg('path', { d: `M${X.gate + X.gateHalf} ${y}H${x2}L${X.sum - 14} ${mid}`, class: 'cx-wire', fill: 'none' }));
+    labelWire(parts, X.gate + X.gateHalf, x2, y, input.w * input.a, back ? n.downstream : null);
   });
   // The bias enters the sum from below.
   const by = mid + 46;

@@ -11,7 +11,8 @@ import { factor, num, numText, typeset } from '../stepper/tex.js';
 import { circuit } from './circuit.js';
 import { pathStyle } from './network-overlay.js';
 
-const TERMS_PER_LINE = 3;
+/** Terms of a long sum per line: three in a wide column, two in a narrow one (a phone's sheet). */
+const termsPerLine = (width) => (width > 0 && width < 440 ? 2 : 3);
 const ACTIVATION_TEX = {
   tanh: '\\tanh', sigmoid: '\\sigma', relu: '\\operatorname{ReLU}', leakyRelu: '\\operatorname{LeakyReLU}',
   elu: '\\operatorname{ELU}', softmax: '\\operatorname{softmax}',
@@ -20,11 +21,11 @@ const d = (top, bottom) => `\\dfrac{\\partial ${top}}{\\partial ${bottom}}`;
 const times = (a, b) => `${factor(a)}\\cdot ${factor(b)}`;
 
 /** A long sum as lines `= t₁ + t₂ + t₃`, `+ t₄ + …` (each line is typeset on its own). */
-function sumLines(terms) {
+function sumLines(terms, perLine) {
   if (terms.length === 0) return ['= 0'];
   const lines = [];
-  for (let k = 0; k < terms.length; k += TERMS_PER_LINE) {
-    const chunk = terms.slice(k, k + TERMS_PER_LINE).join(' + ');
+  for (let k = 0; k < terms.length; k += perLine) {
+    const chunk = terms.slice(k, k + perLine).join(' + ');
     lines.push(k === 0 ? `= ${chunk}` : `\\quad + ${chunk}`);
   }
   return lines;
@@ -33,6 +34,9 @@ function sumLines(terms) {
 export class Inspector {
   #root;
   #on;
+  #shown = [];  // [{ key, signature, el }] of the sections on screen
+  #fitQueued = 0;
+  #width = 0;   // the column's width, as last observed
 
   /**
    * on: { selectNeuron(column, unit), selectWeight(layer, to, from), hoverPath(k | null),
@@ -42,10 +46,19 @@ export class Inspector {
     this.#root = root;
     this.#on = on;
     root.classList.add('inspector');
+    new ResizeObserver(() => {
+      if (root.clientWidth === this.#width) return;
+      this.#width = root.clientWidth;
+      for (const formula of root.querySelectorAll('.ix-formula[data-fitted]')) delete formula.dataset.fitted;
+      this.#fitSoon();
+    }).observe(root);
+    root.addEventListener('scroll', () => this.#fitSoon(), { passive: true });
+    window.addEventListener('scroll', () => this.#fitSoon(), { passive: true });
   }
 
   clear() {
     this.#root.replaceChildren();
+    this.#shown = [];
   }
 
   /**
@@ -53,13 +66,60 @@ export class Inspector {
    * rule (the formula marked .ix-key) at the top; then the loss and the sample followed.
    */
   draw(model) {
-    const parts = [h('h2', { class: 'ix-title', id: 'inspector-title', text: t('ix.title') })];
-    if (model.neuron) parts.push(this.#neuron(model.neuron));
-    else if (model.weight) parts.push(this.#weight(model.weight));
-    else parts.push(h('p', { class: 'ix-hint', text: t('ix.pickSomething') }));
-    if (model.loss) parts.push(this.#loss(model.loss));
-    parts.push(this.#sample(model));
-    this.#root.replaceChildren(...parts);
+    const lang = document.documentElement.lang;
+    const sections = [['title', lang, () => h('h2', { class: 'ix-title', id: 'inspector-title', text: t('ix.title') })]];
+    const loss = model.loss ? ['loss', [lang, model.loss, model.lossFirst], () => this.#loss(model.loss, model.lossFirst)] : null;
+    if (loss && model.lossFirst) sections.push(loss);
+    if (model.neuron) sections.push(['neuron', [lang, model.neuron], () => this.#neuron(model.neuron)]);
+    else if (model.weight) sections.push(['weight', [lang, model.weight], () => this.#weight(model.weight)]);
+    else sections.push(['hint', lang, () => h('p', { class: 'ix-hint', text: t('ix.pickSomething') })]);
+    if (loss && !model.lossFirst) sections.push(loss);
+    sections.push(['sample', [lang, model.sample], () => this.#sample(model)]);
+    this.#show(sections);
+  }
+
+  // Sections whose numbers did not change since the last step keep their elements (and the
+  // browser its layout of them): only the changed ones are built, typeset and laid out anew.
+  #show(sections) {
+    const before = this.#shown;
+    const same = before.length === sections.length && before.every((old, k) => old.key === sections[k][0]);
+    const next = sections.map(([key, data, build], k) => {
+      const signature = JSON.stringify(data);
+      const old = same ? before[k] : null;
+      return old && old.signature === signature ? old : { key, signature, el: build(), fresh: true };
+    });
+    if (same) next.forEach((part, k) => { if (part.fresh) before[k].el.replaceWith(part.el); });
+    else this.#root.replaceChildren(...next.map((part) => part.el));
+    this.#shown = next.map(({ key, signature, el }) => ({ key, signature, el }));
+    this.#fitSoon();
+  }
+
+  // Formulas out of view are not laid out (content-visibility: auto), so fitting waits for the
+  // next frame and looks only at what is in view; scrolling brings the rest in.
+  #fitSoon() {
+    if (this.#fitQueued) return;
+    this.#fitQueued = requestAnimationFrame(() => {
+      this.#fitQueued = 0;
+      this.#fit();
+    });
+  }
+
+  // A formula line wider than its column is set smaller until it fits (down to 60 %), so that
+  // no number runs off the column; all widths are read first, then all sizes set.
+  #fit() {
+    const view = { top: 0, bottom: window.innerHeight };
+    const shown = [...this.#root.querySelectorAll('.ix-formula:not([data-fitted])')].filter((formula) => {
+      const box = formula.getBoundingClientRect();
+      return box.bottom > view.top && box.top < view.bottom;
+    });
+    const lines = shown.flatMap((formula) => [...formula.querySelectorAll('.ix-line')]);
+    for (const formula of shown) formula.dataset.fitted = '';
+    const widths = lines.map((line) => [line.clientWidth, line.scrollWidth]);
+    lines.forEach((line, k) => {
+      const [room, needed] = widths[k];
+      if (needed > room + 1 && room > 0) line.style.setProperty('--fit', Math.max(0.6, Math.floor((100 * room) / needed) / 100));
+      else line.style.removeProperty('--fit');
+    });
   }
 
   // ---- pieces ----------------------------------------------------------------------------
@@ -108,23 +168,23 @@ export class Inspector {
 
   // ---- the loss ---------------------------------------------------------------------------
 
-  #loss(loss) {
+  #loss(loss, key = false) {
     const parts = [];
     const { kind, p, y, value } = loss;
     const result = value === null ? '' : ` = ${num(value)}`;
     if (kind === 'bce') {
       parts.push(this.#formula([`\\ell = -\\bigl[\\,y\\cdot\\log(p) + (1-y)\\cdot\\log(1-p)\\,\\bigr]`,
         `= -\\bigl[\\,${num(y[0])}\\cdot\\log(${num(p[0])}) + (1-${num(y[0])})\\cdot\\log(1-${num(p[0])})\\,\\bigr]`, result.replace(' = ', '= ')],
-      { quantity: 'sampleLoss', value: value ?? undefined }));
+      { quantity: 'sampleLoss', value: value ?? undefined, key }));
     } else if (kind === 'cce') {
       const c = y.indexOf(1);
       parts.push(this.#formula([`\\ell = -\\sum_k y_k\\cdot\\log(p_k) = -\\log(p_{${c}})`, `= -\\log(${num(p[c])})${result}`],
-        { quantity: 'sampleLoss', value: value ?? undefined }));
+        { quantity: 'sampleLoss', value: value ?? undefined, key }));
     } else {
       const terms = Array.from(p, (pk, k) => `\\left(${num(pk)} - ${factor(y[k])}\\right)^2`);
       const mean = p.length > 1 ? `\\tfrac{1}{${p.length}}\\bigl(${terms.join(' + ')}\\bigr)` : terms[0];
       parts.push(this.#formula([`\\ell = \\tfrac{1}{K}\\sum_k (\\hat y_k - y_k)^2`, `= ${mean}${result}`],
-        { quantity: 'sampleLoss', value: value ?? undefined }));
+        { quantity: 'sampleLoss', value: value ?? undefined, key }));
     }
     parts.push(this.#formula(`L = \\tfrac{1}{B}\\sum_{n=1}^{B} \\ell_n = ${num(loss.batchMean)}\\quad (B=${loss.batchSize})`,
       { quantity: 'batchLoss', value: loss.batchMean }));
@@ -134,16 +194,21 @@ export class Inspector {
 
   // ---- a neuron ---------------------------------------------------------------------------
 
+  // Whether the inspector follows the step, or the learner's pick (with a way back): after the key formula.
+  #following(item, autoKey) {
+    return item.auto ? this.#note(t(autoKey), 'ix-muted')
+      : h('div', { class: 'ix-buttons' }, this.#button(t('ix.followStep'), () => this.#on.followStep()));
+  }
+
   #neuron(n) {
     const parts = [];
-    if (n.auto) parts.push(this.#note(t('ix.autoNeuron'), 'ix-muted'));
-    else parts.push(h('div', { class: 'ix-buttons' }, this.#button(t('ix.followStep'), () => this.#on.followStep())));
+    const following = this.#following(n, 'ix.autoNeuron');
     if (!n.forwardDone) {
-      parts.push(this.#note(t('ix.notYet')));
+      parts.push(this.#note(t('ix.notYet')), following);
       return this.#section(t('ix.neuronTitle', { name: n.name }), ...parts);
     }
     const terms = n.inputs.map((x) => times(x.w, x.a));
-    const zFormula = () => this.#formula([`z_j = \\sum_i w_{ji}\\,a_i + b_j`, ...sumLines([...terms, factor(n.bias)]), `= ${num(n.z)}`],
+    const zFormula = () => this.#formula([`z_j = \\sum_i w_{ji}\\,a_i + b_j`, ...sumLines([...terms, factor(n.bias)], termsPerLine(this.#width)), `= ${num(n.z)}`],
       { quantity: 'z', value: n.z, terms: [...n.inputs.map((x) => [x.w, x.a]), n.bias], key: !n.backwardDone });
     const aFormula = () => this.#formula(this.#activationTex(n), { quantity: 'a', value: n.a, key: !n.backwardDone });
     const picture = h('figure', { class: 'ix-circuit' },
@@ -153,7 +218,7 @@ export class Inspector {
       // The chain rule first: Upstream × Local = Downstream, then the circuit it runs along.
       parts.push(h('h4', { class: 'ix-step', text: t('ix.backward') }));
       parts.push(...this.#downstream(n));
-      parts.push(picture);
+      parts.push(following, picture);
       parts.push(this.#upstream(n));
       parts.push(this.#formula(this.#localTex(n), { quantity: 'local', value: n.local }));
       parts.push(h('h4', { class: 'ix-step', text: t('ix.forward') }));
@@ -162,7 +227,7 @@ export class Inspector {
     } else {
       parts.push(h('h4', { class: 'ix-step', text: t('ix.forward') }));
       parts.push(zFormula(), aFormula());
-      parts.push(picture);
+      parts.push(following, picture);
       parts.push(this.#note(t('ix.indices', { j: n.name, from: n.fromName })));
       parts.push(this.#weightList(n));
       parts.push(this.#note(t('ix.backwardLater'), 'ix-muted'));
@@ -200,7 +265,7 @@ export class Inspector {
       const terms = n.terms.map((x) => times(x.w, x.g));
       const wrap = h('div', {},
         this.#note(t('ix.upstreamHidden', { above: n.aboveName })),
-        this.#formula([`${d('\\ell', 'a_j')} = \\sum_k w_{kj}\\,${d('\\ell', 'z_k')}`, ...sumLines(terms), `= ${num(n.upstream)}`],
+        this.#formula([`${d('\\ell', 'a_j')} = \\sum_k w_{kj}\\,${d('\\ell', 'z_k')}`, ...sumLines(terms, termsPerLine(this.#width)), `= ${num(n.upstream)}`],
           { quantity: 'upstream', value: n.upstream, terms: n.terms.map((x) => [x.w, x.g]) }));
       return wrap;
     }
@@ -243,16 +308,15 @@ export class Inspector {
 
   #weight(w) {
     const parts = [];
-    if (w.auto) parts.push(this.#note(t('ix.autoWeight'), 'ix-muted'));
-    else parts.push(h('div', { class: 'ix-buttons' }, this.#button(t('ix.followStep'), () => this.#on.followStep())));
-    parts.push(this.#note(t('ix.weightIs', { from: w.fromName, to: w.toName, course: w.course })));
+    const about = [this.#following(w, 'ix.autoWeight'), this.#note(t('ix.weightIs', { from: w.fromName, to: w.toName, course: w.course }))];
     if (!w.backwardDone) {
-      parts.push(this.#formula(`w_{ji} = ${num(w.value)}`, { quantity: 'weight', value: w.value, key: true }));
+      parts.push(this.#formula(`w_{ji} = ${num(w.value)}`, { quantity: 'weight', value: w.value, key: true }), ...about);
       parts.push(this.#note(t('ix.weightLater')));
     } else {
       parts.push(h('h4', { class: 'ix-step', text: t('ix.gradient') }));
       parts.push(this.#formula([`${d('\\ell', 'w_{ji}')} = ${d('\\ell', 'z_j')}\\cdot a_i`, `= ${times(w.down, w.a)} = ${num(w.sampleGrad)}`],
         { quantity: 'sampleGrad', value: w.sampleGrad, terms: [w.down, w.a], key: true }));
+      parts.push(...about);
       parts.push(this.#note(t(w.batchSize === 1 ? 'ix.batchOfOne' : 'ix.batchMean', { size: w.batchSize }), 'ix-muted'));
       parts.push(this.#formula(`${d('L', 'w_{ji}')} = \\tfrac{1}{B}\\sum_{n=1}^{B} ${d('\\ell_n', 'w_{ji}')} = ${num(w.batchGrad)}\\quad (B=${w.batchSize})`,
         { quantity: 'batchGrad', value: w.batchGrad }));

@@ -51,6 +51,8 @@ export class FrameOverlay {
   #flow = null;
   #selection = null;
   #paths = null;
+  #overlayKey = '';
+  #laidOut = 0;  // counts layouts: a new layout draws the overlay anew
 
   /** geometry(): the diagram's current { stage, group, size, width, height, columns, links, heads }. */
   constructor(geometry) {
@@ -60,6 +62,7 @@ export class FrameOverlay {
 
   /** The diagram was rebuilt: nothing of the old structure is drawn any more. */
   reset() {
+    this.#overlayKey = '';
     this.#marks = null;
     this.#numbers = [];
     this.#flow = null;
@@ -70,6 +73,7 @@ export class FrameOverlay {
 
   /** The diagram was laid out again (a new size): everything is placed anew. */
   relayout() {
+    this.#laidOut += 1;
     const g = this.#geometry();
     if (this.#numberLayer.parentNode !== g.stage) g.stage.append(this.#numberLayer);
     this.#drawMarks();
@@ -133,12 +137,21 @@ export class FrameOverlay {
     }));
   }
 
+  // Writes only what changed since the last step: most neurons look the same from one phase to the next.
   #markNode(node, mark, size) {
     const el = node.el;
-    el.classList.toggle('is-pending', !!mark?.pending);
-    el.classList.toggle('is-active', !!mark?.active);
-    if (mark?.tip) el.setAttribute('aria-description', mark.tip);
-    else el.removeAttribute('aria-description');
+    const tip = mark?.tip ?? null;
+    if (node.tip !== tip) {
+      if (tip) el.setAttribute('aria-description', tip);
+      else el.removeAttribute('aria-description');
+      node.tip = tip;
+    }
+    const look = `${!!mark?.pending}${!!mark?.active}`;
+    if (node.look !== look) {
+      el.classList.toggle('is-pending', !!mark?.pending);
+      el.classList.toggle('is-active', !!mark?.active);
+      node.look = look;
+    }
     if (!mark) {
       node.marks?.root.remove();
       node.marks = null;
@@ -156,19 +169,32 @@ export class FrameOverlay {
     const m = node.marks;
     // A neuron with its numbers beside it needs no dots and no value on its picture.
     const labelled = !!mark.labelled;
-    m.value.hidden = labelled || mark.value === null || mark.value === undefined || size < 30;
-    m.value.textContent = mark.value ?? '';
-    this.#dot(m.upstream, labelled ? null : mark.upstream, size);
-    this.#dot(m.downstream, labelled ? null : mark.downstream, size);
-    m.local.hidden = mark.local === null || mark.local === undefined;
-    if (!m.local.hidden) m.local.firstChild.style.width = `${Math.round(100 * clamp(Math.abs(mark.local), 0, 1))}%`;
+    const text = labelled || mark.value === null || mark.value === undefined || size < 30 ? null : mark.value;
+    if (m.text !== text) {
+      m.value.hidden = text === null;
+      m.value.textContent = text ?? '';
+      m.text = text;
+    }
+    this.#dot(m, 'upstream', labelled ? null : mark.upstream, size);
+    this.#dot(m, 'downstream', labelled ? null : mark.downstream, size);
+    const width = mark.local === null || mark.local === undefined ? null : `${Math.round(100 * clamp(Math.abs(mark.local), 0, 1))}%`;
+    if (m.localWidth !== width) {
+      m.local.hidden = width === null;
+      if (width !== null) m.local.firstChild.style.width = width;
+      m.localWidth = width;
+    }
   }
 
-  #dot(el, value, size) {
-    el.hidden = value === null || value === undefined;
-    if (el.hidden) return;
-    const d = Math.round(5 + (size < 30 ? 7 : 11) * relative(value, this.#scale));
-    Object.assign(el.style, { width: `${d}px`, height: `${d}px`, background: diverging.css[signedColor(value, this.#scale)] });
+  #dot(marks, which, value, size) {
+    const el = marks[which];
+    const shown = value !== null && value !== undefined;
+    const d = shown ? `${Math.round(5 + (size < 30 ? 7 : 11) * relative(value, this.#scale))}px` : '';
+    const background = shown ? diverging.css[signedColor(value, this.#scale)] : '';
+    const look = `${d}|${background}`;
+    if (marks[`${which}Look`] === look) return;
+    marks[`${which}Look`] = look;
+    el.hidden = !shown;
+    if (shown) Object.assign(el.style, { width: d, height: d, background });
   }
 
   // ---- numbers -------------------------------------------------------------------------------
@@ -274,15 +300,19 @@ export class FrameOverlay {
 
   // ---- flow, selection and paths --------------------------------------------------------------
 
+  // Each part is drawn again only when it changed: the flow (one dashed path over the layer's
+  // links, animated as one), the paths, and the selection.
   #drawOverlay() {
-    const { stage, group, links } = this.#geometry();
+    const { stage, group, links, columns } = this.#geometry();
     const d = (l, to, from) => links[l]?.find((link) => link.to === to && link.from === from)?.d ?? '';
-    const parts = [];
-    const flow = this.#flow;
-    if (flow && links[flow.layer]) {
-      for (const link of links[flow.layer]) parts.push(svg('path', { class: `net-flow is-${flow.direction}`, d: link.d }));
-    }
+    const flow = this.#flow && links[this.#flow.layer] ? this.#flow : null;
     const paths = this.#paths;
+    const sel = this.#selection;
+    const key = JSON.stringify([flow, paths && [paths.layer, paths.from, paths.list.map((p) => [p.units, p.product])], sel, this.#laidOut]);
+    if (key === this.#overlayKey) return;
+    this.#overlayKey = key;
+    const parts = [];
+    if (flow) parts.push(svg('path', { class: `net-flow is-${flow.direction}`, d: links[flow.layer].map((link) => link.d).join('') }));
     stage.classList.toggle('has-paths', !!paths?.list.length);
     if (paths) {
       const widest = Math.max(...paths.list.map((p) => Math.abs(p.product)), 0);
@@ -296,10 +326,11 @@ export class FrameOverlay {
         }));
       });
     }
-    const sel = this.#selection;
-    for (const column of this.#geometry().columns) for (const node of column) node.el.classList.remove('is-selected');
-    if (sel?.kind === 'neuron') this.#geometry().columns[sel.column]?.[sel.unit]?.el.classList.add('is-selected');
+    for (const column of columns) for (const node of column) if (node.selected) { node.el.classList.remove('is-selected'); node.selected = false; }
+    const picked = sel?.kind === 'neuron' ? columns[sel.column]?.[sel.unit] : null;
+    if (picked) { picked.el.classList.add('is-selected'); picked.selected = true; }
     if (sel?.kind === 'weight') parts.push(svg('path', { class: 'net-selected-link', d: d(sel.layer, sel.to, sel.from) }));
     group.replaceChildren(...parts);
   }
+
 }

@@ -1,0 +1,46 @@
+// Files the page writes and reads: the trained network saved to a file and
+// opened again (src/savefile.js checks one in full before anything changes).
+import { h } from './dom.js';
+import { t } from './i18n/index.js';
+import { MAX_SAVE_MB, readSave, SaveFileError, writeSave } from './savefile.js';
+
+/** Offers text as a file to download. */
+export function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  h('a', { href: url, download: name }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/** The trained network as a file: settings, the engine's snapshot and the curves. */
+export function saveNetwork({ state, lab, controller }) {
+  const text = writeSave({ state, engineVersion: lab.version, ...controller.saved() });
+  download(`backprop-lab-epoch-${controller.trainer.cursor().epoch}.json`, text, 'application/json');
+}
+
+/**
+ * Opens a saved network: null when it opened, else why not (also shown as a notice). page: { lab,
+ * controller, notices, show(saved) (the saved settings on the page, with a new network),
+ * failed(err) }. The file is checked in full before anything on the page changes.
+ */
+export async function openNetwork(file, { lab, controller, notices, show, failed }) {
+  controller.pause();
+  let saved;
+  try {
+    if (file.size > MAX_SAVE_MB * 1024 * 1024) throw new SaveFileError('file.tooBig', { mb: MAX_SAVE_MB });
+    saved = readSave(await file.text(), lab);
+  } catch (err) {
+    const why = () => (err instanceof SaveFileError ? t(err.key, err.params) : t('file.unexpected', { message: String(err?.message ?? err) }));
+    notices.show('file', 'error', () => ({ title: t('file.cannotOpen', { name: file.name }), items: [why()] }));
+    return why();
+  }
+  notices.dismiss('file');
+  notices.dismiss('error');
+  show(saved);
+  try {
+    controller.restoreSaved(saved);
+  } catch (err) {
+    failed(err);  // checked above, so not expected: the settings stay, on a fresh network
+    return String(err?.message ?? err);
+  }
+  return null;
+}
