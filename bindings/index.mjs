@@ -40,13 +40,13 @@ import createBackpropLabCore from './backprop-lab-core.mjs';
  * - `no_data`: training asked for, with neither a dataset in the config nor setData.
  * - `not_a_plane`: heatmaps asked for, with inputs that are not the (x1, x2) plane.
  * - `bad_snapshot`: restore() got bytes that are not a snapshot of this trainer.
+ * - `not_ready`: paths() asked for a layer the backward pass has not reached in this batch.
  * - `diverged`: the loss or a weight became infinite or NaN; the step was undone (the weights
  *   and optimizer state are as before the step).
  * - `deleted`: the trainer was used after delete().
  * - `out_of_memory`, `internal`: the engine failed; `load_failed`, `no_webassembly`: loadEngine failed
  *   (`no_webassembly` with field 'simd': WebAssembly without its SIMD instructions).
- * @typedef {'invalid_config'|'invalid_argument'|'out_of_range'|'no_data'|'not_a_plane'|'bad_snapshot'|
- *   'diverged'|'deleted'|'out_of_memory'|'internal'|'load_failed'|'no_webassembly'} LabErrorCode
+ * @typedef {'invalid_config'|'invalid_argument'|'out_of_range'|'no_data'|'not_a_plane'|'bad_snapshot'|'not_ready'|'diverged'|'deleted'|'out_of_memory'|'internal'|'load_failed'|'no_webassembly'} LabErrorCode
  */
 
 /**

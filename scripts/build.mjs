@@ -82,12 +82,31 @@ export async function buildSite() {
     .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => `<script type="module">${inlineSafe(single['.js'], 'script')}</script>`);
   if (inlined === html) throw new Error('web/index.html lost its app.css / app.js tags; the single file cannot be made');
   await writeFile(path.join(distDir, 'backprop-lab.html'), inlined);
+  await buildLib();
 }
 
-const targets = { native: buildNative, wasm: buildWasm, site: buildSite };
+/**
+ * The JS API as a package in dist/lib: the API module, the engine's core and its .wasm (Node
+ * and browsers import index.mjs; it finds the .wasm beside itself), and TypeScript declarations
+ * written from the API's JSDoc.
+ */
+export async function buildLib() {
+  const lib = path.join(distDir, 'lib');
+  await rm(lib, { recursive: true, force: true });
+  await mkdir(lib, { recursive: true });
+  for (const file of ['index.mjs', 'backprop-lab-core.mjs', 'backprop-lab-core.wasm']) {
+    await copyFile(path.join(moduleDir, file), path.join(lib, file));
+  }
+  await run(path.join(root, 'node_modules/.bin/tsc'), ['--allowJs', '--declaration', '--emitDeclarationOnly', '--skipLibCheck',
+    '--target', 'es2020', '--module', 'nodenext', '--outDir', lib, path.join(lib, 'index.mjs')]);
+}
+
+const targets = { native: buildNative, wasm: buildWasm, site: buildSite, lib: async () => { await buildWasm(); await buildLib(); } };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const wanted = process.argv.slice(2);
+  // Like npm start and npm test, a build installs what it needs first.
+  await run('bash', ['scripts/setup.sh']);
   for (const name of wanted.length ? wanted : ['site']) {
     if (!targets[name]) {
       console.error(`unknown build target '${name}'; use ${Object.keys(targets).join(', ')}`);
