@@ -82,6 +82,9 @@ export async function buildSite() {
     .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => `<script type="module">${inlineSafe(single['.js'], 'script')}</script>`);
   if (inlined === html) throw new Error('web/index.html lost its app.css / app.js tags; the single file cannot be made');
   await writeFile(path.join(distDir, 'backprop-lab.html'), inlined);
+  // A course page that drives embedded lessons by postMessage (web/EMBED.md).
+  await mkdir(path.join(distDir, 'examples'), { recursive: true });
+  await copyFile(path.join(root, 'web/examples/course.html'), path.join(distDir, 'examples/course.html'));
   await buildLib();
 }
 

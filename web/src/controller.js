@@ -97,8 +97,9 @@ export class Controller {
 
   /**
    * views: { network, output, lossChart, accuracyChart, metrics };
-   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(frame) } where frame is
-   * null in train mode, else one step read by readFrame (stepper/frame-model.js).
+   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(frame), onRecord(metrics) }
+   * where frame is null in train mode, else one step read by readFrame (stepper/frame-model.js),
+   * and metrics what metrics() returns, after every step.
    */
   constructor(lab, views, hooks) {
     this.#lab = lab;
@@ -520,6 +521,17 @@ export class Controller {
     }
     this.#drawMetrics();
     this.#drawCharts();
+    this.#hooks.onRecord?.(this.metrics());
+  }
+
+  /** The numbers on screen: epoch (counted as the page shows it), batch, losses, accuracies, rate. */
+  metrics() {
+    const m = this.#last;
+    if (!m) return null;
+    return {
+      epoch: Math.floor(m.x + 1e-9), batch: m.cursor.batch, batchesPerEpoch: m.cursor.batchesPerEpoch,
+      trainLoss: m.trainLoss, testLoss: m.testLoss, trainAccuracy: m.trainAccuracy, testAccuracy: m.testAccuracy, lr: m.cursor.lr,
+    };
   }
 
   #drawMetrics() {

@@ -21,6 +21,7 @@ import { ShareDialog } from './views/share.js';
 import { openNetwork, saveNetwork } from './files.js';
 import { FrameMode } from './stepper/frame-mode.js';
 import { PageLayout } from './layout.js';
+import { EmbedChannel } from './embed-api.js';
 
 const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
@@ -67,6 +68,7 @@ function showIgnored(ignored) {
 
 /** An engine error as a translated message (the engine's own text fills in details); training has paused. */
 function showError(err) {
+  app.embed?.failed(err);
   const key = err instanceof LabError && has(`error.${err.code}`) ? `error.${err.code}` : 'error.generic';
   const params = { message: err?.message ?? String(err), lr: formatNumber(app.state.learningRate, 6) };
   app.notices.show('error', 'error', () => ({ title: t('error.title'), items: [t(key, params)] }));
@@ -113,6 +115,21 @@ function update(changes) {
   app.panels.sync(state, changed);
   setPlaying(app.controller.playing);
   app.layout.fit();
+}
+
+/**
+ * Settings a parent page sends (URL text, web/EMBED.md) as changes for update(), read by the URL's
+ * own parser on top of the current settings; what it refuses, and the page's own flags, come back
+ * in ignored.
+ */
+function settingsFromText(text) {
+  const { state, ignored } = parseUrl('', `#${serialize(app.state)}&${text}`);
+  const changes = {};
+  for (const key of new Set(new URLSearchParams(text).keys())) {
+    if (['embed', 'parentOrigin'].includes(key)) ignored.push({ key, value: '', reason: 'notAllowed' });
+    else if (SETTING[key] && !ignored.some((i) => i.key === key)) changes[key] = state[key];
+  }
+  return { changes, ignored: ignored.filter((i) => new URLSearchParams(text).has(i.key) || !SETTING[i.key]) };
 }
 
 /** Replaces the whole state from the URL (at start, and when the user edits the address). */
@@ -299,7 +316,11 @@ async function main() {
       frames += 1;
       if (frames % 30 === 1) $('frame-time').textContent = t('footer.frame', { ms: ms.toFixed(1) });
     },
-    onRender: (frame) => app.frame?.render(frame),
+    onRender: (frame) => {
+      app.frame?.render(frame);
+      app.embed?.stepped(frame);
+    },
+    onRecord: (metrics) => app.embed?.recorded(metrics),
   });
   app.layout = new PageLayout({
     state: () => app.state,
@@ -332,6 +353,15 @@ async function main() {
   setPlaying(false);
   $('play').disabled = false;
   document.body.classList.add('is-ready');
+  app.embed = new EmbedChannel({
+    state: () => app.state,
+    settingsText: () => Object.fromEntries(new URLSearchParams(serialize(app.state))),
+    parse: settingsFromText,
+    update,
+    controller: app.controller,
+    version: lab.version,
+  });
+  app.embed.ready();
   $('loader').hidden = true;
   app.layout.foldForMode();
   app.layout.fit();

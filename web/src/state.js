@@ -225,10 +225,14 @@ export const SETTINGS = [
   {
     // The probe: the training sample frame mode follows (none: the first sample of each batch).
     name: 'probe', type: 'int', min: 0, max: SAMPLES - 1, default: null, relevant: (s) => s.mode === 'frames', apply: 'page',
+    // Another training split has other samples: the index no longer names the point picked.
+    follows: ['problem', 'dataset', 'regDataset', 'classes', 'seed', 'percTrainData'],
   },
   { name: 'showTestData', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
   { name: 'discretize', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
   { name: 'embed', type: 'bool', default: false, apply: 'page' },
+  // The page allowed to drive an embedded lab by postMessage (web/EMBED.md); none: its parent frame, whatever its origin.
+  { name: 'parentOrigin', type: 'origin', default: null, apply: 'page' },
   // Course panels and lessons (web/src/panels, web/src/lessons): only redraw the page.
   { name: 'panel', type: 'enum', values: PANELS, default: 'playground', relevant: (s) => s.panel !== 'playground', apply: 'page' },
   {
@@ -315,6 +319,12 @@ export function parseValue(p, text) {
       const value = items.map(Number);
       if (value.length > p.maxLength || value.some((x) => x < p.min || x > p.max)) return { reason: 'outOfRange' };
       return { value };
+    }
+    case 'origin': {
+      // An origin as a page's location names it: scheme, host and port, nothing more.
+      let url = null;
+      try { url = new URL(text); } catch { return { reason: 'invalid' }; }
+      return ['http:', 'https:'].includes(url.protocol) && url.origin === text ? { value: text } : { reason: 'invalid' };
     }
     default:
       return { reason: 'invalid' };
