@@ -307,6 +307,7 @@ async function main() {
       },
       failed: showError,
     }),
+    openLink: (hash) => { location.hash = `#${hash}`; },
   });
   app.views = buildViews();
   app.controller = new Controller(lab, app.views, {

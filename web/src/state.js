@@ -21,6 +21,7 @@
 //   engine    (config, value, state) => writes the value into the createTrainer config
 
 import { LESSONS } from './lessons/catalog.js';
+import { fromPlayground } from './playground-link.js';
 
 export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
 export const CLASSIFICATION_DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'blobs'];
@@ -411,9 +412,11 @@ function pairs(text) {
  */
 export function parseUrl(search = '', hash = '') {
   const given = new Map();
-  const ignored = [];
+  // A TensorFlow Playground link opens as the same experiment (playground-link.js).
+  const playground = fromPlayground([...pairs(search), ...pairs(hash)]);
+  const ignored = [...playground.ignored];
   const hide = new Set();
-  for (const { key, value, raw } of [...pairs(search), ...pairs(hash)]) {
+  for (const { key, value, raw } of playground.pairs) {
     if (key === null || value === null) {
       ignored.push({ key: raw, value: '', reason: 'malformed' });
       continue;

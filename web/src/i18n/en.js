@@ -26,6 +26,7 @@ export default {
   'reason.invalid': 'not a valid value',
   'reason.outOfRange': 'out of range',
   'reason.notAllowed': 'does not fit the other settings',
+  'reason.unsupported': 'not in Backprop Lab (a TensorFlow Playground setting)',
   'reason.malformed': 'unreadable text',
 
   'transport.label': 'Training',
@@ -203,6 +204,10 @@ export default {
   'chart.label': 'Loss curves: training and test loss per epoch',
   'chart.accLabel': 'Accuracy curves: training and test accuracy per epoch',
 
+  'share.linkTitle': 'Open a link',
+  'share.linkHint': 'Paste a whole TensorFlow Playground link (or one of this lab’s) to open the same experiment here: dataset, inputs, network, activation, rates, noise, split, batch size, regularization and what it hides.',
+  'share.linkOpen': 'Open the link',
+  'share.linkNone': 'No settings found: a link’s settings come after #, as in https://playground.tensorflow.org/#activation=tanh&….',
   'share.title': 'Share this lab',
   'share.link': 'Link to this exact setup',
   'share.copy': 'Copy',

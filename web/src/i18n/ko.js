@@ -26,6 +26,7 @@ export default {
   'reason.invalid': '올바른 값이 아님',
   'reason.outOfRange': '범위를 벗어남',
   'reason.notAllowed': '다른 설정과 맞지 않음',
+  'reason.unsupported': 'Backprop Lab에는 없는 설정 (TensorFlow Playground 설정)',
   'reason.malformed': '읽을 수 없는 글자',
 
   'transport.label': '학습',
@@ -203,6 +204,10 @@ export default {
   'chart.label': '손실 곡선: 에포크별 학습 손실과 테스트 손실',
   'chart.accLabel': '정확도 곡선: 에포크별 학습 정확도와 테스트 정확도',
 
+  'share.linkTitle': '링크 열기',
+  'share.linkHint': 'TensorFlow Playground 링크(또는 이 실험실의 링크)를 통째로 붙여 넣으면 같은 실험이 여기에서 열립니다: 데이터셋, 입력, 네트워크, 활성화 함수, 학습률, 노이즈, 분할 비율, 배치 크기, 정규화, 숨긴 항목까지.',
+  'share.linkOpen': '링크 열기',
+  'share.linkNone': '설정을 찾지 못했습니다: 링크의 설정은 https://playground.tensorflow.org/#activation=tanh&…처럼 # 뒤에 있습니다.',
   'share.title': '이 실험 공유하기',
   'share.link': '지금 설정 그대로 여는 링크',
   'share.copy': '복사',

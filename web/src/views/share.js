@@ -29,7 +29,10 @@ export class ShareDialog {
   #fields = {};
   #files;
 
-  /** files: { save(), open(file) → Promise<string|null> (null: opened; else why not, to show) }. */
+  /**
+   * files: { save(), open(file) → Promise<string|null> (null: opened; else why not, to show),
+   * openLink(hash) (a link's settings, e.g. a TensorFlow Playground link's, on this page) }.
+   */
   constructor(host, files) {
     this.#files = files;
     this.#dialog = h('dialog', { class: 'share-dialog', 'aria-labelledby': 'share-title' });
@@ -90,6 +93,7 @@ export class ShareDialog {
           h('button', { type: 'button', class: 'text-button', onclick: () => copy(f.snippet.value, f.snippet, f.snippetStatus) }, t('share.copy')),
           f.snippetStatus)),
       this.#fileSection(),
+      this.#linkSection(),
       h('form', { method: 'dialog', class: 'share-actions' },
         h('button', { type: 'submit', class: 'text-button primary' }, t('share.close'))),
     );
@@ -115,6 +119,32 @@ export class ShareDialog {
         h('button', { type: 'button', class: 'text-button', id: 'open-network-button', onclick: () => input.click() }, t('share.open')),
         input),
       status);
+  }
+
+  // A TensorFlow Playground link (or one of this lab's) pasted whole: its settings open here.
+  #linkSection() {
+    const field = h('input', { type: 'url', class: 'share-link', id: 'open-link', 'aria-label': t('share.linkOpen'), placeholder: 'https://playground.tensorflow.org/#activation=tanh&…' });
+    const status = h('p', { class: 'share-status share-file-status', role: 'status' });
+    const open = (e) => {
+      e.preventDefault();
+      const text = field.value.trim();
+      const at = text.indexOf('#');
+      const hash = at < 0 ? '' : text.slice(at + 1);
+      if (!hash.includes('=')) {
+        status.textContent = t('share.linkNone');
+        return;
+      }
+      status.textContent = '';
+      this.#dialog.close();
+      this.#files.openLink(hash);
+    };
+    return h('form', { class: 'share-embed share-files', onsubmit: open },
+      h('fieldset', { class: 'share-plain' },
+        h('legend', { text: t('share.linkTitle') }),
+        h('p', { class: 'share-note', text: t('share.linkHint') }),
+        h('div', { class: 'share-copy' }, field,
+          h('button', { type: 'submit', class: 'text-button', id: 'open-link-button' }, t('share.linkOpen'))),
+        status));
   }
 
   #refresh() {
