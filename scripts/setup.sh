@@ -13,7 +13,7 @@ if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0
   exit 1
 fi
 
-packages=(cmake make g++ emscripten libxtensor-dev xtl-dev libxsimd-dev catch2 chromium fonts-nanum)
+packages=(cmake make g++ emscripten libxtensor-dev xtl-dev libxsimd-dev catch2 chromium firefox-esr fonts-nanum)
 
 missing=()
 for p in "${packages[@]}"; do
