@@ -87,7 +87,7 @@ function unwrap(result) {
 
 async function fetchWithProgress(url, onProgress) {
   const response = await fetch(url);
-  if (!response.ok) throw new LabError({ code: 'load_failed', message: `could not load ${url}: HTTP ${response.status}` });
+  if (!response.ok) throw new LabError({ code: 'load_failed', field: 'download', message: `could not load ${url}: HTTP ${response.status}` });
   const total = Number(response.headers.get('content-length')) || 0;
   if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
@@ -130,7 +130,8 @@ const simdProbe = new Uint8Array([
  * @param {{ onProgress?: (p: { loaded: number, total: number }) => void }} [options]
  *   onProgress reports the wasm download in browsers (total is 0 when unknown).
  * @returns {Promise<Lab>}
- * @throws {LabError} `no_webassembly`, `load_failed`; `invalid_argument` for options
+ * @throws {LabError} `no_webassembly`, `load_failed` (field 'download': the .wasm could not be
+ *   fetched or read; 'compile': it is not a working engine); `invalid_argument` for options
  */
 export async function loadEngine(options = {}) {
   const { onProgress } = optionsArg(options, ['onProgress']);
@@ -146,8 +147,19 @@ export async function loadEngine(options = {}) {
       message: 'this browser runs WebAssembly without its SIMD instructions (simd128), which Backprop Lab needs; Chrome 91, Firefox 89, Safari 16.4 and later have them',
     });
   }
-  const binary = await wasmBinary(onProgress);
-  const core = await createBackpropLabCore(binary ? { wasmBinary: binary } : {});
+  let binary;
+  try {
+    binary = await wasmBinary(onProgress);
+  } catch (err) {
+    if (err instanceof LabError) throw err;
+    throw new LabError({ code: 'load_failed', field: 'download', message: `could not load backprop-lab-core.wasm: ${err?.message ?? err}` });
+  }
+  let core;
+  try {
+    core = await createBackpropLabCore(binary ? { wasmBinary: binary } : {});
+  } catch (err) {
+    throw new LabError({ code: 'load_failed', field: 'compile', message: `backprop-lab-core.wasm is not a working engine: ${String(err?.message ?? err).replace(/ Build with -s ASSERTIONS=1 for more info\.?/, '')}` });
+  }
   return new Lab(core);
 }
 

@@ -420,15 +420,18 @@ export class Controller {
   #advance(count, unit = this.stepUnit, draw = true) {
     const frame = this.mode === 'frame';
     if (frame) this.history.push(this.trainer.snapshot());
+    let refused = null;
     try {
       this.stepper(this.trainer, unit, count);
     } catch (err) {
       if (frame) this.history.pop();
       this.pause();
-      this.#hooks.onError(err);
+      refused = err;
     }
     if (frame) this.#syncProbe();
     this.#record('push');
+    // Reported once the numbers on screen are those of the weights kept.
+    if (refused) this.#hooks.onError(refused);
     if (!draw) return;
     const { phase, layer } = this.#last.cursor;
     this.#keepMaps = frame && unit === 'phase' && !(phase === 'forward' && layer === 0);  // forward 0 next: an update just ran

@@ -4,17 +4,25 @@ import { h } from './dom.js';
 import { t } from './i18n/index.js';
 import { MAX_SAVE_MB, readSave, SaveFileError, writeSave } from './savefile.js';
 
-/** Offers text as a file to download. */
+/**
+ * Offers text as a file to download: null when offered, else why not (a browser or a sandboxed
+ * frame that refuses downloads), in the page's language.
+ */
 export function download(name, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  h('a', { href: url, download: name }).click();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  try {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    h('a', { href: url, download: name }).click();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    return null;
+  } catch (err) {
+    return t('file.cannotSave', { message: String(err?.message ?? err) });
+  }
 }
 
-/** The trained network as a file: settings, the engine's snapshot and the curves. */
+/** The trained network as a file: settings, the engine's snapshot and the curves; null, or why not. */
 export function saveNetwork({ state, lab, controller }) {
   const text = writeSave({ state, engineVersion: lab.version, ...controller.saved() });
-  download(`backprop-lab-epoch-${controller.trainer.cursor().epoch}.json`, text, 'application/json');
+  return download(`backprop-lab-epoch-${controller.trainer.cursor().epoch}.json`, text, 'application/json');
 }
 
 /**

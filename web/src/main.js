@@ -71,7 +71,10 @@ function showError(err) {
   app.embed?.failed(err);
   const key = err instanceof LabError && has(`error.${err.code}`) ? `error.${err.code}` : 'error.generic';
   const params = { message: err?.message ?? String(err), lr: formatNumber(app.state.learningRate, 6) };
-  app.notices.show('error', 'error', () => ({ title: t('error.title'), items: [t(key, params)] }));
+  // The weights kept can already give an overflowing loss over a whole split: say why it reads ∞.
+  const m = app.controller?.metrics();
+  const overflow = err?.code === 'diverged' && m && [m.trainLoss, m.testLoss].some((x) => x !== null && !Number.isFinite(x));
+  app.notices.show('error', 'error', () => ({ title: t('error.title'), items: [t(key, params), ...(overflow ? [t('error.divergedLosses')] : [])] }));
 }
 
 function refreshTexts() {
@@ -220,6 +223,25 @@ function buildViews() {
   return { network, output, lossChart, accuracyChart, metrics };
 }
 
+/**
+ * A device that loses a canvas's drawing context (a GPU reset, memory pressure) blanks it: say
+ * so, and draw everything again once the browser restores it.
+ */
+function watchCanvases() {
+  document.addEventListener('contextlost', (e) => {
+    if (!(e.target instanceof HTMLCanvasElement)) return;
+    app.notices.show('canvas', 'warning', () => ({ title: t('canvas.lost'), items: [t('canvas.lostHint')] }));
+  }, true);
+  document.addEventListener('contextrestored', (e) => {
+    if (!(e.target instanceof HTMLCanvasElement)) return;
+    app.notices.dismiss('canvas');
+    app.views.network.retranslate();
+    app.controller.redrawText();
+    app.controller.render();
+    app.panels?.retranslate();
+  }, true);
+}
+
 function bindButtons() {
   $('play').addEventListener('click', () => app.controller.toggle());
   $('step').addEventListener('click', () => app.controller.step());
@@ -251,6 +273,14 @@ function showState() {
   app.layout.foldIfShort();
 }
 
+/** The message for a failed start: no WebAssembly (or no SIMD), an engine file missing or damaged, or key. */
+function loadFailureKey(err, key) {
+  if (err?.code === 'no_webassembly') return err.field === 'simd' ? 'error.no_simd' : 'error.no_webassembly';
+  if (err?.code === 'load_failed' && err.field === 'compile') return 'error.load_damaged';
+  if (err?.code === 'load_failed' && window.origin === 'null') return 'error.load_sandboxed';
+  return key;
+}
+
 /** Replaces the loading screen with what went wrong (loading: which file; starting: the error). */
 function showLoadFailure(err, key) {
   const status = $('status');
@@ -259,8 +289,7 @@ function showLoadFailure(err, key) {
   status.replaceChildren(
     h('strong', { text: t('load.failed') }),
     h('br'),
-    t(err?.code !== 'no_webassembly' ? key : err.field === 'simd' ? 'error.no_simd' : 'error.no_webassembly',
-      { message: err?.message ?? String(err) }),
+    t(loadFailureKey(err, key), { message: err?.message ?? String(err) }),
   );
 }
 
@@ -347,6 +376,7 @@ async function main() {
   app.controls.setThumbnails(thumbnails(lab, app.state.classes));
   bindButtons();
   bindKeys();
+  watchCanvases();
   refreshTexts();
   app.frame.apply(app.state);
   app.controller.configure(app.state, 'reset');

@@ -28,12 +28,15 @@ const SEED_MAX = 2147483647;
 const PLAYGROUND_ONLY = new Set([...Object.keys(FEATURE_KEYS), ...MISSING_FEATURES, ...SILENT, 'initZero',
   ...Object.keys(HIDE_NAMES).map((name) => `${name}${HIDE}`)]);
 
-/** Whether the pairs ([{ key, value }]) are a TensorFlow Playground link. */
+/**
+ * Whether the pairs ([{ key, value }]) are a TensorFlow Playground link: one of the keys or values
+ * only it writes (it always writes its input flags). A decimal seed alone is not enough: in the
+ * lab's own links a seed is a whole number, and anything else is reported as such.
+ */
 export function isPlaygroundLink(pairs) {
   return pairs.some(({ key, value }) => key !== null && (PLAYGROUND_ONLY.has(key)
     || (key === 'regDataset' && /^reg-/.test(value ?? ''))
-    || (key === 'regularization' && (value === 'L1' || value === 'L2'))
-    || (key === 'seed' && value !== null && !/^\d+$/.test(value))));
+    || (key === 'regularization' && (value === 'L1' || value === 'L2'))));
 }
 
 /**

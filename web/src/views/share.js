@@ -30,7 +30,7 @@ export class ShareDialog {
   #files;
 
   /**
-   * files: { save(), open(file) → Promise<string|null> (null: opened; else why not, to show),
+   * files: { save() → null or why the file could not be offered, open(file) → Promise<string|null> (null: opened; else why not, to show),
    * openLink(hash) (a link's settings, e.g. a TensorFlow Playground link's, on this page) }.
    */
   constructor(host, files) {
@@ -115,7 +115,7 @@ export class ShareDialog {
       h('legend', { text: t('share.files') }),
       h('p', { class: 'share-note', text: t('share.filesHint') }),
       h('div', { class: 'share-copy' },
-        h('button', { type: 'button', class: 'text-button', id: 'save-network', onclick: () => this.#files.save() }, t('share.save')),
+        h('button', { type: 'button', class: 'text-button', id: 'save-network', onclick: () => { status.textContent = this.#files.save() ?? ''; } }, t('share.save')),
         h('button', { type: 'button', class: 'text-button', id: 'open-network-button', onclick: () => input.click() }, t('share.open')),
         input),
       status);
