@@ -1,6 +1,6 @@
 // npm test: set up, build, then run every test: the engine's Catch2 tests
 // (CTest), the Node tests of the WebAssembly module, the browser tests.
-//   node scripts/test.mjs [engine] [bindings] [e2e]   (default: all)
+//   node scripts/test.mjs [engine] [bindings] [fuzz] [e2e]   (default: all)
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { buildNative, buildSite } from './build.mjs';
@@ -27,10 +27,13 @@ if (wanted('bindings') && !wanted('engine')) {
     await run(path.join(nativeDir, 'engine_tests'), ['cross-build fixture*', '--fixture-dir', fixtureDir]);
   });
 }
-if (wanted('bindings') || wanted('e2e')) await step('WebAssembly module and site', buildSite);
+if (wanted('bindings') || wanted('fuzz') || wanted('e2e')) await step('WebAssembly module and site', buildSite);
 const env = { ...process.env, BPLAB_FIXTURE_DIR: fixtureDir };
 if (wanted('bindings')) {
   await step('module tests (node --test)', async () => run('node', ['--test', ...(await testFiles('tests/bindings'))], { env }));
+}
+if (wanted('fuzz')) {
+  await step('fuzz tests (node --test, seeded)', async () => run('node', ['--test', ...(await testFiles('tests/fuzz'))], { env }));
 }
 if (wanted('e2e')) {
   await step('browser tests (playwright-core + chromium)', async () =>

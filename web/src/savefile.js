@@ -36,12 +36,12 @@ function fromBase64(text) {
 }
 
 /**
- * The file's text. state: the page's settings (its language, embed and hide flags are the
- * page's, not the network's, and stay out); snapshot: trainer.snapshot(); epochOffset: epochs
+ * The file's text. state: the page's settings (its language, embed, parentOrigin and hide flags
+ * are the page's, not the network's, and stay out); snapshot: trainer.snapshot(); epochOffset: epochs
  * trained before the trainer was last rebuilt; curves: { name: [[x, y], …] }.
  */
 export function writeSave({ state, snapshot, epochOffset = 0, curves = {}, engineVersion = '' }) {
-  const settings = serialize({ ...state, lang: null, embed: false, hide: new Set() });
+  const settings = serialize({ ...state, lang: null, embed: false, parentOrigin: null, hide: new Set() });
   const kept = Object.fromEntries(CURVES.filter((name) => curves[name]?.length).map((name) => [name, curves[name]]));
   return `${JSON.stringify({
     format: SAVE_FORMAT,

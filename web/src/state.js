@@ -472,9 +472,13 @@ const encode = (text) => encodeURIComponent(text).replace(/%2C/g, ',');
  */
 export function serialize(s) {
   const parts = [];
+  // A lesson's preset fills in what the link does not say: a setting that departs from it is
+  // written even where it would not be otherwise (panel=playground beside a panel's lesson).
+  const preset = s.lesson ? lessonPreset(s.lesson) : {};
   for (const p of SETTINGS) {
     const value = s[p.name];
-    if (value === null || value === undefined || !isRelevant(p, s)) continue;
+    if (value === null || value === undefined) continue;
+    if (!isRelevant(p, s) && !(p.name in preset && !sameValue(preset[p.name], value))) continue;
     if (p.name === 'embed' && !value) continue;
     parts.push(`${p.name}=${encode(formatValue(p, value))}`);
   }
