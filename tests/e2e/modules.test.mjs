@@ -173,8 +173,10 @@ test('a saved network opens as it was saved; every kind of damaged or foreign fi
 
   const refused = (file, key) => assert.throws(() => F.readSave(file, lab), (err) => err instanceof F.SaveFileError && err.key === key, key);
   const edit = (change) => JSON.stringify({ ...doc, ...change });
-  refused('{"format": "backprop-lab-network", ', 'file.notJson');
   refused('<html></html>', 'file.notJson');
+  refused('{"format": "something-else", ', 'file.notJson');
+  // A saved file cut short anywhere after its format name says so, not "not a JSON file".
+  for (const length of [40, 200, text.length >> 1, text.length - 3]) refused(text.slice(0, length), 'file.truncated');
   refused('[1, 2]', 'file.notOurs');
   refused(JSON.stringify({ format: 'something-else' }), 'file.notOurs');
   refused(edit({ version: 2 }), 'file.version');
@@ -212,4 +214,34 @@ test('numbers as the page writes them: losses in a column, epochs grouped, bound
   assert.equal(subscript(21), '₂₁');
   assert.equal(superscript(-12), '⁻¹²');
   assert.equal(superscript(5), '⁵');
+});
+
+test('every error code the engine and the API can report has a sentence in both languages, without the engine’s English', async () => {
+  const root = path.resolve(web, '../..');
+  const read = async (dir, ext) => {
+    const out = [];
+    for (const entry of await readdir(path.join(root, dir), { withFileTypes: true, recursive: true })) {
+      if (entry.isFile() && ext.some((e) => entry.name.endsWith(e))) out.push(await readFile(path.join(entry.parentPath ?? entry.path, entry.name), 'utf8'));
+    }
+    return out.join('\n');
+  };
+  const api = await readFile(path.join(root, 'bindings/index.mjs'), 'utf8');
+  const cpp = `${await read('engine', ['.cpp', '.hpp'])}\n${await read('bindings', ['.cpp', '.hpp'])}`;
+  const codes = new Set([
+    ...[...api.matchAll(/code: '([a-z_]+)'/g)].map((m) => m[1]),
+    ...[...(api.match(/@typedef \{([^}]*)\} LabErrorCode/)?.[1] ?? '').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]),
+    ...[...cpp.matchAll(/(?:LabError|error_value)\(\s*"([a-z_]+)"/g)].map((m) => m[1]),
+  ]);
+  for (const code of ['invalid_config', 'bad_snapshot', 'diverged', 'not_ready', 'internal']) assert.ok(codes.has(code), `${code} was found in the sources`);
+  const { errorText } = await import(path.join(web, 'errors.js'));
+  const { setLanguage } = await import(path.join(web, 'i18n/index.js'));
+  for (const code of codes) {
+    for (const lang of ['en', 'ko']) assert.ok(`error.${code}` in LANGUAGES[lang], `error.${code} in ${lang}`);
+    setLanguage('ko');
+    const said = errorText({ code, field: 'optimizer.lr', message: 'snapshot checksum mismatch (engine words)' }, { lr: '10' });
+    assert.match(said, /[가-힣]/, `${code}: Korean`);
+    if (code !== 'load_failed') assert.doesNotMatch(said, /engine words/, `${code}: the engine's English stays out of the sentence`);
+  }
+  setLanguage('en');
+  assert.ok(codes.size >= 12, `${codes.size} codes`);
 });

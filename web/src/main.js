@@ -3,10 +3,11 @@
 // through one place (update), which keeps the URL, the controls and the
 // controller in step.
 import '../styles.css';
-import { LabError, loadEngine } from '../../bindings/index.mjs';
+import { loadEngine } from '../../bindings/index.mjs';
 import { Controller } from './controller.js';
 import { Panels } from './panels/index.js';
 import { h, ownsKeys } from './dom.js';
+import { errorDetail, errorText } from './errors.js';
 import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
 import {
   applyChanges, CLASSIFICATION_DATASETS, FEATURES, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
@@ -64,11 +65,10 @@ function showIgnored(ignored) {
   }));
 }
 
-/** An engine error as a translated message (the engine's own text fills in details); training has paused. */
+/** An engine error in the page's language, by its code (the engine's English as a labelled detail); training has paused. */
 function showError(err) {
-  const key = err instanceof LabError && has(`error.${err.code}`) ? `error.${err.code}` : 'error.generic';
-  const params = { message: err?.message ?? String(err), lr: formatNumber(app.state.learningRate, 6) };
-  app.notices.show('error', 'error', () => ({ title: t('error.title'), items: [t(key, params)] }));
+  const lr = formatNumber(app.state.learningRate, 6);
+  app.notices.show('error', 'error', () => ({ title: t('error.title'), items: [errorText(err, { lr }), errorDetail(err)].filter(Boolean) }));
 }
 
 function refreshTexts() {

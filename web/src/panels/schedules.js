@@ -5,6 +5,7 @@
 // from the trainer's own epoch losses, so it is seen to cut the rate when the
 // loss stalls. The schedule and its parameters are the playground's settings.
 import { h } from '../dom.js';
+import { errorText } from '../errors.js';
 import { formatBound, formatNumber, t } from '../i18n/index.js';
 import { applyChanges, engineConfig, isRelevant, parseValue, SETTING } from '../state.js';
 import { Plot } from './plot.js';
@@ -184,7 +185,7 @@ export class SchedulesPanel {
   #showError(err) {
     this.#player.pause();
     this.#error.hidden = false;
-    this.#error.textContent = t('panel.engineError', { message: err.message });
+    this.#error.textContent = t('panel.engineError', { message: errorText(err) });
   }
 
   #advance() {

@@ -4,6 +4,7 @@
 // its mean size per epoch on a log scale, so the sigmoid network's first
 // layers are seen to stop learning.
 import { h } from '../dom.js';
+import { errorText } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { Plot } from './plot.js';
 import { chips, panelHead, readout, Player } from './ui.js';
@@ -155,7 +156,7 @@ export class VanishingPanel {
     } catch (err) {
       this.#player.pause();
       this.#error.hidden = false;
-      this.#error.textContent = t('panel.engineError', { message: err.message });
+      this.#error.textContent = t('panel.engineError', { message: errorText(err) });
     }
     this.#draw();
   }
