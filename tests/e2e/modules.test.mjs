@@ -245,3 +245,54 @@ test('every error code the engine and the API can report has a sentence in both 
   setLanguage('en');
   assert.ok(codes.size >= 12, `${codes.size} codes`);
 });
+
+test('the PyTorch beside the math: each call names torch’s function with the panel’s values, and parses as Python', async () => {
+  const T = await import(path.join(web, 'panels/torch.js'));
+  const { setLanguage } = await import(path.join(web, 'i18n/index.js'));
+  const calls = {
+    sigmoid: 'torch.sigmoid(z)', tanh: 'torch.tanh(z)', relu: 'torch.relu(z)', leakyRelu: 'F.leaky_relu(z, 0.01)',
+    elu: 'F.elu(z)', softmax: 'torch.softmax(z, dim=-1)',
+  };
+  for (const [name, call] of Object.entries(calls)) assert.equal(T.activationCall(name, name === 'leakyRelu' ? 0.01 : undefined), call);
+  assert.equal(T.activationCall('elu', 0.5), 'F.elu(z, alpha=0.5)');
+  const opt = (changes) => T.optimizerCall(S.engineConfig(S.applyChanges(S.defaultState(), changes).state).optimizer, 'params');
+  assert.equal(opt({ learningRate: 0.1 }), 'torch.optim.SGD(params, lr=0.1)');
+  assert.equal(opt({ optimizer: 'momentum' }), 'torch.optim.SGD(params, lr=0.03, momentum=0.9)');
+  assert.equal(opt({ optimizer: 'nesterov', momentum: 0.8 }), 'torch.optim.SGD(params, lr=0.03, momentum=0.8, nesterov=True)');
+  assert.equal(opt({ optimizer: 'adagrad' }), 'torch.optim.Adagrad(params, lr=0.03)');
+  assert.equal(opt({ optimizer: 'rmsprop' }), 'torch.optim.RMSprop(params, lr=0.03, alpha=0.9)', 'the course’s decay, which is not torch’s default');
+  assert.equal(opt({ optimizer: 'adam', beta2: 0.99 }), 'torch.optim.Adam(params, lr=0.03, betas=(0.9, 0.99))');
+  assert.equal(opt({ optimizer: 'adamw', eps: 1e-6 }), 'torch.optim.AdamW(params, lr=0.03, eps=0.000001, weight_decay=0.01)');
+  const sched = (changes) => T.scheduleCall(S.engineConfig(S.applyChanges(S.defaultState(), changes).state).schedule);
+  assert.equal(sched({ schedule: 'step', stepSize: 4, gamma: 0.5 }), 'torch.optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.5)');
+  assert.equal(sched({ schedule: 'exponential' }), 'torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.95)');
+  assert.equal(sched({ schedule: 'cosine', tMax: 20 }), 'torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=20)');
+  assert.equal(sched({ schedule: 'plateau' }), 'torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.1, patience=10)');
+  assert.equal(sched({ schedule: 'constant' }), null);
+  for (const lang of ['en', 'ko']) {
+    for (const name of ['step', 'exponential', 'cosine', 'plateau']) assert.ok(LANGUAGES[lang][`option.schedule.${name}`].includes(T.scheduleName(name)), `${lang}: ${name} names ${T.scheduleName(name)}`);
+  }
+  // Every kind of snippet is valid Python, in either language's comments.
+  const { spawnSync } = await import('node:child_process');
+  for (const lang of ['en', 'ko']) {
+    setLanguage(lang);
+    const snippets = [
+      ...Object.keys(calls).filter((n) => n !== 'softmax').map((n) => T.activationCode(n, { z: -1.5, alpha: 0.01, value: 0.1, derivative: 0.2 })),
+      T.activationCode('linear', { z: 2, value: 2, derivative: 1 }),
+      T.softmaxCode([2, 1, 0.1], [0.659, 0.242, 0.099]),
+      T.crossEntropyCode([0, 2.89, 0], 1, 0.105),
+      T.binaryCode(1.5, 1, 0.2014),
+      T.examplesCode([[0.1, 0.2, 0.7], [0.3, 0.4, 0.3]], [0, 1], 1.378, 0.269),
+      T.twoLossesCode({ hidden: [4, 2], activation: 'tanh', classes: 2, lr: 0.03 }),
+      ...['constant', 'step', 'plateau'].map((name) => T.scheduleCode({ name: 'rmsprop', lr: 0.01, alpha: 0.9 }, { name, stepSize: 3, gamma: 0.5, factor: 0.5, patience: 2 }, 10)),
+      ...['valley', 'saddle', 'rosenbrock'].map((surface) => T.raceCode(surface, { name: 'nesterov', lr: 0.01, momentum: 0.9 }, [-1.2, 1], 5, 0.5)),
+      T.chainCode({ w: 2, b: -1, target: 1 }, 0.6, 0.2, -0.4),
+    ];
+    for (const code of snippets) {
+      const run = spawnSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code, encoding: 'utf8' });
+      assert.equal(run.status, 0, `${code}\n${run.stderr}`);
+      assert.doesNotMatch(code, /−/, 'an ASCII minus, so the code runs');
+    }
+  }
+  setLanguage('en');
+});

@@ -93,7 +93,7 @@ test('activations: each function and its derivative come from the engine, and th
     assert.match(page.url(), new RegExp(`activationFn=${name}`));
     for (const z of [-3.5, 0.25, 5]) {
       await slide(page, '#act-z', z);
-      const alpha = name === 'leakyRelu' ? 0.1 : name === 'elu' ? 1 : undefined;
+      const alpha = name === 'leakyRelu' ? 0.01 : name === 'elu' ? 1 : undefined;
       const expected = lab.activation(name, [z], alpha === undefined ? undefined : { alpha });
       assert.equal(await valueOf(page, '.act-elementwise .readout-function .readout-value'), expected.value[0], `${name}(${z})`);
       assert.equal(await valueOf(page, '.act-elementwise .readout-derivative .readout-value'), expected.derivative[0], `${name}′(${z})`);

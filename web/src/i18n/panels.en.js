@@ -14,6 +14,20 @@ export default {
   'panel.epochAxis': 'epoch',
   'panel.engineError': 'The engine stopped: {message}',
 
+  'torch.caption': 'In PyTorch',
+  'torch.logits': 'scores (logits), one row per sample',
+  'torch.trueClass': 'class {n} on this page: torch counts classes from 0',
+  'torch.trueClasses': 'the true classes, counted from 0',
+  'torch.logit': 'output score (logit)',
+  'torch.label': 'label y',
+  'torch.fromProbability': 'the same, from the probability σ(z)',
+  'torch.params': 'stands in for model.parameters()',
+  'torch.constant': 'constant rate: no scheduler',
+  'torch.trainHere': 'one epoch of training goes here',
+  'torch.epochLoss': 'this epoch’s training loss (here one that never improves)',
+  'torch.start': 'the start (w1, w2)',
+  'torch.noise': 'noise like a mini-batch’s',
+
   'act.title': 'Activation functions and their derivatives',
   'act.intro': 'Each neuron passes its pre-activation z through an activation function f. In backpropagation the gradient arriving from above is multiplied by f′(z), the local gradient: where f′ is nearly 0, almost nothing flows back. Drag the slider or press the plot to move z.',
   'act.z': 'Pre-activation z',
@@ -115,6 +129,7 @@ export default {
   'loss.bce.line1': 'y = 1: −log σ(z)',
   'loss.bce.line0': 'y = 0: −log(1 − σ(z))',
   'loss.bce.plotLabel': 'Binary cross-entropy against the output score, for label 1 and label 0',
+  'torch.ceInside': 'CrossEntropyLoss applies the softmax to the logits itself',
 
   'race.title': 'Optimizer race',
   'race.intro': 'Six optimizers start from the same point of a loss surface over two weights w₁, w₂. The engine’s own optimizer code moves each point (the same code that trains the networks). Step through or play, press the map to start elsewhere, and change any learning rate.',

@@ -14,6 +14,20 @@ export default {
   'panel.epochAxis': '에포크',
   'panel.engineError': '엔진이 멈췄습니다: {message}',
 
+  'torch.caption': 'PyTorch로 쓰면',
+  'torch.logits': 'Score(로짓), 샘플마다 한 행',
+  'torch.trueClass': '이 페이지의 클래스 {n}: torch는 클래스를 0부터 셉니다',
+  'torch.trueClasses': '실제 클래스, 0부터 셈',
+  'torch.logit': '출력 Score(로짓)',
+  'torch.label': '레이블 y',
+  'torch.fromProbability': '확률 σ(z)에서 계산해도 같습니다',
+  'torch.params': 'model.parameters() 대신',
+  'torch.constant': '학습률 고정: 스케줄러 없음',
+  'torch.trainHere': '여기서 한 에포크를 학습합니다',
+  'torch.epochLoss': '이 에포크의 학습 손실 (여기서는 개선되지 않는 손실)',
+  'torch.start': '출발점 (w1, w2)',
+  'torch.noise': '미니배치 같은 잡음',
+
   'act.title': '활성화 함수와 그 미분',
   'act.intro': '각 뉴런은 입력값 z를 활성화 함수 f에 통과시킵니다. 역전파에서는 위에서 내려온 기울기에 f′(z), 즉 Local Gradient가 곱해집니다. f′가 0에 가까운 곳에서는 기울기가 거의 전달되지 않습니다. 슬라이더를 움직이거나 그래프를 눌러 z를 바꿔 보세요.',
   'act.z': '입력값 z',
@@ -115,6 +129,7 @@ export default {
   'loss.bce.line1': 'y = 1: −log σ(z)',
   'loss.bce.line0': 'y = 0: −log(1 − σ(z))',
   'loss.bce.plotLabel': '레이블 1과 0일 때 출력 Score에 대한 이진 교차 엔트로피 그래프',
+  'torch.ceInside': 'CrossEntropyLoss는 로짓에 소프트맥스를 스스로 적용합니다',
 
   'race.title': '옵티마이저 경주',
   'race.intro': '여섯 가지 옵티마이저가 두 가중치 w₁, w₂에 대한 손실 곡면의 같은 지점에서 출발합니다. 각 점은 엔진의 옵티마이저 코드(네트워크를 학습시키는 바로 그 코드)로 움직입니다. 한 단계씩 보거나 재생하고, 지도를 눌러 출발점을 바꾸고, 학습률도 바꿔 보세요.',

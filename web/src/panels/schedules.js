@@ -9,7 +9,8 @@ import { errorText } from '../errors.js';
 import { formatBound, formatNumber, t } from '../i18n/index.js';
 import { applyChanges, engineConfig, isRelevant, parseValue, SETTING } from '../state.js';
 import { Plot } from './plot.js';
-import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, panelHead, readout, Player } from './ui.js';
+import { scheduleCode } from './torch.js';
+import { chips, codeBlock, DERIVATIVE_COLOR, FUNCTION_COLOR, panelHead, readout, Player } from './ui.js';
 
 const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'plateau'];
 const PARAMETERS = ['learningRate', 'stepSize', 'gamma', 'tMax', 'factor', 'patience'];
@@ -56,6 +57,7 @@ export class SchedulesPanel {
   #error = h('p', { class: 'panel-error', role: 'alert', hidden: true });
   #minis;
   #minisTitle = h('h3', { class: 'panel-subtitle' });
+  #code = codeBlock('sched-torch');
 
   constructor(root, { lab, update }) {
     this.root = root;
@@ -81,7 +83,7 @@ export class SchedulesPanel {
       this.#head.el,
       this.#chips.el,
       h('div', { class: 'panel-main' },
-        h('div', { class: 'panel-figure' }, this.#lrPlot.canvas.parentElement, this.#lossPlot.canvas.parentElement),
+        h('div', { class: 'panel-figure' }, this.#lrPlot.canvas.parentElement, this.#lossPlot.canvas.parentElement, this.#code.el),
         h('div', { class: 'panel-side' },
           this.#labels.params,
           h('div', { class: 'param-fields' }, [...this.#fields.values()].map((f) => f.el)),
@@ -114,6 +116,8 @@ export class SchedulesPanel {
       this.#build();
     }
     this.#drawMinis();  // they follow the settings only, not the training
+    const config = engineConfig(state);
+    this.#code.set(scheduleCode(config.optimizer, config.schedule, horizon(state)));
   }
 
   retranslate() {
@@ -133,7 +137,12 @@ export class SchedulesPanel {
     this.#out.loss.retranslate(t('output.trainLoss'));
     this.#out.bad.retranslate(t('sched.badEpochs'));
     this.#player.retranslate();
-    if (this.#state) this.#drawMinis();
+    this.#code.retranslate();
+    if (this.#state) {
+      this.#drawMinis();
+      const config = engineConfig(this.#state);
+      this.#code.set(scheduleCode(config.optimizer, config.schedule, horizon(this.#state)));
+    }
     if (this.#trainer) this.#draw();
   }
 
