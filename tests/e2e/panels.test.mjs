@@ -5,9 +5,14 @@
 // optimizer race against lab.descendSurface, the schedule marker against
 // lab.scheduleRates.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { apiUrl } from '../helpers/paths.mjs';
-import { canvasColours, newPage, openBrowser, openLab, screenshot, valueOf } from './browser.mjs';
+import { canvasColours, newPage, openBrowser, openLab, screenshot, screenshotDir, valueOf } from './browser.mjs';
+
+const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
+const S = await import(pathToFileURL(path.join(web, 'state.js')).href);
 
 let browser;
 let lab;
@@ -167,10 +172,21 @@ test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples 
   assert.equal(await page.textContent('.example[data-example="1"] .readout-accuracy .readout-value'), '66.7 %');
   assert.ok(examples[0].ce - examples[1].ce > 0.5, `different cross-entropy: ${examples[0].ce} vs ${examples[1].ce}`);
 
-  await slide(page, '#loss-p', 0.01);
-  assert.ok(Math.abs(await valueOf(page, '.readouts-grid .readout-ce .readout-value') + Math.log(0.01)) < 1e-12, 'CE = −log p');
-  assert.ok(Math.abs(await valueOf(page, '.readout-se .readout-value') - 0.99 ** 2) < 1e-12, 'SE = (1 − p)²');
-  assert.ok(Math.abs(await valueOf(page, '.readout-ce-grad .readout-value') + 100) < 1e-9, '∂CE/∂p = −1/p');
+  // Against p: the losses, and the gradient that reaches the logit, worked by hand.
+  for (const p of [0.01, 1 / 3, 0.5, 0.9]) {
+    await slide(page, '#loss-p', p);
+    const q = Number(await page.inputValue('#loss-p'));
+    assert.ok(Math.abs(await valueOf(page, '.readouts-grid .readout-ce .readout-value') + Math.log(q)) < 1e-12, 'CE = −ln p');
+    assert.ok(Math.abs(await valueOf(page, '.readout-se .readout-value') - (1 - q) ** 2) < 1e-12, 'SE = (1 − p)²');
+    assert.ok(Math.abs(await valueOf(page, '.readout-ce-grad .readout-value') - (1 - q)) < 1e-12, `p = ${q}: |∂CE/∂z| = 1 − p`);
+    assert.ok(Math.abs(await valueOf(page, '.readout-se-grad .readout-value') - 2 * q * (1 - q) ** 2) < 1e-12, `p = ${q}: |∂SE/∂z| = 2p(1 − p)²`);
+  }
+  // Which log: the course's base-10 log beside the natural log the page uses.
+  assert.ok(Math.abs(await valueOf(page, '.readout-log10 .readout-value') - 1) < 1e-15, '−log₁₀ 0.1 = 1');
+  assert.equal(await page.textContent('.readout-log10 .readout-value'), '1');
+  assert.ok(Math.abs(await valueOf(page, '.readout-ln .readout-value') + Math.log(0.1)) < 1e-15);
+  assert.equal(await page.textContent('.readout-ln .readout-value'), '2.303');
+  assert.match(await page.textContent('.panel-losses .panel-intro'), /loss function = cost function = objective function/);
 
   await page.click('.label-chips .chip[data-value="1"]');
   assert.equal(await page.getAttribute('.bce-term:nth-child(3)', 'data-vanished'), 'true', 'y = 1: the (1 − y) term drops out');
@@ -324,6 +340,73 @@ test('Play in the optimizer race and the schedules: runs to the end, stops there
   const epoch = await valueOf(page, `${sched} .readout-epoch .readout-value`);
   await page.waitForTimeout(300);
   assert.equal(await valueOf(page, `${sched} .readout-epoch .readout-value`), epoch, 'paused, it trains no more');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('losses: every number of the tables reads in full at every width from 360 px, in both languages', async () => {
+  const { page, errors } = await newPage(browser.context);
+  for (const lang of ['en', 'ko']) {
+    for (const width of [360, 375, 414, 480, 600, 768, 800, 1000, 1024, 1280, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      await openLab(page, at(`#panel=losses&lang=${lang}`));
+      const clipped = await page.$$eval('.panel-losses table', (tables) => tables.flatMap((table) => {
+        const box = table.closest('.loss-card').getBoundingClientRect();
+        return [...table.querySelectorAll('th, td')].filter((cell) => {
+          const r = cell.getBoundingClientRect();
+          return cell.scrollWidth > cell.clientWidth + 1 || r.right > box.right + 0.5 || r.left < box.left - 0.5;
+        }).map((cell) => cell.textContent);
+      }));
+      assert.deepEqual(clipped, [], `${lang} at ${width} px`);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scrollWidth <= width, `${lang} ${width} px: no sideways scrolling (${scrollWidth})`);
+      if (width === 1280 || width === 360) await screenshot(page, `panel-losses-${lang}-${width}`);
+    }
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('losses: one network trained with CE and with MSE, as the engine trains it; where the playground’s MSE wins', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#panel=losses&lang=en'));
+  const card = '.loss-train';
+  await page.click(`${card} .train-datasets .chip[data-value="xor"]`);
+  await page.click(`${card} .train-rates .chip[data-value="0.1"]`);
+  for (let i = 0; i < 6; i++) await page.click(`${card} .panel-step`);
+  assert.equal(await valueOf(page, `${card} .readout-epoch .readout-value`), 6);
+  const L = await import(pathToFileURL(path.join(web, 'panels/losses.js')).href);
+  for (const loss of ['cce', 'mse']) {
+    // A twin trained here with the same config, by the API.
+    const twin = lab.createTrainer(L.trainConfig(loss, 'xor', 0.1));
+    for (let e = 0; e < 6; e++) twin.trainEpoch();
+    assert.equal(Number(await page.getAttribute(`${card} tr[data-loss="${loss}"] .train-accuracy`, 'data-value')), twin.evaluate().trainAccuracy, loss);
+    twin.delete();
+  }
+  // Where it turns round: the playground's defaults, BCE against MSE on its tanh output.
+  const reach = (loss) => {
+    const t = lab.createTrainer(S.engineConfig(S.applyChanges(S.defaultState(), { loss }).state));
+    try {
+      for (let e = 1; e <= 100; e++) {
+        t.trainEpoch();
+        if (t.evaluate().trainAccuracy >= 0.95) return e;
+      }
+      return null;
+    } finally {
+      t.delete();
+    }
+  };
+  const check = await page.$eval(`${card} .train-check`, (el) => ({ ...el.dataset, text: el.textContent }));
+  assert.equal(Number(check.mse), reach('mse'));
+  assert.equal(Number(check.bce), reach('bce'));
+  assert.ok(Number(check.mse) < Number(check.bce));
+  assert.match(check.text, new RegExp(`MSE \\(tanh output\\) reaches 95 % at epoch ${check.mse}`));
+  assert.match(await page.textContent(`${card} .torch-code`), /nn\.CrossEntropyLoss\(\)\(logits, y\)[\s\S]*nn\.MSELoss\(\)\(torch\.softmax\(logits, dim=-1\)/);
+  await page.click(`${card} .panel-play`);
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .panel-play`).getAttribute('aria-pressed') === 'false', card, { timeout: 30000 });
+  const reached = await page.$$eval(`${card} .train-reached`, (els) => els.map((el) => Number(el.dataset.value)));
+  assert.ok(reached[0] < reached[1], `CE at ${reached[0]}, MSE at ${reached[1]}`);
+  await page.locator(card).screenshot({ path: path.join(screenshotDir, 'panel-losses-training-en.png') });
   assert.deepEqual(errors, []);
   await page.close();
 });
