@@ -410,3 +410,115 @@ test('losses: one network trained with CE and with MSE, as the engine trains it;
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('PyTorch beside the math: each activation, loss, optimizer and schedule, with the panel’s values', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const calls = {
+    sigmoid: 'torch.sigmoid(z)', tanh: 'torch.tanh(z)', relu: 'torch.relu(z)', leakyRelu: 'F.leaky_relu(z, 0.01)', elu: 'F.elu(z)',
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    await openLab(page, at(`#panel=activations&activationFn=${name}&lang=ko`));
+    await slide(page, '#act-z', -1.25);
+    const code = await page.textContent('.act-elementwise .torch-code');
+    assert.ok(code.includes(`a = ${call}`), `${name}: ${code}`);
+    assert.ok(code.includes('z = torch.tensor(-1.25,'), 'the slider’s z, with an ASCII minus');
+    const { value, derivative } = lab.activation(name, [-1.25], name === 'leakyRelu' ? { alpha: 0.01 } : undefined);
+    const [, shownValue, shownDerivative] = code.match(/# (\S+) (\S+)$/);
+    assert.ok(Math.abs(Number(shownValue) - value[0]) <= 5e-4 * Math.max(1, Math.abs(value[0])), `${name}: f = ${shownValue}`);
+    assert.ok(Math.abs(Number(shownDerivative) - derivative[0]) <= 5e-4 * Math.max(1, Math.abs(derivative[0])), `${name}: f′ = ${shownDerivative}`);
+  }
+  await openLab(page, at('#panel=activations&activationFn=softmax&lang=en'));
+  assert.match(await page.textContent('.act-softmax .torch-code'), /torch\.softmax\(z, dim=-1\)/);
+
+  await openLab(page, at('#panel=losses&lang=en'));
+  assert.match(await page.textContent('.loss-calculator .torch-code'), /y = torch\.tensor\(\[1\]\)[\s\S]*nn\.CrossEntropyLoss\(\)\(z, y\)\)  # 0\.1054/);
+  assert.match(await page.textContent('.loss-binary .torch-code'), /nn\.BCEWithLogitsLoss\(\)\(z, y\)[\s\S]*nn\.BCELoss\(\)\(torch\.sigmoid\(z\), y\)/);
+  assert.match(await page.textContent('.example[data-example="1"] .torch-code'), /nn\.CrossEntropyLoss\(\)\(torch\.log\(p\), y\)\)  # 1\.378[\s\S]*nn\.MSELoss\(\)/);
+
+  await openLab(page, at('#panel=optimizers&lang=en'));
+  const race = await page.$$eval('.race-row', (els) => Object.fromEntries(els.map((el) => [el.dataset.optimizer, el.querySelector('.race-call').textContent])));
+  assert.deepEqual(race, {
+    sgd: 'torch.optim.SGD([w], lr=0.09)',
+    momentum: 'torch.optim.SGD([w], lr=0.01, momentum=0.9)',
+    nesterov: 'torch.optim.SGD([w], lr=0.01, momentum=0.9, nesterov=True)',
+    adagrad: 'torch.optim.Adagrad([w], lr=1.0)',
+    rmsprop: 'torch.optim.RMSprop([w], lr=0.1, alpha=0.9)',
+    adam: 'torch.optim.Adam([w], lr=0.3)',
+  });
+  await page.click('.code-chips .chip[data-value="rmsprop"]');
+  assert.match(await page.textContent('.race-torch .torch-code'), /opt = torch\.optim\.RMSprop\(\[w\], lr=0\.1, alpha=0\.9\)\nfor step in range\(150\):/);
+
+  await openLab(page, at('#panel=schedules&schedule=step&stepSize=4&gamma=0.5&learningRate=0.1&optimizer=adam&lang=ko'));
+  const code = await page.textContent('.sched-torch .torch-code');
+  assert.match(code, /optimizer = torch\.optim\.Adam\(\[w\], lr=0\.1\)\nscheduler = torch\.optim\.lr_scheduler\.StepLR\(optimizer, step_size=4, gamma=0\.5\)/);
+  assert.match(code, /# model\.parameters\(\) 대신/, 'comments in the page’s language');
+  assert.match(await page.textContent('.panel-schedules .chips'), /StepLR[\s\S]*ExponentialLR[\s\S]*CosineAnnealingLR[\s\S]*ReduceLROnPlateau/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('optimizer race: RMSProp shows its decay, one number format, one rate for all, and a seeded noisy gradient moved by the engine', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#panel=optimizers&surface=valley&lang=en'));
+  await slide(page, '#race-step', 150);
+  assert.match(await page.textContent('.race-row[data-optimizer="rmsprop"] .race-state'), /decay α\s*0\.9/);
+  assert.match(await page.textContent('.race-row[data-optimizer="momentum"] .race-state'), /momentum\s*0\.9/);
+  const cards = await page.textContent('.race-list');
+  assert.doesNotMatch(cards, /\de[−+-]\d/, 'no 1.2e−5 beside 1.2×10⁻⁵');
+  assert.match(cards, /×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+/, 'small numbers as powers of ten');
+
+  // One rate for all, refused when it is not a rate, and back to the tuned ones.
+  await page.fill('#race-equal-lr', 'fast');
+  await page.click('.race-equal');
+  assert.equal(await page.getAttribute('#race-equal-lr', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('.race-equal-box .field-error'), /above 0, at most 10/);
+  assert.equal(JSON.parse(await page.getAttribute('.race-row[data-optimizer="adam"]', 'data-config')).lr, 0.3, 'nothing changed');
+  await page.fill('#race-equal-lr', '0.02');
+  await page.click('.race-equal');
+  const configs = await page.$$eval('.race-row', (els) => els.map((el) => JSON.parse(el.dataset.config)));
+  assert.deepEqual(configs.map((c) => c.lr), [0.02, 0.02, 0.02, 0.02, 0.02, 0.02]);
+  assert.deepEqual(await page.$$eval('.race-lr:not(#race-equal-lr)', (els) => els.map((el) => el.value)), ['0.02', '0.02', '0.02', '0.02', '0.02', '0.02']);
+
+  // Noise: every racer gets the same seeded draws; SGD and Momentum worked by hand from the
+  // engine's gradient at each point.
+  await page.click('.noise-chips .chip[data-value="0.05"]');
+  const start = lab.surfaceView('valley').start;
+  const g0 = lab.descendSurface('valley', { name: 'sgd', lr: 1 }, start, 0);
+  const sigma = Number(await page.getAttribute('.race-list', 'data-sigma'));
+  assert.ok(Math.abs(sigma - 0.05 * Math.hypot(g0.gradX[0], g0.gradY[0])) < 1e-12);
+  const O = await import(pathToFileURL(path.join(web, 'panels/optimizers.js')).href);
+  const steps = 12;
+  const noise = O.normals(Number(await page.getAttribute('.race-list', 'data-seed')), 2 * steps);
+  const byHand = (momentum) => {
+    let [x, y] = start;
+    let v = [0, 0];
+    for (let k = 0; k < steps; k++) {
+      const g = lab.descendSurface('valley', { name: 'sgd', lr: 1 }, [x, y], 0);
+      const grad = [g.gradX[0] + sigma * noise[2 * k], g.gradY[0] + sigma * noise[2 * k + 1]];
+      v = momentum ? [0.9 * v[0] + grad[0], 0.9 * v[1] + grad[1]] : grad;  // torch's buffer: the first one is the gradient
+      [x, y] = [x - 0.02 * v[0], y - 0.02 * v[1]];
+    }
+    return [x, y];
+  };
+  await slide(page, '#race-step', steps);
+  for (const [name, momentum] of [['sgd', false], ['momentum', true]]) {
+    const row = await page.$eval(`.race-row[data-optimizer="${name}"]`, (el) => [Number(el.dataset.x), Number(el.dataset.y)]);
+    const hand = byHand(momentum);
+    assert.ok(Math.abs(row[0] - hand[0]) < 1e-9 && Math.abs(row[1] - hand[1]) < 1e-9, `${name}: ${row} against ${hand}`);
+  }
+  assert.match(await page.textContent('.race-row[data-optimizer="sgd"] .race-state'), /gradient \(with noise\)/);
+  const first = await page.$eval('.race-row[data-optimizer="adam"]', (el) => el.dataset.x);
+  await page.click('.race-reseed');
+  assert.notEqual(await page.$eval('.race-row[data-optimizer="adam"]', (el) => el.dataset.x), first, 'new draws, a new path');
+  assert.match(await page.textContent('.race-torch .torch-code'), /w\.grad \+= [\d.]+ \* torch\.randn\(2/);
+  await page.click('.noise-chips .chip[data-value="0"]');
+  const sgd = await page.$eval('.race-row[data-optimizer="sgd"]', (el) => Number(el.dataset.x));
+  assert.equal(sgd, lab.descendSurface('valley', { name: 'sgd', lr: 0.02 }, start, steps).x[steps], 'no noise: the engine’s own race');
+  await page.click('.race-tuned');
+  assert.equal(JSON.parse(await page.getAttribute('.race-row[data-optimizer="adam"]', 'data-config')).lr, 0.3);
+  await page.click('.noise-chips .chip[data-value="0.05"]');
+  await slide(page, '#race-step', 150);
+  await screenshot(page, 'panel-optimizers-noise-en');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
