@@ -28,7 +28,7 @@ function expectedPairs(lesson) {
 
 test('the lessons follow the outline and every one has its text in both languages', () => {
   assert.deepEqual(LESSONS.map((l) => l.id),
-    ['perceptron', 'xor', 'backprop', 'activations', 'practice', 'vanishing', 'losses', 'optimizers', 'schedules']);
+    ['perceptron', 'xor', 'chain', 'regression', 'backprop', 'activations', 'practice', 'vanishing', 'losses', 'optimizers', 'schedules']);
   for (const lang of ['en', 'ko']) {
     for (const lesson of LESSONS) {
       for (const part of ['title', 'summary', 'body', 'try']) {

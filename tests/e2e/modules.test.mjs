@@ -296,3 +296,87 @@ test('the PyTorch beside the math: each call names torch’s function with the p
   }
   setLanguage('en');
 });
+
+test('the course’s claims the texts make hold in the engine: vanishing depth, CE against MSE, the lessons’ starts', async () => {
+  const { loadEngine } = await import(apiUrl);
+  const lab = await loadEngine();
+  const loss = (config, epochs) => {
+    const t = lab.createTrainer(config);
+    const out = [];
+    for (let e = 1; e <= epochs; e++) out.push(t.trainEpoch() && t.evaluate().trainLoss);
+    t.delete();
+    return out;
+  };
+  // vg.note and lesson.vanishing.try: 4 or more sigmoid layers stay at ln 2 for 200 epochs on the
+  // circle; 2 layers stay there for about 100 and then fall; the Gaussian data is learnt with 4.
+  const { vanishingConfig } = await import(path.join(web, 'panels/vanishing.js'));
+  const deep = loss(vanishingConfig('sigmoid', 4, 'circle'), 200);
+  assert.ok(Math.abs(deep[199] - Math.LN2) < 0.005, `4 layers, circle: ${deep[199]}`);
+  const shallow = loss(vanishingConfig('sigmoid', 2, 'circle'), 200);
+  assert.ok(Math.abs(shallow[49] - Math.LN2) < 0.01 && shallow[199] < 0.6, `2 layers, circle: ${shallow[49]} then ${shallow[199]}`);
+  assert.ok(loss(vanishingConfig('sigmoid', 4, 'gauss'), 200)[199] < 0.1, '4 layers learn the Gaussian data');
+  assert.ok(loss(vanishingConfig('relu', 6, 'circle'), 50)[49] < 0.1, 'ReLU learns at any depth');
+
+  // The losses panel's training card: with the same softmax output, CE reaches 95 % first; with
+  // the playground's own outputs (tanh for MSE) it is the other way round.
+  const reach = (config, limit) => {
+    const t = lab.createTrainer(config);
+    try {
+      for (let e = 1; e <= limit; e++) {
+        t.trainEpoch();
+        if (t.evaluate().trainAccuracy >= 0.95) return e;
+      }
+      return Infinity;
+    } finally {
+      t.delete();
+    }
+  };
+  const L = await import(path.join(web, 'panels/losses.js'));
+  for (const dataset of L.TRAIN.datasets) {
+    const ce = reach(L.trainConfig('cce', dataset, 0.03), 150);
+    const mse = reach(L.trainConfig('mse', dataset, 0.03), 150);
+    assert.ok(ce < mse, `${dataset}: CE at ${ce}, MSE at ${mse}`);
+  }
+  const playground = (name) => S.engineConfig(S.applyChanges(S.defaultState(), { loss: name }).state);
+  assert.equal(playground('mse').layers.at(-1).activation, 'tanh');
+  assert.ok(reach(playground('mse'), 100) < reach(playground('bce'), 100), 'the playground’s MSE is the faster one');
+
+  // The perceptron lesson starts wrong and is watched to learn: 0 % at first, not yet at epoch 1,
+  // 95 % within 30 epochs.
+  const perceptron = lab.createTrainer(S.engineConfig(S.parseUrl('', '#lesson=perceptron').state));
+  assert.ok(perceptron.evaluate().testAccuracy < 0.5, 'the line starts the wrong way round');
+  perceptron.trainEpoch();
+  assert.ok(perceptron.evaluate().testAccuracy < 0.95, 'not solved after one epoch');
+  let epochs = 1;
+  while (perceptron.evaluate().testAccuracy < 0.95 && epochs < 30) {
+    perceptron.trainEpoch();
+    epochs += 1;
+  }
+  assert.ok(epochs > 3 && epochs < 30, `95 % at epoch ${epochs}`);
+  perceptron.delete();
+  assert.equal(lab.liveTrainers, 0);
+});
+
+test('the regression lesson’s partial derivatives, worked by hand from its data, are the engine’s ∂L/∂w₀ and ∂L/∂w₁', async () => {
+  const { loadEngine } = await import(apiUrl);
+  const lab = await loadEngine();
+  const { state } = S.parseUrl('', '#lesson=regression');
+  assert.deepEqual([state.problem, state.networkShape, state.features, state.loss, state.mode], ['regression', [], ['x1'], 'mse', 'frames']);
+  const t = lab.createTrainer(S.engineConfig(state));
+  const w1 = t.getWeights(0)[0], w0 = t.getBiases(0)[0];
+  const { points, labels } = t.data().train;
+  for (let k = 0; k < 3; k++) t.stepPhase();  // forward, loss, backward of the first batch
+  const trace = t.trace(0);
+  const n = trace.batch;
+  assert.equal(n, state.batchSize);
+  let dw0 = 0, dw1 = 0;
+  for (const i of trace.samples) {
+    const x = points[2 * i];
+    const z = labels[i] - (w0 + w1 * x);  // the course's Z = y − (w₀ + w₁x)
+    dw0 += (-2 / n) * z;
+    dw1 += (-2 / n) * z * x;
+  }
+  assert.ok(Math.abs(trace.db[0] - dw0) < 1e-12, `∂L/∂w₀: ${trace.db[0]} against ${dw0}`);
+  assert.ok(Math.abs(trace.dW[0] - dw1) < 1e-12, `∂L/∂w₁: ${trace.dW[0]} against ${dw1}`);
+  t.delete();
+});

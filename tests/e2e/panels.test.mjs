@@ -23,7 +23,7 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 const at = (hash = '') => `${browser.url}${hash}`;
-const PANELS = ['activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
+const PANELS = ['chain', 'activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
 const shown = (name) => `.panel-${name}:not([hidden])`;
 
 /** Sets a range input and lets its input listeners run. */
@@ -519,6 +519,32 @@ test('optimizer race: RMSProp shows its decay, one number format, one rate for a
   await page.click('.noise-chips .chip[data-value="0.05"]');
   await slide(page, '#race-step', 150);
   await screenshot(page, 'panel-optimizers-noise-en');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the chain rule: each layer’s value and derivative, their product and the numerical derivative, worked by hand', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#panel=chain&lang=ko'));
+  for (const x of [-2, 0.5, 0.6, 3.1]) {
+    await slide(page, '#chain-x', x);
+    const u = 2 * x - 1;
+    const v = 1 / (1 + Math.exp(-u));
+    const cell = (layer, kind) => page.getAttribute(`.chain-table tr[data-layer="${layer}"] .chain-${kind}`, 'data-value').then(Number);
+    const close = (a, b, what) => assert.ok(Math.abs(a - b) < 1e-12, `x = ${x}: ${what} ${a} against ${b}`);
+    close(await cell('inner', 'value'), u, 'u');
+    close(await cell('middle', 'value'), v, 'v');
+    close(await cell('outer', 'value'), (v - 1) ** 2, 'y');
+    close(await cell('inner', 'derivative'), 2, 'du/dx');
+    close(await cell('middle', 'derivative'), v * (1 - v), 'dv/du');
+    close(await cell('outer', 'derivative'), 2 * (v - 1), 'dy/dv');
+    const product = Number(await page.getAttribute('.chain-product', 'data-value'));
+    close(product, 2 * (v - 1) * v * (1 - v) * 2, 'dy/dx');
+    assert.ok(Math.abs(Number(await page.getAttribute('.chain-numeric', 'data-value')) - product) < 1e-8, 'the numerical derivative agrees');
+  }
+  assert.match(await page.textContent('.chain-torch .torch-code'), /x = torch\.tensor\(3\.1, [\s\S]*v = torch\.sigmoid\(u\)[\s\S]*y\.backward\(\)/);
+  assert.match(await page.textContent('.panel-chain .panel-intro'), /양파/);
+  await screenshot(page, 'panel-chain-ko');
   assert.deepEqual(errors, []);
   await page.close();
 });

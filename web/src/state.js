@@ -33,7 +33,7 @@ export const SAMPLES = 500;
 export const PLANE = { xMin: -6, xMax: 6, yMin: -6, yMax: 6 };
 const SEED_MAX = 2147483647;
 /** The views besides the playground (web/src/panels), each with its URL `panel=<name>`. */
-export const PANELS = ['playground', 'activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
+export const PANELS = ['playground', 'chain', 'activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
 const panelIs = (name) => (s) => s.panel === name;
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];

@@ -8,12 +8,14 @@ import { t } from '../i18n/index.js';
 import { LessonCard, LessonIndex } from '../lessons/card.js';
 import { PANELS } from '../state.js';
 import { ActivationsPanel } from './activations.js';
+import { ChainPanel } from './chain.js';
 import { LossesPanel } from './losses.js';
 import { OptimizersPanel } from './optimizers.js';
 import { SchedulesPanel } from './schedules.js';
 import { VanishingPanel } from './vanishing.js';
 
 const VIEWS = {
+  chain: ChainPanel,
   activations: ActivationsPanel,
   vanishing: VanishingPanel,
   losses: LossesPanel,

@@ -20,6 +20,20 @@ const MAX_EPOCHS = 200;
 // Viridis, evenly spread from dark (first layer) to light (output); the last step darkened to read on white.
 const LAYER_COLORS = ['#440154', '#443a83', '#31688e', '#21908d', '#35b779', '#8fd744', '#c9b800'];
 
+/** One of the two networks: depth hidden layers of 8 with the activation, a sigmoid output, BCE, SGD. */
+export function vanishingConfig(activation, depth, dataset) {
+  return {
+    seed: 3,
+    features: ['x1', 'x2'],
+    layers: [...Array.from({ length: depth }, () => ({ units: UNITS, activation })), { units: 1, activation: 'sigmoid' }],
+    loss: 'bce',
+    optimizer: { name: 'sgd', lr: 0.03 },
+    init: 'xavier',
+    batchSize: 10,
+    dataset: { name: dataset, samples: 400, noise: 0.05, trainRatio: 1 },
+  };
+}
+
 export class VanishingPanel {
   #lab;
   #head = panelHead();
@@ -107,24 +121,11 @@ export class VanishingPanel {
     if (this.#nets.length) this.#draw();
   }
 
-  #config(activation) {
-    return {
-      seed: 3,
-      features: ['x1', 'x2'],
-      layers: [...Array.from({ length: this.#depth }, () => ({ units: UNITS, activation })), { units: 1, activation: 'sigmoid' }],
-      loss: 'bce',
-      optimizer: { name: 'sgd', lr: 0.03 },
-      init: 'xavier',
-      batchSize: 10,
-      dataset: { name: this.#dataset, samples: 400, noise: 0.05, trainRatio: 1 },
-    };
-  }
-
   #build() {
     this.#player.pause();
     for (const n of this.#nets) n.trainer.delete();
     this.#nets = NETWORKS.map((net) => {
-      const trainer = this.#lab.createTrainer(this.#config(net.activation));
+      const trainer = this.#lab.createTrainer(vanishingConfig(net.activation, this.#depth, this.#dataset));
       const layers = trainer.layerSizes.length - 1;
       return { ...net, trainer, layers, history: Array.from({ length: layers }, () => []), losses: [] };
     });
