@@ -380,3 +380,11 @@ test('the regression lesson’s partial derivatives, worked by hand from its dat
   assert.ok(Math.abs(trace.dW[0] - dw1) < 1e-12, `∂L/∂w₁: ${trace.dW[0]} against ${dw1}`);
   t.delete();
 });
+
+test('choosing 3 classes on the circle moves the dataset and the loss, and both are marked to be announced', () => {
+  const before = S.defaultState();
+  const { state, changed } = S.applyChanges(before, { classes: 3 });
+  assert.deepEqual([state.dataset, state.loss], ['spiral', 'cce']);
+  const announced = [...changed].filter((name) => name !== 'classes' && S.SETTING[name].announce);
+  assert.deepEqual(announced.sort(), ['dataset', 'loss']);
+});

@@ -10,7 +10,7 @@ import { h, ownsKeys } from './dom.js';
 import { errorDetail, errorText } from './errors.js';
 import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
 import {
-  applyChanges, CLASSIFICATION_DATASETS, FEATURES, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
+  applyChanges, CLASSIFICATION_DATASETS, FEATURES, isRelevant, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
 } from './state.js';
 import { ChartView } from './views/chart.js';
 import { Controls } from './views/controls.js';
@@ -154,11 +154,38 @@ function fitToFrame() {
   app.controller.render();
 }
 
+/** A setting's name and one of its values as the controls show them. */
+function settingText(name, value) {
+  const label = t(`setting.${name}`, { value: '' }).replace(/[\s:：%]+$/u, '');
+  const shown = name === 'classes' ? t('option.classes', { n: value }) : has(`option.${name}.${value}`) ? t(`option.${name}.${value}`) : String(value);
+  return { label, shown };
+}
+
+/** Says which settings another change moved (3 classes on the circle: a spiral and softmax CE). */
+function announceSwitched(changes, before, state, changed) {
+  const moved = [...changed].filter((name) => !(name in changes) && SETTING[name].announce && isRelevant(SETTING[name], state));
+  if (!moved.length || 'lesson' in changes) return;
+  const [cause, value] = Object.entries(changes)[0];
+  app.notices.show('switched', 'warning', () => {
+    const { label, shown } = settingText(cause, value);
+    return {
+      title: t('notice.switched', { setting: label, value: shown }),
+      items: moved.map((name) => {
+        const from = settingText(name, before[name]);
+        return t('notice.switchedItem', { setting: from.label, from: from.shown, to: settingText(name, state[name]).shown });
+      }),
+    };
+  });
+}
+
 /** The one way settings change: state, URL, controls, then the network. */
 function update(changes) {
+  const before = app.state;
   const { state, changed } = applyChanges(app.state, changes);
   if (changed.size === 0) return;
   app.state = state;
+  if ([...changed].some((name) => SETTING[name].apply === 'reset')) app.notices.dismiss('switched');  // a new network
+  announceSwitched(changes, before, state, changed);
   writeUrl();
   if (changed.has('classes')) app.controls.setThumbnails(thumbnails(app.lab, state.classes));
   app.controls.update(state);
@@ -240,11 +267,13 @@ function buildViews() {
   const lossChart = new ChartView($('loss-chart'), {
     lines: [{ key: 'chart.train', color: '#4b5561' }, { key: 'chart.test', color: '#1d232a', dash: true }],
     labelKey: 'chart.label',
+    titleKey: 'chart.lossTitle',
     height: 84,
   });
   const accuracyChart = new ChartView($('accuracy-chart'), {
     lines: [{ key: 'chart.train', color: '#4b5561' }, { key: 'chart.test', color: '#1d232a', dash: true }],
     labelKey: 'chart.accLabel',
+    titleKey: 'chart.accTitle',
     range: [0, 1],
     height: 64,
     percent: true,
@@ -262,7 +291,16 @@ function buildViews() {
   return { network, output, lossChart, accuracyChart, metrics };
 }
 
+/** The skip link goes to Play (a panel's own, over a panel) without touching the URL's hash. */
+function skipToPlay(e) {
+  e.preventDefault();
+  const panel = document.querySelector('.panel:not([hidden])');
+  const target = app.panels?.active ? panel?.querySelector('.panel-play') ?? panel?.querySelector('button, input, a[href]') : $('play');
+  target?.focus();
+}
+
 function bindButtons() {
+  $('skip-play').addEventListener('click', skipToPlay);
   $('play').addEventListener('click', () => app.controller.toggle());
   $('step').addEventListener('click', () => app.controller.step());
   $('reset').addEventListener('click', () => {
