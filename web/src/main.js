@@ -436,7 +436,7 @@ async function main() {
     controller: app.controller, network: app.views.network, output: app.views.output, update, covered: () => !!app.panels?.active,
     roots: { modeSlot: $('mode-slot'), controls: $('frame-controls'), caption: $('frame-caption'), key: $('frame-key'), inspector: $('inspector') },
   });
-  app.panels = new Panels({ app: $('app'), nav: $('panel-nav'), host: $('panels'), lesson: $('lesson') }, {
+  app.panels = new Panels({ app: $('app'), nav: $('panel-nav'), host: $('panels'), lesson: $('lesson'), workspace: document.querySelector('.workspace') }, {
     lab,
     update,
     state: () => app.state,

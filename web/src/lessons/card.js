@@ -53,7 +53,8 @@ export class LessonCard {
     const previous = LESSONS[index - 1];
     const next = LESSONS[index + 1];
     const link = (target, rel, text) => h('a', { class: `lesson-link lesson-${rel}`, href: lessonHash(target.id, state), rel }, text);
-    this.#slot.replaceChildren(h('article', { class: `lesson-card${collapsed ? ' is-collapsed' : ''}`, dataset: { lesson: lesson.id }, 'aria-labelledby': 'lesson-title' },
+    // A section named by its title: a region landmark, so the card is found among the page's landmarks.
+    this.#slot.replaceChildren(h('section', { class: `lesson-card${collapsed ? ' is-collapsed' : ''}`, dataset: { lesson: lesson.id }, 'aria-labelledby': 'lesson-title' },
       h('div', { class: 'lesson-head' },
         h('p', { class: 'lesson-count', text: t('lesson.count', { n: index + 1, total: LESSONS.length }) }),
         h('button', {

@@ -97,7 +97,7 @@ export class ShareDialog {
 
   #fileSection() {
     const status = h('p', { class: 'share-status share-file-status', role: 'status' });
-    const input = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden', id: 'open-network', tabindex: '-1' });
+    const input = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden', id: 'open-network', tabindex: '-1', 'aria-label': t('share.open') });
     input.addEventListener('change', async () => {
       const [file] = input.files;
       input.value = '';
