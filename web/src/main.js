@@ -205,6 +205,7 @@ function update(changes) {
 function loadFromUrl() {
   const { state, ignored } = parseUrl(location.search, location.hash);
   app.state = state;
+  app.notices.dismiss('switched');  // said of the state this one replaces
   applyLanguage();
   applyPageFlags();
   showIgnored(ignored);
