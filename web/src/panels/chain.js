@@ -65,7 +65,7 @@ export class ChainPanel {
     root.append(
       this.#head.el,
       h('div', { class: 'panel-main' },
-        h('div', { class: 'panel-figure' }, this.#plot.canvas.parentElement, this.#code.el),
+        h('div', { class: 'panel-figure' }, this.#plot.canvas.parentElement),
         h('div', { class: 'panel-side' },
           this.#onion,
           this.#slider.el,
@@ -76,7 +76,8 @@ export class ChainPanel {
           this.#product,
           this.#numeric,
           this.#note,
-          this.#networkNote)));
+          this.#networkNote)),
+      this.#code.el);
   }
 
   show() {

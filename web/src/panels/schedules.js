@@ -83,7 +83,7 @@ export class SchedulesPanel {
       this.#head.el,
       this.#chips.el,
       h('div', { class: 'panel-main' },
-        h('div', { class: 'panel-figure' }, this.#lrPlot.canvas.parentElement, this.#lossPlot.canvas.parentElement, this.#code.el),
+        h('div', { class: 'panel-figure' }, this.#lrPlot.canvas.parentElement, this.#lossPlot.canvas.parentElement),
         h('div', { class: 'panel-side' },
           this.#labels.params,
           h('div', { class: 'param-fields' }, [...this.#fields.values()].map((f) => f.el)),
@@ -93,6 +93,7 @@ export class SchedulesPanel {
           h('div', { class: 'button-row' }, this.#buttons.play, this.#buttons.step, this.#buttons.reset),
           this.#error,
           h('dl', { class: 'readouts readouts-grid' }, Object.values(this.#out).map((r) => r.el)))),
+      this.#code.el,
       this.#minisTitle,
       h('div', { class: 'small-multiples' }, this.#minis.map((m) => m.box)));
   }
