@@ -95,7 +95,7 @@ export default {
   'setting.lang': 'Language',
 
   'hint.learningRate': 'Step size of each update (torch: lr)',
-  'hint.loss': 'BCE for two classes, softmax cross-entropy for classes, MSE for regression; try MSE on classes to compare',
+  'hint.loss': 'BCE for two classes, softmax cross-entropy for more, MSE for regression. MSE on two classes gets a tanh output (targets −1 and +1); the losses panel compares two losses on one network',
   'hint.momentum': 'Share of the previous step carried into the next (torch: momentum)',
   'hint.rmsDecay': 'Exponentially weighted average of squared gradients; the course uses 0.9 (torch: alpha)',
   'hint.beta1': 'Decay of the gradient average m (torch: betas[0])',
