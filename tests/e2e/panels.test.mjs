@@ -186,7 +186,7 @@ test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples 
   assert.equal(await page.textContent('.readout-log10 .readout-value'), '1');
   assert.ok(Math.abs(await valueOf(page, '.readout-ln .readout-value') + Math.log(0.1)) < 1e-15);
   assert.equal(await page.textContent('.readout-ln .readout-value'), '2.303');
-  assert.match(await page.textContent('.panel-losses .panel-intro'), /loss function = cost function = objective function/);
+  assert.match(await page.textContent('.panel-losses .panel-intro'), /loss function = cost function = objective function/i);
 
   await page.click('.label-chips .chip[data-value="1"]');
   assert.equal(await page.getAttribute('.bce-term:nth-child(3)', 'data-vanished'), 'true', 'y = 1: the (1 − y) term drops out');
@@ -197,6 +197,8 @@ test('losses: the softmax calculator shows −log 0.9 = 0.105; the two examples 
   const bce = lab.loss('bce', [2], [0], { logits: true }).loss;
   assert.equal(await valueOf(page, '.readout-bce .readout-value'), bce);
   assert.equal(await valueOf(page, '.readout-yhat .readout-value'), lab.activation('sigmoid', [2]).value[0]);
+  await openLab(page, at('#panel=losses&lang=ko'));
+  assert.match(await page.textContent('.panel-losses .panel-intro'), /손실 함수 = 비용 함수 = 목적 함수/);
   assert.deepEqual(errors, []);
   await page.close();
 });
