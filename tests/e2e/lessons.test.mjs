@@ -18,7 +18,7 @@ after(async () => { await browser?.close(); });
 
 const at = (hash = '') => `${browser.url}${hash}`;
 
-/** What the page's URL must say for each of the lesson's settings (keys that are not settings yet are left out). */
+/** What the page's URL must say for each of the lesson's settings. */
 function expectedPairs(lesson) {
   const { state } = S.parseUrl('', `#lesson=${lesson.id}`);
   return Object.entries(S.lessonPreset(lesson.id))
@@ -28,7 +28,7 @@ function expectedPairs(lesson) {
 
 test('the lessons follow the outline and every one has its text in both languages', () => {
   assert.deepEqual(LESSONS.map((l) => l.id),
-    ['perceptron', 'xor', 'backprop', 'activations', 'practice', 'vanishing', 'losses', 'optimizers', 'schedules']);
+    ['perceptron', 'xor', 'chain', 'regression', 'backprop', 'activations', 'practice', 'vanishing', 'losses', 'optimizers', 'schedules']);
   for (const lang of ['en', 'ko']) {
     for (const lesson of LESSONS) {
       for (const part of ['title', 'summary', 'body', 'try']) {
@@ -40,14 +40,13 @@ test('the lessons follow the outline and every one has its text in both language
   }
 });
 
-test('a lesson preset is applied from the URL, keys given beside it win, and a setting that does not exist yet is left out', () => {
+test('a lesson preset is applied from the URL whole, frame mode included, and keys given beside it win', () => {
   const { state, ignored } = S.parseUrl('', '#lesson=xor&networkShape=2,2');
   assert.deepEqual(ignored, []);
   assert.equal(state.dataset, 'xor');
   assert.deepEqual(state.networkShape, [2, 2], 'the URL wins over the preset');
-  const backprop = LESSONS.find((l) => l.id === 'backprop');
-  assert.equal(backprop.preset.mode, 'frames', 'the frame-by-frame hook');
-  assert.equal('mode' in S.lessonPreset('backprop'), 'mode' in S.SETTING);
+  for (const lesson of LESSONS) assert.deepEqual(S.lessonPreset(lesson.id), lesson.preset, `${lesson.id}: every key is a setting with a value it takes`);
+  for (const id of ['backprop', 'regression']) assert.equal(S.parseUrl('', `#lesson=${id}`).state.mode, 'frames', `${id} opens frame by frame`);
   const panel = S.parseUrl('', '#lesson=optimizers').state;
   assert.deepEqual([panel.panel, panel.surface], ['optimizers', 'valley']);
 });

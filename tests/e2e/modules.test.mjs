@@ -173,8 +173,10 @@ test('a saved network opens as it was saved; every kind of damaged or foreign fi
 
   const refused = (file, key) => assert.throws(() => F.readSave(file, lab), (err) => err instanceof F.SaveFileError && err.key === key, key);
   const edit = (change) => JSON.stringify({ ...doc, ...change });
-  refused('{"format": "backprop-lab-network", ', 'file.notJson');
   refused('<html></html>', 'file.notJson');
+  refused('{"format": "something-else", ', 'file.notJson');
+  // A saved file cut short anywhere after its format name says so, not "not a JSON file".
+  for (const length of [40, 200, text.length >> 1, text.length - 3]) refused(text.slice(0, length), 'file.truncated');
   refused('[1, 2]', 'file.notOurs');
   refused(JSON.stringify({ format: 'something-else' }), 'file.notOurs');
   refused(edit({ version: 2 }), 'file.version');
@@ -212,4 +214,177 @@ test('numbers as the page writes them: losses in a column, epochs grouped, bound
   assert.equal(subscript(21), '₂₁');
   assert.equal(superscript(-12), '⁻¹²');
   assert.equal(superscript(5), '⁵');
+});
+
+test('every error code the engine and the API can report has a sentence in both languages, without the engine’s English', async () => {
+  const root = path.resolve(web, '../..');
+  const read = async (dir, ext) => {
+    const out = [];
+    for (const entry of await readdir(path.join(root, dir), { withFileTypes: true, recursive: true })) {
+      if (entry.isFile() && ext.some((e) => entry.name.endsWith(e))) out.push(await readFile(path.join(entry.parentPath ?? entry.path, entry.name), 'utf8'));
+    }
+    return out.join('\n');
+  };
+  const api = await readFile(path.join(root, 'bindings/index.mjs'), 'utf8');
+  const cpp = `${await read('engine', ['.cpp', '.hpp'])}\n${await read('bindings', ['.cpp', '.hpp'])}`;
+  const codes = new Set([
+    ...[...api.matchAll(/code: '([a-z_]+)'/g)].map((m) => m[1]),
+    ...[...(api.match(/@typedef \{([^}]*)\} LabErrorCode/)?.[1] ?? '').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]),
+    ...[...cpp.matchAll(/(?:LabError|error_value)\(\s*"([a-z_]+)"/g)].map((m) => m[1]),
+  ]);
+  for (const code of ['invalid_config', 'bad_snapshot', 'diverged', 'not_ready', 'internal']) assert.ok(codes.has(code), `${code} was found in the sources`);
+  const { errorText } = await import(path.join(web, 'errors.js'));
+  const { setLanguage } = await import(path.join(web, 'i18n/index.js'));
+  for (const code of codes) {
+    for (const lang of ['en', 'ko']) assert.ok(`error.${code}` in LANGUAGES[lang], `error.${code} in ${lang}`);
+    setLanguage('ko');
+    const said = errorText({ code, field: 'optimizer.lr', message: 'snapshot checksum mismatch (engine words)' }, { lr: '10' });
+    assert.match(said, /[가-힣]/, `${code}: Korean`);
+    if (code !== 'load_failed') assert.doesNotMatch(said, /engine words/, `${code}: the engine's English stays out of the sentence`);
+  }
+  setLanguage('en');
+  assert.ok(codes.size >= 12, `${codes.size} codes`);
+});
+
+test('the PyTorch beside the math: each call names torch’s function with the panel’s values, and parses as Python', async () => {
+  const T = await import(path.join(web, 'panels/torch.js'));
+  const { setLanguage } = await import(path.join(web, 'i18n/index.js'));
+  const calls = {
+    sigmoid: 'torch.sigmoid(z)', tanh: 'torch.tanh(z)', relu: 'torch.relu(z)', leakyRelu: 'F.leaky_relu(z, 0.01)',
+    elu: 'F.elu(z)', softmax: 'torch.softmax(z, dim=-1)',
+  };
+  for (const [name, call] of Object.entries(calls)) assert.equal(T.activationCall(name, name === 'leakyRelu' ? 0.01 : undefined), call);
+  assert.equal(T.activationCall('elu', 0.5), 'F.elu(z, alpha=0.5)');
+  const opt = (changes) => T.optimizerCall(S.engineConfig(S.applyChanges(S.defaultState(), changes).state).optimizer, 'params');
+  assert.equal(opt({ learningRate: 0.1 }), 'torch.optim.SGD(params, lr=0.1)');
+  assert.equal(opt({ optimizer: 'momentum' }), 'torch.optim.SGD(params, lr=0.03, momentum=0.9)');
+  assert.equal(opt({ optimizer: 'nesterov', momentum: 0.8 }), 'torch.optim.SGD(params, lr=0.03, momentum=0.8, nesterov=True)');
+  assert.equal(opt({ optimizer: 'adagrad' }), 'torch.optim.Adagrad(params, lr=0.03)');
+  assert.equal(opt({ optimizer: 'rmsprop' }), 'torch.optim.RMSprop(params, lr=0.03, alpha=0.9)', 'the course’s decay, which is not torch’s default');
+  assert.equal(opt({ optimizer: 'adam', beta2: 0.99 }), 'torch.optim.Adam(params, lr=0.03, betas=(0.9, 0.99))');
+  assert.equal(opt({ optimizer: 'adamw', eps: 1e-6 }), 'torch.optim.AdamW(params, lr=0.03, eps=0.000001, weight_decay=0.01)');
+  const sched = (changes) => T.scheduleCall(S.engineConfig(S.applyChanges(S.defaultState(), changes).state).schedule);
+  assert.equal(sched({ schedule: 'step', stepSize: 4, gamma: 0.5 }), 'torch.optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.5)');
+  assert.equal(sched({ schedule: 'exponential' }), 'torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.95)');
+  assert.equal(sched({ schedule: 'cosine', tMax: 20 }), 'torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=20)');
+  assert.equal(sched({ schedule: 'plateau' }), 'torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.1, patience=10)');
+  assert.equal(sched({ schedule: 'constant' }), null);
+  for (const lang of ['en', 'ko']) {
+    for (const name of ['step', 'exponential', 'cosine', 'plateau']) assert.ok(LANGUAGES[lang][`option.schedule.${name}`].includes(T.scheduleName(name)), `${lang}: ${name} names ${T.scheduleName(name)}`);
+  }
+  // Every kind of snippet is valid Python, in either language's comments.
+  const { spawnSync } = await import('node:child_process');
+  for (const lang of ['en', 'ko']) {
+    setLanguage(lang);
+    const snippets = [
+      ...Object.keys(calls).filter((n) => n !== 'softmax').map((n) => T.activationCode(n, { z: -1.5, alpha: 0.01, value: 0.1, derivative: 0.2 })),
+      T.activationCode('linear', { z: 2, value: 2, derivative: 1 }),
+      T.softmaxCode([2, 1, 0.1], [0.659, 0.242, 0.099]),
+      T.crossEntropyCode([0, 2.89, 0], 1, 0.105),
+      T.binaryCode(1.5, 1, 0.2014),
+      T.examplesCode([[0.1, 0.2, 0.7], [0.3, 0.4, 0.3]], [0, 1], 1.378, 0.269),
+      T.twoLossesCode({ hidden: [4, 2], activation: 'tanh', classes: 2, lr: 0.03 }),
+      ...['constant', 'step', 'plateau'].map((name) => T.scheduleCode({ name: 'rmsprop', lr: 0.01, alpha: 0.9 }, { name, stepSize: 3, gamma: 0.5, factor: 0.5, patience: 2 }, 10)),
+      ...['valley', 'saddle', 'rosenbrock'].map((surface) => T.raceCode(surface, { name: 'nesterov', lr: 0.01, momentum: 0.9 }, [-1.2, 1], 5, 0.5)),
+      T.chainCode({ w: 2, b: -1, target: 1 }, 0.6, 0.2, -0.4),
+    ];
+    for (const code of snippets) {
+      const run = spawnSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: code, encoding: 'utf8' });
+      assert.equal(run.status, 0, `${code}\n${run.stderr}`);
+      assert.doesNotMatch(code, /−/, 'an ASCII minus, so the code runs');
+    }
+  }
+  setLanguage('en');
+});
+
+test('the course’s claims the texts make hold in the engine: vanishing depth, CE against MSE, the lessons’ starts', async () => {
+  const { loadEngine } = await import(apiUrl);
+  const lab = await loadEngine();
+  const loss = (config, epochs) => {
+    const t = lab.createTrainer(config);
+    const out = [];
+    for (let e = 1; e <= epochs; e++) out.push(t.trainEpoch() && t.evaluate().trainLoss);
+    t.delete();
+    return out;
+  };
+  // vg.note and lesson.vanishing.try: 4 or more sigmoid layers stay at ln 2 for 200 epochs on the
+  // circle; 2 layers stay there for about 100 and then fall; the Gaussian data is learnt with 4.
+  const { vanishingConfig } = await import(path.join(web, 'panels/vanishing.js'));
+  const deep = loss(vanishingConfig('sigmoid', 4, 'circle'), 200);
+  assert.ok(Math.abs(deep[199] - Math.LN2) < 0.005, `4 layers, circle: ${deep[199]}`);
+  const shallow = loss(vanishingConfig('sigmoid', 2, 'circle'), 200);
+  assert.ok(Math.abs(shallow[49] - Math.LN2) < 0.01 && shallow[199] < 0.6, `2 layers, circle: ${shallow[49]} then ${shallow[199]}`);
+  assert.ok(loss(vanishingConfig('sigmoid', 4, 'gauss'), 200)[199] < 0.1, '4 layers learn the Gaussian data');
+  assert.ok(loss(vanishingConfig('relu', 6, 'circle'), 50)[49] < 0.1, 'ReLU learns at any depth');
+
+  // The losses panel's training card: with the same softmax output, CE reaches 95 % first; with
+  // the playground's own outputs (tanh for MSE) it is the other way round.
+  const reach = (config, limit) => {
+    const t = lab.createTrainer(config);
+    try {
+      for (let e = 1; e <= limit; e++) {
+        t.trainEpoch();
+        if (t.evaluate().trainAccuracy >= 0.95) return e;
+      }
+      return Infinity;
+    } finally {
+      t.delete();
+    }
+  };
+  const L = await import(path.join(web, 'panels/losses.js'));
+  for (const dataset of L.TRAIN.datasets) {
+    const ce = reach(L.trainConfig('cce', dataset, 0.03), 150);
+    const mse = reach(L.trainConfig('mse', dataset, 0.03), 150);
+    assert.ok(ce < mse, `${dataset}: CE at ${ce}, MSE at ${mse}`);
+  }
+  const playground = (name) => S.engineConfig(S.applyChanges(S.defaultState(), { loss: name }).state);
+  assert.equal(playground('mse').layers.at(-1).activation, 'tanh');
+  assert.ok(reach(playground('mse'), 100) < reach(playground('bce'), 100), 'the playground’s MSE is the faster one');
+
+  // The perceptron lesson starts wrong and is watched to learn: 0 % at first, not yet at epoch 1,
+  // 95 % within 30 epochs.
+  const perceptron = lab.createTrainer(S.engineConfig(S.parseUrl('', '#lesson=perceptron').state));
+  assert.ok(perceptron.evaluate().testAccuracy < 0.5, 'the line starts the wrong way round');
+  perceptron.trainEpoch();
+  assert.ok(perceptron.evaluate().testAccuracy < 0.95, 'not solved after one epoch');
+  let epochs = 1;
+  while (perceptron.evaluate().testAccuracy < 0.95 && epochs < 30) {
+    perceptron.trainEpoch();
+    epochs += 1;
+  }
+  assert.ok(epochs > 3 && epochs < 30, `95 % at epoch ${epochs}`);
+  perceptron.delete();
+  assert.equal(lab.liveTrainers, 0);
+});
+
+test('the regression lesson’s partial derivatives, worked by hand from its data, are the engine’s ∂L/∂w₀ and ∂L/∂w₁', async () => {
+  const { loadEngine } = await import(apiUrl);
+  const lab = await loadEngine();
+  const { state } = S.parseUrl('', '#lesson=regression');
+  assert.deepEqual([state.problem, state.networkShape, state.features, state.loss, state.mode], ['regression', [], ['x1'], 'mse', 'frames']);
+  const t = lab.createTrainer(S.engineConfig(state));
+  const w1 = t.getWeights(0)[0], w0 = t.getBiases(0)[0];
+  const { points, labels } = t.data().train;
+  for (let k = 0; k < 3; k++) t.stepPhase();  // forward, loss, backward of the first batch
+  const trace = t.trace(0);
+  const n = trace.batch;
+  assert.equal(n, state.batchSize);
+  let dw0 = 0, dw1 = 0;
+  for (const i of trace.samples) {
+    const x = points[2 * i];
+    const z = labels[i] - (w0 + w1 * x);  // the course's Z = y − (w₀ + w₁x)
+    dw0 += (-2 / n) * z;
+    dw1 += (-2 / n) * z * x;
+  }
+  assert.ok(Math.abs(trace.db[0] - dw0) < 1e-12, `∂L/∂w₀: ${trace.db[0]} against ${dw0}`);
+  assert.ok(Math.abs(trace.dW[0] - dw1) < 1e-12, `∂L/∂w₁: ${trace.dW[0]} against ${dw1}`);
+  t.delete();
+});
+
+test('choosing 3 classes on the circle moves the dataset and the loss, and both are marked to be announced', () => {
+  const before = S.defaultState();
+  const { state, changed } = S.applyChanges(before, { classes: 3 });
+  assert.deepEqual([state.dataset, state.loss], ['spiral', 'cce']);
+  const announced = [...changed].filter((name) => name !== 'classes' && S.SETTING[name].announce);
+  assert.deepEqual(announced.sort(), ['dataset', 'loss']);
 });

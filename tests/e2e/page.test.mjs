@@ -530,6 +530,7 @@ test('the trained network saves to a file and opens again exactly; a damaged fil
   flipped[flipped.length >> 1] ^= 4;
   for (const [name, text, says] of [
     ['notes.txt', 'hello', /JSON 파일이 아닙니다/],
+    ['cut.json', saved.slice(0, saved.length >> 1), /중간에 잘렸습니다/],
     ['other.json', JSON.stringify({ ...doc, snapshot: flipped.toString('base64') }), /설정과 맞지 않거나/],
     ['odd.json', JSON.stringify({ ...doc, settings: `${doc.settings}&noise=loud` }), /설정이 손상되었습니다: noise/],
   ]) {
@@ -539,6 +540,7 @@ test('the trained network saves to a file and opens again exactly; a damaged fil
     assert.match(await page.textContent('.notice[data-notice="file"]'), new RegExp(`${name.replace('.', '\\.')} 파일을 열 수 없습니다`));
     assert.match(await page.textContent('.notice[data-notice="file"]'), says);
     assert.match(await page.textContent('.share-file-status'), says);
+    assert.doesNotMatch(await page.textContent('.notice[data-notice="file"]'), /checksum|snapshot|mismatch/i, 'no engine English on the Korean page');
     assert.equal(await epochOf(page), before.epoch);
     assert.equal(await valueOf(page, '#train-loss'), before.loss);
     assert.equal(page.url(), before.url);

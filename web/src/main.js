@@ -3,13 +3,14 @@
 // through one place (update), which keeps the URL, the controls and the
 // controller in step.
 import '../styles.css';
-import { LabError, loadEngine } from '../../bindings/index.mjs';
+import { loadEngine } from '../../bindings/index.mjs';
 import { Controller } from './controller.js';
 import { Panels } from './panels/index.js';
 import { h, ownsKeys } from './dom.js';
+import { errorDetail, errorText } from './errors.js';
 import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
 import {
-  applyChanges, CLASSIFICATION_DATASETS, FEATURES, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
+  applyChanges, CLASSIFICATION_DATASETS, FEATURES, isRelevant, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
 } from './state.js';
 import { ChartView } from './views/chart.js';
 import { Controls } from './views/controls.js';
@@ -66,15 +67,17 @@ function showIgnored(ignored) {
   }));
 }
 
-/** An engine error as a translated message (the engine's own text fills in details); training has paused. */
+/** An engine error in the page's language, by its code (the engine's English as a labelled detail); training has paused. */
 function showError(err) {
   app.embed?.failed(err);
-  const key = err instanceof LabError && has(`error.${err.code}`) ? `error.${err.code}` : 'error.generic';
-  const params = { message: err?.message ?? String(err), lr: formatNumber(app.state.learningRate, 6) };
+  const lr = formatNumber(app.state.learningRate, 6);
   // The weights kept can already give an overflowing loss over a whole split: say why it reads ∞.
   const m = app.controller?.metrics();
   const overflow = err?.code === 'diverged' && m && [m.trainLoss, m.testLoss].some((x) => x !== null && !Number.isFinite(x));
-  app.notices.show('error', 'error', () => ({ title: t('error.title'), items: [t(key, params), ...(overflow ? [t('error.divergedLosses')] : [])] }));
+  app.notices.show('error', 'error', () => ({
+    title: t('error.title'),
+    items: [errorText(err, { lr }), overflow ? t('error.divergedLosses') : null, errorDetail(err)].filter(Boolean),
+  }));
 }
 
 function refreshTexts() {
@@ -101,11 +104,38 @@ function setPlaying(playing) {
   $('step').title = t(`step.${app.controller?.stepUnit ?? 'epoch'}`);
 }
 
+/** A setting's name and one of its values as the controls show them. */
+function settingText(name, value) {
+  const label = t(`setting.${name}`, { value: '' }).replace(/[\s:：%]+$/u, '');
+  const shown = name === 'classes' ? t('option.classes', { n: value }) : has(`option.${name}.${value}`) ? t(`option.${name}.${value}`) : String(value);
+  return { label, shown };
+}
+
+/** Says which settings another change moved (3 classes on the circle: a spiral and softmax CE). */
+function announceSwitched(changes, before, state, changed) {
+  const moved = [...changed].filter((name) => !(name in changes) && SETTING[name].announce && isRelevant(SETTING[name], state));
+  if (!moved.length || 'lesson' in changes) return;
+  const [cause, value] = Object.entries(changes)[0];
+  app.notices.show('switched', 'warning', () => {
+    const { label, shown } = settingText(cause, value);
+    return {
+      title: t('notice.switched', { setting: label, value: shown }),
+      items: moved.map((name) => {
+        const from = settingText(name, before[name]);
+        return t('notice.switchedItem', { setting: from.label, from: from.shown, to: settingText(name, state[name]).shown });
+      }),
+    };
+  });
+}
+
 /** The one way settings change: state, URL, controls, then the network. */
 function update(changes) {
+  const before = app.state;
   const { state, changed } = applyChanges(app.state, changes);
   if (changed.size === 0) return;
   app.state = state;
+  if ([...changed].some((name) => SETTING[name].apply === 'reset')) app.notices.dismiss('switched');  // a new network
+  announceSwitched(changes, before, state, changed);
   writeUrl();
   if (changed.has('classes')) app.controls.setThumbnails(thumbnails(app.lab, state.classes));
   app.controls.update(state);
@@ -139,6 +169,7 @@ function settingsFromText(text) {
 function loadFromUrl() {
   const { state, ignored } = parseUrl(location.search, location.hash);
   app.state = state;
+  app.notices.dismiss('switched');  // said of the state this one replaces
   applyLanguage();
   applyPageFlags();
   showIgnored(ignored);
@@ -201,11 +232,13 @@ function buildViews() {
   const lossChart = new ChartView($('loss-chart'), {
     lines: [{ key: 'chart.train', color: '#4b5561' }, { key: 'chart.test', color: '#1d232a', dash: true }],
     labelKey: 'chart.label',
+    titleKey: 'chart.lossTitle',
     height: 84,
   });
   const accuracyChart = new ChartView($('accuracy-chart'), {
     lines: [{ key: 'chart.train', color: '#4b5561' }, { key: 'chart.test', color: '#1d232a', dash: true }],
     labelKey: 'chart.accLabel',
+    titleKey: 'chart.accTitle',
     range: [0, 1],
     height: 64,
     percent: true,
@@ -242,7 +275,16 @@ function watchCanvases() {
   }, true);
 }
 
+/** The skip link goes to Play (a panel's own, over a panel) without touching the URL's hash. */
+function skipToPlay(e) {
+  e.preventDefault();
+  const panel = document.querySelector('.panel:not([hidden])');
+  const target = app.panels?.active ? panel?.querySelector('.panel-play') ?? panel?.querySelector('button, input, a[href]') : $('play');
+  target?.focus();
+}
+
 function bindButtons() {
+  $('skip-play').addEventListener('click', skipToPlay);
   $('play').addEventListener('click', () => app.controller.toggle());
   $('step').addEventListener('click', () => app.controller.step());
   $('reset').addEventListener('click', () => {
@@ -365,7 +407,7 @@ async function main() {
     drawn: () => app.layout.fitSheet(),
     roots: { modeSlot: $('mode-slot'), controls: $('frame-controls'), caption: $('frame-caption'), key: $('frame-key'), inspector: $('inspector') },
   });
-  app.panels = new Panels({ app: $('app'), nav: $('panel-nav'), host: $('panels'), lesson: $('lesson') }, {
+  app.panels = new Panels({ app: $('app'), nav: $('panel-nav'), host: $('panels'), lesson: $('lesson'), workspace: document.querySelector('.workspace') }, {
     lab,
     update,
     state: () => app.state,

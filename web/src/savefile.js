@@ -3,6 +3,7 @@
 // schedule, cursor, shuffle order, with its own checksum) and the curves.
 // Opening a file checks all of it, the snapshot on a scratch trainer, before
 // the page changes: a damaged or foreign file is refused with its reason.
+import { fieldNote } from './errors.js';
 import { engineConfig, parseUrl, serialize } from './state.js';
 
 export const SAVE_FORMAT = 'backprop-lab-network';
@@ -79,7 +80,8 @@ export function readSave(text, lab) {
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new SaveFileError('file.notJson');
+    // The format name comes first in a saved file: a cut-off file still shows it.
+    throw new SaveFileError(text.trimStart().startsWith('{') && text.includes(`"${SAVE_FORMAT}"`) ? 'file.truncated' : 'file.notJson');
   }
   if (!doc || typeof doc !== 'object' || doc.format !== SAVE_FORMAT) throw new SaveFileError('file.notOurs');
   if (doc.version !== SAVE_VERSION) throw new SaveFileError('file.version', { version: String(doc.version) });
@@ -97,8 +99,9 @@ export function readSave(text, lab) {
     scratch = lab.createTrainer(engineConfig(state));
     scratch.restore(snapshot);
   } catch (err) {
-    const key = err?.code === 'bad_snapshot' ? 'file.snapshot' : 'file.engine';
-    throw new SaveFileError(key, { message: err?.message ?? String(err) });
+    // Said in the page's language from the error's code; the engine's English stays out.
+    if (err?.code === 'bad_snapshot') throw new SaveFileError('file.snapshot');
+    throw new SaveFileError('file.engine', { where: fieldNote(err?.field) });
   } finally {
     scratch?.delete();
   }

@@ -17,6 +17,7 @@
 //   follows   names whose change resets this setting to its default (optimizer → betas)
 //   relevant  (state) => whether the setting applies now (controls hide, engine skips)
 //   apply     'reset' new network · 'hot' new trainer, weights kept · 'view' redraw only · 'page'
+//   announce  the page says so when another change moves this setting (3 classes → a spiral)
 //   control   how the controls module renders it; group: where it goes
 //   engine    (config, value, state) => writes the value into the createTrainer config
 
@@ -34,7 +35,7 @@ export const SAMPLES = 500;
 export const PLANE = { xMin: -6, xMax: 6, yMin: -6, yMax: 6 };
 const SEED_MAX = 2147483647;
 /** The views besides the playground (web/src/panels), each with its URL `panel=<name>`. */
-export const PANELS = ['playground', 'activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
+export const PANELS = ['playground', 'chain', 'activations', 'vanishing', 'losses', 'optimizers', 'schedules', 'lessons'];
 const panelIs = (name) => (s) => s.panel === name;
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -75,7 +76,7 @@ export const SETTINGS = [
     apply: 'reset', control: 'select', group: 'top',
   },
   {
-    name: 'classes', type: 'int', min: 2, max: 5, default: 2, apply: 'reset', control: 'select', group: 'top',
+    name: 'classes', type: 'int', min: 2, max: 5, default: 2, apply: 'reset', control: 'select', group: 'top', announce: true,
     relevant: (s) => !isRegression(s),
     engine: (c, v) => { c.dataset.classes = v; },
   },
@@ -84,7 +85,7 @@ export const SETTINGS = [
     allowed: (s) => (s.classes > 2 ? MULTICLASS_DATASETS : CLASSIFICATION_DATASETS),
     // Picking a two-class set brings the class count back to 2.
     implies: (v) => (MULTICLASS_DATASETS.includes(v) ? {} : { classes: 2 }),
-    relevant: (s) => !isRegression(s), apply: 'reset', control: 'datasets', group: 'data',
+    relevant: (s) => !isRegression(s), apply: 'reset', control: 'datasets', group: 'data', announce: true,
     engine: (c, v) => { c.dataset.name = v; },
   },
   {
@@ -124,7 +125,7 @@ export const SETTINGS = [
   {
     // Back to the problem's own loss whenever the problem changes; MSE stays a choice to compare.
     name: 'loss', type: 'enum', values: ['mse', 'bce', 'cce'], default: defaultLoss, allowed: allowedLosses, follows: ['problem', 'classes'],
-    apply: 'reset', control: 'select', group: 'top',
+    apply: 'reset', control: 'select', group: 'top', announce: true,
     engine: (c, v) => { c.loss = v; },
   },
   {
@@ -251,9 +252,9 @@ export const SETTINGS = [
 export const SETTING = Object.fromEntries(SETTINGS.map((p) => [p.name, p]));
 
 /**
- * The settings a lesson sets: its preset, less any key that is not (yet) a
- * setting or holds a value the setting would refuse, so a lesson can name a
- * setting another part of the page adds later.
+ * The settings a lesson sets: its preset, less any key that is not a setting
+ * or holds a value the setting would refuse (a guard only: the lessons test
+ * checks that every preset comes through whole, `mode: 'frames'` included).
  */
 export function lessonPreset(id) {
   const lesson = LESSONS.find((l) => l.id === id);

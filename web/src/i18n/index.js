@@ -29,6 +29,11 @@ export function setLanguage(lang) {
   if (typeof document !== 'undefined') document.documentElement.lang = current;
 }
 
+/** The page's language now: 'en' or 'ko'. */
+export function currentLanguage() {
+  return current;
+}
+
 export function has(key) {
   return key in LANGUAGES[current] || key in en;
 }

@@ -3,7 +3,7 @@
 // link is a plain URL: `#lesson=<id>` plus the language, embed mode and hide
 // flags in use, so it opens the same way in a tab, a new window or an iframe.
 import { h } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { currentLanguage, t } from '../i18n/index.js';
 import { LESSONS } from './catalog.js';
 
 /** The URL hash that opens lesson id, keeping the language, embed mode and hide flags. */
@@ -53,7 +53,8 @@ export class LessonCard {
     const previous = LESSONS[index - 1];
     const next = LESSONS[index + 1];
     const link = (target, rel, text) => h('a', { class: `lesson-link lesson-${rel}`, href: lessonHash(target.id, state), rel }, text);
-    this.#slot.replaceChildren(h('article', { class: `lesson-card${collapsed ? ' is-collapsed' : ''}`, dataset: { lesson: lesson.id }, 'aria-labelledby': 'lesson-title' },
+    // A section named by its title: a region landmark, so the card is found among the page's landmarks.
+    this.#slot.replaceChildren(h('section', { class: `lesson-card${collapsed ? ' is-collapsed' : ''}`, dataset: { lesson: lesson.id }, 'aria-labelledby': 'lesson-title' },
       h('div', { class: 'lesson-head' },
         h('p', { class: 'lesson-count', text: t('lesson.count', { n: index + 1, total: LESSONS.length }) }),
         h('button', {
@@ -129,7 +130,7 @@ export class LessonIndex {
             h('p', { text: t(`lesson.${lesson.id}.summary`) }),
             h('details', { class: 'lesson-embed' },
               h('summary', { text: t('lessons.embed') }),
-              h('code', { text: `<iframe src="${page}#lesson=${lesson.id}&embed=true${state.lang ? `&lang=${state.lang}` : ''}" width="900" height="640" title="${t(`lesson.${lesson.id}.title`)}"></iframe>` }))));
+              h('code', { text: `<iframe src="${page}#lesson=${lesson.id}&embed=true&lang=${state.lang ?? currentLanguage()}" width="900" height="640" title="${t(`lesson.${lesson.id}.title`).replace(/"/g, '&quot;')}"></iframe>` }))));
       })));
   }
 }

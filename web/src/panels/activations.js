@@ -6,7 +6,8 @@ import { h } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { typeset } from '../stepper/tex.js';
 import { Plot } from './plot.js';
-import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, grid, panelHead, readout, slider, VANISH_BAND } from './ui.js';
+import { activationCode, softmaxCode } from './torch.js';
+import { chips, codeBlock, DERIVATIVE_COLOR, FUNCTION_COLOR, grid, panelHead, readout, slider, VANISH_BAND } from './ui.js';
 
 const ELEMENTWISE = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'linear'];
 const FUNCTIONS = [...ELEMENTWISE, 'softmax'];
@@ -14,17 +15,19 @@ const Z_RANGE = 6;
 const POINTS = 481;
 /** Below this the local gradient passes on less than a hundredth of the upstream gradient. */
 const VANISHING = 0.01;
-const ALPHA = { leakyRelu: { min: 0.01, max: 0.3, step: 0.01, value: 0.1 }, elu: { min: 0.1, max: 2, step: 0.1, value: 1 } };
-// Each function and its derivative, typeset (one line each).
+// Leaky ReLU's α starts at 0.01, the network's and F.leaky_relu's default.
+const ALPHA = { leakyRelu: { min: 0.01, max: 0.3, step: 0.01, value: 0.01 }, elu: { min: 0.1, max: 2, step: 0.1, value: 1 } };
+// Each function and its derivative, typeset (one line each). The prime is the character ′, not
+// TeX's ' (a superscript, which Chromium's MathML sets apart from its letter).
 const FORMULA = {
-  sigmoid: ['\\sigma(z) = \\dfrac{1}{1 + e^{-z}}', "\\sigma'(z) = \\sigma(z)\\,\\bigl(1 - \\sigma(z)\\bigr)"],
-  tanh: ['\\tanh(z) = \\dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}', "\\tanh'(z) = 1 - \\tanh^2(z)"],
-  relu: ['\\mathrm{ReLU}(z) = \\max(0, z)', "\\mathrm{ReLU}'(z) = 1\\;\\;(z > 0),\\quad 0\\;\\;(z \\le 0)"],
+  sigmoid: ['\\sigma(z) = \\dfrac{1}{1 + e^{-z}}', '\\sigma′(z) = \\sigma(z)\\,\\bigl(1 - \\sigma(z)\\bigr)'],
+  tanh: ['\\tanh(z) = \\dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}', '\\tanh′(z) = 1 - \\tanh^2(z)'],
+  relu: ['\\mathrm{ReLU}(z) = \\max(0, z)', '\\mathrm{ReLU}′(z) = 1\\;\\;(z > 0),\\quad 0\\;\\;(z \\le 0)'],
   leakyRelu: ['\\mathrm{LeakyReLU}(z) = z\\;\\;(z > 0),\\quad \\alpha z\\;\\;(z \\le 0)',
-    "\\mathrm{LeakyReLU}'(z) = 1\\;\\;(z > 0),\\quad \\alpha\\;\\;(z \\le 0)"],
+    '\\mathrm{LeakyReLU}′(z) = 1\\;\\;(z > 0),\\quad \\alpha\\;\\;(z \\le 0)'],
   elu: ['\\mathrm{ELU}(z) = z\\;\\;(z > 0),\\quad \\alpha\\,(e^{z} - 1)\\;\\;(z \\le 0)',
-    "\\mathrm{ELU}'(z) = 1\\;\\;(z > 0),\\quad \\alpha e^{z}\\;\\;(z \\le 0)"],
-  linear: ['f(z) = z', "f'(z) = 1"],
+    '\\mathrm{ELU}′(z) = 1\\;\\;(z > 0),\\quad \\alpha e^{z}\\;\\;(z \\le 0)'],
+  linear: ['f(z) = z', 'f′(z) = 1'],
   softmax: ['p_i = \\dfrac{e^{z_i}}{\\sum_j e^{z_j}}', '\\dfrac{\\partial p_i}{\\partial z_i} = p_i\\,(1 - p_i)'],
 };
 
@@ -79,6 +82,8 @@ export class ActivationsPanel {
   #scoreButtons;
   #scoreSliders = [];
   #softNote = h('p', { class: 'panel-note' });
+  #code = codeBlock('act-torch');
+  #softCode = codeBlock('act-torch');
 
   constructor(root, { lab, update }) {
     this.root = root;
@@ -87,7 +92,7 @@ export class ActivationsPanel {
     this.#plot = new Plot(h('div', { class: 'act-plot' }), { height: 300, onPick: (z) => this.#setZ(z) });
     this.#zSlider = slider({ id: 'act-z', min: -Z_RANGE, max: Z_RANGE, step: 0.01, value: this.#z, onInput: (z) => this.#setZ(z) });
     this.#alphaSlider = slider({
-      id: 'act-alpha', min: 0.01, max: 2, step: 0.01, value: 0.1,
+      id: 'act-alpha', min: 0.01, max: 2, step: 0.01, value: 0.01,
       onInput: (a) => {
         this.#alpha[this.#name] = a;
         this.#draw();
@@ -111,7 +116,8 @@ export class ActivationsPanel {
           this.#alphaSlider.el,
           h('dl', { class: 'readouts' }, this.#readouts.value.el, this.#readouts.derivative.el),
           this.#local,
-          this.#note)),
+          this.#note,
+          this.#code.el)),
       this.#smallTitle,
       smallGrid);
     this.#softPlot = new Plot(h('div', { class: 'act-plot' }), { height: 260, onPick: (z) => this.#setScore(this.#focus, z) });
@@ -129,7 +135,8 @@ export class ActivationsPanel {
           this.#scoreRows,
           h('div', { class: 'button-row' }, this.#scoreButtons.add, this.#scoreButtons.remove),
           this.#bars,
-          h('dl', { class: 'readouts' }, this.#softReadouts.sum.el, this.#softReadouts.local.el))));
+          h('dl', { class: 'readouts' }, this.#softReadouts.sum.el, this.#softReadouts.local.el),
+          this.#softCode.el)));
     root.append(this.#head.el, this.#chips.el, this.#elementwise, this.#softmax);
   }
 
@@ -156,6 +163,8 @@ export class ActivationsPanel {
     this.#smallTitle.textContent = t('act.compare');
     this.#scoreButtons.add.textContent = t('act.addScore');
     this.#scoreButtons.remove.textContent = t('act.removeScore');
+    this.#code.retranslate();
+    this.#softCode.retranslate();
     for (const s of this.#small) s.caption.textContent = t(`option.activation.${s.name}`);
     if (this.#name) this.#draw();
   }
@@ -202,6 +211,7 @@ export class ActivationsPanel {
       ? t('act.localVanishing', { local: formatNumber(local, 4) })
       : t('act.local', { local: formatNumber(local, 4) });
     this.#note.textContent = t(`act.note.${name}`);
+    this.#code.set(activationCode(name, { z: this.#z, alpha: this.#options(name)?.alpha, value, derivative: local }));
     const [lo, hi] = yRange(curve.value, curve.derivative);
     const fLabel = t('act.function', { name: t(`option.activation.${name}`) });
     const dLabel = t('act.derivative');
@@ -322,6 +332,7 @@ export class ActivationsPanel {
     let sum = 0;
     for (const pj of p) sum += pj;
     this.#softReadouts.sum.set(sum, 6);
+    this.#softCode.set(softmaxCode(scores, p));
     const { sweep, p: curve, local, localHere } = this.#softmaxSweep(k);
     this.#softReadouts.local.set(localHere);
     this.#softPlot.draw({

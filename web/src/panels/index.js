@@ -8,12 +8,14 @@ import { t } from '../i18n/index.js';
 import { LessonCard, LessonIndex } from '../lessons/card.js';
 import { PANELS } from '../state.js';
 import { ActivationsPanel } from './activations.js';
+import { ChainPanel } from './chain.js';
 import { LossesPanel } from './losses.js';
 import { OptimizersPanel } from './optimizers.js';
 import { SchedulesPanel } from './schedules.js';
 import { VanishingPanel } from './vanishing.js';
 
 const VIEWS = {
+  chain: ChainPanel,
   activations: ActivationsPanel,
   vanishing: VanishingPanel,
   losses: LossesPanel,
@@ -25,6 +27,7 @@ const VIEWS = {
 export class Panels {
   #app;
   #host;
+  #workspace;
   #context;
   #tabs;
   #views = new Map();
@@ -33,12 +36,14 @@ export class Panels {
   #state = null;
 
   /**
-   * el: { app, nav, host, lesson }: the page root, the tab bar, the panels' container, the lesson card's slot.
+   * el: { app, nav, host, lesson, workspace }: the page root, the tab bar, the panels' container (a
+   * <main>), the lesson card's slot, the playground's <main>: one of the two is hidden.
    * context: { lab, update(changes), state(), pausePlayground() }.
    */
   constructor(el, context) {
     this.#app = el.app;
     this.#host = el.host;
+    this.#workspace = el.workspace;
     this.#context = context;
     this.#tabs = PANELS.map((name) => h('button', {
       type: 'button', class: 'panel-tab', dataset: { panel: name },
@@ -58,6 +63,7 @@ export class Panels {
     this.#state = state;
     const name = state.panel;
     this.#app.classList.toggle('is-panel', name !== 'playground');
+    if (this.#workspace) this.#workspace.hidden = name !== 'playground';
     for (const tab of this.#tabs) {
       const current = tab.dataset.panel === name;
       tab.classList.toggle('is-current', current);

@@ -4,12 +4,23 @@
 // contour map of lab.surfaceGrid, steps or plays through them, and shows each
 // optimizer's state: velocity, squared-gradient sum or average, Adam's
 // bias-corrected moments and the effective learning rate.
+//
+// With gradient noise on, each step's gradient is the surface's plus a seeded
+// normal draw, as a random mini-batch's gradient differs from the full one:
+// SGD's path turns jagged, and keeps jittering near the minimum, while
+// Momentum's running average smooths the draws out.
+// The engine's race has no noise, so the page adds it: each racer is then a
+// trainer whose only two parameters are (w₁, w₂) (one linear unit: its weight
+// and its bias), and each step hands it the noisy gradient through a batch of
+// two samples made to have exactly that gradient, so the engine's own
+// optimizer step moves it.
 import { h, pixelRatio, sizeCanvas } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { numText } from '../stepper/tex.js';
 import { parseValue } from '../state.js';
 import { linearTicks, Plot, traceShape } from './plot.js';
-import { chips, panelHead, SERIES_COLORS, SERIES_SHAPES, slider, Player } from './ui.js';
+import { optimizerCall, raceCode } from './torch.js';
+import { chips, codeBlock, panelHead, SERIES_COLORS, SERIES_SHAPES, slider, Player } from './ui.js';
 
 /** A racer's learning rate: above 0, at most 10. */
 const RATE = { type: 'number', min: Number.MIN_VALUE, max: 10 };
@@ -30,7 +41,94 @@ const SURFACES = ['valley', 'saddle', 'rosenbrock'];
 const CONTOUR_RES = 140;
 const LEVELS = 14;
 const HYPER = { momentum: { momentum: 0.9 }, nesterov: { momentum: 0.9 }, rmsprop: { alpha: 0.9 } };
+/** Each racer's hyper-parameters as its card names them: [string key, value]. */
+const HYPER_SHOWN = {
+  momentum: [['race.momentum', 0.9]], nesterov: [['race.momentum', 0.9]], rmsprop: [['race.decay', 0.9]],
+  adam: [['race.betas', '(0.9, 0.999)']],
+};
 const vec = (v) => (v ? `(${numText(v[0])}, ${numText(v[1])})` : '–');  // 4 significant digits each
+/** Gradient noise: none, or its standard deviation as a share of the gradient's size at the default start. */
+export const NOISE = ['0', '0.02', '0.05'];
+
+/** A seeded stream of standard normal numbers (mulberry32 and Box–Muller): the same seed, the same noise. */
+export function normals(seed, count) {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i += 2) {
+    const u = 1 - uniform();
+    const v = uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    out[i] = r * Math.cos(2 * Math.PI * v);
+    if (i + 1 < count) out[i + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+/**
+ * A race with a noisy gradient, in the shape lab.descendSurface returns: every step the
+ * surface's gradient at the point (from the engine) plus sigma × the next two normals, handed to
+ * the engine's optimizer. gradX/gradY are the gradients the optimizer was given.
+ */
+export function noisyDescent(lab, surface, optimizer, start, steps, sigma, noise) {
+  const here = (point) => lab.descendSurface(surface, optimizer, point, 0);
+  const first = here(start);
+  const path = {
+    x: [start[0]], y: [start[1]], value: [first.value[0]], gradX: [], gradY: [], states: [first.states[0]], diverged: false,
+  };
+  const trainer = lab.createTrainer({ inputs: 1, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', optimizer, batchSize: 2, shuffle: false });
+  let point = first;
+  try {
+    trainer.setWeights(0, [start[0]]);
+    trainer.setBiases(0, [start[1]]);
+    for (let k = 0; k < steps; k++) {
+      const [w, b] = [path.x[k], path.y[k]];
+      const gx = point.gradX[0] + sigma * noise[2 * k];
+      const gy = point.gradY[0] + sigma * noise[2 * k + 1];
+      path.gradX.push(gx);
+      path.gradY.push(gy);
+      // Inputs 1 and −1 with residuals r₁, r₂ (prediction − target): the batch's mean squared
+      // error has ∂/∂w = r₁ − r₂ and ∂/∂b = r₁ + r₂, so these residuals give (gx, gy).
+      const r1 = (gx + gy) / 2, r2 = (gy - gx) / 2;
+      try {
+        trainer.setData([1, -1], [(w + b) - r1, (b - w) - r2], 2);
+        trainer.trainStep();
+      } catch (err) {
+        if (err?.code === 'diverged' || err?.code === 'invalid_argument') {
+          path.diverged = true;
+          break;
+        }
+        throw err;
+      }
+      const next = [trainer.getWeights(0)[0], trainer.getBiases(0)[0]];
+      point = here(next);
+      path.x.push(next[0]);
+      path.y.push(next[1]);
+      path.value.push(point.value[0]);
+      path.states.push(joinState(trainer.trace(0).state));
+    }
+  } finally {
+    trainer.delete();
+  }
+  // The gradient at the last point has no update after it: the surface's own.
+  path.gradX.push(point.gradX?.[0] ?? NaN);
+  path.gradY.push(point.gradY?.[0] ?? NaN);
+  for (const key of ['x', 'y', 'value', 'gradX', 'gradY']) path[key] = Float64Array.from(path[key]);
+  return path;
+}
+
+/** The trainer's state of its weight (w₁) and its bias (w₂) as one state per coordinate, like descendSurface's. */
+function joinState({ weights, biases }) {
+  const state = { step: weights.step };
+  for (const key of Object.keys(weights)) if (key !== 'step') state[key] = [weights[key][0], biases[key][0]];
+  return state;
+}
 
 export class OptimizersPanel {
   #lab;
@@ -62,17 +160,28 @@ export class OptimizersPanel {
   #valuePlot;
   #lrPlot;
   #labels = {};
+  #noise = '0';
+  #seed = 1;
+  #noiseChips;
+  #equal;
+  #code = codeBlock('race-torch');
+  #codeFor = 'sgd';
+  #codeChips;
 
   constructor(root, { lab, update }) {
     this.root = root;
     this.#lab = lab;
     this.#surfaceChips = chips(SURFACES, (name) => update({ surface: name }));
     this.#coordChips = chips(['0', '1'], (k) => { this.#coordinate = Number(k); this.#drawCharts(); });
+    this.#noiseChips = chips(NOISE, (level) => { this.#player.pause(); this.#noise = level; this.#compute(this.#step); }, 'noise-chips');
+    this.#codeChips = chips(RACERS, (name) => { this.#codeFor = name; this.#drawCode(); }, 'code-chips');
+    this.#equal = this.#buildEqual();
     this.#buttons = {
       play: this.#player.button,
       step: h('button', { type: 'button', class: 'text-button panel-step', onclick: () => { this.#player.pause(); this.#go(this.#step + 1); } }),
       reset: h('button', { type: 'button', class: 'text-button panel-reset', onclick: () => { this.#player.pause(); this.#go(0); } }),
       restart: h('button', { type: 'button', class: 'text-button', onclick: () => { this.#start = [...this.#view.start]; this.#compute(); } }),
+      reseed: h('button', { type: 'button', class: 'text-button race-reseed', onclick: () => { this.#player.pause(); this.#seed += 1; this.#compute(this.#step); } }),
     };
     this.#scrub = slider({ id: 'race-step', min: 0, max: 100, step: 1, value: 0, digits: 0, onInput: (k) => { this.#player.pause(); this.#go(k); } });
     this.#map = h('canvas', { class: 'race-map', role: 'img' });
@@ -81,22 +190,31 @@ export class OptimizersPanel {
     new ResizeObserver(() => { if (this.#surface) this.#drawMap(); }).observe(this.#mapBox);
     this.#valuePlot = new Plot(h('div'), { height: 190 });
     this.#lrPlot = new Plot(h('div'), { height: 190 });
-    for (const key of ['surface', 'hint', 'charts', 'coordinate']) this.#labels[key] = h('span', { class: key === 'charts' ? 'panel-subtitle' : 'field-label' });
+    for (const key of ['surface', 'hint', 'charts', 'coordinate', 'noise', 'codeFor']) this.#labels[key] = h('span', { class: key === 'charts' ? 'panel-subtitle' : 'field-label', id: `race-label-${key}` });
+    this.#labels.noiseNote = h('p', { class: 'panel-note race-noise-note' });
+    this.#noiseChips.el.setAttribute('aria-labelledby', 'race-label-noise');
+    this.#codeChips.el.setAttribute('aria-labelledby', 'race-label-codeFor');
+    this.#surfaceChips.el.setAttribute('aria-labelledby', 'race-label-surface');
+    this.#coordChips.el.setAttribute('aria-labelledby', 'race-label-coordinate');
     for (const name of RACERS) this.#rows.set(name, this.#buildRow(name));
     this.#list.append(...[...this.#rows.values()].map((r) => r.el));
     root.append(
       this.#head.el,
       h('div', { class: 'panel-toolbar' },
         h('div', { class: 'field' }, this.#labels.surface, this.#surfaceChips.el),
+        h('div', { class: 'field' }, this.#labels.noise, h('div', { class: 'chips-row' }, this.#noiseChips.el, this.#buttons.reseed)),
         this.#buttons.play, this.#buttons.step, this.#buttons.reset,
         this.#scrub.el),
+      this.#labels.noiseNote,
       h('div', { class: 'panel-main race-main' },
         h('div', { class: 'panel-figure' },
           this.#mapBox,
           h('p', { class: 'hint race-hint' }, this.#labels.hint, ' ', this.#buttons.restart),
           h('div', { class: 'race-charts-head' }, this.#labels.charts, h('div', { class: 'field field-row' }, this.#labels.coordinate, this.#coordChips.el)),
-          h('div', { class: 'race-charts' }, this.#valuePlot.canvas.parentElement, this.#lrPlot.canvas.parentElement)),
-        h('div', { class: 'panel-side race-side' }, this.#list)));
+          h('div', { class: 'race-charts' }, this.#valuePlot.canvas.parentElement, this.#lrPlot.canvas.parentElement),
+          h('div', { class: 'field' }, this.#labels.codeFor, this.#codeChips.el),
+          this.#code.el),
+        h('div', { class: 'panel-side race-side' }, this.#equal.el, this.#list)));
   }
 
   show(state) {
@@ -133,6 +251,14 @@ export class OptimizersPanel {
     this.#buttons.step.textContent = t('race.stepOne');
     this.#buttons.reset.textContent = t('race.rewind');
     this.#buttons.restart.textContent = t('race.defaultStart');
+    this.#buttons.reseed.textContent = t('race.reseed');
+    this.#labels.noise.textContent = t('race.noise');
+    this.#labels.noiseNote.textContent = t('race.noiseNote');
+    this.#labels.codeFor.textContent = t('race.codeFor');
+    this.#noiseChips.label((level) => (level === '0' ? t('race.noiseOff') : `σ = ${Math.round(Number(level) * 100)} %`));
+    this.#codeChips.label((name) => t(`option.optimizer.${name}`));
+    this.#equal.retranslate();
+    this.#code.retranslate();
     this.#scrub.retranslate(t('race.scrub'));
     for (const [name, row] of this.#rows) row.retranslate(name);
     this.#player.retranslate();
@@ -143,6 +269,50 @@ export class OptimizersPanel {
   /** The optimizer config the engine gets: torch's names and this panel's rate. */
   config(name) {
     return { name, lr: this.#rates[name], ...HYPER[name] };
+  }
+
+  /** The noise's standard deviation: its share of the gradient's size at the surface's default start (0: none). */
+  #sigma() {
+    if (this.#noise === '0') return 0;
+    const g = this.#lab.descendSurface(this.#surface, { name: 'sgd', lr: 1 }, this.#view.start, 0);
+    return Number(this.#noise) * Math.hypot(g.gradX[0], g.gradY[0]);
+  }
+
+  /** One learning rate for every racer, to compare them at equal rates; or back to the surface's own. */
+  #buildEqual() {
+    const label = h('span', { class: 'field-label' });
+    const input = h('input', { type: 'text', inputmode: 'decimal', class: 'race-lr', id: 'race-equal-lr', value: '0.01', autocomplete: 'off', spellcheck: 'false' });
+    const message = h('span', { class: 'field-error', role: 'alert' });
+    const apply = h('button', { type: 'button', class: 'text-button race-equal' });
+    const tuned = h('button', { type: 'button', class: 'text-button race-tuned' });
+    const setAll = (rate) => {
+      this.#player.pause();
+      for (const name of RACERS) this.#rates[name] = typeof rate === 'number' ? rate : rate[name];
+      for (const [name, row] of this.#rows) {
+        row.lr.value = String(this.#rates[name]);
+        row.lr.removeAttribute('aria-invalid');
+        row.message.textContent = '';
+      }
+      this.#compute(this.#step);
+    };
+    apply.addEventListener('click', () => {
+      const { value, reason } = parseValue(RATE, input.value.trim());
+      input.setAttribute('aria-invalid', String(Boolean(reason)));
+      message.textContent = reason ? t('race.badRate') : '';
+      if (!reason) setAll(value);
+    });
+    tuned.addEventListener('click', () => setAll(RATES[this.#surface]));
+    return {
+      el: h('div', { class: 'race-equal-box' },
+        h('label', { class: 'race-lr-field', for: 'race-equal-lr' }, label, input),
+        h('div', { class: 'button-row' }, apply, tuned),
+        message),
+      retranslate: () => {
+        label.textContent = t('race.equalLr');
+        apply.textContent = t('race.equal');
+        tuned.textContent = t('race.tuned');
+      },
+    };
   }
 
   #buildRow(name) {
@@ -162,24 +332,29 @@ export class OptimizersPanel {
     const title = h('span', { class: 'race-name' });
     const lrLabel = h('span', { class: 'field-label' });
     const lr = h('input', { type: 'text', inputmode: 'decimal', class: 'race-lr', autocomplete: 'off', spellcheck: 'false' });
+    const message = h('span', { class: 'field-error race-lr-error', role: 'alert' });
     lr.addEventListener('change', () => {
       const { value, reason } = parseValue(RATE, lr.value.trim());
       if (reason) {
         lr.setAttribute('aria-invalid', 'true');
+        message.textContent = t('race.badRate');
         return;
       }
       lr.removeAttribute('aria-invalid');
+      message.textContent = '';
       this.#rates[name] = value;
+      this.#player.pause();
       this.#compute(this.#step);
     });
     const where = h('p', { class: 'race-where mono' });
     const state = h('dl', { class: 'race-state' });
+    const torch = h('code', { class: 'race-call' });
     const el = h('div', { class: 'race-row', dataset: { optimizer: name } },
       h('label', { class: 'race-title' }, check, swatch, title),
       h('label', { class: 'race-lr-field' }, lrLabel, lr),
-      where, state);
+      message, where, state, torch);
     return {
-      el, check, lr, where, state,
+      el, check, lr, message, where, state, torch,
       retranslate: () => {
         title.textContent = t(`option.optimizer.${name}`);
         lrLabel.textContent = t('race.lr');
@@ -188,19 +363,33 @@ export class OptimizersPanel {
     };
   }
 
-  /** Runs every optimizer from the start for the surface's number of steps, with the engine. */
-  /** The whole race at once, with what every frame reads from it (the rates by step, the configs). */
+  /**
+   * Runs every optimizer from the start for the surface's number of steps, with the engine: the
+   * whole race at once, with what every frame reads from it (the rates by step, the configs).
+   * With noise, every racer gets the same draws.
+   */
   #compute(keepStep = 0) {
     this.#stepAxis = Float64Array.from({ length: this.#steps + 1 }, (_, i) => i);
+    const sigma = this.#sigma();
+    const noise = sigma ? normals(this.#seed, 2 * this.#steps) : null;
     for (const name of RACERS) {
-      const path = this.#lab.descendSurface(this.#surface, this.config(name), this.#start, this.#steps);
+      const path = sigma
+        ? noisyDescent(this.#lab, this.#surface, this.config(name), this.#start, this.#steps, sigma, noise)
+        : this.#lab.descendSurface(this.#surface, this.config(name), this.#start, this.#steps);
       // The effective rate of w₁ and of w₂ at each step (none before the first).
       path.rates = [0, 1].map((c) => Float64Array.from(path.states, (s, i) => (i === 0 ? NaN : s.effectiveLr?.[c] ?? this.#rates[name])));
       this.#paths.set(name, path);
-      this.#rows.get(name).el.dataset.config = JSON.stringify(this.config(name));
+      const row = this.#rows.get(name);
+      row.el.dataset.config = JSON.stringify(this.config(name));
+      row.torch.textContent = optimizerCall(this.config(name), '[w]');
     }
     this.#list.dataset.surface = this.#surface;
     this.#list.dataset.start = JSON.stringify(this.#start);
+    this.#list.dataset.sigma = String(sigma);
+    this.#list.dataset.seed = String(this.#seed);
+    this.#noiseChips.select(this.#noise);
+    this.#buttons.reseed.hidden = !sigma;
+    this.#drawCode();
     this.#scrub.input.max = String(this.#steps);
     this.#go(Math.min(keepStep, this.#steps));
   }
@@ -231,9 +420,10 @@ export class OptimizersPanel {
       row.el.dataset.y = String(path.y[i]);
       row.el.dataset.step = String(i);
       row.el.classList.toggle('is-off', !this.#visible.has(name));
-      row.where.textContent = `${t('race.position')} (${formatNumber(path.x[i], 3)}, ${formatNumber(path.y[i], 3)}) · f = ${formatNumber(path.value[i], 4)}`
+      row.where.textContent = `${t('race.position')} ${vec([path.x[i], path.y[i]])} · f = ${numText(path.value[i])}`
         + (path.diverged && i < this.#step ? ` · ${t('race.diverged', { step: i })}` : '');
-      const items = [['race.gradient', vec([path.gradX[i], path.gradY[i]])]];
+      const items = [[this.#noise === '0' ? 'race.gradient' : 'race.noisyGradient', vec([path.gradX[i], path.gradY[i]])]];
+      for (const [key, value] of HYPER_SHOWN[name] ?? []) items.push([key, typeof value === 'number' ? numText(value) : value]);
       if (s.momentumBuffer) items.push(['race.velocity', vec(s.momentumBuffer)]);
       if (s.sum) items.push(['race.sum', vec(s.sum)]);
       if (s.squareAvg) items.push(['race.squareAvg', vec(s.squareAvg)]);
@@ -249,6 +439,12 @@ export class OptimizersPanel {
       }
       items.forEach(([, text], k) => { row.values[k].textContent = text; });
     }
+  }
+
+  /** The PyTorch script of one racer: the same surface, start, rate and steps (and noise, drawn by torch). */
+  #drawCode() {
+    this.#codeChips.select(this.#codeFor);
+    this.#code.set(raceCode(this.#surface, this.config(this.#codeFor), this.#start, this.#steps, this.#sigma()));
   }
 
   // ---- the contour map ----------------------------------------------------------------

@@ -5,10 +5,12 @@
 // from the trainer's own epoch losses, so it is seen to cut the rate when the
 // loss stalls. The schedule and its parameters are the playground's settings.
 import { h } from '../dom.js';
+import { errorText } from '../errors.js';
 import { formatBound, formatNumber, t } from '../i18n/index.js';
 import { applyChanges, engineConfig, isRelevant, parseValue, SETTING } from '../state.js';
 import { Plot } from './plot.js';
-import { chips, DERIVATIVE_COLOR, FUNCTION_COLOR, panelHead, readout, Player } from './ui.js';
+import { scheduleCode } from './torch.js';
+import { chips, codeBlock, DERIVATIVE_COLOR, FUNCTION_COLOR, panelHead, readout, Player } from './ui.js';
 
 const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'plateau'];
 const PARAMETERS = ['learningRate', 'stepSize', 'gamma', 'tMax', 'factor', 'patience'];
@@ -55,6 +57,7 @@ export class SchedulesPanel {
   #error = h('p', { class: 'panel-error', role: 'alert', hidden: true });
   #minis;
   #minisTitle = h('h3', { class: 'panel-subtitle' });
+  #code = codeBlock('sched-torch');
 
   constructor(root, { lab, update }) {
     this.root = root;
@@ -90,6 +93,7 @@ export class SchedulesPanel {
           h('div', { class: 'button-row' }, this.#buttons.play, this.#buttons.step, this.#buttons.reset),
           this.#error,
           h('dl', { class: 'readouts readouts-grid' }, Object.values(this.#out).map((r) => r.el)))),
+      this.#code.el,
       this.#minisTitle,
       h('div', { class: 'small-multiples' }, this.#minis.map((m) => m.box)));
   }
@@ -113,6 +117,8 @@ export class SchedulesPanel {
       this.#build();
     }
     this.#drawMinis();  // they follow the settings only, not the training
+    const config = engineConfig(state);
+    this.#code.set(scheduleCode(config.optimizer, config.schedule, horizon(state)));
   }
 
   retranslate() {
@@ -132,7 +138,12 @@ export class SchedulesPanel {
     this.#out.loss.retranslate(t('output.trainLoss'));
     this.#out.bad.retranslate(t('sched.badEpochs'));
     this.#player.retranslate();
-    if (this.#state) this.#drawMinis();
+    this.#code.retranslate();
+    if (this.#state) {
+      this.#drawMinis();
+      const config = engineConfig(this.#state);
+      this.#code.set(scheduleCode(config.optimizer, config.schedule, horizon(this.#state)));
+    }
     if (this.#trainer) this.#draw();
   }
 
@@ -184,7 +195,7 @@ export class SchedulesPanel {
   #showError(err) {
     this.#player.pause();
     this.#error.hidden = false;
-    this.#error.textContent = t('panel.engineError', { message: err.message });
+    this.#error.textContent = t('panel.engineError', { message: errorText(err) });
   }
 
   #advance() {

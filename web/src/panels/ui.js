@@ -145,3 +145,41 @@ export class Player {
     this.button.setAttribute('aria-pressed', String(playing));
   }
 }
+
+/**
+ * PyTorch code beside the math: a caption, the code as text (never markup) and a Copy button.
+ * set(code) replaces the code; retranslate() the caption and button.
+ */
+export function codeBlock(className = '') {
+  const caption = h('figcaption', { class: 'torch-caption' });
+  const code = h('code');
+  const status = h('span', { class: 'torch-status', role: 'status' });
+  const copy = h('button', {
+    type: 'button', class: 'text-button torch-copy',
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(code.textContent);
+        status.textContent = t('share.copied');
+      } catch {
+        status.textContent = t('share.copyFailed');
+      }
+    },
+  });
+  const el = h('figure', { class: `torch ${className}` },
+    h('div', { class: 'torch-head' }, caption, status, copy),
+    h('pre', { class: 'torch-code' }, code));
+  return {
+    el,
+    code,
+    set: (text) => {
+      if (code.textContent !== text) {
+        code.textContent = text;
+        status.textContent = '';
+      }
+    },
+    retranslate: (captionKey = 'torch.caption') => {
+      caption.textContent = t(captionKey);
+      copy.textContent = t('share.copy');
+    },
+  };
+}

@@ -4,6 +4,7 @@
 // its mean size per epoch on a log scale, so the sigmoid network's first
 // layers are seen to stop learning.
 import { h } from '../dom.js';
+import { errorText } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { Plot } from './plot.js';
 import { chips, panelHead, readout, Player } from './ui.js';
@@ -18,6 +19,20 @@ const UNITS = 8;
 const MAX_EPOCHS = 200;
 // Viridis, evenly spread from dark (first layer) to light (output); the last step darkened to read on white.
 const LAYER_COLORS = ['#440154', '#443a83', '#31688e', '#21908d', '#35b779', '#8fd744', '#c9b800'];
+
+/** One of the two networks: depth hidden layers of 8 with the activation, a sigmoid output, BCE, SGD. */
+export function vanishingConfig(activation, depth, dataset) {
+  return {
+    seed: 3,
+    features: ['x1', 'x2'],
+    layers: [...Array.from({ length: depth }, () => ({ units: UNITS, activation })), { units: 1, activation: 'sigmoid' }],
+    loss: 'bce',
+    optimizer: { name: 'sgd', lr: 0.03 },
+    init: 'xavier',
+    batchSize: 10,
+    dataset: { name: dataset, samples: 400, noise: 0.05, trainRatio: 1 },
+  };
+}
 
 export class VanishingPanel {
   #lab;
@@ -106,24 +121,11 @@ export class VanishingPanel {
     if (this.#nets.length) this.#draw();
   }
 
-  #config(activation) {
-    return {
-      seed: 3,
-      features: ['x1', 'x2'],
-      layers: [...Array.from({ length: this.#depth }, () => ({ units: UNITS, activation })), { units: 1, activation: 'sigmoid' }],
-      loss: 'bce',
-      optimizer: { name: 'sgd', lr: 0.03 },
-      init: 'xavier',
-      batchSize: 10,
-      dataset: { name: this.#dataset, samples: 400, noise: 0.05, trainRatio: 1 },
-    };
-  }
-
   #build() {
     this.#player.pause();
     for (const n of this.#nets) n.trainer.delete();
     this.#nets = NETWORKS.map((net) => {
-      const trainer = this.#lab.createTrainer(this.#config(net.activation));
+      const trainer = this.#lab.createTrainer(vanishingConfig(net.activation, this.#depth, this.#dataset));
       const layers = trainer.layerSizes.length - 1;
       return { ...net, trainer, layers, history: Array.from({ length: layers }, () => []), losses: [] };
     });
@@ -155,7 +157,7 @@ export class VanishingPanel {
     } catch (err) {
       this.#player.pause();
       this.#error.hidden = false;
-      this.#error.textContent = t('panel.engineError', { message: err.message });
+      this.#error.textContent = t('panel.engineError', { message: errorText(err) });
     }
     this.#draw();
   }

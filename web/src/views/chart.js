@@ -12,24 +12,28 @@ export class ChartView {
   #lines;
   #range;
   #labelKey;
+  #titleKey;
+  #title;
   #height;
   #width = null;
   #last = null;
 
   /**
    * lines: [{ key (i18n), color, dash }]; range: 'auto' (0 … max) or [lo, hi];
-   * labelKey: the chart's accessible description.
+   * labelKey: the chart's accessible description; titleKey: its visible title.
    */
-  constructor(root, { lines, range = 'auto', labelKey, height = 90, percent = false }) {
+  constructor(root, { lines, range = 'auto', labelKey, titleKey = null, height = 90, percent = false }) {
     this.#root = root;
     this.#lines = lines;
     this.#range = range;
     this.#labelKey = labelKey;
+    this.#titleKey = titleKey;
     this.#height = height;
     this.percent = percent;
+    this.#title = titleKey ? h('p', { class: 'chart-title' }) : null;
     this.#canvas = h('canvas', { class: 'chart-canvas', role: 'img' });
     this.#legend = h('div', { class: 'chart-legend' });
-    root.append(this.#canvas, this.#legend);
+    root.append(...[this.#title, this.#canvas, this.#legend].filter(Boolean));
     this.retranslate();
     // The width is read here, after layout, not on every draw (a draw follows DOM writes each frame).
     new ResizeObserver(() => {
@@ -39,6 +43,7 @@ export class ChartView {
   }
 
   retranslate() {
+    if (this.#title) this.#title.textContent = t(this.#titleKey);
     this.#canvas.setAttribute('aria-label', t(this.#labelKey));
     this.#legend.replaceChildren(...this.#lines.map((line) => h('span', { class: 'chart-key' },
       h('span', { class: `chart-swatch${line.dash ? ' dashed' : ''}`, style: `border-color:${line.color}`, 'aria-hidden': 'true' }),

@@ -229,7 +229,9 @@ export class OutputView {
         const color = classColors(classes)[k];
         const icon = svg('svg', { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true' });
         icon.append(svg('path', { d: markerPath(classes > 2 ? k : 0, 7, 7, 5), fill: color, stroke: '#1d232a', 'stroke-width': 0.6 }));
-        items.push(h('span', { class: 'legend-item' }, icon, t('legend.class', { n: k })));
+        // The course counts classes from 1; a binary label y = 0 or 1 is named beside it.
+        const name = classes === 2 ? t('legend.binaryClass', { n: k + 1, y: k }) : t('legend.class', { n: k + 1 });
+        items.push(h('span', { class: 'legend-item' }, icon, name));
       }
     }
     const rows = [h('div', { class: 'legend-row' }, items)];

@@ -2,7 +2,7 @@
 // course material with embed mode and the controls a lesson hides, and the
 // trained network itself saved to a file and opened again.
 import { h } from '../dom.js';
-import { has, t } from '../i18n/index.js';
+import { currentLanguage, has, t } from '../i18n/index.js';
 import { HIDEABLE, serialize } from '../state.js';
 
 const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -101,7 +101,7 @@ export class ShareDialog {
 
   #fileSection() {
     const status = h('p', { class: 'share-status share-file-status', role: 'status' });
-    const input = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden', id: 'open-network', tabindex: '-1' });
+    const input = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden', id: 'open-network', tabindex: '-1', 'aria-label': t('share.open') });
     input.addEventListener('change', async () => {
       const [file] = input.files;
       input.value = '';
@@ -151,7 +151,8 @@ export class ShareDialog {
     const f = this.#fields;
     f.link.value = `${this.#base()}#${serialize(this.#state)}`;
     const hide = new Set(f.hide.map((label) => label.firstChild).filter((box) => box.checked).map((box) => box.value));
-    const embedded = { ...this.#state, embed: f.embed.checked, hide };
+    // The frame opens in the page's language, whichever the reader's browser prefers.
+    const embedded = { ...this.#state, lang: this.#state.lang ?? currentLanguage(), embed: f.embed.checked, hide };
     const src = `${this.#base()}#${serialize(embedded)}`;
     const size = (input, fallback) => {
       const v = Math.round(Number(input.value));
