@@ -1,8 +1,7 @@
 // Accessibility: axe-core (the npm package, injected into the page) over every
 // view in English and Korean, on a desktop and on a phone; no serious or
 // critical violation, and none of the landmark rules. Adding a view is one line in VIEWS: its hash, and what
-// to do before the scan (open a dialog, switch to a tab). Frame mode is not
-// here yet: its views are being rebuilt, and join this list after that.
+// to do before the scan (open a dialog, step into a phase, select a weight).
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -16,7 +15,9 @@ const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../we
 const { LESSONS } = await import(path.join(web, 'lessons/catalog.js'));
 const { PANELS } = await import(path.join(web, 'state.js'));
 
-/** Every view: [name, URL hash, optional action before the scan]. Lessons that open frame mode are kept in train mode. */
+const steps = async (page, n) => { for (let k = 0; k < n; k++) await page.keyboard.press('ArrowRight'); };
+
+/** Every view: [name, URL hash, optional action before the scan]; each lesson also as it opens (some in frame mode). */
 const VIEWS = [
   ['playground', '#mode=train'],
   ['playground with test data, 3 classes', '#mode=train&classes=3&showTestData=true'],
@@ -26,7 +27,12 @@ const VIEWS = [
   ['activations, softmax', '#panel=activations&activationFn=softmax'],
   ...PANELS.filter((name) => name !== 'playground').map((name) => [`panel ${name}`, `#panel=${name}`]),
   ...LESSONS.map((lesson) => [`lesson ${lesson.id}`, `#lesson=${lesson.id}&mode=train`]),
+  ['frame mode, mid-backward', '#mode=frames&seed=2', (page) => steps(page, 6)],
+  ['frame mode, a first-layer weight at the update', '#mode=frames&seed=2', async (page) => { await steps(page, 7); await page.click('#inspector button.ix-button >> nth=1'); await steps(page, 1); }],
+  ['frame mode, the settings unfolded', '#mode=frames', (page) => page.click('#settings-toggle')],
+  ...LESSONS.map((lesson) => [`lesson ${lesson.id}, as it opens`, `#lesson=${lesson.id}`, (page) => steps(page, 3)]),
   ['embed', '#embed=true&mode=train'],
+  ['embed, frame mode', '#embed=true&mode=frames', (page) => steps(page, 5)],
   ['embed, a lesson', '#lesson=xor&embed=true'],
   ['embed, a panel', '#panel=losses&embed=true'],
 ];

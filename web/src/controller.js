@@ -113,6 +113,9 @@ export class Controller {
     this.frameSpeed = state.frameSpeed;
     const modeChanged = this.#setMode(state.mode === 'frames' ? 'frame' : 'train');
     const probeChanged = this.#setProbe(state.mode === 'frames' ? state.probe : null);
+    // Frame mode shows only the inputs in use: the diagram changes with the mode. A change that
+    // builds a new network draws it anyway (and the old trainer's layers may not fit the new settings).
+    if (modeChanged && this.trainer && how !== 'reset') this.#setStructure();
     if (how === 'page') {
       if ((modeChanged || probeChanged) && this.trainer) {
         this.#drawMetrics();
@@ -253,7 +256,6 @@ export class Controller {
       this.history.clear();
       this.#selection = null;
     }
-    if (this.trainer) this.#setStructure();  // frame mode shows only the inputs in use
     this.#syncProbe();
     return true;
   }

@@ -48,6 +48,7 @@ export class FrameOverlay {
   #scale = 0;
   #numbers = [];        // label specs
   #numberLayer;
+  #markLayer;
   #flow = null;
   #selection = null;
   #paths = null;
@@ -58,6 +59,7 @@ export class FrameOverlay {
   constructor(geometry) {
     this.#geometry = geometry;
     this.#numberLayer = h('div', { class: 'net-numbers' });
+    this.#markLayer = h('div', { class: 'net-marks', 'aria-hidden': 'true' });
   }
 
   /** The diagram was rebuilt: nothing of the old structure is drawn any more. */
@@ -69,13 +71,14 @@ export class FrameOverlay {
     this.#selection = null;
     this.#paths = null;
     this.#numberLayer.replaceChildren();
+    this.#markLayer.replaceChildren();
   }
 
   /** The diagram was laid out again (a new size): everything is placed anew. */
   relayout() {
     this.#laidOut += 1;
     const g = this.#geometry();
-    if (this.#numberLayer.parentNode !== g.stage) g.stage.append(this.#numberLayer);
+    if (this.#numberLayer.parentNode !== g.stage) g.stage.append(this.#markLayer, this.#numberLayer);
     this.#drawMarks();
     this.#placeNumbers();
     this.#drawOverlay();
@@ -158,15 +161,22 @@ export class FrameOverlay {
       return;
     }
     if (!node.marks) {
+      // Beside the neuron's element, not in it: its accessible name stays its own (the numbers
+      // are in its description).
       const value = h('span', { class: 'net-mark-value' });
       const upstream = h('span', { class: 'net-mark-dot net-mark-up' });
       const downstream = h('span', { class: 'net-mark-dot net-mark-down' });
       const local = h('span', { class: 'net-mark-local' }, h('span', { class: 'net-mark-local-fill' }));
       const root = h('span', { class: 'net-mark', 'aria-hidden': 'true' }, value, upstream, local, downstream);
-      el.append(root);
+      this.#markLayer.append(root);
       node.marks = { root, value, upstream, downstream, local };
     }
     const m = node.marks;
+    const at = `${node.x - size / 2}px,${node.y - size / 2}px,${size}px`;
+    if (m.at !== at) {
+      Object.assign(m.root.style, { left: `${node.x - size / 2}px`, top: `${node.y - size / 2}px`, width: `${size}px`, height: `${size}px` });
+      m.at = at;
+    }
     // A neuron with its numbers beside it needs no dots and no value on its picture.
     const labelled = !!mark.labelled;
     const text = labelled || mark.value === null || mark.value === undefined || size < 30 ? null : mark.value;
