@@ -12,8 +12,8 @@ export function download(name, text, type) {
 }
 
 /** The trained network as a file: settings, the engine's snapshot and the curves. */
-export function saveNetwork({ state, lab, controller }) {
-  const text = writeSave({ state, engineVersion: lab.version, ...controller.saved() });
+export function saveNetwork({ state, lab, controller, ownData }) {
+  const text = writeSave({ state, engineVersion: lab.version, ...controller.saved(), data: ownData });
   download(`backprop-lab-epoch-${controller.trainer.cursor().epoch}.json`, text, 'application/json');
 }
 
