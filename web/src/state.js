@@ -7,7 +7,7 @@
 //
 // Entry fields:
 //   name      URL key and state property
-//   type      'enum' | 'int' | 'number' | 'bool' | 'list' (subset of values) | 'intList'
+//   type      'enum' | 'int' | 'number' | 'bool' | 'list' (subset of values) | 'intList' | 'text' (matching `pattern`)
 //   values    enum/list choices;  min, max: numeric range (also per item of an intList)
 //   maxLength intList length limit; presets: suggested numbers for a select
 //   default   a value, or (state) => value when it depends on settings above it
@@ -274,7 +274,7 @@ export function lessonPreset(id) {
  * Parts of the page that are not settings but can be hidden with `<part>_hide=true`
  * (besides every setting that has a control).
  */
-export const PARTS = ['panelNav', 'playControls', 'step', 'reset', 'share', 'regenerate', 'datasetColumn', 'network', 'output', 'lossChart', 'metrics'];
+export const PARTS = ['panelNav', 'playControls', 'step', 'reset', 'share', 'regenerate', 'ownData', 'datasetColumn', 'network', 'output', 'lossChart', 'metrics'];
 export const HIDEABLE = [...SETTINGS.filter((p) => p.control).map((p) => p.name), ...PARTS];
 const HIDE_SUFFIX = '_hide';
 

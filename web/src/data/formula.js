@@ -38,6 +38,18 @@ jsep.hooks.add('gobble-token', function group(env) {
 /** Why a formula is refused: `key` (formula.*) and `at`, the 1-based character of the problem. */
 const refuse = (key, index, params = {}) => new DataError(key, { ...params, at: index + 1 });
 
+/** jsep's complaint as one of ours (its text is English only), at its position. */
+function syntaxError(err) {
+  const at = Number.isInteger(err.index) ? err.index : 0;
+  const said = String(err.description ?? '');
+  const after = said.match(/^Expected expression after (.+)$/);
+  if (after) return refuse('formula.after', at, { what: after[1] });
+  const expected = said.match(/^Expected (\S+)$/);
+  if (expected) return refuse('formula.expected', at, { what: expected[1] });
+  if (/cannot start with a number/.test(said)) return refuse('formula.number', at);
+  return refuse('formula.syntax', at);
+}
+
 /** Where name first stands as a word of its own in text (for an unknown name's position). */
 function positionOf(text, name) {
   const re = /(?<![\w.$])[A-Za-z_$][\w$]*/g;
@@ -105,7 +117,7 @@ export function compile(text) {
   try {
     tree = jsep(source);
   } catch (err) {
-    throw refuse('formula.syntax', Number.isInteger(err.index) ? err.index : 0, { what: err.description ?? String(err.message) });
+    throw syntaxError(err);
   }
   if (tree.type === 'Compound') {
     // Two expressions side by side: "2 x", "sin x", "x, 1".

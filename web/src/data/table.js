@@ -121,7 +121,7 @@ function scaleOf(values, scaling, name) {
  */
 export function buildData(table, choice) {
   const { names, body } = describe(table, choice.header);
-  const column = (k) => ({ column: k + 1, name: names[k] });
+  const column = (k) => ({ column: names[k] ? `${k + 1} (“${names[k]}”)` : String(k + 1) });
   if (body.length === 0) throw new DataError('data.empty');
   if (body.length > choice.limit) throw new DataError('data.tooManyRows', { line: body[choice.limit].line, max: choice.limit });
   if (body.length < 2) throw new DataError('data.fewRows');
