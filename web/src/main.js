@@ -360,6 +360,7 @@ function showState() {
   app.controller.configure(app.state, 'reset');
   app.panels.sync(app.state);
   setPlaying(app.controller.playing);
+  showDataSummary();
   app.layout.foldForMode();
   app.layout.fit();
   app.layout.foldIfShort();
@@ -481,6 +482,7 @@ async function main() {
   app.controller.configure(app.state, 'reset');
   app.panels.sync(app.state);
   setPlaying(false);
+  showDataSummary();
   $('play').disabled = false;
   document.body.classList.add('is-ready');
   $('loader').hidden = true;

@@ -50,7 +50,7 @@ export class DataDialog {
     f.summary = h('p', { class: 'share-note', id: 'data-found' });
     f.choice = h('div', { class: 'data-choice', hidden: true });
     f.importError = h('p', { class: 'data-error', role: 'alert', id: 'data-import-error' });
-    f.formula = h('input', { type: 'text', id: 'data-formula', value: 'sin(x)', spellcheck: 'false', autocomplete: 'off', class: 'data-formula' });
+    f.formula = h('input', { type: 'text', id: 'data-fx', value: 'sin(x)', spellcheck: 'false', autocomplete: 'off', class: 'data-formula' });
     f.from = h('input', { type: 'number', id: 'data-from', value: -6, step: 'any' });
     f.to = h('input', { type: 'number', id: 'data-to', value: 6, step: 'any' });
     f.samples = h('input', { type: 'number', id: 'data-samples', value: 500, min: SAMPLE_RANGE.min, max: SAMPLE_RANGE.max, step: 1 });

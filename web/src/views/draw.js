@@ -226,7 +226,11 @@ export class DrawMode {
     const at = this.#output.planeAt(e.clientX, e.clientY);
     if (!at) return;
     e.preventDefault();
-    this.#output.frame.setPointerCapture?.(e.pointerId);
+    try {
+      this.#output.frame.setPointerCapture(e.pointerId);
+    } catch {
+      // a pointer the browser no longer tracks: the frame's own events still arrive
+    }
     const [x, y] = at;
     this.#crosshair = at;
     const press = { id: e.pointerId, startX: e.clientX, startY: e.clientY, index: -1, kind: 'tap', timer: 0 };
