@@ -461,7 +461,7 @@ export class Controller {
     if (keepWeights) {
       // The new trainer starts its own count at epoch 0 and batch 0.
       const c = previous.cursor();
-      this.#epochOffset += c.epoch + c.batch / c.batchesPerEpoch;
+      this.#epochOffset += c.epoch + (c.batchesPerEpoch ? c.batch / c.batchesPerEpoch : 0);
       for (let l = 0; l < previous.layerSizes.length - 1; l++) {
         next.setWeights(l, previous.getWeights(l));
         next.setBiases(l, previous.getBiases(l));
@@ -609,7 +609,7 @@ export class Controller {
   #record(how) {
     const e = this.#evaluate();
     const c = this.trainer.cursor();
-    const x = this.#epochOffset + c.epoch + c.batch / c.batchesPerEpoch;
+    const x = this.#epochOffset + c.epoch + (c.batchesPerEpoch ? c.batch / c.batchesPerEpoch : 0);
     this.#last = { ...e, x, cursor: c };
     if (how === 'rewind') {
       for (const s of Object.values(this.#series)) s.truncate(x);
