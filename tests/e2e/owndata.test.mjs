@@ -338,6 +338,31 @@ test('drawing by touch on a phone (tap adds, long press deletes) and by keyboard
   await context.close();
 });
 
+test('frame by frame on drawn data: steps run, and a clicked drawn point becomes the probe the inspector follows', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#lang=en&dataset=xor&batchSize=2'));
+  await page.click('#data-draw');
+  await page.click('#draw-clear');
+  await page.selectOption('#draw-split', 'train');
+  for (const [x, y, cls] of [[-4, 4, 0], [4, 4, 1], [4, -4, 0], [-4, -4, 1]]) {
+    await page.click(`.draw-class[data-cls="${cls}"]`);
+    await page.mouse.click(...Object.values(await planePoint(page, x, y)));
+  }
+  await page.click('#draw-done');
+  const link = await page.evaluate(() => location.hash);
+  await page.goto(at(`${link}&mode=frames`));
+  await page.waitForSelector('body.is-ready');
+  const target = await planePoint(page, 4, -4);
+  await page.mouse.click(target.x, target.y);
+  const probe = Number(page.url().match(/probe=(\d+)/)?.[1]);
+  assert.equal(probe, 2, 'the third drawn training point');
+  assert.match(await page.textContent('#inspector'), /Training sample #2\b/);
+  for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+  assert.ok(await page.locator('.net-num').count() > 0, 'numbers on the network');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // ---- formulas --------------------------------------------------------------------------------
 
 test('a formula dataset: class 1 exactly where y > f(x), in the formula’s units; a bad formula is refused at its character', async () => {

@@ -47,7 +47,7 @@ export class DrawMode {
     this.#output = output;
     this.#page = page;
     this.#live = h('span', { class: 'visually-hidden', 'aria-live': 'polite' });
-    this.#cross = svg('svg', { class: 'draw-cross', 'aria-hidden': 'true' });
+    this.#cross = svg('svg', { class: 'draw-cross', 'aria-hidden': 'true', width: 0, height: 0 });
     this.#classRow = h('div', { class: 'draw-classes', role: 'radiogroup' });
     this.#value = h('input', { type: 'range', min: -1, max: 1, step: 0.05, value: this.target, id: 'draw-value' });
     this.#valueText = h('output', { class: 'draw-value-text', for: 'draw-value' });
@@ -345,7 +345,11 @@ export class DrawMode {
     const frame = this.#output.frame;
     const shown = this.active && document.activeElement === frame;
     this.#cross.replaceChildren();
-    if (!shown) return;
+    if (!shown) {
+      this.#cross.setAttribute('width', 0);  // an empty svg still takes 300 × 150 px
+      this.#cross.setAttribute('height', 0);
+      return;
+    }
     const [px, py] = this.#output.pixelOf(...this.#crosshair);
     this.#cross.setAttribute('width', frame.clientWidth);
     this.#cross.setAttribute('height', frame.clientHeight);
