@@ -125,6 +125,7 @@ function withOwnData(changes) {
 /** The learner's new own data, on the page at once (training carries on when the classes stay). */
 function useData(data) {
   app.ownData = data;
+  if (data.test.includes(0)) app.notices.dismiss('data');  // training points now: the call to add some is answered
   app.controller.setOwnData(data);
   app.controls.setOwnThumbnail(thumbnailOf(data));
   update({ problem: data.classes === 0 ? 'regression' : 'classification', [data.classes === 0 ? 'regDataset' : 'dataset']: OWN });
