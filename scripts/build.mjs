@@ -38,24 +38,33 @@ function corePlugin(variant) {
   };
 }
 
+// The multi-file site splits what only some features load (the own-data dialog, its CSV and
+// formula parsers) into chunks fetched on first use; the single file inlines everything.
 async function bundle(variant) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: { app: path.join(root, 'web/src/main.js') },
     bundle: true,
+    splitting: variant !== 'single',
+    chunkNames: 'chunks/[name]-[hash]',
     format: 'esm',
     target: 'es2020',
     minify: true,
     write: false,
     outdir: distDir,
     legalComments: 'none',
+    charset: 'utf8',  // Korean text as itself, not \u escapes: smaller, before and after gzip
     define: { BPLAB_EMBEDDED_WASM: variant === 'single' ? 'true' : 'false' },
     plugins: [corePlugin(variant)],
     external: ['node:*'],  // the JS API reads the .wasm with fs only when it runs in Node
     logLevel: 'warning',
   });
-  const out = {};
-  for (const file of result.outputFiles) out[path.extname(file.path)] = file.text;
+  const out = { chunks: [] };
+  for (const file of result.outputFiles) {
+    const name = path.relative(distDir, file.path);
+    if (name.startsWith('chunks')) out.chunks.push({ name, text: file.text });
+    else out[path.extname(file.path)] = file.text;
+  }
   return out;
 }
 
@@ -71,12 +80,15 @@ export async function buildSite() {
   const multi = await bundle('core');
   await writeFile(path.join(distDir, 'app.js'), multi['.js']);
   await writeFile(path.join(distDir, 'app.css'), multi['.css'] || '');
+  await mkdir(path.join(distDir, 'chunks'), { recursive: true });
+  for (const chunk of multi.chunks) await writeFile(path.join(distDir, chunk.name), chunk.text);
   await copyFile(path.join(moduleDir, 'backprop-lab-core.wasm'), path.join(distDir, 'backprop-lab-core.wasm'));
   await writeFile(path.join(distDir, 'index.html'), html);
 
   // One self-contained file for file:// and USB sticks: no module script is
   // fetched (Chromium refuses module scripts from file://), everything is inline.
   const single = await bundle('single');
+  if (single.chunks.length) throw new Error('the single file must not load chunks');
   const inlined = html
     .replace(/<link rel="stylesheet" href="\.\/app\.css">/, () => `<style>${inlineSafe(single['.css'] || '', 'style')}</style>`)
     .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => `<script type="module">${inlineSafe(single['.js'], 'script')}</script>`);

@@ -83,6 +83,12 @@ test('the engine accepts every configuration the settings table can produce', as
     if (!Object.entries(change).every(([k, v]) => JSON.stringify(state[k]) === JSON.stringify(v))) continue;  // not reachable
     const config = S.engineConfig(state);
     const trainer = lab.createTrainer(config);
+    if (S.usesOwnData(state)) {
+      // Own data has no generator: the page gives two points with setData.
+      assert.equal(config.dataset, undefined);
+      const out = S.outputLayer(state);
+      trainer.setData([1, 2, -1, -2], out.units > 1 ? [1, 0, 0, 1] : out.activation === 'tanh' ? [1, -1] : [1, 0], 2);
+    }
     assert.ok(Number.isFinite(trainer.trainEpoch().loss), JSON.stringify(change));
     assert.equal(trainer.layerSizes.at(-1), S.outputLayer(state).units);
     trainer.delete();

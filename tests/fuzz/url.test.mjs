@@ -73,7 +73,8 @@ test(`10 000 URLs through the page's parser give valid, round-tripping states th
       const again = S.parseUrl('', `#${S.serialize(state)}`);
       assert.deepEqual(again.ignored, [], 'the state writes back without a fault');
       assert.equal(S.serialize(again.state), S.serialize(state));
-      assert.deepEqual(S.engineConfig(again.state), S.engineConfig(state));
+      // With own data the class count is the data's (the page takes it from `data=`), not a setting's.
+      if (!S.usesOwnData(state)) assert.deepEqual(S.engineConfig(again.state), S.engineConfig(state));
       assert.deepEqual([...again.state.hide].sort(), [...state.hide].sort());
       lab.resolveConfig(S.engineConfig(state));  // throws a LabError if the engine refuses it
     },

@@ -17,9 +17,14 @@
 //   and hands it to `hooks.onRender(frame)`, which draws the chain rule; the
 //   learner's selection comes back through select().
 // - All heatmaps come from one trainer.heatmaps() call per rendered frame.
+// - The learner's own data (setOwnData) goes to the engine with setData: the
+//   training split into the trainer, the test split into a second trainer
+//   (the engine takes one split per trainer) that gets the weights before it
+//   evaluates. data() is the one way to read the data in use, own or not.
 import { featureScale, neuronScale } from './colors.js';
+import { splits, targets } from './data/owndata.js';
 import { Series } from './series.js';
-import { classCount, engineConfig, FEATURES, outputLayer, PLANE } from './state.js';
+import { classCount, engineConfig, FEATURES, outputLayer, PLANE, usesOwnData } from './state.js';
 import { readFrame, validSelection } from './stepper/frame-model.js';
 import { History } from './stepper/history.js';
 
@@ -93,13 +98,17 @@ export class Controller {
   #trainSize = 0;
   #selection = null;   // frame mode: the learner's pick of a neuron or a weight, or null (follow the step)
   #frameCache = null;  // frame mode: the trainer's data and config, read once per trainer
+  #own = null;         // the learner's own data (OwnData), used while the settings say so
+  #ownSplits = null;   // its train and test splits, as handed to the engine
+  #testTrainer = null; // holds the own test split: it evaluates with the trainer's weights
   #series = { trainLoss: new Series(), testLoss: new Series(), trainAccuracy: new Series(), testAccuracy: new Series() };
 
   /**
    * views: { network, output, lossChart, accuracyChart, metrics };
-   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(frame), onRecord(metrics) }
-   * where frame is null in train mode, else one step read by readFrame (stepper/frame-model.js),
-   * and metrics what metrics() returns, after every step.
+   * hooks: { onError(err), onPlayingChange(playing), onFrame(ms), onRender(frame), onRecord(metrics),
+   * onNoData() } where frame is null in train mode, else one step read by readFrame
+   * (stepper/frame-model.js); metrics what metrics() returns, after every step; onNoData: play or
+   * Step with own data that has no training point.
    */
   constructor(lab, views, hooks) {
     this.#lab = lab;
@@ -420,6 +429,11 @@ export class Controller {
   }
 
   #advance(count, unit = this.stepUnit, draw = true) {
+    if (this.#trainSize === 0) {
+      this.pause();
+      this.#hooks.onNoData?.();
+      return;
+    }
     const frame = this.mode === 'frame';
     if (frame) this.history.push(this.trainer.snapshot());
     let refused = null;
@@ -453,7 +467,7 @@ export class Controller {
     if (keepWeights) {
       // The new trainer starts its own count at epoch 0 and batch 0.
       const c = previous.cursor();
-      this.#epochOffset += c.epoch + c.batch / c.batchesPerEpoch;
+      this.#epochOffset += c.epoch + (c.batchesPerEpoch ? c.batch / c.batchesPerEpoch : 0);
       for (let l = 0; l < previous.layerSizes.length - 1; l++) {
         next.setWeights(l, previous.getWeights(l));
         next.setBiases(l, previous.getBiases(l));
@@ -464,6 +478,7 @@ export class Controller {
     }
     previous?.delete();
     this.trainer = next;
+    this.#loadOwnData();
     this.history.clear();
     this.#frameCache = null;
     if (!keepWeights) this.#setStructure();
@@ -473,6 +488,88 @@ export class Controller {
     this.#record('push');
     this.render();
     return true;
+  }
+
+  /**
+   * The learner's own data (OwnData, or null). While the settings use own data of this kind it
+   * goes to the live trainer at once (training carries on; the epoch starts over); otherwise it
+   * waits for the next configure. Returns whether the live trainer took it.
+   */
+  setOwnData(data) {
+    this.#own = data;
+    const live = this.trainer && this.state && usesOwnData(this.state) && data && data.classes === classCount(this.state);
+    if (!live) return false;
+    const before = this.#ownSplits?.train.size ?? 0;
+    if (before > 0 && splits(data).train.size === 0) {
+      // setData takes at least one point: a trainer without data, the weights kept.
+      const built = this.#build(true);
+      if (built) this.#showData();
+      return built;
+    }
+    if (!this.#loadOwnData()) return false;
+    this.history.clear();  // snapshots of the old data no longer fit
+    this.#frameCache = null;
+    this.#trainSize = this.trainer.data().train.size;
+    this.#syncProbe();
+    this.#showData();
+    this.#record('none');
+    this.render();
+    return true;
+  }
+
+  // The own data into the trainer (training split) and the test trainer (test split).
+  #loadOwnData() {
+    this.#testTrainer?.delete();
+    this.#testTrainer = null;
+    this.#ownSplits = null;
+    if (!usesOwnData(this.state) || !this.#own) return true;
+    const own = this.#own;
+    const split = splits(own);
+    const output = outputLayer(this.state);
+    try {
+      if (split.train.size > 0) this.trainer.setData(split.train.points, targets(split.train.labels, own.classes, output), split.train.size);
+      if (split.test.size > 0) {
+        this.#testTrainer = this.#lab.createTrainer(engineConfig(this.state));
+        this.#testTrainer.setData(split.test.points, targets(split.test.labels, own.classes, output), split.test.size);
+      }
+    } catch (err) {
+      this.#hooks.onError(err);
+      return false;
+    }
+    this.#ownSplits = split;
+    return true;
+  }
+
+  /**
+   * The data in use, own or built in: { source ('draw' | 'file' | 'formula' | a dataset's name),
+   * classes (0: regression), classNames, axes, value (see data/owndata.js), train, test } with each
+   * split { points (x, y pairs in the plane), labels, size }. The one place to read the data from
+   * (exporters, the CSV download).
+   */
+  data() {
+    if (!this.trainer) return null;
+    const s = this.state;
+    if (this.#ownSplits) {
+      const own = this.#own;
+      return { ...own, train: this.#ownSplits.train, test: this.#ownSplits.test };
+    }
+    const data = this.trainer.data();
+    const source = usesOwnData(s) ? 'draw' : s.problem === 'regression' ? s.regDataset : s.dataset;
+    return { source, classes: classCount(s), classNames: null, axes: null, value: null, train: data.train, test: data.test };
+  }
+
+  /** Training and test metrics: the own test split is evaluated by its own trainer with the same weights. */
+  #evaluate() {
+    const e = this.trainer.evaluate();
+    if (!usesOwnData(this.state)) return e;
+    const test = this.#testTrainer;
+    if (!test) return { ...e, testLoss: null, testAccuracy: null };
+    for (let l = 0; l < this.trainer.layerSizes.length - 1; l++) {
+      test.setWeights(l, this.trainer.getWeights(l));
+      test.setBiases(l, this.trainer.getBiases(l));
+    }
+    const t = test.evaluate();
+    return { ...e, testLoss: t.trainLoss, testAccuracy: t.trainAccuracy };
   }
 
   #setStructure() {
@@ -498,20 +595,27 @@ export class Controller {
       canChangeShape: !s.hide.has('networkShape'),
     });
     this.#views.network.drawInputs(this.#inputMaps, INPUT_RES, this.#inputScales);
-    const data = this.trainer.data();
+    this.#showData();
+  }
+
+  #showData() {
+    const data = this.data();
     this.#views.output.setData({
       train: { points: data.train.points, labels: data.train.labels },
       test: { points: data.test.points, labels: data.test.labels },
-      classes: classCount(s),
+      classes: data.classes,
+      classNames: data.classNames,
+      axes: data.axes,
+      value: data.value,
       scale: this.#scales[this.#scales.length - 1],
     });
   }
 
   /** how: 'push' adds the point to the curves, 'rewind' cuts them back to it (a step back), 'none' leaves them. */
   #record(how) {
-    const e = this.trainer.evaluate();
+    const e = this.#evaluate();
     const c = this.trainer.cursor();
-    const x = this.#epochOffset + c.epoch + c.batch / c.batchesPerEpoch;
+    const x = this.#epochOffset + c.epoch + (c.batchesPerEpoch ? c.batch / c.batchesPerEpoch : 0);
     this.#last = { ...e, x, cursor: c };
     if (how === 'rewind') {
       for (const s of Object.values(this.#series)) s.truncate(x);

@@ -19,9 +19,9 @@ export function download(name, text, type) {
   }
 }
 
-/** The trained network as a file: settings, the engine's snapshot and the curves; null, or why not. */
-export function saveNetwork({ state, lab, controller }) {
-  const text = writeSave({ state, engineVersion: lab.version, ...controller.saved() });
+/** The trained network as a file: settings, the engine's snapshot, own data and the curves; null, or why not. */
+export function saveNetwork({ state, lab, controller, ownData }) {
+  const text = writeSave({ state, engineVersion: lab.version, ...controller.saved(), data: ownData });
   return download(`backprop-lab-epoch-${controller.trainer.cursor().epoch}.json`, text, 'application/json');
 }
 

@@ -10,8 +10,11 @@ import { h, ownsKeys } from './dom.js';
 import { errorDetail, errorText } from './errors.js';
 import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
 import {
-  applyChanges, CLASSIFICATION_DATASETS, FEATURES, isRelevant, parseUrl, REGRESSION_DATASETS, serialize, SETTING,
+  applyChanges, CLASSIFICATION_DATASETS, defaultOf, FEATURES, isRelevant, OWN, parseUrl, REGRESSION_DATASETS, serialize, SETTING, usesOwnData,
 } from './state.js';
+import { decodeLink, encodeLink } from './data/codec.js';
+import { DataError, fromSplits, LINK_POINTS, pointCount, redeal, splits } from './data/owndata.js';
+import { DrawMode } from './views/draw.js';
 import { ChartView } from './views/chart.js';
 import { Controls } from './views/controls.js';
 import { MetricsView } from './views/metrics.js';
@@ -19,7 +22,7 @@ import { NetworkView } from './views/network.js';
 import { Notices } from './views/notices.js';
 import { OutputView } from './views/output.js';
 import { ShareDialog } from './views/share.js';
-import { openNetwork, saveNetwork } from './files.js';
+import { download, openNetwork, saveNetwork } from './files.js';
 import { FrameMode } from './stepper/frame-mode.js';
 import { PageLayout } from './layout.js';
 import { EmbedChannel } from './embed-api.js';
@@ -28,7 +31,10 @@ const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
 const HOW = ['page', 'view', 'hot', 'reset'];
 
-const app = { state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '', layout: null };
+const app = {
+  state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '', layout: null,
+  ownData: null, draw: null, dataDialog: null,
+};
 
 function applyLanguage() {
   setLanguage(app.state.lang ?? detectLanguage(navigator.languages || [navigator.language]));
@@ -84,6 +90,8 @@ function refreshTexts() {
   applyLanguage();
   const v = app.views;
   app.controls.retranslate();
+  app.draw?.retranslate();
+  showDataSummary();
   v.network.retranslate();
   v.output.retranslate();
   v.lossChart.retranslate();
@@ -128,9 +136,103 @@ function announceSwitched(changes, before, state, changed) {
   });
 }
 
+// ---- own data ---------------------------------------------------------------------
+
+const ownKey = (s) => (s.problem === 'regression' ? 'regDataset' : 'dataset');
+const fitsState = (data, s) => !!data && (data.classes === 0) === (s.problem === 'regression');
+
+/**
+ * Changes brought along when the settings use own data: its classes and its link text; a
+ * dataset choice the own data does not fit (none yet, or of the other problem) gives way to the
+ * default dataset.
+ */
+function withOwnData(changes) {
+  const { state } = applyChanges(app.state, changes);
+  if (!usesOwnData(state)) return changes;
+  if (!fitsState(app.ownData, state)) return { ...changes, [ownKey(state)]: defaultOf(SETTING[ownKey(state)], state) };
+  const own = app.ownData;
+  return { ...changes, ...(own.classes ? { classes: own.classes } : {}), data: encodeLink(own) };
+}
+
+/** The learner's new own data, on the page at once (training carries on when the classes stay). */
+function useData(data) {
+  app.ownData = data;
+  if (data.test.includes(0)) app.notices.dismiss('data');  // training points now: the call to add some is answered
+  app.controller.setOwnData(data);
+  app.controls.setOwnThumbnail(thumbnailOf(data));
+  update({ problem: data.classes === 0 ? 'regression' : 'classification', [data.classes === 0 ? 'regDataset' : 'dataset']: OWN });
+  app.draw.sync();
+  showDataSummary();
+}
+
+function thumbnailOf(data) {
+  const all = splits(data);
+  return { points: data.points, labels: data.labels, classes: data.classes, size: all.train.size + all.test.size };
+}
+
+/** The data column's line about the own data: how many points, where from, and what a link holds. */
+function showDataSummary() {
+  const el = $('data-summary');
+  const data = app.ownData;
+  const used = data && usesOwnData(app.state);
+  el.hidden = !used;
+  $('data-export').hidden = !app.controller?.trainer;
+  if (!used) return;
+  const test = data.test.reduce((a, b) => a + b, 0);
+  const n = pointCount(data);
+  el.replaceChildren(
+    h('strong', { text: t(data.source === 'file' && !data.name ? 'data.source.pasted' : `data.source.${data.source}`, { name: data.name }) }),
+    h('br'),
+    t('data.rows', { n, train: n - test, test }),
+    h('br'),
+    h('span', { class: 'data-link-note', text: data.recipe || n <= LINK_POINTS ? t('data.inLink') : t('data.saveToFile', { max: LINK_POINTS }) }),
+  );
+}
+
+/** The data on screen as a CSV file, with its split (own data in its own units). */
+async function exportCsv() {
+  const current = app.controller.data();
+  if (!current) return;
+  const { csvOf } = await import('./data/table.js');
+  const { axes, classNames, value, source } = current;
+  const name = ['draw', 'file', 'formula'].includes(source) ? 'data' : source;
+  download(`backprop-lab-${name}.csv`, csvOf({ ...fromSplits(current, current.classes), axes, classNames, value }), 'text/csv');
+}
+
+/** Decodes the link's own data once the engine is there; a link without usable data says so and uses the default. */
+async function loadOwnData() {
+  if (!usesOwnData(app.state)) return;
+  let data = null;
+  let reason = 'data.missingInLink';
+  let params = { max: LINK_POINTS };
+  if (app.state.data) {
+    try {
+      data = await decodeLink(app.state.data);
+    } catch (err) {
+      [reason, params] = err instanceof DataError ? [err.key, err.params] : ['data.link', {}];
+    }
+  }
+  if (data && fitsState(data, app.state)) {
+    app.ownData = data;
+    app.state = applyChanges(app.state, data.classes ? { classes: data.classes } : {}).state;
+    app.controls?.setOwnThumbnail(thumbnailOf(data));
+  } else {
+    app.notices.show('data', 'warning', () => ({ title: t('data.notLoaded'), items: [t(reason, params)] }));
+    app.state = applyChanges(app.state, { [ownKey(app.state)]: defaultOf(SETTING[ownKey(app.state)], app.state), data: null }).state;
+  }
+  writeUrl();
+}
+
 /** The one way settings change: state, URL, controls, then the network. */
-function update(changes) {
+function update(input) {
   const before = app.state;
+  let changes = withOwnData(input);
+  // The split slider deals own data again, seeded.
+  if ('percTrainData' in changes && app.ownData && usesOwnData(applyChanges(app.state, changes).state)) {
+    app.ownData = redeal(app.ownData, changes.percTrainData / 100, app.state.seed);
+    app.controller.setOwnData(app.ownData);
+    changes = withOwnData(changes);
+  }
   const { state, changed } = applyChanges(app.state, changes);
   if (changed.size === 0) return;
   app.state = state;
@@ -147,6 +249,8 @@ function update(changes) {
   app.controller.configure(state, how);
   app.panels.sync(state, changed);
   setPlaying(app.controller.playing);
+  if (!usesOwnData(state)) app.draw?.stop();
+  showDataSummary();
   app.layout.fit();
 }
 
@@ -292,13 +396,41 @@ function bindButtons() {
     app.controller.reset();
   });
   $('regenerate').addEventListener('click', () => update({ seed: Math.floor(Math.random() * 100000) }));
-  $('share').addEventListener('click', () => app.share.open(app.state));
-  window.addEventListener('hashchange', () => {
+  $('share').addEventListener('click', () => app.share.open(app.state, shareNote()));
+  $('data-draw').addEventListener('click', () => (app.draw.active ? app.draw.stop() : app.draw.start()));
+  $('data-import').addEventListener('click', () => openDataDialog('import'));
+  $('data-formula').addEventListener('click', () => openDataDialog('formula'));
+  $('data-export').addEventListener('click', () => exportCsv());
+  window.addEventListener('hashchange', async () => {
     if (location.hash === app.hash) return;
     app.controller.pause();
     loadFromUrl();
+    await loadOwnData();
+    app.controller.setOwnData(app.ownData);
     showState();
   });
+}
+
+/** The Share dialog's word on own data too large for a link. */
+function shareNote() {
+  const data = app.ownData;
+  if (!data || !usesOwnData(app.state) || data.recipe || pointCount(data) <= LINK_POINTS) return null;
+  return t('data.shareTooMany', { n: pointCount(data), max: LINK_POINTS });
+}
+
+async function openDataDialog(part) {
+  if (!app.dataDialog) {
+    const { DataDialog } = await import('./views/data-dialog.js');
+    app.dataDialog ??= new DataDialog(document.body, {
+      use: (data) => { app.draw.stop(); useData(data); },
+      limit: () => app.lab.limits.samples,
+      ratio: () => app.state.percTrainData / 100,
+      seed: () => app.state.seed,
+      noise: () => app.state.noise,
+    });
+  }
+  app.controller.pause();
+  app.dataDialog.open(part);
 }
 
 /** Everything on the page from app.state, with a new network (after a new URL or an opened file). */
@@ -310,6 +442,7 @@ function showState() {
   app.controller.configure(app.state, 'reset');
   app.panels.sync(app.state);
   setPlaying(app.controller.playing);
+  showDataSummary();
   app.layout.foldForMode();
   app.layout.fit();
   app.layout.foldIfShort();
@@ -371,7 +504,14 @@ async function main() {
       ...app,
       // The page's own flags stay: its language, embed mode and hidden controls.
       show: (saved) => {
-        app.state = { ...saved.state, lang: app.state.lang, embed: app.state.embed, hide: app.state.hide };
+        app.draw.stop();
+        if (saved.data) {
+          app.ownData = saved.data;
+          app.controls.setOwnThumbnail(thumbnailOf(saved.data));
+        }
+        app.controller.setOwnData(app.ownData);
+        const data = saved.data ? encodeLink(saved.data) : null;
+        app.state = { ...saved.state, data, lang: app.state.lang, embed: app.state.embed, hide: app.state.hide };
         applyPageFlags();
         writeUrl();
         showState();
@@ -381,7 +521,9 @@ async function main() {
     openLink: (hash) => { location.hash = `#${hash}`; },
   });
   app.views = buildViews();
+  await loadOwnData();
   app.controller = new Controller(lab, app.views, {
+    onNoData: () => app.notices.show('data', 'warning', () => ({ title: t('data.noTraining'), items: [t('data.noTrainingHint')] })),
     onError: showError,
     onPlayingChange: setPlaying,
     onFrame: (ms) => {
@@ -414,6 +556,17 @@ async function main() {
     pausePlayground: () => app.controller.pause(),
     relayout: () => app.layout.fit(),
   });
+  app.draw = new DrawMode($('draw-slot'), app.views.output, {
+    data: () => (usesOwnData(app.state) ? app.ownData : null),
+    start: () => {
+      if (usesOwnData(app.state) && app.ownData) return;
+      useData(fromSplits(app.controller.data(), app.controller.data().classes));
+    },
+    change: (data) => useData(data),
+    ratio: () => app.state.percTrainData / 100,
+  });
+  app.controller.setOwnData(app.ownData);
+  if (app.ownData) app.controls.setOwnThumbnail(thumbnailOf(app.ownData));
   app.controls.update(app.state);
   app.controls.setThumbnails(thumbnails(lab, app.state.classes));
   bindButtons();
@@ -424,6 +577,7 @@ async function main() {
   app.controller.configure(app.state, 'reset');
   app.panels.sync(app.state);
   setPlaying(false);
+  showDataSummary();
   $('play').disabled = false;
   document.body.classList.add('is-ready');
   app.embed = new EmbedChannel({

@@ -3,8 +3,12 @@
 // schedule, cursor, shuffle order, with its own checksum) and the curves.
 // Opening a file checks all of it, the snapshot on a scratch trainer, before
 // the page changes: a damaged or foreign file is refused with its reason.
+// Own data goes in whole (`data`), whatever its size: the snapshot fits only
+// the training data it was taken with.
 import { fieldNote } from './errors.js';
-import { engineConfig, parseUrl, serialize } from './state.js';
+import { fromJSON, toJSON } from './data/codec.js';
+import { splits, targets } from './data/owndata.js';
+import { applyChanges, engineConfig, outputLayer, parseUrl, serialize, usesOwnData } from './state.js';
 
 export const SAVE_FORMAT = 'backprop-lab-network';
 export const SAVE_VERSION = 1;
@@ -41,8 +45,8 @@ function fromBase64(text) {
  * are the page's, not the network's, and stay out); snapshot: trainer.snapshot(); epochOffset: epochs
  * trained before the trainer was last rebuilt; curves: { name: [[x, y], …] }.
  */
-export function writeSave({ state, snapshot, epochOffset = 0, curves = {}, engineVersion = '' }) {
-  const settings = serialize({ ...state, lang: null, embed: false, parentOrigin: null, hide: new Set() });
+export function writeSave({ state, snapshot, epochOffset = 0, curves = {}, engineVersion = '', data = null }) {
+  const settings = serialize({ ...state, data: null, lang: null, embed: false, parentOrigin: null, hide: new Set() });
   const kept = Object.fromEntries(CURVES.filter((name) => curves[name]?.length).map((name) => [name, curves[name]]));
   return `${JSON.stringify({
     format: SAVE_FORMAT,
@@ -51,6 +55,7 @@ export function writeSave({ state, snapshot, epochOffset = 0, curves = {}, engin
     settings,
     epochOffset,
     curves: kept,
+    ...(data && usesOwnData(state) ? { data: toJSON(data) } : {}),
     snapshot: toBase64(snapshot),
   })}\n`;
 }
@@ -71,7 +76,7 @@ function readCurves(curves) {
 /**
  * Reads a file's text and checks it against the engine `lab`: the settings must parse with
  * nothing ignored and the snapshot must restore on a trainer made from them.
- * @returns {{ state, snapshot: Uint8Array, epochOffset: number, curves }}
+ * @returns {{ state, snapshot: Uint8Array, epochOffset: number, curves, data: OwnData | null }}
  * @throws {SaveFileError}
  */
 export function readSave(text, lab) {
@@ -91,12 +96,17 @@ export function readSave(text, lab) {
   const epochOffset = doc.epochOffset ?? 0;
   if (!Number.isFinite(epochOffset) || epochOffset < 0) throw new SaveFileError('file.damaged', { what: 'epochOffset' });
   const curves = readCurves(doc.curves);
-  const { state, ignored } = parseUrl('', `#${doc.settings}`);
+  const { state: parsed, ignored } = parseUrl('', `#${doc.settings}`);
   if (ignored.length) throw new SaveFileError('file.settings', { keys: ignored.map((i) => i.key).join(', ') });
+  const data = readData(doc.data, parsed);
+  // Own data decides the classes (the settings leave them out).
+  const state = data?.classes ? applyChanges(parsed, { classes: data.classes }).state : parsed;
   const snapshot = fromBase64(doc.snapshot);
   let scratch = null;
   try {
     scratch = lab.createTrainer(engineConfig(state));
+    const train = data && splits(data).train;
+    if (train?.size) scratch.setData(train.points, targets(train.labels, data.classes, outputLayer(state)), train.size);
     scratch.restore(snapshot);
   } catch (err) {
     // Said in the page's language from the error's code; the engine's English stays out.
@@ -105,5 +115,20 @@ export function readSave(text, lab) {
   } finally {
     scratch?.delete();
   }
-  return { state, snapshot, epochOffset, curves };
+  return { state, snapshot, epochOffset, curves, data };
+}
+
+// The own data a file carries, checked in full, and only where its settings use own data of that kind.
+function readData(doc, state) {
+  const wanted = usesOwnData(state);
+  if (doc === undefined && !wanted) return null;
+  if (doc === undefined || !wanted) throw new SaveFileError('file.damaged', { what: 'data' });
+  let data;
+  try {
+    data = fromJSON(doc);
+  } catch (err) {
+    throw new SaveFileError('file.damaged', { what: `data (${err.params?.what ?? 'data'})` });
+  }
+  if ((data.classes === 0) !== (state.problem === 'regression')) throw new SaveFileError('file.damaged', { what: 'data.classes' });
+  return data;
 }

@@ -7,7 +7,7 @@
 //
 // Entry fields:
 //   name      URL key and state property
-//   type      'enum' | 'int' | 'number' | 'bool' | 'list' (subset of values) | 'intList'
+//   type      'enum' | 'int' | 'number' | 'bool' | 'list' (subset of values) | 'intList' | 'text' (matching `pattern`)
 //   values    enum/list choices;  min, max: numeric range (also per item of an intList)
 //   maxLength intList length limit; presets: suggested numbers for a select
 //   default   a value, or (state) => value when it depends on settings above it
@@ -28,6 +28,8 @@ export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
 export const CLASSIFICATION_DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'blobs'];
 export const REGRESSION_DATASETS = ['plane', 'multigauss'];
 const MULTICLASS_DATASETS = ['spiral', 'blobs'];
+/** The learner's own data (drawn, imported or from a formula: web/src/data/), a choice of either problem. */
+export const OWN = 'own';
 export const MAX_HIDDEN_LAYERS = 6;
 export const MAX_UNITS = 8;
 export const SAMPLES = 500;
@@ -42,6 +44,8 @@ const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 
 const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 
 const isRegression = (s) => s.problem === 'regression';
+/** Whether the state trains on the learner's own data (then the data decides the classes). */
+export const usesOwnData = (s) => (isRegression(s) ? s.regDataset : s.dataset) === OWN;
 /** 0 for regression, else the number of classes. */
 export const classCount = (s) => (isRegression(s) ? 0 : s.classes);
 const optimizerIs = (...names) => (s) => names.includes(s.optimizer);
@@ -77,19 +81,19 @@ export const SETTINGS = [
   },
   {
     name: 'classes', type: 'int', min: 2, max: 5, default: 2, apply: 'reset', control: 'select', group: 'top', announce: true,
-    relevant: (s) => !isRegression(s),
+    relevant: (s) => !isRegression(s) && s.dataset !== OWN,
     engine: (c, v) => { c.dataset.classes = v; },
   },
   {
-    name: 'dataset', type: 'enum', values: CLASSIFICATION_DATASETS, default: (s) => (s.classes > 2 ? 'spiral' : 'circle'),
-    allowed: (s) => (s.classes > 2 ? MULTICLASS_DATASETS : CLASSIFICATION_DATASETS),
+    name: 'dataset', type: 'enum', values: [...CLASSIFICATION_DATASETS, OWN], default: (s) => (s.classes > 2 ? 'spiral' : 'circle'),
+    allowed: (s) => (s.classes > 2 ? [...MULTICLASS_DATASETS, OWN] : [...CLASSIFICATION_DATASETS, OWN]),
     // Picking a two-class set brings the class count back to 2.
-    implies: (v) => (MULTICLASS_DATASETS.includes(v) ? {} : { classes: 2 }),
+    implies: (v) => (MULTICLASS_DATASETS.includes(v) || v === OWN ? {} : { classes: 2 }),
     relevant: (s) => !isRegression(s), apply: 'reset', control: 'datasets', group: 'data', announce: true,
     engine: (c, v) => { c.dataset.name = v; },
   },
   {
-    name: 'regDataset', type: 'enum', values: REGRESSION_DATASETS, default: 'plane',
+    name: 'regDataset', type: 'enum', values: [...REGRESSION_DATASETS, OWN], default: 'plane',
     relevant: isRegression, apply: 'reset', control: 'datasets', group: 'data',
     engine: (c, v) => { c.dataset.name = v; },
   },
@@ -99,6 +103,7 @@ export const SETTINGS = [
   },
   {
     name: 'noise', type: 'int', min: 0, max: 50, step: 5, default: 0, apply: 'reset', control: 'slider', group: 'data',
+    relevant: (s) => !usesOwnData(s),
     engine: (c, v) => { c.dataset.noise = v / 100; },
   },
   {
@@ -230,6 +235,10 @@ export const SETTINGS = [
     // Another training split has other samples: the index no longer names the point picked.
     follows: ['problem', 'dataset', 'regDataset', 'classes', 'seed', 'percTrainData'],
   },
+  {
+    // Own data of up to LINK_POINTS points, compressed (web/src/data/codec.js); the page decodes it.
+    name: 'data', type: 'text', pattern: /^[A-Za-z0-9_-]{1,400000}$/, default: null, relevant: usesOwnData, apply: 'page',
+  },
   { name: 'showTestData', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
   { name: 'discretize', type: 'bool', default: false, apply: 'view', control: 'toggle', group: 'output' },
   { name: 'embed', type: 'bool', default: false, apply: 'page' },
@@ -271,7 +280,7 @@ export function lessonPreset(id) {
  * Parts of the page that are not settings but can be hidden with `<part>_hide=true`
  * (besides every setting that has a control).
  */
-export const PARTS = ['panelNav', 'playControls', 'step', 'reset', 'share', 'regenerate', 'datasetColumn', 'network', 'output', 'lossChart', 'metrics'];
+export const PARTS = ['panelNav', 'playControls', 'step', 'reset', 'share', 'regenerate', 'ownData', 'datasetColumn', 'network', 'output', 'lossChart', 'metrics'];
 export const HIDEABLE = [...SETTINGS.filter((p) => p.control).map((p) => p.name), ...PARTS];
 const HIDE_SUFFIX = '_hide';
 
@@ -315,6 +324,8 @@ export function parseValue(p, text) {
       const value = p.values.filter((v) => items.includes(v));
       return value.length < (p.minLength || 0) ? { reason: 'outOfRange' } : { value };
     }
+    case 'text':
+      return p.pattern.test(text) ? { value: text } : { reason: 'invalid' };
     case 'intList': {
       const items = text === '' ? [] : text.split(',');
       if (items.some((item) => !/^\d+$/.test(item))) return { reason: 'invalid' };
@@ -501,5 +512,7 @@ export function engineConfig(s) {
   for (const p of SETTINGS) {
     if (p.engine && isRelevant(p, s)) p.engine(config, s[p.name], s);
   }
+  // Own data has no generator: the controller gives it with trainer.setData.
+  if (usesOwnData(s)) delete config.dataset;
   return config;
 }

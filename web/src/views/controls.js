@@ -52,6 +52,17 @@ export class Controls {
     if (this.#state) this.update(this.#state);
   }
 
+  /**
+   * The own data's thumbnail ({ points, labels, classes }), shown among the classification or
+   * the regression datasets by its kind; null hides it.
+   */
+  setOwnThumbnail(data) {
+    if (data) this.#thumbnails.set('own', data);
+    else this.#thumbnails.delete('own');
+    this.setThumbnails({});
+    if (this.#state) this.update(this.#state);
+  }
+
   /** Thumbnail data per dataset name: { points, labels, classes }. */
   setThumbnails(thumbnails) {
     for (const [name, data] of Object.entries(thumbnails)) this.#thumbnails.set(name, data);
@@ -217,9 +228,12 @@ export class Controls {
     return {
       el,
       update: (state) => {
+        const own = this.#thumbnails.get('own');
         for (const o of options) {
           o.input.checked = state[p.name] === o.name;
           o.el.classList.toggle('is-selected', o.input.checked);
+          // Own data shows once there is some, among the datasets of its kind.
+          if (o.name === 'own') o.el.hidden = !own || (own.classes === 0) !== (p.name === 'regDataset');
         }
       },
       retranslate: () => {

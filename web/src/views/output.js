@@ -13,6 +13,7 @@ import { markerPath, traceMarker } from './markers.js';
 
 const AXIS_LEFT = 24;
 const AXIS_BOTTOM = 20;
+const TICK_CHAR = 6;  // px per character of a tick label
 const TICKS = [-6, -4, -2, 0, 2, 4, 6];
 const MAX_SIZE = 360;
 
@@ -30,7 +31,10 @@ export class OutputView {
   #data = null;
   #options = { showTest: false };
   #size = 0;
+  #left = AXIS_LEFT;
   #maxSize = MAX_SIZE;
+  /** While true (Draw mode), a click adds a point instead of picking one. */
+  drawing = false;
   #legendKey = '';
 
   /** onResize(): the plot was resized and cleared, draw it again. */
@@ -50,12 +54,42 @@ export class OutputView {
 
   /**
    * data: { train: { points, labels }, test: { points, labels }, classes (0 = regression),
-   * scale: { ramp, lo, hi } of a single output }
+   * scale: { ramp, lo, hi } of a single output, and for own data classNames, axes and value
+   * (data/owndata.js): the legend's names, the axes' units }
    */
   setData(data) {
     this.#data = data;
     this.#legendKey = '';
+    this.#ticks = axisTicks(data.axes);
+    this.#left = Math.max(AXIS_LEFT, 8 + TICK_CHAR * Math.max(0, ...this.#ticks.y.map((t) => t.text.length)));
     this.#resize(true);
+  }
+
+  #ticks = axisTicks(null);
+
+  /** The plot's frame (Draw mode listens on it). */
+  get frame() {
+    return this.#frame;
+  }
+
+  /** The plane point under a pointer, or null outside the plot. */
+  planeAt(clientX, clientY) {
+    const box = this.#map.getBoundingClientRect();
+    const u = (clientX - box.left) / box.width;
+    const v = (clientY - box.top) / box.height;
+    if (!(u >= 0 && u <= 1 && v >= 0 && v <= 1)) return null;
+    return [PLANE.xMin + u * (PLANE.xMax - PLANE.xMin), PLANE.yMax - v * (PLANE.yMax - PLANE.yMin)];
+  }
+
+  /** Where a plane point is drawn, in px from the frame's top left corner. */
+  pixelOf(x, y) {
+    const [px, py] = this.#toPixel(x, y);
+    return [px + this.#left, py];
+  }
+
+  /** Plane units per CSS pixel. */
+  get unitsPerPixel() {
+    return (PLANE.xMax - PLANE.xMin) / Math.max(1, this.#size);
   }
 
   /**
@@ -101,7 +135,7 @@ export class OutputView {
     const s = this.#size;
     this.#marks.setAttribute('width', s);
     this.#marks.setAttribute('height', s);
-    this.#marks.style.left = `${AXIS_LEFT}px`;
+    this.#marks.style.left = `${this.#left}px`;
     const points = this.#data?.train.points;
     if (!points || !s) return this.#marks.replaceChildren();
     const ring = (i, r, cls) => {
@@ -116,7 +150,7 @@ export class OutputView {
 
   #pickAt(e) {
     const points = this.#data?.train.points;
-    if (!this.#pick || !points) return;
+    if (!this.#pick || !points || this.drawing) return;
     const box = this.#map.getBoundingClientRect();
     const px = e.clientX - box.left, py = e.clientY - box.top;
     let best = -1, bestDistance = 14 * 14;  // within 14 px
@@ -143,13 +177,14 @@ export class OutputView {
   }
 
   #resize(force = false) {
-    const size = Math.max(120, Math.min(this.#maxSize, this.#root.clientWidth - AXIS_LEFT - 2));
+    const size = Math.max(120, Math.min(this.#maxSize, this.#root.clientWidth - this.#left - 2));
     if (size === this.#size && !force) return false;
     this.#size = size;
-    this.#frame.style.width = `${size + AXIS_LEFT}px`;
+    this.#frame.style.width = `${size + this.#left}px`;
     this.#frame.style.height = `${size + AXIS_BOTTOM}px`;
+    this.#frame.style.setProperty('--plot-left', `${this.#left}px`);
     for (const canvas of [this.#map, this.#points]) {
-      Object.assign(canvas.style, { left: `${AXIS_LEFT}px`, top: '0px', width: `${size}px`, height: `${size}px` });
+      Object.assign(canvas.style, { left: `${this.#left}px`, top: '0px', width: `${size}px`, height: `${size}px` });
     }
     this.#map.width = this.#map.height = Math.round(size * pixelRatio());
     this.#drawAxes();
@@ -166,24 +201,25 @@ export class OutputView {
   #drawAxes() {
     const s = this.#size;
     if (!s) return;
+    const left = this.#left;
     this.#frame.setAttribute('aria-label', t('output.plot'));
-    this.#axes.setAttribute('width', s + AXIS_LEFT);
+    this.#axes.setAttribute('width', s + left);
     this.#axes.setAttribute('height', s + AXIS_BOTTOM);
     this.#axes.replaceChildren();
-    for (const v of TICKS) {
-      const [px, py] = this.#toPixel(v, v);
-      const x = AXIS_LEFT + px;
-      this.#axes.append(
-        svg('line', { x1: x, x2: x, y1: s, y2: s + 4, class: 'tick' }),
-        svg('line', { x1: AXIS_LEFT - 4, x2: AXIS_LEFT, y1: py, y2: py, class: 'tick' }),
-      );
-      const bottom = svg('text', { x, y: s + 15, 'text-anchor': 'middle', class: 'tick-label' });
-      bottom.textContent = formatNumber(v);
-      const left = svg('text', { x: AXIS_LEFT - 6, y: py + 3.5, 'text-anchor': 'end', class: 'tick-label' });
-      left.textContent = formatNumber(v);
-      this.#axes.append(bottom, left);
+    // Ticks sit at the data's own units when it has them (an imported file's, a formula's).
+    for (const { at, text } of this.#ticks.x) {
+      const x = left + this.#toPixel(at, 0)[0];
+      const label = svg('text', { x, y: s + 15, 'text-anchor': 'middle', class: 'tick-label' });
+      label.textContent = text;
+      this.#axes.append(svg('line', { x1: x, x2: x, y1: s, y2: s + 4, class: 'tick' }), label);
     }
-    const frame = svg('rect', { x: AXIS_LEFT + 0.5, y: 0.5, width: s - 1, height: s - 1, class: 'plot-border' });
+    for (const { at, text } of this.#ticks.y) {
+      const py = this.#toPixel(0, at)[1];
+      const label = svg('text', { x: left - 6, y: py + 3.5, 'text-anchor': 'end', class: 'tick-label' });
+      label.textContent = text;
+      this.#axes.append(svg('line', { x1: left - 4, x2: left, y1: py, y2: py, class: 'tick' }), label);
+    }
+    const frame = svg('rect', { x: left + 0.5, y: 0.5, width: s - 1, height: s - 1, class: 'plot-border' });
     this.#axes.append(frame);
   }
 
@@ -220,7 +256,8 @@ export class OutputView {
   #drawLegend(frame) {
     const { classes } = this.#data;
     const scale = frame.preview?.scale ?? this.#data.scale;
-    const key = `${classes}|${scale.lo}|${scale.hi}|${scale.softmax}|${frame.showTest}|${!!frame.preview}`;
+    const key = `${classes}|${scale.lo}|${scale.hi}|${scale.softmax}|${frame.showTest}|${!!frame.preview}|${document.documentElement.lang}`;
+    const { classNames, value, axes } = this.#data;
     if (key === this.#legendKey) return;
     this.#legendKey = key;
     const items = [];
@@ -229,22 +266,28 @@ export class OutputView {
         const color = classColors(classes)[k];
         const icon = svg('svg', { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true' });
         icon.append(svg('path', { d: markerPath(classes > 2 ? k : 0, 7, 7, 5), fill: color, stroke: '#1d232a', 'stroke-width': 0.6 }));
-        // The course counts classes from 1; a binary label y = 0 or 1 is named beside it.
-        const name = classes === 2 ? t('legend.binaryClass', { n: k + 1, y: k }) : t('legend.class', { n: k + 1 });
+        // A file's own class names; else the course counts classes from 1, and a binary label y = 0 or 1 is named beside it.
+        const name = classNames?.[k] ?? (classes === 2 ? t('legend.binaryClass', { n: k + 1, y: k }) : t('legend.class', { n: k + 1 }));
         items.push(h('span', { class: 'legend-item' }, icon, name));
       }
     }
     const rows = [h('div', { class: 'legend-row' }, items)];
     if (frame.preview || classes === 0 || (classes === 2 && !scale.softmax)) {
       const probability = !frame.preview && classes === 2 && scale.lo === 0;
-      const title = probability ? t('legend.probability') : t('legend.value');
+      const title = probability ? t('legend.probability') : !frame.preview && value?.name ? value.name : t('legend.value');
+      // A regression target shows in the label's own units.
+      const unit = (v) => formatNumber(!frame.preview && value ? value.lo + ((v + 1) / 2) * (value.hi - value.lo) : v);
       rows.push(h('div', { class: 'legend-scale' },
         h('span', { class: 'legend-scale-title', text: title }),
         h('span', { class: 'legend-bar', 'aria-hidden': 'true', style: `background:linear-gradient(to right,${[0, 128, 255].map((i) => scale.ramp.soft.css[i]).join(',')})` }),
         h('span', { class: 'legend-ticks' },
-          h('span', { text: formatNumber(scale.lo) }),
-          h('span', { text: formatNumber((scale.lo + scale.hi) / 2) }),
-          h('span', { text: formatNumber(scale.hi) }))));
+          h('span', { text: unit(scale.lo) }),
+          h('span', { text: unit((scale.lo + scale.hi) / 2) }),
+          h('span', { text: unit(scale.hi) }))));
+    }
+    if (axes && (axes.x.name || axes.y.name)) {
+      rows.push(h('div', { class: 'legend-row legend-note legend-axes' },
+        h('span', { text: t('legend.axes', { x: axes.x.name || '–', y: axes.y.name || '–' }) })));
     }
     if (frame.showTest) {
       rows.push(h('div', { class: 'legend-row legend-note' },
@@ -253,4 +296,28 @@ export class OutputView {
     }
     this.#legend.replaceChildren(...rows);
   }
+}
+
+/**
+ * The axes' ticks as { at (plane), text }: the plane's −6 … 6 by 2, or for data with units
+ * (axes: { x, y } with plane = a · v + b) about five round values of its own across the plane.
+ */
+export function axisTicks(axes) {
+  const plane = TICKS.map((v) => ({ at: v, text: formatNumber(v) }));
+  if (!axes) return { x: plane, y: plane };
+  const along = ({ a, b }) => {
+    const lo = Math.min((PLANE.xMin - b) / a, (PLANE.xMax - b) / a);
+    const hi = Math.max((PLANE.xMin - b) / a, (PLANE.xMax - b) / a);
+    const raw = (hi - lo) / 5;
+    const power = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 5, 10].map((m) => m * power).find((m) => m >= raw);
+    const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    const ticks = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+      const text = Math.abs(v) >= 1e4 ? `${Number((v / 1000).toPrecision(3))}k` : (Math.abs(v) < step / 2 ? 0 : v).toFixed(digits);
+      ticks.push({ at: a * v + b, text: text.replace('-', '−') });
+    }
+    return ticks;
+  };
+  return { x: along(axes.x), y: along(axes.y) };
 }

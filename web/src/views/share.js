@@ -39,10 +39,11 @@ export class ShareDialog {
     host.append(this.#dialog);
   }
 
-  /** Opens the dialog for state (the page's current settings). */
-  open(state) {
+  /** Opens the dialog for state (the page's current settings); note: a word on what the link leaves out, or null. */
+  open(state, note = null) {
     this.#state = state;
     this.#build();
+    if (note) this.#fields.link.parentElement.after(h('p', { class: 'share-note data-link-note', id: 'share-data-note', text: note }));
     this.#refresh();
     this.#dialog.showModal();
     this.#fields.link.select();
