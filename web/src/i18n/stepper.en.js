@@ -35,7 +35,7 @@ export default {
   'step.backwardOf': 'Backward: {layer}',
   'step.updateOf': 'Update: {name}',
 
-  'caption.start': 'Press Step (→) to run the first phase: the forward pass of hidden layer 1. Click a training point in the output plot to follow it.',
+  'caption.start': 'Press Step (→) to run the first phase: the forward pass of {layer}. Click a training point in the output plot to follow it.',
   'caption.forward': 'Each neuron of {layer} takes the activations of {from}, computes z = Σ w·a + b, then a = {f}(z). Numbers show each neuron’s a for the sample we follow.',
   'caption.loss.bce': 'The output p is compared with the label y: ℓ = −[y·log p + (1−y)·log(1−p)]. The batch’s mean loss is L = {loss} over {samples}.',
   'caption.loss.cce': 'The softmax probabilities p are compared with the one-hot label y: ℓ = −Σ y·log p = −log p(true class). The batch’s mean loss is L = {loss} over {samples}.',

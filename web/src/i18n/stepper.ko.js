@@ -35,7 +35,7 @@ export default {
   'step.backwardOf': '역전파: {layer}',
   'step.updateOf': '업데이트: {name}',
 
-  'caption.start': '한 단계(→)를 누르면 첫 과정인 은닉층 1의 순전파가 실행됩니다. 출력 그림에서 학습 데이터 점을 클릭하면 그 샘플을 따라갑니다.',
+  'caption.start': '한 단계(→)를 누르면 첫 과정인 {layer}의 순전파가 실행됩니다. 출력 그림에서 학습 데이터 점을 클릭하면 그 샘플을 따라갑니다.',
   'caption.forward': '{layer}의 각 뉴런이 {from}의 활성값을 받아 z = Σ w·a + b를 계산하고 a = {f}(z)를 출력합니다. 뉴런의 숫자는 따라가는 샘플의 a입니다.',
   'caption.loss.bce': '출력 p를 정답 y와 비교합니다: ℓ = −[y·log p + (1−y)·log(1−p)]. 배치({samples})의 평균 손실은 L = {loss}입니다.',
   'caption.loss.cce': 'Softmax 확률 p를 원-핫 정답 y와 비교합니다: ℓ = −Σ y·log p = −log p(정답 클래스). 배치({samples})의 평균 손실은 L = {loss}입니다.',

@@ -400,7 +400,7 @@ export class FrameMode {
     const { last, L, traces, config } = frame;
     const state = this.#state;
     const activation = (column) => t(`option.activation.${column === L ? outputLayer(state).activation : state.activation}`);
-    if (!last) return t('caption.start');
+    if (!last) return t('caption.start', { layer: this.#layerName(1, L) });
     const column = last.layer + 1;
     const size = traces[0].batch;
     switch (last.phase) {

@@ -282,7 +282,7 @@ export class NetworkView {
     const { active, sizes, outputActivation } = this.#structure;
     if (column === 0) return t(`feature.${active[unit]}`);
     if (column === sizes.length - 1) {
-      return outputActivation === 'softmax' ? t('legend.class', { n: unit }) : t('network.short.output', { unit: unit + 1 });
+      return outputActivation === 'softmax' ? t('legend.class', { n: unit + 1 }) : t('network.short.output', { unit: unit + 1 });
     }
     return t('network.short.hidden', { layer: column, unit: unit + 1 });
   }
