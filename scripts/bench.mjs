@@ -70,7 +70,29 @@ const targets = {
   singleFileGzipBytes: 400 * 1024,
   firstFrameMs: 1000,
   phaseStepMs: 16,
+  // A school laptop or a cheap phone: Chromium's CPU throttling.
+  slowLaptopFps: 58,
+  slowLaptop6x8Fps: 50,
+  slowPhoneFps: 50,
+  slowReadyMs: 1500,
 };
+
+// Every input, six layers of eight: the page's heaviest network.
+const fullState = '#features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&networkShape=8,8,8,8,8,8&speed=1e';
+const phone = { width: 390, height: 844 };
+
+/** The page at 4× (a school laptop) and 6× (a cheap phone) slower CPUs; Play ready from localhost and from file://. */
+async function slowMachines(context, siteUrl, fileUrl, measure) {
+  log('browser: 4x slower CPU, laptop, default network');
+  const laptop = await measure(context, `${siteUrl}#speed=1e`, { rate: 4 });
+  log('browser: 4x slower CPU, laptop, 6x8 with every input');
+  const laptop6x8 = await measure(context, `${siteUrl}${fullState}`, { rate: 4 });
+  log('browser: 6x slower CPU, phone, default network');
+  const phoneDefault = await measure(context, `${siteUrl}#speed=1e`, { rate: 6, viewport: phone });
+  log('browser: 4x slower CPU, Play ready of the single file from file://');
+  const file = await measure(context, `${fileUrl}#speed=1e`, { rate: 4, play: false });
+  return { laptop, laptop6x8, phone: phoneDefault, fileReadyMs: file.readyMs };
+}
 
 const median = (values) => {
   if (!values.length) return NaN;
@@ -270,7 +292,7 @@ async function pageWeight(site) {
 }
 
 async function browser(options) {
-  const { buildHarness, measureHarness, measurePage, measurePhaseSteps, openBrowser } = await import(pathToFileURL(path.join(root, 'tests/bench/browser-bench.mjs')).href);
+  const { buildHarness, measureHarness, measurePage, measurePhaseSteps, measureThrottled, openBrowser } = await import(pathToFileURL(path.join(root, 'tests/bench/browser-bench.mjs')).href);
   const harnessDir = path.join(buildDir, 'bench-harness');
   await buildHarness(moduleDir, harnessDir);
   const b = await openBrowser([harnessDir, options.site]);
@@ -285,7 +307,8 @@ async function browser(options) {
     const single = await measurePage(b.context, `${siteUrl}backprop-lab.html${new URL(pageUrl).search}${new URL(pageUrl).hash}`, { seconds: 0.5, autoplay: options.pageAutoplay });
     log('browser: frame mode, one phase step and its redraw (6x8)');
     const phaseStep = await measurePhaseSteps(b.context, `${siteUrl}${pageState}&mode=frames`);
-    return { chromium: b.version, harness, page: { url: pageUrl, ...page }, singleFileFirstFrameMs: single.firstFrameMs, phaseStep };
+    const throttled = options.quick ? null : await slowMachines(b.context, siteUrl, pathToFileURL(path.join(options.site, 'backprop-lab.html')).href, measureThrottled);
+    return { chromium: b.version, harness, page: { url: pageUrl, ...page }, singleFileFirstFrameMs: single.firstFrameMs, phaseStep, throttled };
   } finally {
     await b.close();
   }
@@ -341,6 +364,14 @@ function table(results) {
     add('Frame mode, one Step (→) and its redraw, 6×8', `${fmt(step.medianMs, 1)} ms`,
       `median of ${step.steps} steps (engine phase, trace, numbers on the diagram, formulas, style and layout); slowest ${fmt(step.maxMs, 1)} ms`,
       `< ${targets.phaseStepMs} ms`, step.medianMs < targets.phaseStepMs);
+    const slow = results.browser.throttled;
+    if (slow) {
+      add('4× slower CPU, laptop, default network', `${fmt(slow.laptop.fps, 1)} fps`, `median of ${slow.laptop.runs} loads, 1280×900`, `≥ ${targets.slowLaptopFps}`, slow.laptop.fps >= targets.slowLaptopFps);
+      add('4× slower CPU, laptop, 6×8, every input', `${fmt(slow.laptop6x8.fps, 1)} fps`, `median of ${slow.laptop6x8.runs} loads`, `≥ ${targets.slowLaptop6x8Fps}`, slow.laptop6x8.fps >= targets.slowLaptop6x8Fps);
+      add('6× slower CPU, phone, default network', `${fmt(slow.phone.fps, 1)} fps`, `median of ${slow.phone.runs} loads, 390×844`, `≥ ${targets.slowPhoneFps}`, slow.phone.fps >= targets.slowPhoneFps);
+      const ready = Math.max(slow.laptop.readyMs, slow.fileReadyMs);
+      add('4× slower CPU, Play ready', `${fmt(slow.laptop.readyMs, 0)} ms`, `localhost; the single file from file:// ${fmt(slow.fileReadyMs, 0)} ms`, `≤ ${targets.slowReadyMs} ms`, ready <= targets.slowReadyMs);
+    }
   }
   const w = results.pageWeight;
   const shown = w.file.startsWith(root + path.sep) ? path.relative(root, w.file) : w.file;
@@ -396,6 +427,7 @@ async function main() {
       out.push({ kind: 'browser', subject: 'harness', network: '6x8', ...results.browser.harness });
       out.push({ kind: 'browser', subject: 'page', ...results.browser.page, singleFileFirstFrameMs: results.browser.singleFileFirstFrameMs });
       out.push({ kind: 'browser', subject: 'phaseStep', network: '6x8', ...results.browser.phaseStep });
+      if (results.browser.throttled) out.push({ kind: 'browser', subject: 'throttled', ...results.browser.throttled });
     }
     out.push(results.pageWeight);
     for (const o of out) process.stdout.write(`${JSON.stringify(o)}\n`);

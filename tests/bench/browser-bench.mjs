@@ -212,3 +212,49 @@ export async function measurePhaseSteps(context, url, { steps = 80 } = {}) {
     await page.close();
   }
 }
+
+/**
+ * The page on a slow machine: Chromium's CPU throttling (DevTools Emulation.setCPUThrottlingRate)
+ * at `rate`×, set before the page loads. Measures Play ready (navigation to the Play button
+ * enabled, the engine loaded and the first network built: a first trained frame is possible) and
+ * then frames per second while playing (epochs per second at one epoch per frame). Each figure is
+ * the median of `runs` fresh loads.
+ */
+export async function measureThrottled(context, url, { rate = 4, viewport = { width: 1280, height: 900 }, seconds = 3, runs = 3, play = true } = {}) {
+  const readies = [];
+  const fps = [];
+  for (let k = 0; k < runs; k++) {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    try {
+      await page.setViewportSize(viewport);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      await page.addInitScript(() => {
+        window.__ready = null;
+        new MutationObserver(() => {
+          if (window.__ready === null && document.body?.classList.contains('is-ready')) window.__ready = performance.now();
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });
+      });
+      await page.goto(url);
+      await page.waitForFunction(() => window.__ready !== null, null, { timeout: 60000 });
+      readies.push(await page.evaluate(() => window.__ready));
+      if (play) {
+        await page.click('#play');
+        const epoch = () => page.evaluate(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')));
+        await page.waitForFunction(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) >= 3, null, { timeout: 60000 });
+        const from = await epoch();
+        const start = Date.now();
+        await page.waitForTimeout(seconds * 1000);
+        fps.push((await epoch() - from) / ((Date.now() - start) / 1000));
+      }
+      await cdp.detach();
+      if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
+    } finally {
+      await page.close();
+    }
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  return { rate, readyMs: median(readies), fps: play ? median(fps) : null, runs };
+}
