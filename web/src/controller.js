@@ -88,7 +88,7 @@ export class Controller {
   #res = INPUT_RES;
   #scales = [];
   #outputOffset = 0;
-  #inputMaps;
+  #inputMaps = null;  // the input features' pictures, made once the page is up (drawInputMaps)
   #inputScales = FEATURES.map(featureScale);
   #preview = null;
   #last = null;
@@ -114,7 +114,6 @@ export class Controller {
     this.#lab = lab;
     this.#views = views;
     this.#hooks = hooks;
-    this.#inputMaps = featureMaps(lab);
   }
 
   configure(state, how) {
@@ -388,8 +387,18 @@ export class Controller {
   }
 
   redrawText() {
+    if (!this.trainer) return;
     this.#drawMetrics();
     this.#drawCharts();
+  }
+
+  /**
+   * The input features' pictures (all seven, from a throwaway trainer): made once, after the
+   * page is up, so that Play is ready sooner; the diagram's inputs are drawn when they come.
+   */
+  drawInputMaps() {
+    this.#inputMaps ??= featureMaps(this.#lab);
+    if (this.trainer) this.#views.network.drawInputs(this.#inputMaps, INPUT_RES, this.#inputScales);
   }
 
   #previewFrame() {
@@ -397,7 +406,7 @@ export class Controller {
     if (!p) return null;
     if (p.column === 0) {
       const k = FEATURES.indexOf(this.state.features[p.unit]);
-      if (k < 0) return null;
+      if (k < 0 || !this.#inputMaps) return null;
       return { name: p.name, values: this.#inputMaps, res: INPUT_RES, offset: k * INPUT_RES * INPUT_RES, scale: this.#inputScales[k] };
     }
     const sizes = this.trainer.layerSizes;
@@ -594,7 +603,7 @@ export class Controller {
       canToggleFeatures: !s.hide.has('features') && this.mode !== 'frame',
       canChangeShape: !s.hide.has('networkShape'),
     });
-    this.#views.network.drawInputs(this.#inputMaps, INPUT_RES, this.#inputScales);
+    if (this.#inputMaps) this.#views.network.drawInputs(this.#inputMaps, INPUT_RES, this.#inputScales);
     this.#showData();
   }
 

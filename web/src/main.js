@@ -568,7 +568,6 @@ async function main() {
   app.controller.setOwnData(app.ownData);
   if (app.ownData) app.controls.setOwnThumbnail(thumbnailOf(app.ownData));
   app.controls.update(app.state);
-  app.controls.setThumbnails(thumbnails(lab, app.state.classes));
   bindButtons();
   bindKeys();
   watchCanvases();
@@ -593,6 +592,17 @@ async function main() {
   app.layout.foldForMode();
   app.layout.fit();
   app.layout.foldIfShort();  // a frame too short for the settings shows the network and the plot first
+  // What Play does not need waits until the page is up: the inputs' and the datasets' pictures.
+  afterReady(() => {
+    app.controller.drawInputMaps();
+    app.controls.setThumbnails(thumbnails(lab, app.state.classes));
+  });
+}
+
+/** Runs work once the browser is idle after the page is up (or soon, where idle callbacks do not exist). */
+function afterReady(work) {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 500 });
+  else setTimeout(work, 50);
 }
 
 main().catch((err) => showLoadFailure(err, 'error.generic'));

@@ -14,7 +14,7 @@ import { subscript, t } from '../i18n/index.js';
 import { outputLayer } from '../state.js';
 import { Inspector } from '../views/inspector.js';
 import { batchSteps, nextIndex } from './phases.js';
-import { numText, shortNum } from './tex.js';
+import { numText, prepareTypesetting, shortNum } from './tex.js';
 
 /** A layer with more neurons than this carries numbers only on the selected neuron and its links. */
 export const NUMBERED_UNITS = 4;
@@ -106,6 +106,7 @@ export class FrameMode {
 
   #setActive(on) {
     this.#active = on;
+    if (on) prepareTypesetting();  // the inspector's formulas: load the typesetter now
     this.#keySignature = '';
     for (const name of ['caption', 'key', 'inspector']) this.#roots[name].hidden = !on;
     document.body.classList.toggle('is-frame-mode', on);

@@ -1,17 +1,46 @@
 // Formulas typeset offline with Temml, which writes TeX as MathML (Chromium,
 // Firefox and Safari render MathML Core natively, so no fonts or style sheet
 // are bundled), and the numbers in them written one way everywhere.
-import temml from 'temml';
+//
+// Temml is a fifth of the page's script and only frame mode and two panels
+// typeset: it loads the first time a formula is asked for (prepareTypesetting()
+// starts it early). Until then a formula shows its TeX source as text, and is
+// typeset in place as soon as Temml is there.
 import { superscript } from '../i18n/index.js';
+
+let temml = null;
+let loading = null;
+const waiting = [];  // [el, tex] asked for before Temml was there
+
+/** Starts loading Temml (a no-op once it is loading or loaded); resolves when it is there. */
+export function prepareTypesetting() {
+  loading ??= import('temml').then((module) => {
+    temml = module.default;
+    for (const [el, tex] of waiting.splice(0)) if (el.isConnected && el.dataset.tex === tex) render(el, tex);
+  });
+  return loading;
+}
+
+function render(el, tex) {
+  // A prime written f' becomes a superscript that Chromium's MathML sets apart from its letter;
+  // as an operator beside the letter ({\prime}) it stays attached, in every browser.
+  temml.render(tex.replace(/([A-Za-z}])'/g, '$1{\\prime}'), el, { displayMode: false, throwOnError: false });
+  delete el.dataset.tex;
+}
 
 /**
  * Renders TeX into el, in text style (sums take their limits at the side, which lays out well
  * even without a math font); a TeX error shows as red source text instead of throwing.
  */
 export function typeset(el, tex) {
-  // A prime written f' becomes a superscript that Chromium's MathML sets apart from its letter;
-  // as an operator beside the letter ({\prime}) it stays attached, in every browser.
-  temml.render(tex.replace(/([A-Za-z}])'/g, '$1{\\prime}'), el, { displayMode: false, throwOnError: false });
+  if (temml) {
+    render(el, tex);
+    return el;
+  }
+  el.textContent = tex;
+  el.dataset.tex = tex;
+  waiting.push([el, tex]);
+  prepareTypesetting();
   return el;
 }
 

@@ -7,7 +7,7 @@
 // every digit and for the tests.
 import { h, svg } from '../dom.js';
 import { t } from '../i18n/index.js';
-import { factor, num, numText, typeset } from '../stepper/tex.js';
+import { factor, num, numText, prepareTypesetting, typeset } from '../stepper/tex.js';
 import { circuit } from './circuit.js';
 import { pathStyle } from './network-overlay.js';
 
@@ -36,6 +36,7 @@ export class Inspector {
   #on;
   #shown = [];  // [{ key, signature, el }] of the sections on screen
   #fitQueued = 0;
+  #sizes;       // watches each fitted formula's size
   #width = 0;   // the column's width, as last observed
 
   /**
@@ -52,6 +53,10 @@ export class Inspector {
       for (const formula of root.querySelectorAll('.ix-formula[data-fitted]')) delete formula.dataset.fitted;
       this.#fitSoon();
     }).observe(root);
+    this.#sizes = new ResizeObserver((entries) => {
+      for (const { target } of entries) delete target.closest('.ix-formula')?.dataset.fitted;
+      this.#fitSoon();
+    });
     root.addEventListener('scroll', () => this.#fitSoon(), { passive: true });
     window.addEventListener('scroll', () => this.#fitSoon(), { passive: true });
   }
@@ -92,6 +97,11 @@ export class Inspector {
     else this.#root.replaceChildren(...next.map((part) => part.el));
     this.#shown = next.map(({ key, signature, el }) => ({ key, signature, el }));
     this.#fitSoon();
+    // Formulas shown as TeX until the typesetter arrives are fitted again once typeset.
+    prepareTypesetting().then(() => {
+      for (const formula of this.#root.querySelectorAll('.ix-formula[data-fitted]')) delete formula.dataset.fitted;
+      this.#fitSoon();
+    });
   }
 
   // Formulas out of view are not laid out (content-visibility: auto), so fitting waits for the
@@ -114,11 +124,16 @@ export class Inspector {
     });
     const lines = shown.flatMap((formula) => [...formula.querySelectorAll('.ix-line')]);
     for (const formula of shown) formula.dataset.fitted = '';
+    // Measured at full size; a formula whose size changes later (its math font arrives, it is
+    // typeset) is fitted again.
+    for (const line of lines) {
+      line.style.removeProperty('--fit');
+      if (line.firstElementChild) this.#sizes.observe(line.firstElementChild);
+    }
     const widths = lines.map((line) => [line.clientWidth, line.scrollWidth]);
     lines.forEach((line, k) => {
       const [room, needed] = widths[k];
       if (needed > room + 1 && room > 0) line.style.setProperty('--fit', Math.max(0.6, Math.floor((100 * room) / needed) / 100));
-      else line.style.removeProperty('--fit');
     });
   }
 
