@@ -65,6 +65,59 @@ export function trainUnits(trainer, unit, count) {
   }
 }
 
+/**
+ * What a played frame draws when the machine is slow. Training keeps its pace (the speed
+ * setting's units every frame) and the epoch counter moves every frame; when frames take longer
+ * than the display's interval, the numbers and curves (an evaluation over both splits, text,
+ * two charts) and then the maps (every neuron's picture, the output plot) are drawn every few
+ * frames instead of every one, and back to every frame once there is time again. Paused, all of
+ * it is drawn at once.
+ */
+export class FrameBudget {
+  static CHECK = 12;  // frames between two looks at the pace
+  #text = 1;
+  #maps = 1;
+  #frame = 0;
+  #last = 0;
+  #interval = 0;
+  #shortest = Infinity;
+
+  /** The parts the frame at `time` (a requestAnimationFrame timestamp) draws: { maps, text }. */
+  next(time) {
+    if (this.#last) {
+      const dt = time - this.#last;
+      this.#interval = this.#interval ? 0.8 * this.#interval + 0.2 * dt : dt;
+      if (dt > 4) this.#shortest = Math.min(this.#shortest, dt);
+    }
+    this.#last = time;
+    this.#frame += 1;
+    if (this.#frame % FrameBudget.CHECK === 0) this.#adapt();
+    return { maps: this.#frame % this.#maps === 0, text: this.#frame % this.#text === 0 };
+  }
+
+  // Slower than the display by a fifth: spare more (text first, up to every 6th frame; then the
+  // maps, up to every 3rd); close to the display's pace: draw more again (the maps first).
+  #adapt() {
+    const vsync = Math.max(this.#shortest, 1000 / 240);
+    if (this.#interval > 1.2 * vsync) {
+      if (this.#text < 6) this.#text += this.#text < 3 ? 1 : 3;
+      else if (this.#maps < 3) this.#maps += 1;
+    } else if (this.#interval < 1.08 * vsync) {
+      if (this.#maps > 1) this.#maps -= 1;
+      else if (this.#text > 1) this.#text = this.#text > 3 ? 3 : this.#text - 1;
+    }
+  }
+
+  /** Play stopped: the next play starts measuring afresh. Whether anything was being spared. */
+  reset() {
+    const spared = this.#text > 1 || this.#maps > 1;
+    this.#last = 0;
+    this.#interval = 0;
+    this.#frame = 0;
+    return spared;
+  }
+}
+
 export class Controller {
   /** What one frame of play or one Step does: (trainer, unit, count) → void. */
   stepper = trainUnits;
@@ -79,6 +132,7 @@ export class Controller {
   frameSpeed = '1p';
   /** Snapshots taken before each frame-mode step, for stepBack(). */
   history = new History(HISTORY_STEPS);
+  #budget = new FrameBudget();
 
   #lab;
   #views;
@@ -176,6 +230,11 @@ export class Controller {
     if (!this.playing) return;
     this.playing = false;
     cancelAnimationFrame(this.#raf);
+    // Whatever the frame budget left out while playing is drawn now, exactly.
+    if (this.#budget.reset() && this.trainer) {
+      this.#record('push');
+      this.render();
+    }
     this.#hooks.onPlayingChange(false);
     if (this.mode === 'frame') this.render();  // frame mode draws its inspector once play stops
   }
@@ -420,7 +479,7 @@ export class Controller {
     const start = performance.now();
     const [unit, count] = this.mode === 'frame' ? FRAME_SPEEDS[this.frameSpeed] : SPEEDS[this.state.speed];
     if (unit === 'phase') this.#pacedPhases(time, count);
-    else this.#advance(count, unit);
+    else this.#advance(count, unit, this.#budget.next(time));
     this.frameMs = this.frameMs === 0 ? performance.now() - start : 0.9 * this.frameMs + 0.1 * (performance.now() - start);
     this.#hooks.onFrame?.(this.frameMs);
     if (this.playing) this.#raf = requestAnimationFrame(this.#frame);
@@ -437,7 +496,13 @@ export class Controller {
     for (let i = 0; i < due && this.playing; i++) this.#advance(1, 'phase', i === due - 1);
   }
 
-  #advance(count, unit = this.stepUnit, draw = true) {
+  /**
+   * count units of training; then, as `draw` asks ({ maps, text } or false): the maps (the
+   * neurons' pictures and the plot), the numbers and curves (which need an evaluation), or
+   * only the counter.
+   */
+  #advance(count, unit = this.stepUnit, draw = { maps: true, text: true }) {
+    if (draw === true) draw = { maps: true, text: true };
     if (this.#trainSize === 0) {
       this.pause();
       this.#hooks.onNoData?.();
@@ -454,12 +519,13 @@ export class Controller {
       refused = err;
     }
     if (frame) this.#syncProbe();
-    this.#record('push');
+    this.#record('push', !draw || draw.text || refused !== null);
     // Reported once the numbers on screen are those of the weights kept.
     if (refused) this.#hooks.onError(refused);
     if (!draw) return;
     const { phase, layer } = this.#last.cursor;
-    this.#keepMaps = frame && unit === 'phase' && !(phase === 'forward' && layer === 0);  // forward 0 next: an update just ran
+    this.#keepMaps = (frame && unit === 'phase' && !(phase === 'forward' && layer === 0))  // forward 0 next: an update just ran
+      || (!draw.maps && !refused);
     this.render();
   }
 
@@ -620,11 +686,19 @@ export class Controller {
     });
   }
 
-  /** how: 'push' adds the point to the curves, 'rewind' cuts them back to it (a step back), 'none' leaves them. */
-  #record(how) {
-    const e = this.#evaluate();
+  /**
+   * how: 'push' adds the point to the curves, 'rewind' cuts them back to it (a step back), 'none'
+   * leaves them. Without `evaluate` (a frame the budget spares) only the counter moves.
+   */
+  #record(how, evaluate = true) {
     const c = this.trainer.cursor();
     const x = this.#epochOffset + c.epoch + (c.batchesPerEpoch ? c.batch / c.batchesPerEpoch : 0);
+    if (!evaluate && this.#last) {
+      this.#last = { ...this.#last, x, cursor: c };
+      this.#views.metrics.drawCounter(this.#counter());
+      return;
+    }
+    const e = this.#evaluate();
     this.#last = { ...e, x, cursor: c };
     if (how === 'rewind') {
       for (const s of Object.values(this.#series)) s.truncate(x);
@@ -652,14 +726,16 @@ export class Controller {
     };
   }
 
+  #counter() {
+    const m = this.#last;
+    return { epoch: Math.floor(m.x + 1e-9), batch: m.cursor.batch, batchesPerEpoch: m.cursor.batchesPerEpoch, showBatch: this.stepUnit !== 'epoch' };
+  }
+
   #drawMetrics() {
     const m = this.#last;
     if (!m) return;
     this.#views.metrics.draw({
-      epoch: Math.floor(m.x + 1e-9),
-      batch: m.cursor.batch,
-      batchesPerEpoch: m.cursor.batchesPerEpoch,
-      showBatch: this.stepUnit !== 'epoch',
+      ...this.#counter(),
       trainLoss: m.trainLoss,
       testLoss: m.testLoss,
       trainAccuracy: m.trainAccuracy,

@@ -16,11 +16,19 @@ export class MetricsView {
     this.#el = el;
   }
 
+  /** The counter alone: m: { epoch, batch, batchesPerEpoch, showBatch }. Written only when it changes. */
+  drawCounter(m) {
+    const el = this.#el;
+    const epoch = epochText(m.epoch);
+    const batch = m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '';
+    if (el.epoch.textContent !== epoch) el.epoch.textContent = epoch;
+    if (el.batch.textContent !== batch) el.batch.textContent = batch;
+  }
+
   /** m: { epoch, batch, batchesPerEpoch, showBatch, trainLoss, testLoss, trainAccuracy, testAccuracy, lr } */
   draw(m) {
     const el = this.#el;
-    el.epoch.textContent = epochText(m.epoch);
-    el.batch.textContent = m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '';
+    this.drawCounter(m);
     for (const name of ['trainLoss', 'testLoss']) {
       el[name].textContent = formatNumber(m[name], 3, true);
       el[name].dataset.value = String(m[name]);

@@ -114,8 +114,10 @@ export class OutputView {
       const threshold = discretize ? (scale.lo + scale.hi) / 2 : null;
       paintMap(this.#map, values, offset, res, scale.ramp.soft, scale.lo, scale.hi, threshold);
     }
-    this.#caption.hidden = !preview;
-    if (preview) this.#caption.textContent = t('output.preview', { name: preview.name });
+    // Written only when it changes: this runs every frame while training plays.
+    if (this.#caption.hidden !== !preview) this.#caption.hidden = !preview;
+    const caption = preview ? t('output.preview', { name: preview.name }) : '';
+    if (preview && this.#caption.textContent !== caption) this.#caption.textContent = caption;
     this.#drawLegend(frame);
   }
 
