@@ -109,6 +109,44 @@ async function fetchWithProgress(url, onProgress) {
   return bytes;
 }
 
+// In a browser the engine's download starts as soon as this module is evaluated, while the rest
+// of a page's script still is, and it is compiled as soon as it is there; loadEngine takes it up
+// (each call instantiates the compiled module anew). Its failures are loadEngine's to report.
+const early = !isNode && !embedded && typeof fetch === 'function' && typeof WebAssembly === 'object' ? startDownload() : null;
+
+function startDownload() {
+  const progress = { loaded: 0, total: 0, listeners: new Set() };
+  const bytes = fetchWithProgress(new URL('./backprop-lab-core.wasm', import.meta.url), (p) => {
+    Object.assign(progress, p);
+    for (const listener of progress.listeners) listener(p);
+  });
+  const module = bytes.then((b) => WebAssembly.compile(b));
+  bytes.catch(() => {});
+  module.catch(() => {});
+  return { progress, bytes, module };
+}
+
+/** The engine compiled from the download started early, reporting its progress to onProgress. */
+async function earlyModule(onProgress) {
+  if (onProgress) {
+    if (early.progress.loaded) onProgress({ loaded: early.progress.loaded, total: early.progress.total });
+    early.progress.listeners.add(onProgress);
+  }
+  try {
+    await early.bytes;
+  } catch (err) {
+    if (err instanceof LabError) throw err;
+    throw new LabError({ code: 'load_failed', field: 'download', message: `could not load backprop-lab-core.wasm: ${err?.message ?? err}` });
+  } finally {
+    early.progress.listeners.delete(onProgress);
+  }
+  try {
+    return await early.module;
+  } catch (err) {
+    throw new LabError({ code: 'load_failed', field: 'compile', message: `backprop-lab-core.wasm is not a working engine: ${err?.message ?? err}` });
+  }
+}
+
 async function wasmBinary(onProgress) {
   if (embedded) return undefined;
   const url = new URL('./backprop-lab-core.wasm', import.meta.url);
@@ -147,16 +185,31 @@ export async function loadEngine(options = {}) {
       message: 'this browser runs WebAssembly without its SIMD instructions (simd128), which Backprop Lab needs; Chrome 91, Firefox 89, Safari 16.4 and later have them',
     });
   }
-  let binary;
-  try {
-    binary = await wasmBinary(onProgress);
-  } catch (err) {
-    if (err instanceof LabError) throw err;
-    throw new LabError({ code: 'load_failed', field: 'download', message: `could not load backprop-lab-core.wasm: ${err?.message ?? err}` });
+  let coreOptions = {};
+  let instantiated = null;  // rejects if the compiled engine cannot be instantiated
+  if (early) {
+    const module = await earlyModule(onProgress);
+    let fail;
+    instantiated = new Promise((resolve, reject) => { fail = reject; });
+    coreOptions = {
+      instantiateWasm(imports, receive) {
+        WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module), fail);
+        return {};
+      },
+    };
+  } else {
+    let binary;
+    try {
+      binary = await wasmBinary(onProgress);
+    } catch (err) {
+      if (err instanceof LabError) throw err;
+      throw new LabError({ code: 'load_failed', field: 'download', message: `could not load backprop-lab-core.wasm: ${err?.message ?? err}` });
+    }
+    if (binary) coreOptions = { wasmBinary: binary };
   }
   let core;
   try {
-    core = await createBackpropLabCore(binary ? { wasmBinary: binary } : {});
+    core = await Promise.race([createBackpropLabCore(coreOptions), ...(instantiated ? [instantiated] : [])]);
   } catch (err) {
     throw new LabError({ code: 'load_failed', field: 'compile', message: `backprop-lab-core.wasm is not a working engine: ${String(err?.message ?? err).replace(/ Build with -s ASSERTIONS=1 for more info\.?/, '')}` });
   }
