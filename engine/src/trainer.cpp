@@ -11,69 +11,11 @@
 #include "bplab/errors.hpp"
 #include "bplab/features.hpp"
 #include "bplab/losses.hpp"
-#include "bplab/simd.hpp"
+#include "kernels/kernels.hpp"
 #include "trainer_detail.hpp"
 
 namespace bplab {
 using namespace detail;
-namespace {
-
-// out[c] = (sum over t of src[t][c] · coef[t]) · scale for 2N values of c,
-// the sum taken in the order t = 0, 1, … from 0 as the plain loop would.
-template <std::size_t N>
-void weighted_sum_lanes(const double* src, std::size_t src_stride, const double* coef,
-                        std::size_t coef_stride, std::size_t count, double scale, double* out) {
-    using namespace simd;
-    f64x2 acc[N];
-    for (std::size_t v = 0; v < N; ++v) acc[v] = splat(0.0);
-    for (std::size_t t = 0; t < count; ++t) {
-        const f64x2 c = splat(coef[t * coef_stride]);
-        const double* s = src + t * src_stride;
-        for (std::size_t v = 0; v < N; ++v) acc[v] += load(s + 2 * v) * c;
-    }
-    for (std::size_t v = 0; v < N; ++v) store(out + 2 * v, acc[v] * splat(scale));
-}
-
-// The same for n values of c, eight, then two, then one at a time.
-void weighted_sum(const double* src, std::size_t src_stride, const double* coef, std::size_t coef_stride,
-                  std::size_t count, std::size_t n, double scale, double* out) {
-    std::size_t c = 0;
-    for (; c + 8 <= n; c += 8) weighted_sum_lanes<4>(src + c, src_stride, coef, coef_stride, count, scale, out + c);
-    for (; c + 2 <= n; c += 2) weighted_sum_lanes<1>(src + c, src_stride, coef, coef_stride, count, scale, out + c);
-    for (; c < n; ++c) {
-        double acc = 0.0;
-        for (std::size_t t = 0; t < count; ++t) acc += src[t * src_stride + c] * coef[t * coef_stride];
-        out[c] = acc * scale;
-    }
-}
-
-// local = f'(z), downstream = upstream × local for n values, the activation
-// fixed at compile time so that the loop vectorises.
-template <Activation K>
-void chain_rule_as(const ActivationSpec& f, const double* z, const double* a, const double* up,
-                   double* local, double* down, std::size_t n) {
-    const ActivationSpec g{K, f.alpha};
-    for (std::size_t i = 0; i < n; ++i) {
-        local[i] = local_gradient(g, z[i], a[i]);
-        down[i] = up[i] * local[i];
-    }
-}
-
-void chain_rule(const ActivationSpec& f, const double* z, const double* a, const double* up,
-                double* local, double* down, std::size_t n) {
-    switch (f.kind) {
-        case Activation::linear: return chain_rule_as<Activation::linear>(f, z, a, up, local, down, n);
-        case Activation::sigmoid: return chain_rule_as<Activation::sigmoid>(f, z, a, up, local, down, n);
-        case Activation::tanh: return chain_rule_as<Activation::tanh>(f, z, a, up, local, down, n);
-        case Activation::relu: return chain_rule_as<Activation::relu>(f, z, a, up, local, down, n);
-        case Activation::leaky_relu: return chain_rule_as<Activation::leaky_relu>(f, z, a, up, local, down, n);
-        case Activation::elu: return chain_rule_as<Activation::elu>(f, z, a, up, local, down, n);
-        case Activation::softmax: return chain_rule_as<Activation::softmax>(f, z, a, up, local, down, n);
-    }
-}
-
-}  // namespace
-
 // ---- construction and data ---------------------------------------------------
 
 Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
@@ -365,26 +307,15 @@ void Trainer::backward_layer(std::size_t l) {
                              local + r * units, down + r * units);
     } else {
         // dl/da_i = sum_k W_above[k][i] · dl/dz_above_k: every path from a_i into the layer above.
-        const LayerTrace& above = w.trace[l + 1];
-        const std::size_t units_above = state_.layers[l + 1].units();
-        const double* w_above = state_.layers[l + 1].weights.data();
-        for (std::size_t r = 0; r < computed; ++r)
-            weighted_sum(w_above, units, above.downstream_grad.data() + r * units_above, 1, units_above,
-                         units, 1.0, up + r * units);
+        const DenseLayer& above = state_.layers[l + 1];
+        kernels::matvec_transposed(above.weights.data(), above.units(), units, w.trace[l + 1].downstream_grad.data(),
+                                   computed, up);
         chain_rule(layer.activation, z, a, up, local, down, computed * units);
     }
 
     // dL/dW[j][i] = mean over the batch of dl/dz_j · a_i; dL/db_j = mean of dl/dz_j (not the probe's).
-    const double* x = layer_input(l);
-    double* dw = t.weight_grad.data();
-    double* db = t.bias_grad.data();
-    const double inv = 1.0 / static_cast<double>(rows);
-    for (std::size_t j = 0; j < units; ++j) {
-        weighted_sum(x, in, down + j, units, rows, in, inv, dw + j * in);
-        double sum = 0.0;
-        for (std::size_t r = 0; r < rows; ++r) sum += down[r * units + j];
-        db[j] = sum * inv;
-    }
+    kernels::outer_product_mean(down, units, layer_input(l), in, rows, t.weight_grad.data());
+    kernels::column_mean(down, units, rows, t.bias_grad.data());
 
     // Penalties on weights only: L1 adds rate·sign(w), L2 adds rate·w.
     const Regularization& reg = config_.regularization;

@@ -11,11 +11,12 @@
 #include "bplab/errors.hpp"
 #include "bplab/features.hpp"
 #include "bplab/losses.hpp"
-#include "bplab/simd.hpp"
+#include "kernels/kernels.hpp"
 #include "trainer_detail.hpp"
 
 namespace bplab {
 using namespace detail;
+using namespace kernels;
 namespace {
 
 // a = f(z) for `units` rows of `points` values, stored by column. Softmax
@@ -48,15 +49,6 @@ void activate_columns(const ActivationSpec& f, const float* z, float* a, std::si
     for (std::size_t p = 0; p < points; p += 4) softmax_lanes(z + p, a + p, units, column_block);
 }
 
-// n floats, four at a time. std::copy becomes memcpy, which Emscripten runs
-// word by word, and from 512 bytes on (a whole block) as a call out to
-// JavaScript.
-void copy_floats(const float* from, std::size_t n, float* to) {
-    std::size_t i = 0;
-    for (; i + 4 <= n; i += 4) simd::store(to + i, simd::load(from + i));
-    for (; i < n; ++i) to[i] = from[i];
-}
-
 // rows × cols row-major from a block stored by column.
 void columns_to_rows(const double* columns, std::size_t rows, std::size_t cols, double* out) {
     for (std::size_t j = 0; j < cols; ++j)
@@ -73,7 +65,7 @@ void run_block(const std::vector<DenseLayer>& layers, const T* x, std::size_t la
     T* a = a_buffer;
     for (std::size_t l = 0; l < layers.size(); ++l) {
         const DenseLayer& layer = layers[l];
-        dense_forward_columns(layer, x, lanes, z);
+        matvec_columns(layer.weights.data(), layer.biases.data(), layer.units(), layer.inputs(), x, lanes, z);
         activate(layer, z, a, lanes);
         visit(l, static_cast<const T*>(z), static_cast<const T*>(a));
         x = a;

@@ -283,7 +283,7 @@ private:
     template <class Visit>
     void forward_rows(const double* inputs, std::size_t rows, Visit visit);
     // Runs the layers over the first `points` points of a block stored by
-    // column (see dense_forward_columns); calls visit(l, z, a) after each
+    // column (see kernels::matvec_columns); calls visit(l, z, a) after each
     // layer with that layer's z and a, by column.
     template <class Visit>
     void forward_columns(const double* x, std::size_t points, Visit visit);
