@@ -805,8 +805,8 @@ val TrainerHandle::trace(val layer) const {
         out.set("units", units);
         out.set("inputs", in);
         val step = val::object();  // the batch these numbers belong to (the cursor may have moved on)
-        step.set("epoch", engine().batch_step().first);
-        step.set("batch", engine().batch_step().second);
+        step.set("epoch", engine().state().work.epoch);
+        step.set("batch", engine().state().work.batch);
         out.set("step", step);
         out.set("forwardDone", t.forward_done);
         out.set("backwardDone", t.backward_done);

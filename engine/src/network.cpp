@@ -1,46 +1,24 @@
 #include "bplab/network.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <type_traits>
-
-#include "kernels/kernels.hpp"
+#include <numeric>
 
 namespace bplab {
 
-DenseLayer make_layer(std::size_t inputs, std::size_t units, ActivationSpec activation) {
-    DenseLayer layer;
-    layer.weights = xt::zeros<double>({units, inputs});
-    layer.biases = xt::zeros<double>({units});
-    layer.activation = activation;
-    return layer;
-}
+std::size_t Network::widest() const { return *std::max_element(sizes.begin() + 1, sizes.end()); }
 
-void init_layer(DenseLayer& layer, Init init, Rng& rng) {
-    const double fan_in = static_cast<double>(layer.inputs());
-    const double fan_out = static_cast<double>(layer.units());
-    double bias = 0.0;
-    switch (init) {
-        case Init::xavier: {
-            const double bound = std::sqrt(6.0 / (fan_in + fan_out));
-            for (double& w : layer.weights) w = rng.uniform(-bound, bound);
-            break;
-        }
-        case Init::he: {
-            const double stddev = std::sqrt(2.0 / fan_in);
-            for (double& w : layer.weights) w = rng.normal(0.0, stddev);
-            break;
-        }
-        case Init::uniform:
-            for (double& w : layer.weights) w = rng.uniform(-0.5, 0.5);
-            bias = 0.1;
-            break;
+std::size_t Network::neurons() const { return std::accumulate(sizes.begin() + 1, sizes.end(), std::size_t{0}); }
+
+Network make_network(const TrainerConfig& config, Rng& init_rng) {
+    Network net;
+    net.sizes.push_back(config.input_size());
+    for (const LayerSpec& spec : config.layers) {
+        DenseLayer layer = make_layer(net.sizes.back(), spec.units, spec.activation);
+        init_layer(layer, config.init, init_rng);
+        net.layers.push_back(std::move(layer));
+        net.sizes.push_back(spec.units);
     }
-    layer.biases.fill(bias);
-}
-
-void dense_forward(const DenseLayer& layer, const double* x, std::size_t rows, double* z) {
-    kernels::matvec(layer.weights.data(), layer.biases.data(), layer.units(), layer.inputs(), x, rows, z);
+    return net;
 }
 
 }  // namespace bplab

@@ -5,7 +5,7 @@
 #include <limits>
 #include <vector>
 
-#include "bplab/network.hpp"
+#include "bplab/dense.hpp"
 #include "bplab/random.hpp"
 #include "kernels/kernels.hpp"
 

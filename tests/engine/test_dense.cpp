@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "bplab/network.hpp"
+#include "bplab/dense.hpp"
 
 using namespace bplab;
 
