@@ -263,6 +263,7 @@ export class Lab {
   #live = 0;
   #names;
   #limits;
+  #settings;
 
   constructor(core) {
     this.#core = core;
@@ -306,6 +307,26 @@ export class Lab {
   get limits() {
     this.#limits ??= Object.freeze(this.#core.limits());
     return this.#limits;
+  }
+
+  /**
+   * The engine's one table of optimizer and schedule settings, which reading a config,
+   * validating it, a snapshot's fingerprint and a live reconfigure all use. One entry per
+   * setting, the optimizer's and the schedule's name first:
+   * `{ field, type, values?, min?, max?, minOpen?, maxOpen?, default, defaults?, readers?, onChange?, atMostLr? }`
+   * - `field`: as a config and its errors spell it ('optimizer.lr', 'schedule.gamma', 'optimizer.name')
+   * - `type`: 'number' | 'count' (a whole number) | 'flag' (true or false) | 'choice' (one of `values`)
+   * - `min`, `max`: the range; `minOpen` / `maxOpen`: that end itself is not allowed
+   * - `default`; `defaults`: the optimizers or schedules whose own default differs ({ adagrad: 1e-10 })
+   * - `readers`: the optimizers or schedules that read it (the others ignore it; a flag must then be false)
+   * - `onChange`: what a live trainer does when it changes: 'keep', 'newState' (the optimizer's state
+   *   starts afresh), 'restartSchedule' (the schedule restarts from the rate)
+   * - `atMostLr`: it may not exceed the learning rate where a reader reads it
+   * @returns {ReadonlyArray<Readonly<object>>}
+   */
+  get settings() {
+    this.#settings ??= deepFreeze(this.#core.settings());
+    return this.#settings;
   }
 
   /**

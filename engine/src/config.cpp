@@ -100,49 +100,61 @@ void check_loss(const TrainerConfig& c, Checker& check) {
                    "'mse' for regression", {"dataset.name"});
 }
 
-// "'a', 'b' or 'c'": the kinds of `names` that read a setting.
-template <class Kind, class Config, std::size_t N>
-std::string readers_of(const Setting<Config, Kind>& setting, const NameTable<Kind, N>& names) {
-    std::vector<std::string> list;
-    for (const auto& [name, kind] : names)
-        if (setting.read_by(kind)) list.push_back(quoted(name));
-    std::string out;
-    for (std::size_t i = 0; i < list.size(); ++i) out += (i == 0 ? "" : i + 1 == list.size() ? " or " : ", ") + list[i];
-    return out;
+// One setting of a config as the checks see it: its table row, read for the chosen kind.
+struct SettingValue {
+    std::string field;    // "optimizer.momentum"
+    SettingType type;
+    Range range;
+    double value;
+    bool read;            // the chosen optimizer or schedule reads it
+    bool at_most_lr;
+    std::string readers;  // "'a', 'b' or 'c'"
+};
+
+template <class Config, class Kind, std::size_t N, std::size_t M>
+std::vector<SettingValue> setting_values(const Config& config, Kind kind, const Setting<Config, Kind> (&table)[N],
+                                         const NameTable<Kind, M>& names, const std::string& group) {
+    std::vector<SettingValue> values;
+    for (const auto& s : table) {
+        std::vector<std::string> readers;
+        for (const auto& [name, k] : names)
+            if (s.read_by(k)) readers.push_back(quoted(name));
+        std::string list;
+        for (std::size_t i = 0; i < readers.size(); ++i)
+            list += (i == 0 ? "" : i + 1 == readers.size() ? " or " : ", ") + readers[i];
+        values.push_back({group + "." + s.name, s.member.type, s.range, s.member.get(config), s.read_by(kind),
+                          s.at_most_lr, list});
+    }
+    return values;
 }
 
-// One table's settings of `config` (group "optimizer" or "schedule"): every number and count
-// against its range, in table order, a floor also against the rate lr where the chosen kind
-// reads it; then every flag, which must be false unless the chosen kind reads it.
-template <class Config, class Kind, std::size_t N, std::size_t M>
-void check_settings(const Config& config, Kind kind, const Setting<Config, Kind> (&table)[N],
-                    const NameTable<Kind, M>& names, const std::string& group, double lr,
-                    const std::string& lr_field, Checker& check) {
+// One table's settings (group "optimizer" or "schedule"): every number and count against its
+// range, in table order, a floor also against the rate lr where the chosen kind reads it; then
+// every flag, which must be false unless the chosen kind reads it.
+void check_settings(const std::vector<SettingValue>& values, const std::string& group, const std::string& kind,
+                    double lr, const std::string& lr_field, Checker& check) {
     const bool lr_ok = std::isfinite(lr) && lr > 0.0 && lr <= Limits::max_lr;
-    for (const auto& s : table) {
-        const std::string field = group + "." + s.name;
-        const double x = s.member.get(config);
+    for (const SettingValue& s : values) {
         const Range& r = s.range;
-        if (s.member.type == SettingType::count) {
-            const auto lo = static_cast<std::size_t>(r.lo), hi = static_cast<std::size_t>(r.hi);
-            if (x <= 0x1p53) check.count(field, static_cast<std::size_t>(x), lo, hi);
-            else check.fail(field, describe(x), "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
-        }
-        if (s.member.type != SettingType::number) continue;
-        const bool in_range = check.range(field, x, r.lo, r.lo_open ? End::open : End::closed, r.hi,
+        const auto lo = static_cast<std::size_t>(r.lo), hi = static_cast<std::size_t>(r.hi);
+        if (s.type == SettingType::count && s.value <= 0x1p53)
+            check.count(s.field, static_cast<std::size_t>(s.value), lo, hi);
+        else if (s.type == SettingType::count)
+            check.fail(s.field, describe(s.value), "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+        if (s.type != SettingType::number) continue;
+        const bool in_range = check.range(s.field, s.value, r.lo, r.lo_open ? End::open : End::closed, r.hi,
                                           r.hi_open ? End::open : End::closed);
-        if (in_range && s.at_most_lr && lr_ok && s.read_by(kind) && x > lr)
-            check.fail(field, describe(x), "a number from 0 to the learning rate " + describe(lr), {lr_field});
+        if (in_range && s.at_most_lr && lr_ok && s.read && s.value > lr)
+            check.fail(s.field, describe(s.value), "a number from 0 to the learning rate " + describe(lr), {lr_field});
     }
-    const std::string kind_name = quoted(to_name(names, kind));
-    for (const auto& s : table)
-        if (s.member.type == SettingType::flag && s.member.get(config) != 0.0 && !s.read_by(kind))
-            check.fail(group + "." + s.name, "true with " + kind_name, "true only with " + readers_of(s, names),
-                       {group + ".name"});
+    for (const SettingValue& s : values)
+        if (s.type == SettingType::flag && s.value != 0.0 && !s.read)
+            check.fail(s.field, "true with " + kind, "true only with " + s.readers, {group + ".name"});
 }
 
 void check_optimizer(const OptimizerConfig& o, Checker& check) {
-    check_settings(o, o.kind, optimizer_settings, optimizer_names, "optimizer", o.lr, "optimizer.lr", check);
+    check_settings(setting_values(o, o.kind, optimizer_settings, optimizer_names, "optimizer"), "optimizer",
+                   quoted(to_name(optimizer_names, o.kind)), o.lr, "optimizer.lr", check);
     // torch.optim.SGD: "Nesterov momentum requires a momentum and zero dampening".
     const bool momentum_ok = !check.failed("optimizer.momentum"), dampening_ok = !check.failed("optimizer.dampening");
     if (o.nesterov && momentum_ok && dampening_ok && (o.momentum <= 0.0 || o.dampening != 0.0))
@@ -154,7 +166,8 @@ void check_optimizer(const OptimizerConfig& o, Checker& check) {
 
 // lr_field: where the rate came from ("optimizer.lr" in a trainer's config, "lr" in a schedule call).
 void check_schedule(const ScheduleConfig& s, double lr, Checker& check, const std::string& lr_field) {
-    check_settings(s, s.kind, schedule_settings, schedule_names, "schedule", lr, lr_field, check);
+    check_settings(setting_values(s, s.kind, schedule_settings, schedule_names, "schedule"), "schedule",
+                   quoted(to_name(schedule_names, s.kind)), lr, lr_field, check);
 }
 
 void check_inputs(const TrainerConfig& c, Checker& check) {
@@ -282,6 +295,24 @@ std::vector<ConfigProblem> validate(const TrainerConfig& c) {
     return problems;
 }
 
+void add_validation(const TrainerConfig& config, std::vector<ConfigProblem>& problems,
+                    const std::map<std::string, std::string>& given) {
+    // "layers[1].units" lies inside "layers[1]" and "layers", not inside "layers[10]".
+    const auto inside = [](const std::string& field, const std::string& at) {
+        return field.rfind(at, 0) == 0 && (field.size() == at.size() || field[at.size()] == '.' || field[at.size()] == '[');
+    };
+    const std::vector<ConfigProblem> read = problems;
+    for (ConfigProblem& p : validate(config)) {
+        const bool follows = std::any_of(read.begin(), read.end(), [&](const ConfigProblem& q) {
+            return inside(p.field, q.field) ||
+                   std::any_of(p.related.begin(), p.related.end(), [&](const std::string& r) { return inside(r, q.field); });
+        });
+        if (follows) continue;
+        if (auto g = given.find(p.field); g != given.end()) p.value = g->second;
+        problems.push_back(std::move(p));
+    }
+}
+
 std::vector<ConfigProblem> validate_optimizer(const OptimizerConfig& optimizer) {
     std::vector<ConfigProblem> problems;
     Checker check(problems);
@@ -305,10 +336,14 @@ void require_valid(const TrainerConfig& config) {
     throw LabError("invalid_config", problems.front().field, message);
 }
 
+std::string ConfigField::field() const {
+    return layer == 0 ? name : std::string(name) + "[" + std::to_string(layer - 1) + "]";
+}
+
 std::vector<ConfigField> config_fields(const TrainerConfig& c) {
     std::vector<ConfigField> fields;
-    const auto add = [&](OnChange on_change, const std::string& name, std::uint64_t word) {
-        fields.push_back({on_change, name, word});
+    const auto add = [&](OnChange on_change, const char* name, std::uint64_t word, std::size_t layer = 0) {
+        fields.push_back({on_change, name, layer, word});
     };
     const auto number = [](double x) {
         std::uint64_t word;
@@ -317,24 +352,21 @@ std::vector<ConfigField> config_fields(const TrainerConfig& c) {
     };
     const auto refuse = OnChange::refuse;
     add(refuse, "seed", c.seed);
-    const std::string inputs = c.features.empty() ? "inputs" : "features";
+    const char* inputs = c.features.empty() ? "inputs" : "features";
     add(refuse, inputs, c.inputs);
     add(refuse, inputs, c.features.size());
     for (Feature f : c.features) add(refuse, inputs, static_cast<std::uint64_t>(f));
     add(refuse, "layers", c.layers.size());
     for (std::size_t l = 0; l < c.layers.size(); ++l) {
-        const std::string at = "layers[" + std::to_string(l) + "]";
-        add(refuse, at, c.layers[l].units);
-        add(refuse, at, static_cast<std::uint64_t>(c.layers[l].activation.kind));
-        add(refuse, at, number(c.layers[l].activation.alpha));
+        const ActivationSpec& f = c.layers[l].activation;
+        for (std::uint64_t word : {std::uint64_t{c.layers[l].units}, static_cast<std::uint64_t>(f.kind), number(f.alpha)})
+            add(refuse, "layers", word, l + 1);
     }
     add(refuse, "loss", static_cast<std::uint64_t>(c.loss));
     add(OnChange::new_state, "optimizer.name", static_cast<std::uint64_t>(c.optimizer.kind));
-    for (const OptimizerSetting& s : optimizer_settings)
-        add(s.on_change, std::string("optimizer.") + s.name, number(s.member.get(c.optimizer)));
+    for (const OptimizerSetting& s : optimizer_settings) add(s.on_change, s.name, number(s.member.get(c.optimizer)));
     add(OnChange::restart_schedule, "schedule.name", static_cast<std::uint64_t>(c.schedule.kind));
-    for (const ScheduleSetting& s : schedule_settings)
-        add(s.on_change, std::string("schedule.") + s.name, number(s.member.get(c.schedule)));
+    for (const ScheduleSetting& s : schedule_settings) add(s.on_change, s.name, number(s.member.get(c.schedule)));
     add(OnChange::keep, "regularization.kind", static_cast<std::uint64_t>(c.regularization.kind));
     add(OnChange::keep, "regularization.rate", number(c.regularization.rate));
     add(refuse, "init", static_cast<std::uint64_t>(c.init));
@@ -354,9 +386,10 @@ ConfigChange compare_configs(const TrainerConfig& from, const TrainerConfig& to)
     ConfigChange change;
     // The lists only differ in length where the structure differs, which is refused first.
     for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k) {
-        if (a[k].name == b[k].name && a[k].word == b[k].word) continue;
-        if (a[k].name != b[k].name || a[k].on_change == OnChange::refuse) {
-            change.refused = a[k].name;
+        const bool same_field = std::string_view(a[k].name) == b[k].name && a[k].layer == b[k].layer;
+        if (same_field && a[k].word == b[k].word) continue;
+        if (!same_field || a[k].on_change == OnChange::refuse) {
+            change.refused = a[k].field();
             return change;
         }
         change.new_state = change.new_state || a[k].on_change == OnChange::new_state;

@@ -67,41 +67,37 @@ void check_grid(const GridSpec& g) {
 
 }  // namespace
 
-// The points block by block through the network in double; visit(start,
-// count, z, a) gets the output layer's z and a of points start … start + count, row-major.
-template <class Visit>
-void Grid::forward_rows(const Network& net, const double* inputs, std::size_t rows, Visit visit) {
+// Points start … start + count (at most a block) of `inputs` through the network in double:
+// the output layer's z and a into rows_z_ and rows_a_, row-major.
+void Grid::output_rows(const Network& net, const double* inputs, std::size_t start, std::size_t count) {
     const std::size_t in = net.inputs(), out = net.outputs(), last = net.size() - 1;
     block_inputs_.assign(in * column_block, 0.0);  // lanes past the last point stay finite
     rows_z_.resize(column_block * out);
     rows_a_.resize(column_block * out);
     z_.resize(column_block * net.widest());
     a_.resize(2 * column_block * net.widest());  // this layer's a, and the previous layer's
-    for (std::size_t start = 0; start < rows; start += column_block) {
-        const std::size_t count = std::min(column_block, rows - start);
-        for (std::size_t p = 0; p < count; ++p)
-            for (std::size_t i = 0; i < in; ++i) block_inputs_[i * column_block + p] = inputs[(start + p) * in + i];
-        forward_block(
-            net, block_inputs_.data(), round_up(count, kernels::column_lanes), z_.data(), a_.data(),
-            [&](const DenseLayer& layer, double* z, double* a, std::size_t lanes) {
-                activate_columns(layer.activation, z, a, layer.units(), lanes, softmax_scratch_);
-            },
-            [&](std::size_t l, const double* z, const double* a) {
-                if (l != last) return;
-                columns_to_rows(z, count, out, rows_z_.data());
-                columns_to_rows(a, count, out, rows_a_.data());
-                visit(start, count, static_cast<const double*>(rows_z_.data()),
-                      static_cast<const double*>(rows_a_.data()));
-            });
-    }
+    for (std::size_t p = 0; p < count; ++p)
+        for (std::size_t i = 0; i < in; ++i) block_inputs_[i * column_block + p] = inputs[(start + p) * in + i];
+    forward_block(
+        net, block_inputs_.data(), round_up(count, kernels::column_lanes), z_.data(), a_.data(),
+        [&](const DenseLayer& layer, double* z, double* a, std::size_t lanes) {
+            activate_columns(layer.activation, z, a, layer.units(), lanes, softmax_scratch_);
+        },
+        [&](std::size_t l, const double* z, const double* a) {
+            if (l != last) return;
+            columns_to_rows(z, count, out, rows_z_.data());
+            columns_to_rows(a, count, out, rows_a_.data());
+        });
 }
 
 std::vector<double> Grid::predict(const Network& net, const double* inputs, std::size_t n) {
     const std::size_t out = net.outputs();
     std::vector<double> result(n * out);
-    forward_rows(net, inputs, n, [&](std::size_t start, std::size_t rows, const double*, const double* a) {
-        std::copy_n(a, rows * out, result.data() + start * out);
-    });
+    for (std::size_t start = 0; start < n; start += column_block) {
+        const std::size_t count = std::min(column_block, n - start);
+        output_rows(net, inputs, start, count);
+        std::copy_n(rows_a_.data(), count * out, result.data() + start * out);
+    }
     return result;
 }
 
@@ -113,13 +109,16 @@ void Grid::evaluate(const Network& net, const TrainerConfig& config, const Split
     const bool classify = config.classification();
     double loss_sum = 0.0;
     std::size_t correct = 0;
-    forward_rows(net, split.inputs.data(), n, [&](std::size_t start, std::size_t rows, const double* z, const double* a) {
-        for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t start = 0; start < n; start += column_block) {
+        const std::size_t count = std::min(column_block, n - start);
+        output_rows(net, split.inputs.data(), start, count);
+        for (std::size_t r = 0; r < count; ++r) {
             const double* y = split.targets.data() + (start + r) * out;
-            loss_sum += sample_loss(config.loss, z + r * out, a + r * out, y, out);
-            if (classify && same_class(config, a + r * out, y)) correct += 1;
+            const double *z = rows_z_.data() + r * out, *a = rows_a_.data() + r * out;
+            loss_sum += sample_loss(config.loss, z, a, y, out);
+            if (classify && same_class(config, a, y)) correct += 1;
         }
-    });
+    }
     loss = loss_sum / static_cast<double>(n);
     if (classify) accuracy = static_cast<double>(correct) / static_cast<double>(n);
 }

@@ -134,11 +134,11 @@ bool Trainer::update() {
         DenseLayer& layer = state_.network.layers[l];
         LayerTrace& t = state_.work.trace[l];
         LayerOptimizerState& opt = state_.optimizer[l];
-        xt::noalias(t.weights_before) = layer.weights;
-        xt::noalias(t.biases_before) = layer.biases;
+        t.weights_before = layer.weights;  // same shapes: no allocation
+        t.biases_before = layer.biases;
         // The gradient the optimizer sees, built in the update buffers, which then hold the change.
         xt::noalias(t.weight_update) = t.weight_grad + t.penalty_grad;
-        xt::noalias(t.bias_update) = t.bias_grad;
+        t.bias_update = t.bias_grad;
         optimizer_step(config_.optimizer, lr, layer.weights.data(), t.weight_update.data(), layer.weights.size(),
                        opt.weights);
         optimizer_step(config_.optimizer, lr, layer.biases.data(), t.bias_update.data(), layer.biases.size(),

@@ -36,6 +36,9 @@ inline double default_alpha(Activation kind) {
     return 0.0;
 }
 
+// Only Leaky ReLU and ELU read alpha.
+inline bool takes_alpha(Activation kind) { return default_alpha(kind) != 0.0; }
+
 // A layer that names no activation: tanh when hidden (as the playground), linear at the output.
 inline Activation default_activation(bool output) { return output ? Activation::linear : Activation::tanh; }
 

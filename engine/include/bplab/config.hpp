@@ -3,6 +3,7 @@
 // in it at once (field, value, what is allowed) instead of stopping at the first.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,13 @@ struct ConfigProblem {
 // activation does not read, so that no NaN or typo hides in a config.
 std::vector<ConfigProblem> validate(const TrainerConfig& config);
 
+// validate() for a config read from outside (the JS API), after `problems`
+// lists those of reading it: only what reading has not explained is added (a
+// problem inside a field already reported, or judged with one, is a
+// consequence), and a value reading replaced by a stand-in is shown as `given`.
+void add_validation(const TrainerConfig& config, std::vector<ConfigProblem>& problems,
+                    const std::map<std::string, std::string>& given);
+
 // The checks validate() makes of one part, for calls that take only that part
 // (the optimizer race, schedule curves). Fields are named as in a trainer's config; the
 // rate a schedule is checked against is reported as lr_field.
@@ -78,8 +86,10 @@ std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, dou
 // fingerprint hashes them, a live reconfigure compares them.
 struct ConfigField {
     OnChange on_change;
-    std::string name;  // as the API spells it: "layers[1]", "optimizer.lr"
+    const char* name;   // as the API spells it ("seed", "layers", "optimizer.lr")
+    std::size_t layer;  // for "layers": 0, or the layer l + 1 of "layers[l]"
     std::uint64_t word;
+    std::string field() const;  // "layers[1]"
 };
 std::vector<ConfigField> config_fields(const TrainerConfig& config);
 

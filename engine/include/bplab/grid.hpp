@@ -44,8 +44,7 @@ public:
     const std::vector<float>& input_heatmaps(const TrainerConfig& config, const GridSpec& grid);
 
 private:
-    template <class Visit>
-    void forward_rows(const Network& net, const double* inputs, std::size_t rows, Visit visit);
+    void output_rows(const Network& net, const double* inputs, std::size_t start, std::size_t count);
 
     std::vector<double> z_, a_;  // a block's z, and the two halves of its a, by column
     std::vector<double> block_inputs_, rows_z_, rows_a_, softmax_scratch_;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 
 #include "bplab/limits.hpp"
@@ -42,6 +43,7 @@ struct Member {
     std::optional<double> (*value_of)(std::string_view name) = nullptr;  // choices
     std::string_view (*name_of)(double value) = nullptr;
     std::string (*names)() = nullptr;  // "'a', 'b' or 'c'"
+    std::size_t choices = 0;           // values 0 … choices − 1, named by name_of
 };
 
 namespace detail {
@@ -92,7 +94,8 @@ constexpr Member<detail::ConfigOf<M>> choice() {
                 return std::nullopt;
             },
             [](double value) { return to_name(Table, detail::from_double<E>(value)); },
-            [] { return allowed_names(Table); }};
+            [] { return allowed_names(Table); },
+            std::tuple_size_v<std::remove_reference_t<decltype(Table)>>};
 }
 
 // The range of a number or a count; an open end is not allowed itself.
