@@ -730,7 +730,7 @@ val schedule_rates(val schedule, val lr, val epochs, val losses) {
         const std::size_t n = whole_arg(epochs, "epochs", 1, Limits::max_epochs);
         std::vector<double> metric;
         if (config.kind == ScheduleKind::plateau || !losses.isUndefined()) {
-            metric = float64_arg(losses, "losses", n, "one training loss per epoch (ReduceLROnPlateau reads them)");
+            metric = float64_arg(losses, "losses", n, "one loss per epoch, the one ReduceLROnPlateau watches");
             require_finite(metric.data(), metric.size(), "losses");
         }
         const ScheduleCurve curve = schedule_curve(config, base_lr, n, metric);

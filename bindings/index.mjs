@@ -346,7 +346,10 @@ export class Lab {
    *   initialAccumulatorValue, alpha, centered, beta1, beta2, amsgrad, eps.
    * - `schedule`: `{ name, … }`, name 'constant' (default) | 'step' (stepSize, gamma) |
    *   'exponential' (gamma) | 'cosine' (tMax, etaMin) | 'plateau' (factor, patience, threshold,
-   *   cooldown, minLr, eps); stepped once per epoch.
+   *   cooldown, minLr, eps, metric); stepped once per epoch. ReduceLROnPlateau's `metric` is what it
+   *   watches: 'test' (default), the test split's loss evaluated at each epoch's end (the training loss
+   *   when there is no test split), or 'train', the epoch's mean training loss. The full table, with
+   *   ranges and defaults: `lab.settings`.
    * - `regularization`: `{ kind: 'none' | 'l1' | 'l2', rate }`, rate 0…10, on weights only.
    * - `init`: 'xavier' (default) | 'he' | 'uniform'.
    * - `batchSize` (10): 1…4096; `shuffle` (true).
@@ -480,8 +483,9 @@ export class Lab {
    * @param {object} schedule  as in createTrainer's config, e.g. { name: 'cosine', tMax: 20 }
    * @param {number} lr  the base learning rate
    * @param {number} epochs  1 to limits.epochs
-   * @param {Float64Array|number[]} [losses]  each epoch's training loss: required for 'plateau'
-   *   (mode min: a loss that stops improving by threshold for patience epochs cuts the rate)
+   * @param {Float64Array|number[]} [losses]  each epoch's loss that 'plateau' watches (the test loss,
+   *   or with metric 'train' the training loss): required for 'plateau' (mode min: a loss that stops
+   *   improving by threshold for patience epochs cuts the rate)
    * @returns {{ lr: Float64Array, best?: Float64Array, badEpochs?: Float64Array }} lr[e] is the rate
    *   epoch e trains with (epochs + 1 entries, lr[0] the base); for 'plateau' also the best loss and
    *   the count of epochs without improvement after each epoch

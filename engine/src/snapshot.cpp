@@ -13,7 +13,7 @@ namespace bplab {
 namespace {
 
 constexpr std::uint64_t snapshot_magic = 0x31534C504250ULL;  // "BPLS1"
-constexpr std::uint64_t snapshot_version = 5;
+constexpr std::uint64_t snapshot_version = 6;
 
 // A 64-bit hash of words (splitmix64's finaliser per word).
 class Hash {

@@ -161,9 +161,16 @@ bool Trainer::update() {
     return true;
 }
 
-// The epoch is over: the schedule steps on its mean loss, and the next epoch's order is drawn.
+// The epoch is over: the schedule steps on the metric it watches (ReduceLROnPlateau: the test
+// loss, evaluated now, or the epoch's mean training loss), and the next epoch's order is drawn.
 void Trainer::end_epoch() {
-    step_schedule(config_.schedule, config_.optimizer.lr, state_.epoch.last_loss, state_.schedule);
+    double metric = state_.epoch.last_loss;
+    const ScheduleConfig& schedule = config_.schedule;
+    if (schedule.kind == ScheduleKind::plateau && schedule.metric == PlateauMetric::test && data_.test.size() > 0) {
+        double accuracy;
+        grid_.evaluate(state_.network, config_, data_.test, metric, accuracy);
+    }
+    step_schedule(schedule, config_.optimizer.lr, metric, state_.schedule);
     draw_order(state_.order, data_.train.size(), config_.shuffle, state_.shuffle_rng);  // same size: no allocation
 }
 

@@ -98,7 +98,7 @@ test('the optimizer and schedule settings are the engine\'s, which the page only
   const made = S.SETTINGS.filter((p) => p.field);
   assert.deepEqual(made.map((p) => p.field).sort(), ['optimizer.alpha', 'optimizer.beta1', 'optimizer.beta2', 'optimizer.eps',
     'optimizer.lr', 'optimizer.momentum', 'optimizer.name', 'optimizer.weightDecay', 'schedule.factor', 'schedule.gamma',
-    'schedule.name', 'schedule.patience', 'schedule.stepSize', 'schedule.tMax']);
+    'schedule.metric', 'schedule.name', 'schedule.patience', 'schedule.stepSize', 'schedule.tMax']);
   for (const p of made) {
     const e = engine[p.field];
     const [group, key] = p.field.split('.');
@@ -112,7 +112,7 @@ test('the optimizer and schedule settings are the engine\'s, which the page only
       const s = S.applyChanges(S.defaultState(), { [group]: kind }).state;
       if (key !== 'name' && S.isRelevant(p, s)) {
         assert.ok(e.readers.includes(kind), `${p.name} is shown for ${kind}, which reads it`);
-        if (p.name !== 'rmsDecay') assert.equal(s[p.name], e.defaults[kind] ?? e.default, `${p.name}'s default for ${kind}`);
+        if (!['rmsDecay', 'plateauMetric'].includes(p.name)) assert.equal(s[p.name], e.defaults[kind] ?? e.default, `${p.name}'s default for ${kind}`);
       }
       const config = S.engineConfig(s);
       if (S.isRelevant(p, s)) assert.equal(config[group][key], s[p.name], `${p.name} goes to ${p.field}`);

@@ -191,6 +191,8 @@ export const SETTINGS = [
   engineSetting('tMax', 'schedule.tMax', { max: 10000 }),
   engineSetting('factor', 'schedule.factor', { min: 0.01, max: 0.99 }),
   engineSetting('patience', 'schedule.patience', { max: 1000 }),
+  // The engine watches the test loss; the page keeps the training loss its schedules panel plots unless asked.
+  engineSetting('plateauMetric', 'schedule.metric', { default: 'train' }),
   {
     name: 'init', type: 'enum', values: ['xavier', 'he', 'uniform'], default: 'xavier', apply: 'reset', control: 'select', group: 'training',
     engine: (c, v) => { c.init = v; },

@@ -20,6 +20,13 @@ inline constexpr NameTable<ScheduleKind, 5> schedule_names{{
     {"plateau", ScheduleKind::plateau},
 }};
 
+// What ReduceLROnPlateau watches at the end of each epoch: the loss of the test split
+// (evaluated then; the training loss when there is no test split), or the mean training loss
+// of the epoch's batches.
+enum class PlateauMetric { test, train };
+
+inline constexpr NameTable<PlateauMetric, 2> plateau_metric_names{{{"test", PlateauMetric::test}, {"train", PlateauMetric::train}}};
+
 // Which schedules read each setting, its range and its default: settings.hpp.
 struct ScheduleConfig {
     ScheduleKind kind = ScheduleKind::constant;
@@ -33,6 +40,7 @@ struct ScheduleConfig {
     std::size_t cooldown;
     double min_lr;
     double eps;
+    PlateauMetric metric;
     ScheduleConfig();  // constant, every setting at its default
 };
 
@@ -49,15 +57,15 @@ struct ScheduleState {
 
 ScheduleState start_schedule(double base_lr);
 
-// Called after each epoch with that epoch's mean training loss (only
-// ReduceLROnPlateau reads it); updates state.lr for the next epoch.
+// Called after each epoch with the metric the schedule watches (only
+// ReduceLROnPlateau reads it: see PlateauMetric); updates state.lr for the next epoch.
 void step_schedule(const ScheduleConfig& config, double base_lr, double epoch_loss,
                    ScheduleState& state);
 
 // The schedule over `epochs` epochs, stepped as training steps it: lr[e] is the rate epoch e
 // trains with (epochs + 1 values, lr[0] the base); after each epoch, plateau's best loss and
-// its count of epochs without improvement. losses[e] is epoch e's loss (empty: plateau's
-// losses are all 0).
+// its count of epochs without improvement. losses[e] is the loss it watches after epoch e
+// (empty: plateau's losses are all 0).
 struct ScheduleCurve {
     std::vector<double> lr, best, bad_epochs;
 };

@@ -204,6 +204,8 @@ inline constexpr ScheduleSetting schedule_settings[] = {
     {"minLr", member<&ScheduleConfig::min_lr>(), from_to(0.0, Limits::max_lr), 0.0, detail::plateau,
      OnChange::restart_schedule, {}, 0, true},
     {"eps", member<&ScheduleConfig::eps>(), from_to(0.0, 1.0), 1e-8, detail::plateau, OnChange::restart_schedule},
+    {"metric", choice<&ScheduleConfig::metric, plateau_metric_names>(), {}, static_cast<double>(PlateauMetric::test),
+     detail::plateau, OnChange::restart_schedule},
 };
 
 // The kind itself, the "name" of an optimizer or schedule.
