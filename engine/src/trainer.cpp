@@ -9,8 +9,6 @@
 #include <numeric>
 #include <string>
 
-#include <xtensor/xnoalias.hpp>
-
 #include "bplab/errors.hpp"
 #include "bplab/losses.hpp"
 #include "bplab/regularization.hpp"
@@ -134,17 +132,19 @@ bool Trainer::update() {
         DenseLayer& layer = state_.network.layers[l];
         LayerTrace& t = state_.work.trace[l];
         LayerOptimizerState& opt = state_.optimizer[l];
-        t.weights_before = layer.weights;  // same shapes: no allocation
-        t.biases_before = layer.biases;
-        // The gradient the optimizer sees, built in the update buffers, which then hold the change.
-        xt::noalias(t.weight_update) = t.weight_grad + t.penalty_grad;
-        t.bias_update = t.bias_grad;
-        optimizer_step(config_.optimizer, lr, layer.weights.data(), t.weight_update.data(), layer.weights.size(),
-                       opt.weights);
-        optimizer_step(config_.optimizer, lr, layer.biases.data(), t.bias_update.data(), layer.biases.size(),
-                       opt.biases);
-        xt::noalias(t.weight_update) = layer.weights - t.weights_before;
-        xt::noalias(t.bias_update) = layer.biases - t.biases_before;
+        // Plain loops, not xtensor assignments: they run for every layer of every batch.
+        const std::size_t nw = layer.weights.size(), nb = layer.biases.size();
+        double *w = layer.weights.data(), *b = layer.biases.data(), *dw = t.weight_update.data(), *db = t.bias_update.data();
+        const double *w_before = t.weights_before.data(), *b_before = t.biases_before.data();
+        std::copy_n(w, nw, t.weights_before.data());
+        std::copy_n(b, nb, t.biases_before.data());
+        // The gradient the optimizer sees, ∂L/∂W + penalty, built in the update buffers, which then hold the change.
+        for (std::size_t i = 0; i < nw; ++i) dw[i] = t.weight_grad.data()[i] + t.penalty_grad.data()[i];
+        std::copy_n(t.bias_grad.data(), nb, db);
+        optimizer_step(config_.optimizer, lr, w, dw, nw, opt.weights);
+        optimizer_step(config_.optimizer, lr, b, db, nb, opt.biases);
+        for (std::size_t i = 0; i < nw; ++i) dw[i] = w[i] - w_before[i];
+        for (std::size_t i = 0; i < nb; ++i) db[i] = b[i] - b_before[i];
         all_finite = all_finite && finite(layer.weights, layer.biases) && finite_state(opt.weights) &&
                      finite_state(opt.biases);
     }
