@@ -164,7 +164,8 @@ void matvec(const double* w, const double* b, std::size_t units, std::size_t inp
 
 void matvec_transposed(const double* w, std::size_t units, std::size_t inputs, const double* d,
                        std::size_t rows, double* out) {
-    for (std::size_t r = 0; r < rows; ++r) weighted_sum(w, inputs, d + r * units, 1, units, inputs, 1.0, out + r * inputs);
+    for (std::size_t r = 0; r < rows; ++r)
+        weighted_sum(w, inputs, d + r * units, 1, units, inputs, 1.0, out + r * inputs);
 }
 
 void outer_product_mean(const double* d, std::size_t units, const double* x, std::size_t inputs,

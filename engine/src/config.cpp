@@ -140,7 +140,8 @@ void check_settings(const std::vector<SettingValue>& values, const std::string& 
         if (s.type == SettingType::count && s.value <= 0x1p53)
             check.count(s.field, static_cast<std::size_t>(s.value), lo, hi);
         else if (s.type == SettingType::count)
-            check.fail(s.field, describe(s.value), "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+            check.fail(s.field, describe(s.value),
+                       "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
         if (s.type != SettingType::number) continue;
         const bool in_range = check.range(s.field, s.value, r.lo, r.lo_open ? End::open : End::closed, r.hi,
                                           r.hi_open ? End::open : End::closed);
@@ -299,13 +300,15 @@ void add_validation(const TrainerConfig& config, std::vector<ConfigProblem>& pro
                     const std::map<std::string, std::string>& given) {
     // "layers[1].units" lies inside "layers[1]" and "layers", not inside "layers[10]".
     const auto inside = [](const std::string& field, const std::string& at) {
-        return field.rfind(at, 0) == 0 && (field.size() == at.size() || field[at.size()] == '.' || field[at.size()] == '[');
+        if (field.rfind(at, 0) != 0) return false;
+        return field.size() == at.size() || field[at.size()] == '.' || field[at.size()] == '[';
     };
     const std::vector<ConfigProblem> read = problems;
     for (ConfigProblem& p : validate(config)) {
         const bool follows = std::any_of(read.begin(), read.end(), [&](const ConfigProblem& q) {
             return inside(p.field, q.field) ||
-                   std::any_of(p.related.begin(), p.related.end(), [&](const std::string& r) { return inside(r, q.field); });
+                   std::any_of(p.related.begin(), p.related.end(),
+                               [&](const std::string& r) { return inside(r, q.field); });
         });
         if (follows) continue;
         if (auto g = given.find(p.field); g != given.end()) p.value = g->second;
@@ -359,7 +362,8 @@ std::vector<ConfigField> config_fields(const TrainerConfig& c) {
     add(refuse, "layers", c.layers.size());
     for (std::size_t l = 0; l < c.layers.size(); ++l) {
         const ActivationSpec& f = c.layers[l].activation;
-        for (std::uint64_t word : {std::uint64_t{c.layers[l].units}, static_cast<std::uint64_t>(f.kind), number(f.alpha)})
+        const std::uint64_t kind = static_cast<std::uint64_t>(f.kind);
+        for (std::uint64_t word : {std::uint64_t{c.layers[l].units}, kind, number(f.alpha)})
             add(refuse, "layers", word, l + 1);
     }
     add(refuse, "loss", static_cast<std::uint64_t>(c.loss));

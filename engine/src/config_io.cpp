@@ -79,7 +79,8 @@ public:
 
     template <class Table, class T>
     void read_all(const Value& obj, const Table& table, const std::string& at, T& into) {
-        for (const auto& f : table) read(obj, f.name, f.member, at.empty() ? f.name : at + "." + f.name, into, required(f));
+        for (const auto& f : table)
+            read(obj, f.name, f.member, at.empty() ? f.name : at + "." + f.name, into, required(f));
     }
 
     // obj[key], an object read by its table of fields; false when it is not there (or not an object).
@@ -199,7 +200,8 @@ void read_seed(const Value& js, Reader& in, TrainerConfig& c) {
     const Value& seed = js["seed"];
     const double x = seed.is(Value::Type::number) ? seed.number : NAN;
     if (x >= 0 && x <= 0x1p53 && x == std::floor(x)) c.seed = static_cast<std::uint64_t>(x);
-    else if (!seed.is(Value::Type::undefined)) in.problem("seed", seed.shown(), "a whole number from 0 to 2^53 (9007199254740992)");
+    else if (!seed.is(Value::Type::undefined))
+        in.problem("seed", seed.shown(), "a whole number from 0 to 2^53 (9007199254740992)");
 }
 
 Value feature_list(const std::vector<Feature>& features) {
@@ -240,12 +242,14 @@ const TopField top_fields[] = {
     {"layers", {}, [](const Value& js, Reader& in, TrainerConfig& c) { read_layers(js["layers"], in, c); },
      [](const TrainerConfig& c, Value& out) { out.set("layers", layer_list(c.layers)); }},
     {"loss", choice<&TrainerConfig::loss, loss_names>()},
-    {"optimizer", {}, [](const Value& js, Reader& in, TrainerConfig& c) { c.optimizer = optimizer_of(js["optimizer"], in); },
+    {"optimizer", {},
+     [](const Value& js, Reader& in, TrainerConfig& c) { c.optimizer = optimizer_of(js["optimizer"], in); },
      [](const TrainerConfig& c, Value& out) {
          Value named = Value::object().set("name", value_of(optimizer_kind, c.optimizer));
          out.set("optimizer", write_all(optimizer_settings, c.optimizer, std::move(named)));
      }},
-    {"schedule", {}, [](const Value& js, Reader& in, TrainerConfig& c) { c.schedule = schedule_of(js["schedule"], in); },
+    {"schedule", {},
+     [](const Value& js, Reader& in, TrainerConfig& c) { c.schedule = schedule_of(js["schedule"], in); },
      [](const TrainerConfig& c, Value& out) {
          Value named = Value::object().set("name", value_of(schedule_kind, c.schedule));
          out.set("schedule", write_all(schedule_settings, c.schedule, std::move(named)));
@@ -254,15 +258,17 @@ const TopField top_fields[] = {
      [](const Value& js, Reader& in, TrainerConfig& c) {
          in.read_object(js, "regularization", "an object { kind, rate }", regularization_fields, c.regularization);
      },
-     [](const TrainerConfig& c, Value& out) { out.set("regularization", write_all(regularization_fields, c.regularization)); }},
+     [](const TrainerConfig& c, Value& out) {
+         out.set("regularization", write_all(regularization_fields, c.regularization));
+     }},
     {"init", choice<&TrainerConfig::init, init_names>()},
     {"batchSize", member<&TrainerConfig::batch_size>()},
     {"shuffle", member<&TrainerConfig::shuffle>()},
     {"dataset", {},
      [](const Value& js, Reader& in, TrainerConfig& c) {
          DatasetConfig d;
-         if (in.read_object(js, "dataset", "an object { name, samples, noise, trainRatio, classes }", dataset_fields, d))
-             c.dataset = d;
+         const char* example = "an object { name, samples, noise, trainRatio, classes }";
+         if (in.read_object(js, "dataset", example, dataset_fields, d)) c.dataset = d;
      },
      [](const TrainerConfig& c, Value& out) {
          if (c.dataset) out.set("dataset", write_all(dataset_fields, *c.dataset));
@@ -273,10 +279,12 @@ const TopField top_fields[] = {
 template <class Config>
 Config settings_of(const Value& js, const char* field, const char* example, Config (*read)(const Value&, Reader&)) {
     if (js.is(Value::Type::undefined))
-        throw LabError("invalid_argument", field, std::string(field) + " is missing; allowed: an object such as " + example);
+        throw LabError("invalid_argument", field,
+                       std::string(field) + " is missing; allowed: an object such as " + example);
     Reader in;
     const Config c = read(js, in);
-    if (!in.problems.empty()) throw LabError("invalid_argument", in.problems.front().field, in.problems.front().message());
+    if (!in.problems.empty())
+        throw LabError("invalid_argument", in.problems.front().field, in.problems.front().message());
     return c;
 }
 
@@ -330,7 +338,8 @@ void describe_table(Value& list, const std::string& group, const Member<Config>&
             Config c = defaults;
             s.member.set(c, s.default_for(each));
             if (s.read_by(each)) row.readers.push(Value(kind.name_of(static_cast<double>(k))));
-            if (s.default_for(each) != s.base) row.differs.set(kind.name_of(static_cast<double>(k)), value_of(s.member, c));
+            if (s.default_for(each) != s.base)
+                row.differs.set(kind.name_of(static_cast<double>(k)), value_of(s.member, c));
         }
         list.push(describe(std::move(row)));
     }

@@ -75,7 +75,8 @@ Split caller_split(const TrainerConfig& c, const double* x, const double* y, std
     const std::size_t point = c.point_size(), out = c.output_size();
     require_finite(x, n * point, "x");
     const auto problems = validate_targets(c.loss, y, n, out, "y");
-    if (!problems.empty()) throw LabError("invalid_argument", "y", problems.front().message());  // as x: the message names the element
+    // As for x, the field is y and the message names the element.
+    if (!problems.empty()) throw LabError("invalid_argument", "y", problems.front().message());
 
     std::vector<double> labels(n);
     for (std::size_t r = 0; r < n; ++r) {

@@ -143,7 +143,8 @@ const std::vector<float>& Grid::heatmaps(const Network& net, const TrainerConfig
             [&](std::size_t l, const float*, const float* a) {
                 const std::size_t units = net.sizes[l + 1];
                 for (std::size_t j = 0; j < units; ++j)
-                    kernels::copy_floats(a + j * column_block, count, heatmap_.data() + (first_neuron + j) * cells + start);
+                    kernels::copy_floats(a + j * column_block, count,
+                                         heatmap_.data() + (first_neuron + j) * cells + start);
                 first_neuron += units;
             });
     }

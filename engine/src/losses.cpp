@@ -61,7 +61,8 @@ LossReport loss_report(Loss loss, const std::vector<double>& outputs, const std:
     LossReport report;
     report.per_sample.resize(n);
     std::vector<double> upstream(outputs.size()), local(outputs.size()), downstream(outputs.size());
-    for (std::size_t r = 0; r < n; ++r) report.per_sample[r] = sample_loss(loss, &z[r * k], &a[r * k], &targets[r * k], k);
+    for (std::size_t r = 0; r < n; ++r)
+        report.per_sample[r] = sample_loss(loss, &z[r * k], &a[r * k], &targets[r * k], k);
     report.loss = mean_loss(loss, z.data(), a.data(), targets.data(), n, k);
     output_gradients(loss, out, z.data(), a.data(), targets.data(), n, k, upstream.data(), local.data(),
                      downstream.data());

@@ -25,7 +25,8 @@ PathDecomposition chain_paths(const TrainingState& state, std::size_t l, std::si
     if (row) w.require_row(*row);
     if (limit < 1 || limit > Limits::max_listed_paths)
         throw LabError("invalid_argument", "limit",
-                       "limit is " + std::to_string(limit) + "; allowed: 1 to " + std::to_string(Limits::max_listed_paths));
+                       "limit is " + std::to_string(limit) + "; allowed: 1 to " +
+                           std::to_string(Limits::max_listed_paths));
     // Paths × the samples each is averaged over, counted without overflowing size_t (32 bits in wasm).
     const std::size_t samples = row ? 1 : w.rows;
     std::size_t count = 1;

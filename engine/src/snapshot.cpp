@@ -167,7 +167,8 @@ void visit_work(Archive& ar, W& w) {
     ar.size(w.rows);
     ar.flag(w.has_probe);
     // only read bytes can claim these
-    if (w.computed_rows() > w.inputs.shape()[0] || w.rows >= w.inputs.shape()[0]) fail("a batch larger than the batch size");
+    if (w.computed_rows() > w.inputs.shape()[0] || w.rows >= w.inputs.shape()[0])
+        fail("a batch larger than the batch size");
     const std::size_t rows = w.computed_rows();
     ar.indices(w.indices);
     visit_rows(ar, w.inputs, rows);

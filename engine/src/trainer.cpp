@@ -134,7 +134,8 @@ bool Trainer::update() {
         LayerOptimizerState& opt = state_.optimizer[l];
         // Plain loops, not xtensor assignments: they run for every layer of every batch.
         const std::size_t nw = layer.weights.size(), nb = layer.biases.size();
-        double *w = layer.weights.data(), *b = layer.biases.data(), *dw = t.weight_update.data(), *db = t.bias_update.data();
+        double *w = layer.weights.data(), *b = layer.biases.data();
+        double *dw = t.weight_update.data(), *db = t.bias_update.data();
         const double *w_before = t.weights_before.data(), *b_before = t.biases_before.data();
         std::copy_n(w, nw, t.weights_before.data());
         std::copy_n(b, nb, t.biases_before.data());
@@ -389,10 +390,10 @@ PathDecomposition Trainer::chain_paths(std::size_t l, std::size_t j, std::size_t
 
 std::vector<double> Trainer::predict(const double* x, std::size_t n) {
     const std::size_t out = config_.output_size();
-    if (n > Limits::max_points || n * out > Limits::max_results)
+    const std::size_t most = std::min(Limits::max_points, Limits::max_results / out);
+    if (n > most)
         throw LabError("invalid_argument", "n",
-                       "n is " + std::to_string(n) + "; allowed: at most " +
-                           std::to_string(std::min(Limits::max_points, Limits::max_results / out)) + " points per call");
+                       "n is " + std::to_string(n) + "; allowed: at most " + std::to_string(most) + " points per call");
     require_finite(x, n * config_.point_size(), "x");
     const Split points = point_split(config_, x, n);
     return grid_.predict(state_.network, points.inputs.data(), n);

@@ -19,7 +19,8 @@ namespace bplab {
 
 enum class Init { xavier, he, uniform };
 
-inline constexpr NameTable<Init, 3> init_names{{{"xavier", Init::xavier}, {"he", Init::he}, {"uniform", Init::uniform}}};
+inline constexpr NameTable<Init, 3> init_names{
+    {{"xavier", Init::xavier}, {"he", Init::he}, {"uniform", Init::uniform}}};
 
 struct DenseLayer {
     xt::xtensor<double, 2> weights;  // units × inputs, row-major

@@ -10,7 +10,8 @@ namespace bplab {
 
 enum class Penalty { none, l1, l2 };
 
-inline constexpr NameTable<Penalty, 3> penalty_names{{{"none", Penalty::none}, {"l1", Penalty::l1}, {"l2", Penalty::l2}}};
+inline constexpr NameTable<Penalty, 3> penalty_names{
+    {{"none", Penalty::none}, {"l1", Penalty::l1}, {"l2", Penalty::l2}}};
 
 struct Regularization {
     Penalty kind = Penalty::none;

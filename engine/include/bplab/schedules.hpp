@@ -25,7 +25,8 @@ inline constexpr NameTable<ScheduleKind, 5> schedule_names{{
 // of the epoch's batches.
 enum class PlateauMetric { test, train };
 
-inline constexpr NameTable<PlateauMetric, 2> plateau_metric_names{{{"test", PlateauMetric::test}, {"train", PlateauMetric::train}}};
+inline constexpr NameTable<PlateauMetric, 2> plateau_metric_names{
+    {{"test", PlateauMetric::test}, {"train", PlateauMetric::train}}};
 
 // Which schedules read each setting, its range and its default: settings.hpp.
 struct ScheduleConfig {

@@ -24,7 +24,8 @@ namespace bplab {
 enum class SettingType { number, count, flag, choice };
 
 inline constexpr NameTable<SettingType, 4> setting_type_names{{
-    {"number", SettingType::number}, {"count", SettingType::count}, {"flag", SettingType::flag}, {"choice", SettingType::choice}}};
+    {"number", SettingType::number}, {"count", SettingType::count}, {"flag", SettingType::flag},
+    {"choice", SettingType::choice}}};
 
 // What a live trainer does when a setting changes (Trainer::reconfigure).
 enum class OnChange { keep, new_state, restart_schedule, new_batches, refuse };
@@ -147,7 +148,8 @@ using ScheduleSetting = Setting<ScheduleConfig, ScheduleKind>;
 
 namespace detail {
 using O = OptimizerKind;
-constexpr std::uint32_t all_optimizers = kinds({O::sgd, O::momentum, O::nesterov, O::adagrad, O::rmsprop, O::adam, O::adamw});
+constexpr std::uint32_t all_optimizers =
+    kinds({O::sgd, O::momentum, O::nesterov, O::adagrad, O::rmsprop, O::adam, O::adamw});
 constexpr std::uint32_t sgd_family = kinds({O::sgd, O::momentum, O::nesterov});
 constexpr std::uint32_t adam_family = kinds({O::adam, O::adamw});
 using S = ScheduleKind;
