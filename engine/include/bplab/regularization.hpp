@@ -10,13 +10,13 @@ namespace bplab {
 
 enum class Penalty { none, l1, l2 };
 
-inline constexpr NameTable<Penalty, 3> penalty_names{
-    {{"none", Penalty::none}, {"l1", Penalty::l1}, {"l2", Penalty::l2}}};
-
 struct Regularization {
     Penalty kind = Penalty::none;
     double rate = 0.0;
 };
+
+inline constexpr NameTable<Penalty, 3> penalty_names{
+    {{"none", Penalty::none}, {"l1", Penalty::l1}, {"l2", Penalty::l2}}};
 
 // L1: rate·sign(w), the slope of rate·|w|. L2: rate·w, the slope of rate·w²/2.
 inline void penalty_gradient(const Regularization& reg, const xt::xtensor<double, 2>& w,
