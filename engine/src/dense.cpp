@@ -47,34 +47,8 @@ LayerTrace make_trace(std::size_t inputs, std::size_t units, std::size_t capacit
     return t;
 }
 
-// ---- forward ------------------------------------------------------------------------------------
-
 void dense_forward(const DenseLayer& layer, const double* x, std::size_t rows, double* z) {
     kernels::matvec(layer.weights.data(), layer.biases.data(), layer.units(), layer.inputs(), x, rows, z);
-}
-
-void forward(Parameters p, const ActivationSpec& f, const double* a_in, std::size_t rows, LayerTrace& t) {
-    const std::size_t units = p.weights.shape()[0], inputs = p.weights.shape()[1];
-    kernels::matvec(p.weights.data(), p.biases.data(), units, inputs, a_in, rows, t.pre_activation.data());  // z
-    activate_rows(f, t.pre_activation.data(), t.activation.data(), rows, units);                         // a = f(z)
-}
-
-// ---- backward -----------------------------------------------------------------------------------
-
-void unit_gradients(const ActivationSpec& f, std::size_t rows, LayerTrace& t) {
-    chain_rule(f, t.pre_activation.data(), t.activation.data(), t.upstream_grad.data(), t.local_grad.data(),
-               t.downstream_grad.data(), rows * t.pre_activation.shape()[1]);
-}
-
-void input_gradient(Parameters p, const LayerTrace& t, std::size_t rows, double* upstream_below) {
-    kernels::matvec_transposed(p.weights.data(), p.weights.shape()[0], p.weights.shape()[1],
-                               t.downstream_grad.data(), rows, upstream_below);
-}
-
-void parameter_gradients(const double* a_in, std::size_t rows, LayerTrace& t) {
-    const std::size_t units = t.weight_grad.shape()[0], inputs = t.weight_grad.shape()[1];
-    kernels::outer_product_mean(t.downstream_grad.data(), units, a_in, inputs, rows, t.weight_grad.data());
-    kernels::column_mean(t.downstream_grad.data(), units, rows, t.bias_grad.data());
 }
 
 std::vector<double> sample_weight_gradient(const LayerTrace& t, const double* a_in, std::size_t inputs,

@@ -14,6 +14,7 @@
 #include "bplab/activations.hpp"
 #include "bplab/names.hpp"
 #include "bplab/random.hpp"
+#include "kernels/kernels.hpp"
 
 namespace bplab {
 
@@ -108,20 +109,34 @@ inline Parameters batch_parameters(const DenseLayer& layer, const LayerTrace& t)
 void dense_forward(const DenseLayer& layer, const double* x, std::size_t rows, double* z);
 
 // z and a of `rows` rows into the trace.
-void forward(Parameters p, const ActivationSpec& f, const double* a_in, std::size_t rows, LayerTrace& t);
+inline void forward(Parameters p, const ActivationSpec& f, const double* a_in, std::size_t rows, LayerTrace& t) {
+    const std::size_t units = p.weights.shape()[0], inputs = p.weights.shape()[1];
+    kernels::matvec(p.weights.data(), p.biases.data(), units, inputs, a_in, rows, t.pre_activation.data());  // z
+    activate_rows(f, t.pre_activation.data(), t.activation.data(), rows, units);                         // a = f(z)
+}
 
 // ---- backward -----------------------------------------------------------------------------------
 
 // ∂ℓ/∂z = ∂ℓ/∂a ⊙ f′(z) for `rows` rows, given ∂ℓ/∂a in the trace (a hidden
 // layer's; the output layer's comes with the loss, losses.hpp).
-void unit_gradients(const ActivationSpec& f, std::size_t rows, LayerTrace& t);
+inline void unit_gradients(const ActivationSpec& f, std::size_t rows, LayerTrace& t) {
+    chain_rule(f, t.pre_activation.data(), t.activation.data(), t.upstream_grad.data(), t.local_grad.data(),
+               t.downstream_grad.data(), rows * t.pre_activation.shape()[1]);
+}
 
 // ∂ℓ/∂a_in = Wᵀ·∂ℓ/∂z for `rows` rows: every path from an input into this
 // layer, summed. It is the upstream gradient of the layer below.
-void input_gradient(Parameters p, const LayerTrace& t, std::size_t rows, double* upstream_below);
+inline void input_gradient(Parameters p, const LayerTrace& t, std::size_t rows, double* upstream_below) {
+    kernels::matvec_transposed(p.weights.data(), p.weights.shape()[0], p.weights.shape()[1],
+                               t.downstream_grad.data(), rows, upstream_below);
+}
 
 // ∂L/∂W = mean over the batch's `rows` rows of ∂ℓ/∂z·a_inᵀ, ∂L/∂b = mean of ∂ℓ/∂z.
-void parameter_gradients(const double* a_in, std::size_t rows, LayerTrace& t);
+inline void parameter_gradients(const double* a_in, std::size_t rows, LayerTrace& t) {
+    const std::size_t units = t.weight_grad.shape()[0], inputs = t.weight_grad.shape()[1];
+    kernels::outer_product_mean(t.downstream_grad.data(), units, a_in, inputs, rows, t.weight_grad.data());
+    kernels::column_mean(t.downstream_grad.data(), units, rows, t.bias_grad.data());
+}
 
 // One row's own ∂ℓ/∂W = ∂ℓ/∂z·a_inᵀ (units × inputs), a_in that row's input.
 std::vector<double> sample_weight_gradient(const LayerTrace& t, const double* a_in, std::size_t inputs,
