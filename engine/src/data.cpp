@@ -15,8 +15,6 @@ double target_low(const TrainerConfig& c) {
     return c.layers.back().activation.kind == Activation::tanh ? -1.0 : 0.0;
 }
 
-double middle(const TrainerConfig& c) { return (target_low(c) + 1.0) / 2.0; }
-
 std::size_t argmax(const double* x, std::size_t n) {
     return static_cast<std::size_t>(std::max_element(x, x + n) - x);
 }
@@ -82,7 +80,7 @@ Split caller_split(const TrainerConfig& c, const double* x, const double* y, std
     for (std::size_t r = 0; r < n; ++r) {
         const double* yr = y + r * out;
         if (!c.classification()) labels[r] = yr[0];
-        else if (out == 1) labels[r] = yr[0] > middle(c) ? 1.0 : 0.0;
+        else if (out == 1) labels[r] = yr[0] > class_middle(c) ? 1.0 : 0.0;
         else labels[r] = static_cast<double>(argmax(yr, out));
     }
     Split split = make_split(c, std::vector<double>(x, x + n * point), std::move(labels), n);
@@ -90,10 +88,6 @@ Split caller_split(const TrainerConfig& c, const double* x, const double* y, std
     return split;
 }
 
-bool same_class(const TrainerConfig& c, const double* a, const double* y) {
-    const std::size_t out = c.output_size();
-    if (out == 1) return (a[0] > middle(c)) == (y[0] > middle(c));
-    return argmax(a, out) == argmax(y, out);
-}
+double class_middle(const TrainerConfig& c) { return (target_low(c) + 1.0) / 2.0; }
 
 }  // namespace bplab

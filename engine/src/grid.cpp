@@ -107,6 +107,7 @@ void Grid::evaluate(const Network& net, const TrainerConfig& config, const Split
     loss = accuracy = std::numeric_limits<double>::quiet_NaN();
     if (n == 0) return;
     const bool classify = config.classification();
+    const double middle = class_middle(config);
     double loss_sum = 0.0;
     std::size_t correct = 0;
     for (std::size_t start = 0; start < n; start += column_block) {
@@ -116,7 +117,7 @@ void Grid::evaluate(const Network& net, const TrainerConfig& config, const Split
             const double* y = split.targets.data() + (start + r) * out;
             const double *z = rows_z_.data() + r * out, *a = rows_a_.data() + r * out;
             loss_sum += sample_loss(config.loss, z, a, y, out);
-            if (classify && same_class(config, a, y)) correct += 1;
+            if (classify && same_class(middle, out, a, y)) correct += 1;
         }
     }
     loss = loss_sum / static_cast<double>(n);

@@ -29,87 +29,31 @@ void PhaseMachine::reset(const TrainingState& s) {
     mark_done_.assign(3 * s.network.size(), 0);
 }
 
-// ---- one phase ------------------------------------------------------------------------------------
-
-PhaseResult PhaseMachine::run_phase(TrainingState& s, PhaseSteps& steps) {
-    Position& at = s.at;
-    PhaseResult ran{at.phase, at.layer, false};
-    const std::size_t last = s.network.size() - 1;
-    switch (at.phase) {
-        case Phase::forward:
-            if (at.layer == 0) {
-                // The current batch moves aside (kept for a step back), the next one fills the other buffer.
-                std::swap(s.work, previous_);
-                s.work.epoch = at.epoch;
-                s.work.batch = at.batch;
-                for (LayerTrace& t : s.work.trace) t.forward_done = t.backward_done = t.update_done = false;
-                steps.gather_batch();
-            }
-            steps.forward(at.layer);
-            if (at.layer < last) at.layer += 1;
-            else at.phase = Phase::loss;
-            break;
-        case Phase::loss:
-            ran.diverged = !steps.loss();
-            if (ran.diverged) break;
-            at.phase = Phase::backward;
-            at.layer = last;
-            break;
-        case Phase::backward:
-            steps.backward(at.layer);
-            if (at.layer > 0) at.layer -= 1;
-            else at.phase = Phase::update;
-            break;
-        case Phase::update:
-            ran.diverged = !steps.update();
-            if (ran.diverged) break;
-            finish_batch(s, steps);
-            at.phase = Phase::forward;
-            at.layer = 0;
-            break;
-    }
-    return ran;
+// The current batch moves aside (kept for a step back), the next one fills the other buffer.
+void PhaseMachine::begin_batch(TrainingState& s) {
+    std::swap(s.work, previous_);
+    s.work.epoch = s.at.epoch;
+    s.work.batch = s.at.batch;
+    for (LayerTrace& t : s.work.trace) t.forward_done = t.backward_done = t.update_done = false;
 }
 
-// The batch counts towards its epoch; after the epoch's last batch the epoch's
-// mean loss is known, the schedule steps and the next epoch begins.
-void PhaseMachine::finish_batch(TrainingState& s, PhaseSteps& steps) {
+// The batch's samples count towards the epoch's mean loss; after the epoch's
+// last batch, that mean is known.
+bool PhaseMachine::finish_batch(TrainingState& s, std::size_t batches_per_epoch) {
     s.epoch.loss_sum += s.batch_loss * static_cast<double>(s.work.rows);
     s.epoch.samples += s.work.rows;
     s.at.batch += 1;
-    if (s.at.batch < steps.batches_per_epoch()) return;
+    if (s.at.batch < batches_per_epoch) return false;
     // Each sample weighs the same, so a partial last batch counts for its rows only.
     s.epoch.last_loss = s.epoch.loss_sum / static_cast<double>(s.epoch.samples);
-    steps.end_epoch();
+    return true;
+}
+
+void PhaseMachine::end_epoch(TrainingState& s) {
     s.at.epoch += 1;
     s.at.batch = 0;
     s.epoch.loss_sum = 0.0;
     s.epoch.samples = 0;
-}
-
-// ---- steps, batches, epochs -------------------------------------------------------------------------
-
-PhaseResult PhaseMachine::step_phase(TrainingState& s, PhaseSteps& steps) {
-    mark(s);
-    const PhaseResult ran = run_phase(s, steps);
-    if (ran.diverged) roll_back(s);
-    return ran;
-}
-
-BatchResult PhaseMachine::train_step(TrainingState& s, PhaseSteps& steps) {
-    mark(s);
-    for (;;) {
-        const PhaseResult ran = run_phase(s, steps);
-        if (ran.diverged) roll_back(s);
-        if (ran.diverged || ran.phase == Phase::update) return {s.batch_loss, s.at.epoch, s.at.batch, ran.diverged};
-    }
-}
-
-EpochResult PhaseMachine::train_epoch(TrainingState& s, PhaseSteps& steps) {
-    const std::size_t epoch = s.at.epoch;
-    while (s.at.epoch == epoch)
-        if (train_step(s, steps).diverged) return {s.batch_loss, s.at.epoch, s.schedule.lr, true};
-    return {s.epoch.last_loss, s.at.epoch, s.schedule.lr, false};
 }
 
 // ---- taking a call back -------------------------------------------------------------------------------

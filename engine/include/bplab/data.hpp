@@ -2,6 +2,7 @@
 // The data a trainer learns from: each split's points as supplied, the
 // network inputs computed from them (the features) and the targets the loss
 // compares against.
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -34,8 +35,15 @@ Split point_split(const TrainerConfig& config, const double* x, std::size_t n);
 // LabError("invalid_argument") names the first value that is not allowed.
 Split caller_split(const TrainerConfig& config, const double* x, const double* y, std::size_t n);
 
-// Whether an output row a names the class of target row y (one output: the
-// same side of the middle between the low and high target; more: the argmax).
-bool same_class(const TrainerConfig& config, const double* a, const double* y);
+// The middle between a classification target's low value (0, or -1 for a tanh
+// output, as in TensorFlow Playground) and its high value 1.
+double class_middle(const TrainerConfig& config);
+
+// Whether an output row a names the class of target row y: with one output,
+// the same side of the middle; with more, the same largest entry.
+inline bool same_class(double middle, std::size_t outputs, const double* a, const double* y) {
+    if (outputs == 1) return (a[0] > middle) == (y[0] > middle);
+    return std::max_element(a, a + outputs) - a == std::max_element(y, y + outputs) - y;
+}
 
 }  // namespace bplab

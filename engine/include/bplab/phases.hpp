@@ -3,7 +3,7 @@
 //   forward(0) … forward(L−1) → loss → backward(L−1) … backward(0) → update
 // one phase a step, then on to the next batch, and after the last batch of an
 // epoch to the next epoch. What each phase computes is the trainer's
-// (PhaseSteps); the machine moves the cursor, keeps the epoch's totals, and
+// (trainer.cpp); the machine moves the cursor, keeps the epoch's totals, and
 // takes a call back when it diverges: when the loss or a parameter went
 // non-finite, everything is as it was before the call.
 #include <cstddef>
@@ -42,29 +42,23 @@ struct EpochResult {
     bool diverged;
 };
 
-// What the phases compute: the trainer's part (trainer.cpp).
-class PhaseSteps {
-public:
-    virtual std::size_t batches_per_epoch() const = 0;
-    virtual void gather_batch() = 0;  // the current batch's rows (and the probe's) into the work buffer
-    virtual void forward(std::size_t l) = 0;
-    virtual bool loss() = 0;  // false: the loss is not finite
-    virtual void backward(std::size_t l) = 0;
-    virtual bool update() = 0;  // false: a parameter went non-finite, and all are back as they were
-    virtual void end_epoch() = 0;  // the schedule steps; the next epoch's order is drawn
-
-protected:
-    ~PhaseSteps() = default;
-};
-
+// The machine drives `Steps`, the trainer (trainer.cpp), which computes the phases:
+//   batches_per_epoch()  gather_batch()  forward(l)  loss()  backward(l)  update()  end_epoch()
+// loss() and update() return false when the loss or a parameter went non-finite (update() has
+// then put the parameters back); gather_batch() fills the work buffer with the current batch's
+// rows and the probe's; end_epoch() steps the schedule and draws the next epoch's order. The
+// calls are direct: the machine runs a phase as cheaply as the trainer's own loop would.
 class PhaseMachine {
 public:
     // A second batch buffer shaped like the state's, for taking a step back.
     void reset(const TrainingState& s);
 
-    PhaseResult step_phase(TrainingState& s, PhaseSteps& steps);
-    BatchResult train_step(TrainingState& s, PhaseSteps& steps);  // the rest of the current batch
-    EpochResult train_epoch(TrainingState& s, PhaseSteps& steps);  // the rest of the current epoch
+    template <class Steps>
+    PhaseResult step_phase(TrainingState& s, Steps& steps);
+    template <class Steps>
+    BatchResult train_step(TrainingState& s, Steps& steps);  // the rest of the current batch
+    template <class Steps>
+    EpochResult train_epoch(TrainingState& s, Steps& steps);  // the rest of the current epoch
 
     // Back to the start of the current batch, as if none of its phases had run
     // (after new weights or settings, its trace no longer fits them).
@@ -75,8 +69,12 @@ public:
     void adopt_buffers(TrainingState& s, BatchWork& work, BatchWork& previous) noexcept;
 
 private:
-    PhaseResult run_phase(TrainingState& s, PhaseSteps& steps);
-    void finish_batch(TrainingState& s, PhaseSteps& steps);
+    template <class Steps>
+    PhaseResult run_phase(TrainingState& s, Steps& steps);
+    void begin_batch(TrainingState& s);
+    // The batch counts towards its epoch; true when it was the epoch's last.
+    bool finish_batch(TrainingState& s, std::size_t batches_per_epoch);
+    void end_epoch(TrainingState& s);
     void mark(const TrainingState& s);
     void roll_back(TrainingState& s);
 
@@ -86,5 +84,75 @@ private:
     double mark_loss_ = 0.0;
     std::vector<std::uint8_t> mark_done_;  // forward, backward, update per layer
 };
+
+// ---- one phase, then the cursor moves on ----------------------------------------------------------
+
+template <class Steps>
+PhaseResult PhaseMachine::run_phase(TrainingState& s, Steps& steps) {
+    Position& at = s.at;
+    PhaseResult ran{at.phase, at.layer, false};
+    const std::size_t last = s.network.size() - 1;
+    switch (at.phase) {
+        case Phase::forward:
+            if (at.layer == 0) {
+                begin_batch(s);
+                steps.gather_batch();
+            }
+            steps.forward(at.layer);
+            if (at.layer < last) at.layer += 1;
+            else at.phase = Phase::loss;
+            break;
+        case Phase::loss:
+            ran.diverged = !steps.loss();
+            if (ran.diverged) break;
+            at.phase = Phase::backward;
+            at.layer = last;
+            break;
+        case Phase::backward:
+            steps.backward(at.layer);
+            if (at.layer > 0) at.layer -= 1;
+            else at.phase = Phase::update;
+            break;
+        case Phase::update:
+            ran.diverged = !steps.update();
+            if (ran.diverged) break;
+            if (finish_batch(s, steps.batches_per_epoch())) {
+                steps.end_epoch();  // the schedule steps on the epoch's loss
+                end_epoch(s);
+            }
+            at.phase = Phase::forward;
+            at.layer = 0;
+            break;
+    }
+    return ran;
+}
+
+// ---- steps, batches, epochs; a diverged call is taken back ------------------------------------------
+
+template <class Steps>
+PhaseResult PhaseMachine::step_phase(TrainingState& s, Steps& steps) {
+    mark(s);
+    const PhaseResult ran = run_phase(s, steps);
+    if (ran.diverged) roll_back(s);
+    return ran;
+}
+
+template <class Steps>
+BatchResult PhaseMachine::train_step(TrainingState& s, Steps& steps) {
+    mark(s);
+    for (;;) {
+        const PhaseResult ran = run_phase(s, steps);
+        if (ran.diverged) roll_back(s);
+        if (ran.diverged || ran.phase == Phase::update) return {s.batch_loss, s.at.epoch, s.at.batch, ran.diverged};
+    }
+}
+
+template <class Steps>
+EpochResult PhaseMachine::train_epoch(TrainingState& s, Steps& steps) {
+    const std::size_t epoch = s.at.epoch;
+    while (s.at.epoch == epoch)
+        if (train_step(s, steps).diverged) return {s.batch_loss, s.at.epoch, s.schedule.lr, true};
+    return {s.epoch.last_loss, s.at.epoch, s.schedule.lr, false};
+}
 
 }  // namespace bplab

@@ -22,7 +22,7 @@
 
 namespace bplab {
 
-class Trainer final : private PhaseSteps {
+class Trainer {
 public:
     // Throws LabError("invalid_config") listing every problem.
     explicit Trainer(TrainerConfig config);
@@ -105,14 +105,15 @@ public:
     void restore(const std::uint8_t* bytes, std::size_t n);
 
 private:
-    // The phases (PhaseSteps), in the course's order.
-    std::size_t batches_per_epoch() const override;
-    void gather_batch() override;
-    void forward(std::size_t l) override;
-    bool loss() override;
-    void backward(std::size_t l) override;
-    bool update() override;
-    void end_epoch() override;
+    // The phases, in the course's order, as the phase machine calls them (phases.hpp).
+    friend class PhaseMachine;
+    std::size_t batches_per_epoch() const;
+    void gather_batch();
+    void forward(std::size_t l);
+    bool loss();
+    void backward(std::size_t l);
+    bool update();
+    void end_epoch();
 
     void check_layer(std::size_t l, const char* what) const;
     template <class Tensor>
