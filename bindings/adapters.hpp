@@ -1,27 +1,19 @@
 #pragma once
-// Adapters between JS values and the engine. Every entry point checks its
-// arguments (types, ranges, lengths before anything is copied) and catches every
-// C++ exception, returning it as { error: { code, field, message } }: an
-// exception that crossed into JS would leak wasm memory on each throw.
-// index.mjs hands over plain data only: numbers, strings, plain objects and
-// Float64Array / Uint8Array (it converts arrays of numbers itself).
+// Adapters between JS values and the engine: conversions only. Every entry
+// point checks its arguments (types and lengths, before anything is copied)
+// and catches every C++ exception, returning it as { error: { code, field,
+// message } }: an exception that crossed into JS would leak wasm memory.
+// index.mjs hands over plain data: numbers, strings, plain objects and
+// Float64Array / Uint8Array.
 #include <memory>
-#include <vector>
 
 #include <emscripten/val.h>
 
-#include "bplab/config.hpp"
 #include "bplab/trainer.hpp"
 
 namespace bplab::wasm {
 
 using emscripten::val;
-
-// Reads a JS config object and validates it: every problem, reading or
-// validation, lands in problems, each once.
-TrainerConfig config_from_js(const val& js, std::vector<ConfigProblem>& problems);
-// The complete config, defaults filled in, in the shape createTrainer accepts.
-val config_to_js(const TrainerConfig& config);
 
 class TrainerHandle {
 public:
@@ -57,25 +49,17 @@ private:
     std::unique_ptr<Trainer> trainer_;
 };
 
-// { version, heapUsed }: heapUsed is mallinfo's bytes in use.
-val engine_info();
-// The registries: every name the config accepts, per kind.
-val names();
-val limits();
-// { config } complete with defaults, or { error } listing every problem.
-val resolve_config(val config);
-// f(z) and f'(z) over the array z, with the engine's own activation functions.
+val engine_info();    // { version, heapUsed }: heapUsed is mallinfo's bytes in use
+val names();          // every name the config accepts, per kind
+val limits();         // the engine's bounds
+val settings();       // the optimizer and schedule settings tables
+val resolve_config(val config);  // { config } complete with defaults, or { error } listing every problem
 val activation_values(val name, val z, val alpha);
-// softmax of one row of scores.
 val softmax_values(val scores);
-// A loss over n samples of `units` outputs, as training computes it.
 val loss_values(val name, val outputs, val targets, val logits, val units);
-// The optimizer race: a surface's frame and start, its values over a grid, and
-// a descent from a start point with the engine's own optimizer step.
 val surface_view_value(val name);
 val surface_grid_values(val name, val res, val x_min, val x_max, val y_min, val y_max);
 val descend_surface_values(val name, val optimizer, val start, val steps);
-// The rate of each epoch under a schedule, stepped as training steps it.
 val schedule_rates(val schedule, val lr, val epochs, val losses);
 
 }  // namespace bplab::wasm

@@ -8,6 +8,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
     emscripten::function("engineInfo", &engine_info);
     emscripten::function("names", &names);
     emscripten::function("limits", &limits);
+    emscripten::function("settings", &settings);
     emscripten::function("resolveConfig", &resolve_config);
     emscripten::function("activation", &activation_values);
     emscripten::function("softmax", &softmax_values);

@@ -328,6 +328,7 @@ export class Lab {
   #live = 0;
   #names;
   #limits;
+  #settings;
 
   constructor(core) {
     this.#core = core;
@@ -374,6 +375,26 @@ export class Lab {
   }
 
   /**
+   * The engine's one table of optimizer and schedule settings, which reading a config,
+   * validating it, a snapshot's fingerprint and a live reconfigure all use. One entry per
+   * setting, the optimizer's and the schedule's name first:
+   * `{ field, type, values?, min?, max?, minOpen?, maxOpen?, default, defaults?, readers?, onChange?, atMostLr? }`
+   * - `field`: as a config and its errors spell it ('optimizer.lr', 'schedule.gamma', 'optimizer.name')
+   * - `type`: 'number' | 'count' (a whole number) | 'flag' (true or false) | 'choice' (one of `values`)
+   * - `min`, `max`: the range; `minOpen` / `maxOpen`: that end itself is not allowed
+   * - `default`; `defaults`: the optimizers or schedules whose own default differs ({ adagrad: 1e-10 })
+   * - `readers`: the optimizers or schedules that read it (the others ignore it; a flag must then be false)
+   * - `onChange`: what a live trainer does when it changes: 'keep', 'newState' (the optimizer's state
+   *   starts afresh), 'restartSchedule' (the schedule restarts from the rate)
+   * - `atMostLr`: it may not exceed the learning rate where a reader reads it
+   * @returns {ReadonlyArray<Readonly<object>>}
+   */
+  get settings() {
+    this.#settings ??= deepFreeze(this.#core.settings());
+    return this.#settings;
+  }
+
+  /**
    * Builds a trainer. The config (every field optional unless noted):
    * - `seed` (1): whole number 0…2^53; every random choice (data, noise, split, init, shuffle) comes from it.
    * - `inputs` (2): number of inputs, for data given with setData; or
@@ -390,7 +411,10 @@ export class Lab {
    *   initialAccumulatorValue, alpha, centered, beta1, beta2, amsgrad, eps.
    * - `schedule`: `{ name, … }`, name 'constant' (default) | 'step' (stepSize, gamma) |
    *   'exponential' (gamma) | 'cosine' (tMax, etaMin) | 'plateau' (factor, patience, threshold,
-   *   cooldown, minLr, eps); stepped once per epoch.
+   *   cooldown, minLr, eps, metric); stepped once per epoch. ReduceLROnPlateau's `metric` is what it
+   *   watches: 'test' (default), the test split's loss evaluated at each epoch's end (the training loss
+   *   when there is no test split), or 'train', the epoch's mean training loss. The full table, with
+   *   ranges and defaults: `lab.settings`.
    * - `regularization`: `{ kind: 'none' | 'l1' | 'l2', rate }`, rate 0…10, on weights only.
    * - `init`: 'xavier' (default) | 'he' | 'uniform'.
    * - `batchSize` (10): 1…4096; `shuffle` (true).
@@ -524,8 +548,9 @@ export class Lab {
    * @param {object} schedule  as in createTrainer's config, e.g. { name: 'cosine', tMax: 20 }
    * @param {number} lr  the base learning rate
    * @param {number} epochs  1 to limits.epochs
-   * @param {Float64Array|number[]} [losses]  each epoch's training loss: required for 'plateau'
-   *   (mode min: a loss that stops improving by threshold for patience epochs cuts the rate)
+   * @param {Float64Array|number[]} [losses]  each epoch's loss that 'plateau' watches (the test loss,
+   *   or with metric 'train' the training loss): required for 'plateau' (mode min: a loss that stops
+   *   improving by threshold for patience epochs cuts the rate)
    * @returns {{ lr: Float64Array, best?: Float64Array, badEpochs?: Float64Array }} lr[e] is the rate
    *   epoch e trains with (epochs + 1 entries, lr[0] the base); for 'plateau' also the best loss and
    *   the count of epochs without improvement after each epoch

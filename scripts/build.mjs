@@ -1,6 +1,6 @@
 // Builds the engine natively (tests, benchmarks), as WebAssembly (the module
 // and its JS API), and the static site in dist/.
-//   node scripts/build.mjs native|wasm|site
+//   node scripts/build.mjs native|wasm|site|settings
 import { realpathSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,6 +24,25 @@ export async function buildWasm() {
       '-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch'], { env: emEnv });
   }
   await run('cmake', ['--build', wasmDir, '-j', jobs], { env: emEnv });
+}
+
+// bindings/settings.mjs: the engine's settings tables (lab.settings) as a module, for the page,
+// which reads its URL before the engine has loaded. Generated from the built engine and kept in
+// the repository; tests/bindings/settings.test.mjs fails when it no longer matches.
+export const settingsModule = path.join(root, 'bindings/settings.mjs');
+
+export function settingsText(settings) {
+  return `// The engine's optimizer and schedule settings (lab.settings), for code that needs them before
+// the engine has loaded. Written by \`node scripts/build.mjs settings\` from the built engine;
+// tests/bindings/settings.test.mjs checks that it still matches. Do not edit.
+export const SETTINGS = ${JSON.stringify(settings)};
+`;
+}
+
+export async function writeSettings() {
+  await buildWasm();
+  const { loadEngine } = await import(pathToFileURL(path.join(moduleDir, 'index.mjs')).href);
+  await writeFile(settingsModule, settingsText((await loadEngine()).settings));
 }
 
 // Points the JS API's import of the engine at the built module: the one that
@@ -116,7 +135,7 @@ export async function buildLib() {
     '--target', 'es2020', '--module', 'nodenext', '--outDir', lib, path.join(lib, 'index.mjs')]);
 }
 
-const targets = { native: buildNative, wasm: buildWasm, site: buildSite, lib: async () => { await buildWasm(); await buildLib(); } };
+const targets = { native: buildNative, wasm: buildWasm, site: buildSite, settings: writeSettings, lib: async () => { await buildWasm(); await buildLib(); } };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const wanted = process.argv.slice(2);

@@ -1,10 +1,12 @@
 #include "bplab/config.hpp"
-#include "bplab/errors.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <initializer_list>
+#include <cstring>
 #include <string_view>
+
+#include "bplab/errors.hpp"
 
 namespace bplab {
 namespace {
@@ -98,45 +100,64 @@ void check_loss(const TrainerConfig& c, Checker& check) {
                    "'mse' for regression", {"dataset.name"});
 }
 
-std::string optimizer_list(std::initializer_list<OptimizerKind> kinds) {
-    std::string out;
-    std::size_t i = 0;
-    for (OptimizerKind k : kinds) {
-        if (i > 0) out += (i + 1 == kinds.size()) ? " or " : ", ";
-        out += quoted(to_name(optimizer_names, k));
-        ++i;
+// One setting of a config as the checks see it: its table row, read for the chosen kind.
+struct SettingValue {
+    std::string field;    // "optimizer.momentum"
+    SettingType type;
+    Range range;
+    double value;
+    bool read;            // the chosen optimizer or schedule reads it
+    bool at_most_lr;
+    std::string readers;  // "'a', 'b' or 'c'"
+};
+
+template <class Config, class Kind, std::size_t N, std::size_t M>
+std::vector<SettingValue> setting_values(const Config& config, Kind kind, const Setting<Config, Kind> (&table)[N],
+                                         const NameTable<Kind, M>& names, const std::string& group) {
+    std::vector<SettingValue> values;
+    for (const auto& s : table) {
+        std::vector<std::string> readers;
+        for (const auto& [name, k] : names)
+            if (s.read_by(k)) readers.push_back(quoted(name));
+        std::string list;
+        for (std::size_t i = 0; i < readers.size(); ++i)
+            list += (i == 0 ? "" : i + 1 == readers.size() ? " or " : ", ") + readers[i];
+        values.push_back({group + "." + s.name, s.member.type, s.range, s.member.get(config), s.read_by(kind),
+                          s.at_most_lr, list});
     }
-    return out;
+    return values;
 }
 
-// A switch that only some optimizers read must not be set for another.
-void check_switch(Checker& check, const OptimizerConfig& o, const char* field, bool on,
-                  std::initializer_list<OptimizerKind> readers) {
-    if (!on) return;
-    for (OptimizerKind k : readers)
-        if (k == o.kind) return;
-    check.fail(field, "true with " + quoted(to_name(optimizer_names, o.kind)),
-               "true only with " + optimizer_list(readers), {"optimizer.name"});
+// One table's settings (group "optimizer" or "schedule"): every number and count against its
+// range, in table order, a floor also against the rate lr where the chosen kind reads it; then
+// every flag, which must be false unless the chosen kind reads it.
+void check_settings(const std::vector<SettingValue>& values, const std::string& group, const std::string& kind,
+                    double lr, const std::string& lr_field, Checker& check) {
+    const bool lr_ok = std::isfinite(lr) && lr > 0.0 && lr <= Limits::max_lr;
+    for (const SettingValue& s : values) {
+        const Range& r = s.range;
+        const auto lo = static_cast<std::size_t>(r.lo), hi = static_cast<std::size_t>(r.hi);
+        if (s.type == SettingType::count && s.value <= 0x1p53)
+            check.count(s.field, static_cast<std::size_t>(s.value), lo, hi);
+        else if (s.type == SettingType::count)
+            check.fail(s.field, describe(s.value),
+                       "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+        if (s.type != SettingType::number) continue;
+        const bool in_range = check.range(s.field, s.value, r.lo, r.lo_open ? End::open : End::closed, r.hi,
+                                          r.hi_open ? End::open : End::closed);
+        if (in_range && s.at_most_lr && lr_ok && s.read && s.value > lr)
+            check.fail(s.field, describe(s.value), "a number from 0 to the learning rate " + describe(lr), {lr_field});
+    }
+    for (const SettingValue& s : values)
+        if (s.type == SettingType::flag && s.value != 0.0 && !s.read)
+            check.fail(s.field, "true with " + kind, "true only with " + s.readers, {group + ".name"});
 }
 
 void check_optimizer(const OptimizerConfig& o, Checker& check) {
-    check.range("optimizer.lr", o.lr, 0.0, End::open, Limits::max_lr, End::closed);
-    const bool momentum_ok = check.range("optimizer.momentum", o.momentum, 0.0, End::closed, 1.0, End::open);
-    const bool dampening_ok = check.range("optimizer.dampening", o.dampening, 0.0, End::closed, 1.0, End::closed);
-    check.range("optimizer.weightDecay", o.weight_decay, 0.0, End::closed, 1.0, End::closed);
-    check.range("optimizer.lrDecay", o.lr_decay, 0.0, End::closed, 1.0, End::closed);
-    check.range("optimizer.initialAccumulatorValue", o.initial_accumulator_value, 0.0, End::closed, 1e6,
-                End::closed);
-    check.range("optimizer.alpha", o.alpha, 0.0, End::closed, 1.0, End::open);
-    check.range("optimizer.beta1", o.beta1, 0.0, End::closed, 1.0, End::open);
-    check.range("optimizer.beta2", o.beta2, 0.0, End::closed, 1.0, End::open);
-    check.range("optimizer.eps", o.eps, 0.0, End::open, 1.0, End::closed);
-
-    const auto sgd_family = {OptimizerKind::sgd, OptimizerKind::momentum, OptimizerKind::nesterov};
-    check_switch(check, o, "optimizer.nesterov", o.nesterov, sgd_family);
-    check_switch(check, o, "optimizer.centered", o.centered, {OptimizerKind::rmsprop});
-    check_switch(check, o, "optimizer.amsgrad", o.amsgrad, {OptimizerKind::adam, OptimizerKind::adamw});
+    check_settings(setting_values(o, o.kind, optimizer_settings, optimizer_names, "optimizer"), "optimizer",
+                   quoted(to_name(optimizer_names, o.kind)), o.lr, "optimizer.lr", check);
     // torch.optim.SGD: "Nesterov momentum requires a momentum and zero dampening".
+    const bool momentum_ok = !check.failed("optimizer.momentum"), dampening_ok = !check.failed("optimizer.dampening");
     if (o.nesterov && momentum_ok && dampening_ok && (o.momentum <= 0.0 || o.dampening != 0.0))
         check.fail("optimizer.nesterov",
                    "true with momentum " + describe(o.momentum) + " and dampening " + describe(o.dampening),
@@ -146,23 +167,8 @@ void check_optimizer(const OptimizerConfig& o, Checker& check) {
 
 // lr_field: where the rate came from ("optimizer.lr" in a trainer's config, "lr" in a schedule call).
 void check_schedule(const ScheduleConfig& s, double lr, Checker& check, const std::string& lr_field) {
-    const bool lr_ok = std::isfinite(lr) && lr > 0.0 && lr <= Limits::max_lr;
-    // A floor (etaMin, minLr) is judged against the rate only by the schedule that reads it.
-    const auto floor = [&](const char* field, double value, ScheduleKind reader) {
-        if (check.range(field, value, 0.0, End::closed, Limits::max_lr, End::closed) && lr_ok && s.kind == reader &&
-            value > lr)
-            check.fail(field, describe(value), "a number from 0 to the learning rate " + describe(lr), {lr_field});
-    };
-    check.count("schedule.stepSize", s.step_size, 1, Limits::max_epochs);
-    check.range("schedule.gamma", s.gamma, 0.0, End::open, 1.0, End::closed);
-    check.count("schedule.tMax", s.t_max, 1, Limits::max_epochs);
-    floor("schedule.etaMin", s.eta_min, ScheduleKind::cosine);
-    check.range("schedule.factor", s.factor, 0.0, End::open, 1.0, End::open);
-    check.count("schedule.patience", s.patience, 0, Limits::max_epochs);
-    check.range("schedule.threshold", s.threshold, 0.0, End::closed, 1.0, End::closed);
-    check.count("schedule.cooldown", s.cooldown, 0, Limits::max_epochs);
-    floor("schedule.minLr", s.min_lr, ScheduleKind::plateau);
-    check.range("schedule.eps", s.eps, 0.0, End::closed, 1.0, End::closed);
+    check_settings(setting_values(s, s.kind, schedule_settings, schedule_names, "schedule"), "schedule",
+                   quoted(to_name(schedule_names, s.kind)), lr, lr_field, check);
 }
 
 void check_inputs(const TrainerConfig& c, Checker& check) {
@@ -290,6 +296,26 @@ std::vector<ConfigProblem> validate(const TrainerConfig& c) {
     return problems;
 }
 
+void add_validation(const TrainerConfig& config, std::vector<ConfigProblem>& problems,
+                    const std::map<std::string, std::string>& given) {
+    // "layers[1].units" lies inside "layers[1]" and "layers", not inside "layers[10]".
+    const auto inside = [](const std::string& field, const std::string& at) {
+        if (field.rfind(at, 0) != 0) return false;
+        return field.size() == at.size() || field[at.size()] == '.' || field[at.size()] == '[';
+    };
+    const std::vector<ConfigProblem> read = problems;
+    for (ConfigProblem& p : validate(config)) {
+        const bool follows = std::any_of(read.begin(), read.end(), [&](const ConfigProblem& q) {
+            return inside(p.field, q.field) ||
+                   std::any_of(p.related.begin(), p.related.end(),
+                               [&](const std::string& r) { return inside(r, q.field); });
+        });
+        if (follows) continue;
+        if (auto g = given.find(p.field); g != given.end()) p.value = g->second;
+        problems.push_back(std::move(p));
+    }
+}
+
 std::vector<ConfigProblem> validate_optimizer(const OptimizerConfig& optimizer) {
     std::vector<ConfigProblem> problems;
     Checker check(problems);
@@ -305,15 +331,86 @@ std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, dou
     return problems;
 }
 
+void require_valid(const TrainerConfig& config) {
+    const auto problems = validate(config);
+    if (problems.empty()) return;
+    std::string message = "invalid trainer config: ";
+    for (std::size_t i = 0; i < problems.size(); ++i) message += (i > 0 ? "; " : "") + problems[i].message();
+    throw LabError("invalid_config", problems.front().field, message);
+}
+
+std::string ConfigField::field() const {
+    return layer == 0 ? name : std::string(name) + "[" + std::to_string(layer - 1) + "]";
+}
+
+std::vector<ConfigField> config_fields(const TrainerConfig& c) {
+    std::vector<ConfigField> fields;
+    const auto add = [&](OnChange on_change, const char* name, std::uint64_t word, std::size_t layer = 0) {
+        fields.push_back({on_change, name, layer, word});
+    };
+    const auto number = [](double x) {
+        std::uint64_t word;
+        std::memcpy(&word, &x, sizeof word);
+        return word;
+    };
+    const auto refuse = OnChange::refuse;
+    add(refuse, "seed", c.seed);
+    const char* inputs = c.features.empty() ? "inputs" : "features";
+    add(refuse, inputs, c.inputs);
+    add(refuse, inputs, c.features.size());
+    for (Feature f : c.features) add(refuse, inputs, static_cast<std::uint64_t>(f));
+    add(refuse, "layers", c.layers.size());
+    for (std::size_t l = 0; l < c.layers.size(); ++l) {
+        const ActivationSpec& f = c.layers[l].activation;
+        const std::uint64_t kind = static_cast<std::uint64_t>(f.kind);
+        for (std::uint64_t word : {std::uint64_t{c.layers[l].units}, kind, number(f.alpha)})
+            add(refuse, "layers", word, l + 1);
+    }
+    add(refuse, "loss", static_cast<std::uint64_t>(c.loss));
+    add(OnChange::new_state, "optimizer.name", static_cast<std::uint64_t>(c.optimizer.kind));
+    for (const OptimizerSetting& s : optimizer_settings) add(s.on_change, s.name, number(s.member.get(c.optimizer)));
+    add(OnChange::restart_schedule, "schedule.name", static_cast<std::uint64_t>(c.schedule.kind));
+    for (const ScheduleSetting& s : schedule_settings) add(s.on_change, s.name, number(s.member.get(c.schedule)));
+    add(OnChange::keep, "regularization.kind", static_cast<std::uint64_t>(c.regularization.kind));
+    add(OnChange::keep, "regularization.rate", number(c.regularization.rate));
+    add(refuse, "init", static_cast<std::uint64_t>(c.init));
+    add(OnChange::new_batches, "batchSize", c.batch_size);
+    add(OnChange::new_batches, "shuffle", c.shuffle ? 1 : 0);
+    add(refuse, "dataset", c.dataset ? 1 : 0);
+    if (!c.dataset) return fields;
+    const DatasetConfig& d = *c.dataset;
+    for (std::uint64_t word : {static_cast<std::uint64_t>(d.kind), std::uint64_t{d.samples}, number(d.noise),
+                               number(d.train_ratio), std::uint64_t{d.classes}})
+        add(refuse, "dataset", word);
+    return fields;
+}
+
+ConfigChange compare_configs(const TrainerConfig& from, const TrainerConfig& to) {
+    const auto a = config_fields(from), b = config_fields(to);
+    ConfigChange change;
+    // The lists only differ in length where the structure differs, which is refused first.
+    for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k) {
+        const bool same_field = std::string_view(a[k].name) == b[k].name && a[k].layer == b[k].layer;
+        if (same_field && a[k].word == b[k].word) continue;
+        if (!same_field || a[k].on_change == OnChange::refuse) {
+            change.refused = a[k].field();
+            return change;
+        }
+        change.new_state = change.new_state || a[k].on_change == OnChange::new_state;
+        change.restart_schedule = change.restart_schedule || a[k].on_change == OnChange::restart_schedule;
+        change.new_batches = change.new_batches || a[k].on_change == OnChange::new_batches;
+    }
+    return change;
+}
+
 double estimated_memory(const TrainerConfig& c) {
     // Per weight: the weights, four trace copies (dW, penalty, before, update) in each of the two
     // batch buffers, the optimizer's arrays kept twice (for undoing an update), and a restore's
     // copy of all of it.
     ParamState state;
     init_state(c.optimizer, 1, state);
-    const double optimizer_arrays = static_cast<double>(
-        state.momentum_buffer.size() + state.sum.size() + state.square_avg.size() + state.grad_avg.size() +
-        state.exp_avg.size() + state.exp_avg_sq.size() + state.max_exp_avg_sq.size());
+    double optimizer_arrays = 0.0;
+    for (const StateArray& array : state_arrays) optimizer_arrays += static_cast<double>((state.*array.values).size());
     const double per_weight = 2.0 * (1.0 + 8.0 + 2.0 * optimizer_arrays);
     // Per unit and batch row (plus the probe's): five trace arrays in each batch buffer, doubled by a restore.
     constexpr double per_activation = 2.0 * 10.0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "bplab/settings.hpp"
+
 namespace bplab {
 namespace {
 
@@ -103,17 +105,15 @@ void adam(const OptimizerConfig& c, double lr, double* p, const double* grad, st
 
 }  // namespace
 
+OptimizerConfig::OptimizerConfig() {
+    for (const OptimizerSetting& s : optimizer_settings) s.member.set(*this, s.base);
+}
+
 OptimizerConfig default_optimizer(OptimizerKind kind, double lr) {
     OptimizerConfig c;
     c.kind = kind;
+    for (const OptimizerSetting& s : optimizer_settings) s.member.set(c, s.default_for(kind));
     c.lr = lr;
-    switch (kind) {
-        case OptimizerKind::momentum: c.momentum = 0.9; break;
-        case OptimizerKind::nesterov: c.momentum = 0.9; c.nesterov = true; break;
-        case OptimizerKind::adagrad: c.eps = 1e-10; break;
-        case OptimizerKind::adamw: c.weight_decay = 0.01; break;
-        default: break;
-    }
     return c;
 }
 
@@ -212,10 +212,15 @@ CorrectedMoments corrected_moments(const OptimizerConfig& c, const ParamState& s
 }
 
 bool finite_state(const ParamState& s) {
-    for (const auto* v : {&s.momentum_buffer, &s.sum, &s.square_avg, &s.grad_avg, &s.exp_avg, &s.exp_avg_sq,
-                          &s.max_exp_avg_sq})
-        for (double x : *v)
+    for (const StateArray& array : state_arrays)
+        for (double x : s.*array.values)
             if (!std::isfinite(x)) return false;
+    return true;
+}
+
+bool same_sizes(const ParamState& a, const ParamState& b) {
+    for (const StateArray& array : state_arrays)
+        if ((a.*array.values).size() != (b.*array.values).size()) return false;
     return true;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bplab/settings.hpp"
+
 namespace bplab {
 namespace {
 
@@ -28,6 +30,17 @@ void plateau(const ScheduleConfig& c, double loss, ScheduleState& s) {
 }
 
 }  // namespace
+
+ScheduleConfig::ScheduleConfig() {
+    for (const ScheduleSetting& s : schedule_settings) s.member.set(*this, s.base);
+}
+
+ScheduleConfig default_schedule(ScheduleKind kind) {
+    ScheduleConfig c;
+    c.kind = kind;
+    for (const ScheduleSetting& s : schedule_settings) s.member.set(c, s.default_for(kind));
+    return c;
+}
 
 ScheduleState start_schedule(double base_lr) {
     ScheduleState s;
@@ -64,6 +77,20 @@ void step_schedule(const ScheduleConfig& c, double base_lr, double epoch_loss, S
             plateau(c, epoch_loss, s);
             return;
     }
+}
+
+ScheduleCurve schedule_curve(const ScheduleConfig& c, double base_lr, std::size_t epochs,
+                             const std::vector<double>& losses) {
+    ScheduleCurve curve;
+    curve.lr.push_back(base_lr);
+    ScheduleState state = start_schedule(base_lr);
+    for (std::size_t e = 0; e < epochs; ++e) {
+        step_schedule(c, base_lr, losses.empty() ? 0.0 : losses[e], state);
+        curve.lr.push_back(state.lr);
+        curve.best.push_back(state.best);
+        curve.bad_epochs.push_back(static_cast<double>(state.num_bad_epochs));
+    }
+    return curve;
 }
 
 }  // namespace bplab

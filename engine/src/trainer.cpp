@@ -1,5 +1,6 @@
-// The trainer: its construction and data, the phase machine (forward, loss,
-// backward, update), rollback of a diverged step, live settings and the probe.
+// The trainer: what each phase computes, in the course's order (forward,
+// loss, backward, update, the schedule at an epoch's end), and the calls that
+// change a live trainer: weights, data, settings, the probe.
 #include "bplab/trainer.hpp"
 
 #include <algorithm>
@@ -9,81 +10,28 @@
 #include <string>
 
 #include "bplab/errors.hpp"
-#include "bplab/features.hpp"
 #include "bplab/losses.hpp"
-#include "bplab/simd.hpp"
-#include "trainer_detail.hpp"
+#include "bplab/regularization.hpp"
 
 namespace bplab {
-using namespace detail;
 namespace {
 
-// out[c] = (sum over t of src[t][c] · coef[t]) · scale for 2N values of c,
-// the sum taken in the order t = 0, 1, … from 0 as the plain loop would.
-template <std::size_t N>
-void weighted_sum_lanes(const double* src, std::size_t src_stride, const double* coef,
-                        std::size_t coef_stride, std::size_t count, double scale, double* out) {
-    using namespace simd;
-    f64x2 acc[N];
-    for (std::size_t v = 0; v < N; ++v) acc[v] = splat(0.0);
-    for (std::size_t t = 0; t < count; ++t) {
-        const f64x2 c = splat(coef[t * coef_stride]);
-        const double* s = src + t * src_stride;
-        for (std::size_t v = 0; v < N; ++v) acc[v] += load(s + 2 * v) * c;
-    }
-    for (std::size_t v = 0; v < N; ++v) store(out + 2 * v, acc[v] * splat(scale));
+// order ← 0 … n−1, shuffled when asked; a vector already of size n is not reallocated.
+void draw_order(std::vector<std::uint32_t>& order, std::size_t n, bool shuffle, Rng& rng) {
+    order.resize(n);
+    std::iota(order.begin(), order.end(), std::uint32_t{0});
+    if (shuffle) rng.shuffle(order);
 }
 
-// The same for n values of c, eight, then two, then one at a time.
-void weighted_sum(const double* src, std::size_t src_stride, const double* coef, std::size_t coef_stride,
-                  std::size_t count, std::size_t n, double scale, double* out) {
-    std::size_t c = 0;
-    for (; c + 8 <= n; c += 8) weighted_sum_lanes<4>(src + c, src_stride, coef, coef_stride, count, scale, out + c);
-    for (; c + 2 <= n; c += 2) weighted_sum_lanes<1>(src + c, src_stride, coef, coef_stride, count, scale, out + c);
-    for (; c < n; ++c) {
-        double acc = 0.0;
-        for (std::size_t t = 0; t < count; ++t) acc += src[t * src_stride + c] * coef[t * coef_stride];
-        out[c] = acc * scale;
-    }
-}
-
-// local = f'(z), downstream = upstream × local for n values, the activation
-// fixed at compile time so that the loop vectorises.
-template <Activation K>
-void chain_rule_as(const ActivationSpec& f, const double* z, const double* a, const double* up,
-                   double* local, double* down, std::size_t n) {
-    const ActivationSpec g{K, f.alpha};
-    for (std::size_t i = 0; i < n; ++i) {
-        local[i] = local_gradient(g, z[i], a[i]);
-        down[i] = up[i] * local[i];
-    }
-}
-
-void chain_rule(const ActivationSpec& f, const double* z, const double* a, const double* up,
-                double* local, double* down, std::size_t n) {
-    switch (f.kind) {
-        case Activation::linear: return chain_rule_as<Activation::linear>(f, z, a, up, local, down, n);
-        case Activation::sigmoid: return chain_rule_as<Activation::sigmoid>(f, z, a, up, local, down, n);
-        case Activation::tanh: return chain_rule_as<Activation::tanh>(f, z, a, up, local, down, n);
-        case Activation::relu: return chain_rule_as<Activation::relu>(f, z, a, up, local, down, n);
-        case Activation::leaky_relu: return chain_rule_as<Activation::leaky_relu>(f, z, a, up, local, down, n);
-        case Activation::elu: return chain_rule_as<Activation::elu>(f, z, a, up, local, down, n);
-        case Activation::softmax: return chain_rule_as<Activation::softmax>(f, z, a, up, local, down, n);
-    }
+bool finite(const xt::xtensor<double, 2>& w, const xt::xtensor<double, 1>& b) {
+    const auto is_finite = [](double x) { return std::isfinite(x); };
+    return std::all_of(w.begin(), w.end(), is_finite) && std::all_of(b.begin(), b.end(), is_finite);
 }
 
 }  // namespace
 
-// ---- construction and data ---------------------------------------------------
-
 Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
-    const auto problems = validate(config_);
-    if (!problems.empty())
-        throw LabError("invalid_config", problems.front().field, join_problems(problems));
-
-    sizes_.push_back(config_.input_size());
-    for (const auto& spec : config_.layers) sizes_.push_back(spec.units);
-
+    require_valid(config_);
     // One seeded generator hands out a stream each to data, weights and shuffling,
     // so changing the dataset leaves the initial weights alone.
     Rng master(config_.seed);
@@ -91,107 +39,180 @@ Trainer::Trainer(TrainerConfig config) : config_(std::move(config)) {
     Rng init_rng(master.next());
     state_.shuffle_rng.reseed(master.next());
 
-    if (config_.dataset) {
-        const Dataset all = generate_dataset(*config_.dataset, data_rng);
-        Dataset train, test;
-        split_dataset(all, config_.dataset->train_ratio, data_rng, train, test);
-        prepare_split(train.points, train.labels, train.size(), train_);
-        prepare_split(test.points, test.labels, test.size(), test_);
-    } else {
-        prepare_split({}, {}, 0, train_);
-        prepare_split({}, {}, 0, test_);
-    }
-
-    for (std::size_t l = 0; l < config_.layers.size(); ++l) {
-        const std::size_t in = sizes_[l], out = sizes_[l + 1];
-        DenseLayer layer = make_layer(in, out, config_.layers[l].activation);
-        init_layer(layer, config_.init, init_rng);
-        state_.layers.push_back(std::move(layer));
-
+    data_ = dataset_splits(config_, data_rng);
+    data_hash_ = hash_split(data_.train);
+    state_.network = make_network(config_, init_rng);
+    for (const DenseLayer& layer : state_.network.layers) {
         LayerOptimizerState opt;
-        init_state(config_.optimizer, out * in, opt.weights);
-        init_state(config_.optimizer, out, opt.biases);
+        init_state(config_.optimizer, layer.weights.size(), opt.weights);
+        init_state(config_.optimizer, layer.biases.size(), opt.biases);
         state_.optimizer.push_back(std::move(opt));
     }
-    size_work(state_.work, config_.batch_size);
-    previous_work_ = state_.work;
-    mark_.done.assign(3 * config_.layers.size(), 0);
     saved_optimizer_ = state_.optimizer;
-    data_hash_ = hash_split(train_);
     state_.schedule = start_schedule(config_.optimizer.lr);
-    new_epoch_order();
+    state_.work = make_batch_work(state_.network, config_.batch_size);
+    machine_.reset(state_);
+    draw_order(state_.order, data_.train.size(), config_.shuffle, state_.shuffle_rng);
 }
 
-void Trainer::prepare_split(const std::vector<double>& points, const std::vector<double>& labels,
-                            std::size_t n, Split& split) const {
-    const std::size_t in = config_.input_size(), out = config_.output_size();
-    split.points = points;
-    split.labels = labels;
-    split.inputs = xt::zeros<double>({n, in});
-    split.targets = xt::zeros<double>({n, out});
-    for (std::size_t r = 0; r < n; ++r) {
-        double* x = split.inputs.data() + r * in;
-        if (config_.features.empty()) {
-            std::copy_n(points.data() + r * in, in, x);
-        } else {
-            compute_features(config_.features, points[2 * r], points[2 * r + 1], x);
+// ---- the phases ---------------------------------------------------------------------------------
+
+std::size_t Trainer::batches_per_epoch() const {
+    const std::size_t n = data_.train.size(), b = config_.batch_size;
+    return (n + b - 1) / b;
+}
+
+// The current batch: the next rows of the epoch's order, and the probe's row after them.
+void Trainer::gather_batch() {
+    BatchWork& w = state_.work;
+    const std::size_t in = layer_sizes().front(), out = layer_sizes().back();
+    const std::size_t start = state_.at.batch * config_.batch_size;
+    w.rows = std::min(config_.batch_size, data_.train.size() - start);
+    w.indices.assign(state_.order.begin() + start, state_.order.begin() + start + w.rows);
+    for (std::size_t r = 0; r < w.rows; ++r) {
+        const std::size_t k = w.indices[r];
+        std::copy_n(data_.train.inputs.data() + k * in, in, w.inputs.data() + r * in);
+        std::copy_n(data_.train.targets.data() + k * out, out, w.targets.data() + r * out);
+    }
+    load_probe_row();
+}
+
+// forward(l): z = W·a_in + b, a = f(z) for the batch's rows and the probe's (dense.hpp).
+void Trainer::forward(std::size_t l) {
+    const DenseLayer& layer = state_.network.layers[l];
+    LayerTrace& t = state_.work.trace[l];
+    bplab::forward(batch_parameters(layer, t), layer.activation, state_.work.input_of(l),
+                   state_.work.computed_rows(), t);
+    t.forward_done = true;
+}
+
+// loss: the mean of the batch's per-sample losses (the probe's is not one of
+// them). A non-finite loss is not kept.
+bool Trainer::loss() {
+    const BatchWork& w = state_.work;
+    const LayerTrace& t = w.trace.back();
+    const double loss = mean_loss(config_.loss, t.pre_activation.data(), t.activation.data(), w.targets.data(),
+                                  w.rows, layer_sizes().back());
+    if (!std::isfinite(loss)) return false;
+    state_.batch_loss = loss;
+    return true;
+}
+
+// backward(l): ∂ℓ/∂a, f′(z) and ∂ℓ/∂z of every row, then the batch's ∂L/∂W,
+// ∂L/∂b and the penalty's share of the weights' gradient.
+void Trainer::backward(std::size_t l) {
+    const DenseLayer& layer = state_.network.layers[l];
+    BatchWork& w = state_.work;
+    LayerTrace& t = w.trace[l];
+    const std::size_t rows = w.computed_rows();
+    if (l + 1 == layer_count()) {
+        // The output layer: the loss gives ∂ℓ/∂a, and with f′(z) ∂ℓ/∂z (losses.hpp).
+        output_gradients(config_.loss, layer.activation, t.pre_activation.data(), t.activation.data(),
+                         w.targets.data(), rows, layer.units(), t.upstream_grad.data(), t.local_grad.data(),
+                         t.downstream_grad.data());
+    } else {
+        // A hidden layer: ∂ℓ/∂a = Wᵀ·∂ℓ/∂z of the layer above, then ∂ℓ/∂z = ∂ℓ/∂a ⊙ f′(z).
+        const LayerTrace& above = w.trace[l + 1];
+        input_gradient(batch_parameters(state_.network.layers[l + 1], above), above, rows, t.upstream_grad.data());
+        unit_gradients(layer.activation, rows, t);
+    }
+    parameter_gradients(w.input_of(l), w.rows, t);  // the batch's own rows: never the probe
+    penalty_gradient(config_.regularization, batch_parameters(layer, t).weights, t.penalty_grad);
+    t.backward_done = true;
+}
+
+// update: one optimizer step on every layer with the scheduled rate; the
+// trace keeps the parameters it started from and the change it made. If a
+// parameter or the optimizer state becomes non-finite, all go back.
+bool Trainer::update() {
+    const double lr = state_.schedule.lr;
+    saved_optimizer_ = state_.optimizer;  // same shapes every time: no allocation
+    bool all_finite = true;
+    for (std::size_t l = 0; l < layer_count(); ++l) {
+        DenseLayer& layer = state_.network.layers[l];
+        LayerTrace& t = state_.work.trace[l];
+        LayerOptimizerState& opt = state_.optimizer[l];
+        // Plain loops, not xtensor assignments: they run for every layer of every batch.
+        const std::size_t nw = layer.weights.size(), nb = layer.biases.size();
+        double *w = layer.weights.data(), *b = layer.biases.data();
+        double *dw = t.weight_update.data(), *db = t.bias_update.data();
+        const double *w_before = t.weights_before.data(), *b_before = t.biases_before.data();
+        std::copy_n(w, nw, t.weights_before.data());
+        std::copy_n(b, nb, t.biases_before.data());
+        // The gradient the optimizer sees, ∂L/∂W + penalty, built in the update buffers, which then hold the change.
+        for (std::size_t i = 0; i < nw; ++i) dw[i] = t.weight_grad.data()[i] + t.penalty_grad.data()[i];
+        std::copy_n(t.bias_grad.data(), nb, db);
+        optimizer_step(config_.optimizer, lr, w, dw, nw, opt.weights);
+        optimizer_step(config_.optimizer, lr, b, db, nb, opt.biases);
+        for (std::size_t i = 0; i < nw; ++i) dw[i] = w[i] - w_before[i];
+        for (std::size_t i = 0; i < nb; ++i) db[i] = b[i] - b_before[i];
+        all_finite = all_finite && finite(layer.weights, layer.biases) && finite_state(opt.weights) &&
+                     finite_state(opt.biases);
+    }
+    if (!all_finite) {
+        for (std::size_t l = 0; l < layer_count(); ++l) {
+            state_.network.layers[l].weights = state_.work.trace[l].weights_before;
+            state_.network.layers[l].biases = state_.work.trace[l].biases_before;
         }
+        std::swap(state_.optimizer, saved_optimizer_);
+        return false;
     }
-    // Targets from a dataset's labels; set_data copies the caller's, predict needs none.
-    if (!config_.dataset || labels.empty()) return;
-    for (std::size_t r = 0; r < n; ++r) {
-        double* y = split.targets.data() + r * out;
-        if (is_regression(config_.dataset->kind)) {
-            y[0] = labels[r];
-        } else if (out == 1) {
-            y[0] = labels[r] == 1.0 ? 1.0 : target_low(config_);
-        } else {
-            y[static_cast<std::size_t>(labels[r])] = 1.0;
-        }
-    }
+    state_.update_lr = lr;
+    for (LayerTrace& t : state_.work.trace) t.update_done = true;
+    return true;
 }
 
-void Trainer::set_data(const double* x, const double* y, std::size_t n) {
-    if (n < 1 || n > Limits::max_samples)
-        throw LabError("invalid_argument", "n",
-                       "n is " + std::to_string(n) + "; allowed: 1 to " +
-                           std::to_string(Limits::max_samples) + " samples");
-    const std::size_t point = config_.point_size(), out = config_.output_size();
-    require_finite(x, n * point, "x");
-    const auto problems = validate_targets(config_.loss, y, n, out, "y");
-    if (!problems.empty()) throw LabError("invalid_argument", "y", problems.front().message());  // as x: the message names the element
-
-    std::vector<double> labels(n);
-    const double mid = (target_low(config_) + 1.0) / 2.0;
-    for (std::size_t r = 0; r < n; ++r) {
-        const double* yr = y + r * out;
-        if (!config_.classification()) labels[r] = yr[0];
-        else if (out == 1) labels[r] = yr[0] > mid ? 1.0 : 0.0;
-        else labels[r] = static_cast<double>(argmax(yr, out));
+// The epoch is over: the schedule steps on the metric it watches (ReduceLROnPlateau: the test
+// loss, evaluated now, or the epoch's mean training loss), and the next epoch's order is drawn.
+void Trainer::end_epoch() {
+    double metric = state_.epoch.last_loss;
+    const ScheduleConfig& schedule = config_.schedule;
+    if (schedule.kind == ScheduleKind::plateau && schedule.metric == PlateauMetric::test && data_.test.size() > 0) {
+        double accuracy;
+        grid_.evaluate(state_.network, config_, data_.test, metric, accuracy);
     }
-    Split split;
-    prepare_split(std::vector<double>(x, x + n * point), labels, n, split);
-    std::copy_n(y, n * out, split.targets.data());
-    Rng rng = state_.shuffle_rng;
-    std::vector<std::uint32_t> order;
-    fill_order(order, n, config_.shuffle, rng);
-    const std::uint64_t hash = hash_split(split);
-
-    // Everything is built: from here on nothing can throw, so a failure above changed nothing.
-    train_ = std::move(split);
-    data_hash_ = hash;
-    state_.order = std::move(order);
-    state_.shuffle_rng = rng;
-    state_.probe.reset();  // its index named a sample of the old data
-    clear_batch(state_.work);
-    clear_batch(previous_work_);
-    state_.batch = 0;
-    state_.epoch_loss_sum = 0.0;
-    state_.epoch_samples = 0;
-    undo_batch();
+    step_schedule(schedule, config_.optimizer.lr, metric, state_.schedule);
+    draw_order(state_.order, data_.train.size(), config_.shuffle, state_.shuffle_rng);  // same size: no allocation
 }
 
-// ---- parameters ------------------------------------------------------------------
+void Trainer::require_data() const {
+    if (data_.train.size() == 0)
+        throw LabError("no_data", "data", "there is no training data: give a dataset in the config or call setData");
+}
+
+PhaseResult Trainer::step_phase() {
+    require_data();
+    return machine_.step_phase(state_, *this);
+}
+
+BatchResult Trainer::train_step() {
+    require_data();
+    return machine_.train_step(state_, *this);
+}
+
+EpochResult Trainer::train_epoch() {
+    require_data();
+    return machine_.train_epoch(state_, *this);
+}
+
+Cursor Trainer::cursor() const {
+    const Position& at = state_.at;
+    return {at.phase, at.layer, at.epoch, at.batch, batches_per_epoch()};
+}
+
+bool Trainer::loss_done() const {
+    return state_.at.phase == Phase::backward || state_.at.phase == Phase::update ||
+           state_.work.trace.back().backward_done;
+}
+
+std::vector<double> Trainer::gradient_sizes() const {
+    std::vector<double> sizes;
+    for (const LayerTrace& t : state_.work.trace)
+        sizes.push_back(t.backward_done ? gradient_size(t) : std::numeric_limits<double>::quiet_NaN());
+    return sizes;
+}
+
+// ---- parameters and data ------------------------------------------------------------------------
 
 void Trainer::check_layer(std::size_t l, const char* what) const {
     if (l >= layer_count())
@@ -202,7 +223,7 @@ void Trainer::check_layer(std::size_t l, const char* what) const {
 
 const DenseLayer& Trainer::layer(std::size_t l) const {
     check_layer(l, "layer");
-    return state_.layers[l];
+    return state_.network.layers[l];
 }
 
 const LayerTrace& Trainer::trace(std::size_t l) const {
@@ -217,522 +238,192 @@ const LayerOptimizerState& Trainer::optimizer_state(std::size_t l) const {
 
 const double* Trainer::layer_input(std::size_t l) const {
     check_layer(l, "layer input");
-    return l == 0 ? state_.work.inputs.data() : state_.work.trace[l - 1].activation.data();
+    return state_.work.input_of(l);
+}
+
+// n finite values into a layer's weights or biases; the current batch starts over.
+template <class Tensor>
+void Trainer::set_parameters(Tensor& target, const char* field, const double* values, std::size_t n,
+                             const std::string& shape) {
+    if (n != target.size())
+        throw LabError("invalid_argument", field, shape + "; got " + std::to_string(n));
+    require_finite(values, n, field);
+    std::copy_n(values, n, target.data());
+    PhaseMachine::restart_batch(state_);  // the batch's trace no longer matches the parameters
 }
 
 void Trainer::set_weights(std::size_t l, const double* w, std::size_t n) {
     check_layer(l, "setWeights");
-    auto& weights = state_.layers[l].weights;
-    if (n != weights.size())
-        throw LabError("invalid_argument", "weights",
-                       "layer " + std::to_string(l) + " has " + std::to_string(weights.size()) +
-                           " weights (" + std::to_string(sizes_[l + 1]) + " units × " +
-                           std::to_string(sizes_[l]) + " inputs); got " + std::to_string(n));
-    require_finite(w, n, "weights");
-    std::copy_n(w, n, weights.data());
-    undo_batch();  // the batch's trace no longer matches the weights
+    set_parameters(state_.network.layers[l].weights, "weights", w, n,
+                   "layer " + std::to_string(l) + " has " + std::to_string(layer_sizes()[l + 1] * layer_sizes()[l]) +
+                       " weights (" + std::to_string(layer_sizes()[l + 1]) + " units × " +
+                       std::to_string(layer_sizes()[l]) + " inputs)");
 }
 
 void Trainer::set_biases(std::size_t l, const double* b, std::size_t n) {
     check_layer(l, "setBiases");
-    auto& biases = state_.layers[l].biases;
-    if (n != biases.size())
-        throw LabError("invalid_argument", "biases",
-                       "layer " + std::to_string(l) + " has " + std::to_string(biases.size()) +
-                           " biases; got " + std::to_string(n));
-    require_finite(b, n, "biases");
-    std::copy_n(b, n, biases.data());
-    undo_batch();
+    set_parameters(state_.network.layers[l].biases, "biases", b, n,
+                   "layer " + std::to_string(l) + " has " + std::to_string(layer_sizes()[l + 1]) + " biases");
 }
 
-// ---- the phase machine -----------------------------------------------------------
+void Trainer::set_data(const double* x, const double* y, std::size_t n) {
+    Split split = caller_split(config_, x, y, n);
+    Rng rng = state_.shuffle_rng;
+    std::vector<std::uint32_t> order;
+    draw_order(order, n, config_.shuffle, rng);
+    const std::uint64_t hash = hash_split(split);
 
-std::size_t Trainer::batches_per_epoch() const {
-    const std::size_t n = train_.size(), b = config_.batch_size;
-    return (n + b - 1) / b;
+    // Everything is built: from here on nothing can throw, so a failure above changed nothing.
+    data_.train = std::move(split);
+    data_hash_ = hash;
+    state_.order = std::move(order);
+    state_.shuffle_rng = rng;
+    state_.probe.reset();  // its index named a sample of the old data
+    machine_.forget_batches(state_);
 }
-
-// order ← 0 … n−1, shuffled when asked; a vector already of size n is not reallocated.
-void Trainer::fill_order(std::vector<std::uint32_t>& order, std::size_t n, bool shuffle, Rng& rng) {
-    order.resize(n);
-    std::iota(order.begin(), order.end(), std::uint32_t{0});
-    if (shuffle) rng.shuffle(order);
-}
-
-// A batch with no rows: what an old batch becomes when the data it indexed are gone.
-void Trainer::clear_batch(BatchWork& w) noexcept {
-    w.rows = 0;
-    w.indices.clear();
-    w.has_probe = false;
-}
-
-void Trainer::new_epoch_order() {
-    fill_order(state_.order, train_.size(), config_.shuffle, state_.shuffle_rng);  // the same size every epoch: no allocation
-}
-
-Cursor Trainer::cursor() const {
-    return {state_.phase, state_.layer, state_.epoch, state_.batch, batches_per_epoch()};
-}
-
-// An empty batch of the configured size, with room for the probe's row.
-void Trainer::size_work(BatchWork& w, std::size_t batch_size) const {
-    const std::size_t capacity = batch_size + 1;
-    w = BatchWork{};
-    w.inputs = xt::zeros<double>({capacity, sizes_.front()});
-    w.targets = xt::zeros<double>({capacity, sizes_.back()});
-    for (std::size_t l = 0; l + 1 < sizes_.size(); ++l) {
-        const std::size_t in = sizes_[l], out = sizes_[l + 1];
-        LayerTrace t;
-        for (auto* m : {&t.pre_activation, &t.activation, &t.upstream_grad, &t.local_grad, &t.downstream_grad})
-            *m = xt::zeros<double>({capacity, out});
-        for (auto* m : {&t.weight_grad, &t.penalty_grad, &t.weights_before, &t.weight_update})
-            *m = xt::zeros<double>({out, in});
-        for (auto* v : {&t.bias_grad, &t.biases_before, &t.bias_update}) *v = xt::zeros<double>({out});
-        w.trace.push_back(std::move(t));
-    }
-}
-
-// The current batch's work moves aside (kept for a rollback) and the next
-// batch's rows are gathered into the other buffer: no copy, no allocation.
-void Trainer::begin_batch() {
-    std::swap(state_.work, previous_work_);
-    BatchWork& w = state_.work;
-    w.epoch = state_.epoch;
-    w.batch = state_.batch;
-    const std::size_t n = train_.size(), in = sizes_.front(), out = sizes_.back();
-    const std::size_t start = state_.batch * config_.batch_size;
-    w.rows = std::min(config_.batch_size, n - start);
-    w.indices.assign(state_.order.begin() + start, state_.order.begin() + start + w.rows);
-    for (std::size_t r = 0; r < w.rows; ++r) {
-        const std::size_t k = w.indices[r];
-        std::copy_n(train_.inputs.data() + k * in, in, w.inputs.data() + r * in);
-        std::copy_n(train_.targets.data() + k * out, out, w.targets.data() + r * out);
-    }
-    for (auto& t : w.trace) t.forward_done = t.backward_done = t.update_done = false;
-    load_probe_row();
-}
-
-// The chosen probe's inputs and targets into the row after the batch.
-void Trainer::load_probe_row() {
-    BatchWork& w = state_.work;
-    w.has_probe = state_.probe.has_value();
-    if (!w.has_probe) return;
-    const std::size_t in = sizes_.front(), out = sizes_.back(), k = *state_.probe;
-    std::copy_n(train_.inputs.data() + k * in, in, w.inputs.data() + w.rows * in);
-    std::copy_n(train_.targets.data() + k * out, out, w.targets.data() + w.rows * out);
-}
-
-void Trainer::forward_layer(std::size_t l) {
-    const DenseLayer& layer = state_.layers[l];
-    LayerTrace& t = state_.work.trace[l];
-    const std::size_t rows = state_.work.computed_rows();
-    dense_forward(layer, layer_input(l), rows, t.pre_activation.data());
-    activate_rows(layer.activation, t.pre_activation.data(), t.activation.data(), rows, layer.units());
-    t.forward_done = true;
-}
-
-// The batch loss is the mean of the per-sample losses (reduction='mean').
-// A non-finite loss is not kept.
-bool Trainer::compute_loss() {
-    const BatchWork& w = state_.work;
-    const LayerTrace& t = w.trace.back();
-    const std::size_t out = sizes_.back();
-    double sum = 0.0;
-    for (std::size_t r = 0; r < w.rows; ++r)
-        sum += sample_loss(config_.loss, t.pre_activation.data() + r * out,
-                           t.activation.data() + r * out, w.targets.data() + r * out, out);
-    const double loss = sum / static_cast<double>(w.rows);
-    if (!std::isfinite(loss)) return false;
-    state_.batch_loss = loss;
-    return true;
-}
-
-void Trainer::backward_layer(std::size_t l) {
-    const DenseLayer& layer = state_.layers[l];
-    BatchWork& w = state_.work;
-    LayerTrace& t = w.trace[l];
-    const std::size_t rows = w.rows, computed = w.computed_rows(), units = layer.units(), in = layer.inputs();
-    double* up = t.upstream_grad.data();
-    double* local = t.local_grad.data();
-    double* down = t.downstream_grad.data();
-    const double* z = t.pre_activation.data();
-    const double* a = t.activation.data();
-
-    if (l + 1 == layer_count()) {
-        for (std::size_t r = 0; r < computed; ++r)
-            output_gradients(config_.loss, layer.activation, z + r * units, a + r * units,
-                             w.targets.data() + r * units, units, up + r * units,
-                             local + r * units, down + r * units);
-    } else {
-        // dl/da_i = sum_k W_above[k][i] · dl/dz_above_k: every path from a_i into the layer above.
-        const LayerTrace& above = w.trace[l + 1];
-        const std::size_t units_above = state_.layers[l + 1].units();
-        const double* w_above = state_.layers[l + 1].weights.data();
-        for (std::size_t r = 0; r < computed; ++r)
-            weighted_sum(w_above, units, above.downstream_grad.data() + r * units_above, 1, units_above,
-                         units, 1.0, up + r * units);
-        chain_rule(layer.activation, z, a, up, local, down, computed * units);
-    }
-
-    // dL/dW[j][i] = mean over the batch of dl/dz_j · a_i; dL/db_j = mean of dl/dz_j (not the probe's).
-    const double* x = layer_input(l);
-    double* dw = t.weight_grad.data();
-    double* db = t.bias_grad.data();
-    const double inv = 1.0 / static_cast<double>(rows);
-    for (std::size_t j = 0; j < units; ++j) {
-        weighted_sum(x, in, down + j, units, rows, in, inv, dw + j * in);
-        double sum = 0.0;
-        for (std::size_t r = 0; r < rows; ++r) sum += down[r * units + j];
-        db[j] = sum * inv;
-    }
-
-    // Penalties on weights only: L1 adds rate·sign(w), L2 adds rate·w.
-    const Regularization& reg = config_.regularization;
-    const double* weights = layer.weights.data();
-    double* pen = t.penalty_grad.data();
-    const std::size_t n = units * in;
-    switch (reg.kind) {
-        case Penalty::none:
-            std::fill_n(pen, n, 0.0);
-            break;
-        case Penalty::l1:
-            for (std::size_t i = 0; i < n; ++i) pen[i] = reg.rate * static_cast<double>((weights[i] > 0.0) - (weights[i] < 0.0));
-            break;
-        case Penalty::l2:
-            for (std::size_t i = 0; i < n; ++i) pen[i] = reg.rate * weights[i];
-            break;
-    }
-    t.backward_done = true;
-}
-
-// One optimizer step on every layer. If a parameter or the optimizer state
-// becomes non-finite, parameters and state go back to where they were.
-bool Trainer::apply_update() {
-    const double lr = state_.schedule.lr;
-    saved_optimizer_ = state_.optimizer;  // same shapes every time: no allocation
-    bool finite = true;
-    for (std::size_t l = 0; l < layer_count(); ++l) {
-        DenseLayer& layer = state_.layers[l];
-        LayerTrace& t = state_.work.trace[l];
-        LayerOptimizerState& opt = state_.optimizer[l];
-        // Into the buffers the trace owns: an update allocates nothing.
-        const std::size_t nw = layer.weights.size(), nb = layer.biases.size();
-        double* w = layer.weights.data();
-        double* b = layer.biases.data();
-        double* dw = t.weight_update.data();
-        double* db = t.bias_update.data();
-        std::copy_n(w, nw, t.weights_before.data());
-        std::copy_n(b, nb, t.biases_before.data());
-        // The gradient the optimizer sees, built in the update buffer and then replaced by the change.
-        for (std::size_t i = 0; i < nw; ++i) dw[i] = t.weight_grad.data()[i] + t.penalty_grad.data()[i];
-        std::copy_n(t.bias_grad.data(), nb, db);
-        optimizer_step(config_.optimizer, lr, w, dw, nw, opt.weights);
-        optimizer_step(config_.optimizer, lr, b, db, nb, opt.biases);
-        for (std::size_t i = 0; i < nw; ++i) dw[i] = w[i] - t.weights_before.data()[i];
-        for (std::size_t i = 0; i < nb; ++i) db[i] = b[i] - t.biases_before.data()[i];
-        finite = finite && all_finite(layer.weights.data(), layer.weights.size()) &&
-                 all_finite(layer.biases.data(), layer.biases.size()) &&
-                 finite_state(opt.weights) && finite_state(opt.biases);
-    }
-    if (!finite) {
-        for (std::size_t l = 0; l < layer_count(); ++l) {
-            state_.layers[l].weights = state_.work.trace[l].weights_before;
-            state_.layers[l].biases = state_.work.trace[l].biases_before;
-        }
-        std::swap(state_.optimizer, saved_optimizer_);
-        return false;
-    }
-    state_.update_lr = lr;
-    for (auto& t : state_.work.trace) t.update_done = true;
-    return true;
-}
-
-// Back to the start of the current batch, as if none of its phases had run
-// (after new weights or data, the batch's trace no longer fits them).
-void Trainer::undo_batch() {
-    state_.phase = Phase::forward;
-    state_.layer = 0;
-    for (auto& t : state_.work.trace) t.forward_done = t.backward_done = t.update_done = false;
-}
-
-void Trainer::finish_batch() {
-    state_.epoch_loss_sum += state_.batch_loss * static_cast<double>(state_.work.rows);
-    state_.epoch_samples += state_.work.rows;
-    state_.batch += 1;
-    if (state_.batch < batches_per_epoch()) return;
-    // Each sample weighs the same, so a partial last batch counts for its rows only.
-    state_.last_epoch_loss = state_.epoch_loss_sum / static_cast<double>(state_.epoch_samples);
-    step_schedule(config_.schedule, config_.optimizer.lr, state_.last_epoch_loss, state_.schedule);
-    state_.epoch += 1;
-    state_.batch = 0;
-    state_.epoch_loss_sum = 0.0;
-    state_.epoch_samples = 0;
-    new_epoch_order();
-}
-
-void Trainer::require_data() const {
-    if (train_.size() == 0)
-        throw LabError("no_data", "data",
-                       "there is no training data: give a dataset in the config or call setData");
-}
-
-// Remembers the cursor and the trace flags at the start of a call.
-void Trainer::mark() {
-    mark_.phase = state_.phase;
-    mark_.layer = state_.layer;
-    mark_.batch_loss = state_.batch_loss;
-    for (std::size_t l = 0; l < layer_count(); ++l) {
-        const LayerTrace& t = state_.work.trace[l];
-        mark_.done[3 * l] = t.forward_done;
-        mark_.done[3 * l + 1] = t.backward_done;
-        mark_.done[3 * l + 2] = t.update_done;
-    }
-}
-
-// Back to the mark after a diverged phase. Parameters and optimizer state were
-// already put back by apply_update; the loss and the batch are left: if the
-// call began the batch, the previous batch's work comes back, otherwise the
-// flags do (the fields the call wrote were not yet valid).
-void Trainer::roll_back() {
-    const bool began_batch = mark_.phase == Phase::forward && mark_.layer == 0;
-    if (began_batch) std::swap(state_.work, previous_work_);
-    for (std::size_t l = 0; l < layer_count() && !began_batch; ++l) {
-        LayerTrace& t = state_.work.trace[l];
-        t.forward_done = mark_.done[3 * l] != 0;
-        t.backward_done = mark_.done[3 * l + 1] != 0;
-        t.update_done = mark_.done[3 * l + 2] != 0;
-    }
-    state_.phase = mark_.phase;
-    state_.layer = mark_.layer;
-    state_.batch_loss = mark_.batch_loss;
-}
-
-// Runs the phase under the cursor and moves the cursor on. A diverged phase
-// leaves the cursor where it was; the caller rolls back to its mark.
-PhaseResult Trainer::run_phase() {
-    PhaseResult ran{state_.phase, state_.layer, false};
-    const std::size_t last = layer_count() - 1;
-    switch (state_.phase) {
-        case Phase::forward:
-            if (state_.layer == 0) begin_batch();
-            forward_layer(state_.layer);
-            if (state_.layer < last) {
-                state_.layer += 1;
-            } else {
-                state_.phase = Phase::loss;
-            }
-            break;
-        case Phase::loss:
-            if (!compute_loss()) {
-                ran.diverged = true;
-                break;
-            }
-            state_.phase = Phase::backward;
-            state_.layer = last;
-            break;
-        case Phase::backward:
-            backward_layer(state_.layer);
-            if (state_.layer > 0) {
-                state_.layer -= 1;
-            } else {
-                state_.phase = Phase::update;
-            }
-            break;
-        case Phase::update:
-            if (!apply_update()) {
-                ran.diverged = true;
-                break;
-            }
-            finish_batch();
-            state_.phase = Phase::forward;
-            state_.layer = 0;
-            break;
-    }
-    return ran;
-}
-
-PhaseResult Trainer::step_phase() {
-    require_data();
-    mark();
-    const PhaseResult ran = run_phase();
-    if (ran.diverged) roll_back();
-    return ran;
-}
-
-BatchResult Trainer::train_step() {
-    require_data();
-    mark();
-    for (;;) {
-        const PhaseResult ran = run_phase();
-        if (ran.diverged) {
-            roll_back();
-            return {state_.batch_loss, state_.epoch, state_.batch, true};
-        }
-        if (ran.phase == Phase::update) return {state_.batch_loss, state_.epoch, state_.batch, false};
-    }
-}
-
-EpochResult Trainer::train_epoch() {
-    const std::size_t epoch = state_.epoch;
-    while (state_.epoch == epoch) {
-        if (train_step().diverged)
-            return {state_.batch_loss, state_.epoch, state_.schedule.lr, true};
-    }
-    return {state_.last_epoch_loss, state_.epoch, state_.schedule.lr, false};
-}
-
-std::vector<double> Trainer::gradient_sizes() const {
-    std::vector<double> sizes;
-    for (const LayerTrace& t : state_.work.trace) {
-        if (!t.backward_done) {
-            sizes.push_back(std::numeric_limits<double>::quiet_NaN());
-            continue;
-        }
-        double sum = 0.0;
-        for (double g : t.weight_grad) sum += std::abs(g);
-        sizes.push_back(sum / static_cast<double>(t.weight_grad.size()));
-    }
-    return sizes;
-}
-
-// ---- new settings on a live trainer ---------------------------------------------------------
-
-namespace {
-
-// The settings that shape the network or its data, which a live trainer keeps.
-std::string structural_difference(const TrainerConfig& a, const TrainerConfig& b) {
-    if (a.seed != b.seed) return "seed";
-    if (a.inputs != b.inputs || a.features != b.features) return a.features.empty() ? "inputs" : "features";
-    if (a.layers.size() != b.layers.size()) return "layers";
-    for (std::size_t l = 0; l < a.layers.size(); ++l) {
-        const LayerSpec &x = a.layers[l], &y = b.layers[l];
-        if (x.units != y.units || x.activation.kind != y.activation.kind || x.activation.alpha != y.activation.alpha)
-            return "layers[" + std::to_string(l) + "]";
-    }
-    if (a.loss != b.loss) return "loss";
-    if (a.init != b.init) return "init";
-    if (a.dataset.has_value() != b.dataset.has_value()) return "dataset";
-    if (a.dataset) {
-        const DatasetConfig &x = *a.dataset, &y = *b.dataset;
-        if (x.kind != y.kind || x.samples != y.samples || x.noise != y.noise || x.train_ratio != y.train_ratio ||
-            x.classes != y.classes)
-            return "dataset";
-    }
-    return "";
-}
-
-bool same_schedule(const ScheduleConfig& a, const ScheduleConfig& b) {
-    return a.kind == b.kind && a.step_size == b.step_size && a.gamma == b.gamma && a.t_max == b.t_max &&
-           a.eta_min == b.eta_min && a.factor == b.factor && a.patience == b.patience &&
-           a.threshold == b.threshold && a.cooldown == b.cooldown && a.min_lr == b.min_lr && a.eps == b.eps;
-}
-
-}  // namespace
 
 void Trainer::reconfigure(const TrainerConfig& next) {
-    const auto problems = validate(next);
-    if (!problems.empty())
-        throw LabError("invalid_config", problems.front().field, join_problems(problems));
-    const std::string fixed = structural_difference(config_, next);
-    if (!fixed.empty())
-        throw LabError("invalid_config", fixed,
-                       fixed + " differs; allowed: a live trainer keeps its seed, inputs, layers, loss, init "
-                               "and dataset (build a new trainer to change them)");
-
-    const bool new_optimizer = next.optimizer.kind != config_.optimizer.kind ||
-                               next.optimizer.momentum != config_.optimizer.momentum ||
-                               next.optimizer.centered != config_.optimizer.centered ||
-                               next.optimizer.amsgrad != config_.optimizer.amsgrad;
-    const bool new_schedule = next.optimizer.lr != config_.optimizer.lr || !same_schedule(next.schedule, config_.schedule);
-    const bool new_batches = next.batch_size != config_.batch_size || next.shuffle != config_.shuffle;
+    require_valid(next);
+    const ConfigChange change = compare_configs(config_, next);
+    if (!change.refused.empty())
+        throw LabError("invalid_config", change.refused,
+                       change.refused + " differs; allowed: a live trainer keeps its seed, inputs, layers, loss, "
+                                        "init and dataset (build a new trainer to change them)");
 
     // Build every new piece first; a failure (out of memory) leaves the trainer as it was.
-    TrainerConfig merged = config_;
-    merged.optimizer = next.optimizer;
-    merged.schedule = next.schedule;
-    merged.regularization = next.regularization;
-    merged.batch_size = next.batch_size;
-    merged.shuffle = next.shuffle;
+    TrainerConfig merged = next;
     std::vector<LayerOptimizerState> optimizer = state_.optimizer;
-    if (new_optimizer)  // a different rule keeps different state (torch would start it afresh too)
+    if (change.new_state)  // a different rule keeps different state (torch would start it afresh too)
         for (std::size_t l = 0; l < layer_count(); ++l) {
-            const std::size_t units = sizes_[l + 1], in = sizes_[l];
-            init_state(merged.optimizer, units * in, optimizer[l].weights);
-            init_state(merged.optimizer, units, optimizer[l].biases);
+            init_state(merged.optimizer, state_.network.layers[l].weights.size(), optimizer[l].weights);
+            init_state(merged.optimizer, state_.network.layers[l].biases.size(), optimizer[l].biases);
         }
     std::vector<LayerOptimizerState> saved = optimizer;
     BatchWork work, previous;
     std::vector<std::uint32_t> order;
     Rng rng = state_.shuffle_rng;
-    if (new_batches) {
-        size_work(work, merged.batch_size);
+    if (change.new_batches) {
+        work = make_batch_work(state_.network, merged.batch_size);
         previous = work;
-        fill_order(order, train_.size(), merged.shuffle, rng);
+        draw_order(order, data_.train.size(), merged.shuffle, rng);
     }
 
     // Nothing below can throw.
     config_ = std::move(merged);
     state_.optimizer.swap(optimizer);
     saved_optimizer_.swap(saved);
-    if (new_schedule) {
+    if (change.restart_schedule) {
         const std::size_t epochs = state_.schedule.last_epoch;
         state_.schedule = start_schedule(config_.optimizer.lr);
         state_.schedule.last_epoch = epochs;
     }
-    if (new_batches) {
-        std::swap(state_.work, work);
-        std::swap(previous_work_, previous);
+    if (change.new_batches) {
         state_.order.swap(order);
         state_.shuffle_rng = rng;
-        state_.batch = 0;
-        state_.epoch_loss_sum = 0.0;
-        state_.epoch_samples = 0;
+        machine_.adopt_buffers(state_, work, previous);
     }
-    // The current batch's trace was computed under the old settings.
-    undo_batch();
+    PhaseMachine::restart_batch(state_);  // the current batch's trace was computed under the old settings
 }
 
-// ---- the probe and the paths of the chain rule ------------------------------------------------
+// ---- the probe ----------------------------------------------------------------------------------------
+
+// The chosen probe's inputs and targets into the row after the batch.
+void Trainer::load_probe_row() {
+    BatchWork& w = state_.work;
+    w.has_probe = state_.probe.has_value();
+    if (!w.has_probe) return;
+    const std::size_t in = layer_sizes().front(), out = layer_sizes().back(), k = *state_.probe;
+    std::copy_n(data_.train.inputs.data() + k * in, in, w.inputs.data() + w.rows * in);
+    std::copy_n(data_.train.targets.data() + k * out, out, w.targets.data() + w.rows * out);
+}
 
 void Trainer::set_probe(std::optional<std::size_t> train_index) {
-    if (train_index && *train_index >= train_.size())
+    const std::size_t n = data_.train.size();
+    if (train_index && *train_index >= n)
         throw LabError("out_of_range", "index",
                        "index is " + std::to_string(*train_index) + "; allowed: a training sample, 0 to " +
-                           (train_.size() == 0 ? std::string("none (there is no training data)")
-                                               : std::to_string(train_.size() - 1)));
+                           (n == 0 ? std::string("none (there is no training data)") : std::to_string(n - 1)));
     state_.probe = train_index;
     BatchWork& w = state_.work;
-    const bool batch_started = w.rows > 0 && w.trace.front().forward_done;
-    if (!batch_started) {
-        w.has_probe = false;  // begin_batch loads it with the next batch
+    if (w.rows == 0 || !w.trace.front().forward_done) {
+        w.has_probe = false;  // gather_batch loads it with the next batch
         return;
     }
     load_probe_row();
     if (!w.has_probe) return;
-    // Recompute the phases this batch has run, now with the probe row, using the
-    // weights the batch used (after the update: the weights before it). The
-    // batch's own rows and means come out bit for bit as they were.
-    const bool updated = w.trace.front().update_done;
-    if (updated)
-        for (std::size_t l = 0; l < layer_count(); ++l) {
-            std::swap(state_.layers[l].weights, w.trace[l].weights_before);
-            std::swap(state_.layers[l].biases, w.trace[l].biases_before);
-        }
+    // The phases this batch has run again, now with the probe row, with the
+    // parameters the batch used: its own rows and means come out bit for bit as they were.
     for (std::size_t l = 0; l < layer_count(); ++l)
-        if (w.trace[l].forward_done) forward_layer(l);
+        if (w.trace[l].forward_done) forward(l);
     for (std::size_t l = layer_count(); l-- > 0;)
-        if (w.trace[l].backward_done) backward_layer(l);
-    if (updated)
-        for (std::size_t l = 0; l < layer_count(); ++l) {
-            std::swap(state_.layers[l].weights, w.trace[l].weights_before);
-            std::swap(state_.layers[l].biases, w.trace[l].biases_before);
-        }
+        if (w.trace[l].backward_done) backward(l);
 }
 
 std::optional<std::size_t> Trainer::probe_row() const {
+    if (!state_.work.has_probe) return std::nullopt;
+    return state_.work.rows;
+}
+
+std::vector<double> Trainer::sample_weight_grad(std::size_t l, std::size_t row) const {
+    check_layer(l, "sample gradient");
     const BatchWork& w = state_.work;
-    if (!w.has_probe) return std::nullopt;
-    return w.rows;
+    w.require_row(row);
+    const std::size_t in = layer_sizes()[l];
+    return sample_weight_gradient(w.trace[l], w.input_of(l) + row * in, in, row);
+}
+
+double Trainer::sample_loss_of(std::size_t row) const {
+    const BatchWork& w = state_.work;
+    w.require_row(row);
+    const LayerTrace& t = w.trace.back();
+    const std::size_t out = layer_sizes().back(), o = row * out;
+    return sample_loss(config_.loss, t.pre_activation.data() + o, t.activation.data() + o, w.targets.data() + o, out);
+}
+
+PathDecomposition Trainer::chain_paths(std::size_t l, std::size_t j, std::size_t i, std::optional<std::size_t> row,
+                                       std::size_t limit) const {
+    check_layer(l, "paths");
+    return bplab::chain_paths(state_, l, j, i, row, limit);
+}
+
+// ---- many points, and snapshots ------------------------------------------------------------------
+
+std::vector<double> Trainer::predict(const double* x, std::size_t n) {
+    const std::size_t out = config_.output_size();
+    const std::size_t most = std::min(Limits::max_points, Limits::max_results / out);
+    if (n > most)
+        throw LabError("invalid_argument", "n",
+                       "n is " + std::to_string(n) + "; allowed: at most " + std::to_string(most) + " points per call");
+    require_finite(x, n * config_.point_size(), "x");
+    const Split points = point_split(config_, x, n);
+    return grid_.predict(state_.network, points.inputs.data(), n);
+}
+
+Evaluation Trainer::evaluate() {
+    Evaluation e{};
+    grid_.evaluate(state_.network, config_, data_.train, e.train_loss, e.train_accuracy);
+    grid_.evaluate(state_.network, config_, data_.test, e.test_loss, e.test_accuracy);
+    return e;
+}
+
+const std::vector<float>& Trainer::heatmaps(std::size_t res, double x_min, double x_max, double y_min, double y_max) {
+    return grid_.heatmaps(state_.network, config_, {res, x_min, x_max, y_min, y_max});
+}
+
+const std::vector<float>& Trainer::input_heatmaps(std::size_t res, double x_min, double x_max, double y_min,
+                                                  double y_max) {
+    return grid_.input_heatmaps(config_, {res, x_min, x_max, y_min, y_max});
+}
+
+SnapshotKey Trainer::snapshot_key() const {
+    return {layer_sizes(), config_.optimizer.kind, config_.batch_size, data_.train.size(), batches_per_epoch(),
+            config_fingerprint(config_), data_hash_};
+}
+
+std::vector<std::uint8_t> Trainer::snapshot() const { return write_snapshot(snapshot_key(), state_); }
+
+void Trainer::restore(const std::uint8_t* bytes, std::size_t n) {
+    state_ = read_snapshot(bytes, n, snapshot_key(), state_);
 }
 
 }  // namespace bplab

@@ -487,3 +487,37 @@ test('trace(l).step names the batch its numbers belong to, after the cursor has 
   t.stepPhase();
   assert.deepEqual(t.trace(0).step, { epoch: 1, batch: 0 });
 }));
+
+test('plateau watches the test loss after each epoch, or with metric \'train\' the epoch\'s training loss', () => {
+  assert.equal(lab.resolveConfig({ layers: [{ units: 1 }], schedule: { name: 'plateau' } }).schedule.metric, 'test');
+  expectLabError(() => lab.resolveConfig({ layers: [{ units: 1 }], schedule: { name: 'plateau', metric: 'best' } }),
+    { code: 'invalid_config', field: 'schedule.metric', says: "'test' or 'train'" });
+  // A linear unit trained towards 3 on the plane, whose test targets stay within ±1.2: each epoch
+  // the training loss falls and the test loss rises. Patience 0: any epoch that is not the best cuts.
+  const config = (metric, trainRatio) => ({
+    features: ['x1', 'x2'], layers: [{ units: 1, activation: 'linear' }], loss: 'mse',
+    optimizer: { name: 'sgd', lr: 0.01 }, schedule: { name: 'plateau', patience: 0, threshold: 0, factor: 0.5, metric },
+    batchSize: 20, shuffle: false, dataset: { name: 'plane', samples: 40, noise: 0, trainRatio },
+  });
+  const rates = (metric, trainRatio) => using(lab, config(metric, trainRatio), (t) => {
+    const { train } = t.data();
+    t.setData(train.points, new Float64Array(train.size).fill(3), train.size);
+    t.setWeights(0, [0, 0]);
+    t.setBiases(0, [0]);
+    assert.deepEqual(t.config.schedule.metric, metric);
+    const out = [];
+    let before = t.evaluate();
+    for (let e = 0; e < 3; e++) {
+      const epoch = t.trainEpoch();
+      const after = t.evaluate();
+      assert.ok(after.trainLoss < before.trainLoss, 'the training loss falls');
+      if (after.testLoss !== null) assert.ok(after.testLoss > before.testLoss, 'the test loss rises');
+      before = after;
+      out.push(epoch.lr);
+    }
+    return out;
+  });
+  assert.deepEqual(rates('test', 0.5), [0.01, 0.005, 0.0025]);
+  assert.deepEqual(rates('train', 0.5), [0.01, 0.01, 0.01]);
+  assert.deepEqual(rates('test', 1), [0.01, 0.01, 0.01], 'no test split: the training loss');
+});

@@ -98,6 +98,35 @@ test('the engine accepts every configuration the settings table can produce', as
   assert.equal(lab.liveTrainers, 0);
 });
 
+test('the optimizer and schedule settings are the engine\'s, which the page only narrows', async () => {
+  const { SETTINGS: table } = await import(path.join(web, '../../bindings/settings.mjs'));
+  const engine = Object.fromEntries(table.map((e) => [e.field, e]));
+  const made = S.SETTINGS.filter((p) => p.field);
+  assert.deepEqual(made.map((p) => p.field).sort(), ['optimizer.alpha', 'optimizer.beta1', 'optimizer.beta2', 'optimizer.eps',
+    'optimizer.lr', 'optimizer.momentum', 'optimizer.name', 'optimizer.weightDecay', 'schedule.factor', 'schedule.gamma',
+    'schedule.metric', 'schedule.name', 'schedule.patience', 'schedule.stepSize', 'schedule.tMax']);
+  for (const p of made) {
+    const e = engine[p.field];
+    const [group, key] = p.field.split('.');
+    assert.equal(p.type, { number: 'number', count: 'int', flag: 'bool', choice: 'enum' }[e.type], p.name);
+    if (e.values) assert.deepEqual(p.values, e.values, p.name);
+    if (e.min !== undefined) {
+      assert.ok(e.minOpen ? p.min > e.min : p.min >= e.min, `${p.name}: min ${p.min} inside the engine's`);
+      assert.ok(e.maxOpen ? p.max < e.max : p.max <= e.max, `${p.name}: max ${p.max} inside the engine's`);
+    }
+    for (const kind of engine[`${group}.name`].values) {
+      const s = S.applyChanges(S.defaultState(), { [group]: kind }).state;
+      if (key !== 'name' && S.isRelevant(p, s)) {
+        assert.ok(e.readers.includes(kind), `${p.name} is shown for ${kind}, which reads it`);
+        if (!['rmsDecay', 'plateauMetric'].includes(p.name)) assert.equal(s[p.name], e.defaults[kind] ?? e.default, `${p.name}'s default for ${kind}`);
+      }
+      const config = S.engineConfig(s);
+      if (S.isRelevant(p, s)) assert.equal(config[group][key], s[p.name], `${p.name} goes to ${p.field}`);
+    }
+  }
+  assert.equal(S.defaultState().rmsDecay, 0.9, "the course's RMSProp decay, not torch's 0.99");
+});
+
 test('Korean and English have the same strings, for every setting and option', async () => {
   const { en, ko } = LANGUAGES;
   assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort());

@@ -707,6 +707,89 @@ TEST_CASE("the schedule steps once per epoch and each update uses its epoch's ra
     }
 }
 
+namespace {
+
+// A linear unit on the plane dataset, trained towards 3 everywhere while the test split keeps
+// its own targets (x1 + x2) / 10, within ±1.2: every epoch the training loss falls and the
+// test loss rises. One batch per epoch; ReduceLROnPlateau with patience 0 and threshold 0
+// halves the rate after any epoch whose metric is not below the best so far.
+Trainer plateau_trainer(PlateauMetric metric, double train_ratio) {
+    TrainerConfig c;
+    c.features = {Feature::x1, Feature::x2};
+    c.layers = {{1, {Activation::linear, 0.0}}};
+    c.optimizer = default_optimizer(OptimizerKind::sgd, 0.01);
+    c.schedule = default_schedule(ScheduleKind::plateau);
+    c.schedule.patience = 0;
+    c.schedule.threshold = 0.0;
+    c.schedule.factor = 0.5;
+    c.schedule.metric = metric;
+    c.batch_size = 20;
+    c.shuffle = false;
+    c.dataset = DatasetConfig{DatasetKind::plane, 40, 0.0, train_ratio, 2};
+    Trainer t(c);
+    const Split train = t.train_split();
+    const std::vector<double> y(train.size(), 3.0), zero{0.0, 0.0}, bias{0.0};
+    t.set_data(train.points.data(), y.data(), train.size());
+    t.set_weights(0, zero.data(), 2);
+    t.set_biases(0, bias.data(), 1);
+    return t;
+}
+
+// The rate after each of three epochs, and whether the losses moved as the setup says.
+std::vector<double> plateau_rates(Trainer& t, bool& losses_as_planned) {
+    std::vector<double> rates;
+    double train_before = INFINITY, test_before = -INFINITY;
+    losses_as_planned = true;
+    for (int e = 0; e < 3; ++e) {
+        const EpochResult r = t.train_epoch();
+        const Evaluation after = t.evaluate();
+        losses_as_planned = losses_as_planned && !r.diverged && r.loss < train_before &&
+                            (std::isnan(after.test_loss) || after.test_loss > test_before);
+        train_before = r.loss;
+        test_before = after.test_loss;
+        rates.push_back(t.learning_rate());
+    }
+    return rates;
+}
+
+}  // namespace
+
+TEST_CASE("ReduceLROnPlateau watches the test loss, or the epoch's training loss, as the schedule says") {
+    bool as_planned = false;
+    SECTION("the test loss rises after the first epoch: the rate halves after epochs 2 and 3") {
+        Trainer t = plateau_trainer(PlateauMetric::test, 0.5);
+        REQUIRE(t.test_split().size() == 20);
+        const std::vector<double> rates = plateau_rates(t, as_planned);
+        REQUIRE(as_planned);
+        CHECK(rates == std::vector<double>{0.01, 0.005, 0.0025});
+    }
+    SECTION("the training loss falls every epoch: the rate stays") {
+        Trainer t = plateau_trainer(PlateauMetric::train, 0.5);
+        const std::vector<double> rates = plateau_rates(t, as_planned);
+        REQUIRE(as_planned);
+        CHECK(rates == std::vector<double>{0.01, 0.01, 0.01});
+    }
+    SECTION("without a test split the test metric is the training loss") {
+        Trainer t = plateau_trainer(PlateauMetric::test, 1.0);
+        REQUIRE(t.test_split().size() == 0);
+        const std::vector<double> rates = plateau_rates(t, as_planned);
+        REQUIRE(as_planned);
+        CHECK(rates == std::vector<double>{0.01, 0.01, 0.01});
+    }
+}
+
+TEST_CASE("a snapshot holds the metric's effect, and refuses a trainer that watches the other one") {
+    Trainer t = plateau_trainer(PlateauMetric::test, 0.5);
+    REQUIRE_FALSE(t.train_epoch().diverged);
+    REQUIRE_FALSE(t.train_epoch().diverged);
+    const auto bytes = t.snapshot();
+    Trainer same = plateau_trainer(PlateauMetric::test, 0.5);
+    same.restore(bytes.data(), bytes.size());
+    CHECK(same.learning_rate() == 0.005);
+    Trainer other = plateau_trainer(PlateauMetric::train, 0.5);
+    CHECK_THROWS_WITH(other.restore(bytes.data(), bytes.size()), Catch::Matchers::Contains("different settings"));
+}
+
 TEST_CASE("L1 and L2 penalties add to the weights' gradient, never the biases'") {
     const Penalty kind = GENERATE(Penalty::l1, Penalty::l2);
     TrainerConfig c = caller_config(2, {{3, {Activation::tanh, 0.0}}, {1, {Activation::linear, 0.0}}}, Loss::mse, 4);

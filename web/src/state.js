@@ -20,7 +20,13 @@
 //   announce  the page says so when another change moves this setting (3 classes → a spiral)
 //   control   how the controls module renders it; group: where it goes
 //   engine    (config, value, state) => writes the value into the createTrainer config
+//   field     the engine setting it is made from ('optimizer.alpha'), for the entries below
+//
+// The optimizer and schedule entries are made from the engine's own settings table
+// (lab.settings, read from bindings/settings.mjs before the engine has loaded): their type,
+// values, range, defaults and the optimizers or schedules that read them are the engine's.
 
+import { SETTINGS as ENGINE_SETTINGS } from '../../bindings/settings.mjs';
 import { LESSONS } from './lessons/catalog.js';
 import { fromPlayground } from './playground-link.js';
 
@@ -43,13 +49,44 @@ const panelIs = (name) => (s) => s.panel === name;
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 
+const ENGINE = Object.fromEntries(ENGINE_SETTINGS.map((e) => [e.field, e]));
+const PAGE_TYPES = { number: 'number', count: 'int', flag: 'bool', choice: 'enum' };
+
+/**
+ * The entry of URL setting `name` for the engine's setting `field` ('optimizer.alpha'). The page
+ * may narrow it (`page`): `shownFor`, the optimizers or schedules it is shown for when fewer than
+ * read it; `min`, `max`, its own bounds inside the engine's range (an open end needs one);
+ * `default`, a course value in place of torch's; and where its control sits. A setting whose
+ * default differs between the kinds it is shown for returns to that kind's default when the
+ * optimizer or schedule changes.
+ */
+function engineSetting(name, field, page = {}) {
+  const e = ENGINE[field];
+  const [group, key] = field.split('.');
+  const { shownFor = e.readers, ...rest } = page;
+  const kindDefault = (kind) => e.defaults?.[kind] ?? e.default;
+  const shownDefaults = new Set((shownFor ?? []).map(kindDefault));
+  const entry = {
+    name, field, type: PAGE_TYPES[e.type], apply: 'hot', control: e.type === 'choice' ? 'select' : 'number', group: 'training',
+    default: shownDefaults.size > 1 ? (s) => kindDefault(s[group]) : shownDefaults.values().next().value ?? e.default,
+    engine: (c, v) => { c[group][key] = v; },
+  };
+  if (e.values) entry.values = [...e.values];
+  if (e.min !== undefined) Object.assign(entry, { min: e.min, max: e.max });
+  if (shownFor && shownFor.length < ENGINE[`${group}.name`].values.length) entry.relevant = (s) => shownFor.includes(s[group]);
+  if (shownDefaults.size > 1) entry.follows = [group];
+  Object.assign(entry, rest);
+  if ((e.minOpen && rest.min === undefined) || (e.maxOpen && rest.max === undefined)) {
+    throw new Error(`${name}: the page needs its own bound where ${field}'s range is open`);
+  }
+  return entry;
+}
+
 const isRegression = (s) => s.problem === 'regression';
 /** Whether the state trains on the learner's own data (then the data decides the classes). */
 export const usesOwnData = (s) => (isRegression(s) ? s.regDataset : s.dataset) === OWN;
 /** 0 for regression, else the number of classes. */
 export const classCount = (s) => (isRegression(s) ? 0 : s.classes);
-const optimizerIs = (...names) => (s) => names.includes(s.optimizer);
-const scheduleIs = (...names) => (s) => names.includes(s.schedule);
 
 /** Losses that fit the problem: MSE always; BCE for two classes; softmax CE for classes. */
 export function allowedLosses(s) {
@@ -133,10 +170,7 @@ export const SETTINGS = [
     apply: 'reset', control: 'select', group: 'top', announce: true,
     engine: (c, v) => { c.loss = v; },
   },
-  {
-    name: 'learningRate', type: 'number', min: 1e-6, max: 10, presets: LEARNING_RATES, default: 0.03, apply: 'hot', control: 'select', group: 'top',
-    engine: (c, v) => { c.optimizer.lr = v; },
-  },
+  engineSetting('learningRate', 'optimizer.lr', { min: 1e-6, max: 10, presets: LEARNING_RATES, control: 'select', group: 'top' }),
   {
     name: 'regularization', type: 'enum', values: ['none', 'l1', 'l2'], default: 'none', apply: 'hot', control: 'select', group: 'top',
     engine: (c, v) => { c.regularization.kind = v; },
@@ -146,72 +180,26 @@ export const SETTINGS = [
     apply: 'hot', control: 'select', group: 'top', relevant: (s) => s.regularization !== 'none',
     engine: (c, v) => { c.regularization.rate = v; },
   },
-  {
-    name: 'optimizer', type: 'enum', values: ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'], default: 'sgd',
-    apply: 'hot', control: 'select', group: 'training',
-    engine: (c, v) => { c.optimizer.name = v; },
-  },
-  {
-    name: 'momentum', type: 'number', min: 0, max: 0.999, default: (s) => (s.optimizer === 'rmsprop' ? 0 : 0.9), follows: ['optimizer'],
-    relevant: optimizerIs('momentum', 'nesterov', 'rmsprop'), apply: 'hot', control: 'number', group: 'training',
-    // torch refuses Nesterov without momentum; the floor keeps the field valid.
-    allowed: (s) => (s.optimizer === 'nesterov' ? { min: 0.001 } : null),
-    engine: (c, v) => { c.optimizer.momentum = v; },
-  },
-  {
-    // torch's RMSprop alpha: the course's decay of the squared-gradient average, 0.9.
-    name: 'rmsDecay', type: 'number', min: 0, max: 0.999, default: 0.9, relevant: optimizerIs('rmsprop'),
-    apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.optimizer.alpha = v; },
-  },
-  {
-    name: 'beta1', type: 'number', min: 0, max: 0.999, default: 0.9, relevant: optimizerIs('adam', 'adamw'),
-    apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.optimizer.beta1 = v; },
-  },
-  {
-    name: 'beta2', type: 'number', min: 0, max: 0.9999, default: 0.999, relevant: optimizerIs('adam', 'adamw'),
-    apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.optimizer.beta2 = v; },
-  },
-  {
-    // torch's defaults: 1e-10 for Adagrad, 1e-8 for the others.
-    name: 'eps', type: 'number', min: 1e-12, max: 1, default: (s) => (s.optimizer === 'adagrad' ? 1e-10 : 1e-8), follows: ['optimizer'],
-    relevant: optimizerIs('adagrad', 'rmsprop', 'adam', 'adamw'), apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.optimizer.eps = v; },
-  },
-  {
-    name: 'weightDecay', type: 'number', min: 0, max: 1, default: 0.01, relevant: optimizerIs('adamw'),
-    apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.optimizer.weightDecay = v; },
-  },
-  {
-    name: 'schedule', type: 'enum', values: ['constant', 'step', 'exponential', 'cosine', 'plateau'], default: 'constant',
-    apply: 'hot', control: 'select', group: 'training',
-    engine: (c, v) => { c.schedule.name = v; },
-  },
-  {
-    name: 'stepSize', type: 'int', min: 1, max: 10000, default: 10, relevant: scheduleIs('step'), apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.schedule.stepSize = v; },
-  },
-  {
-    // torch has no default gamma; 0.1 for StepLR (per step_size epochs) and 0.95 per epoch for ExponentialLR.
-    name: 'gamma', type: 'number', min: 0.001, max: 1, default: (s) => (s.schedule === 'exponential' ? 0.95 : 0.1), follows: ['schedule'],
-    relevant: scheduleIs('step', 'exponential'), apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.schedule.gamma = v; },
-  },
-  {
-    name: 'tMax', type: 'int', min: 1, max: 10000, default: 50, relevant: scheduleIs('cosine'), apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.schedule.tMax = v; },
-  },
-  {
-    name: 'factor', type: 'number', min: 0.01, max: 0.99, default: 0.1, relevant: scheduleIs('plateau'), apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.schedule.factor = v; },
-  },
-  {
-    name: 'patience', type: 'int', min: 0, max: 1000, default: 10, relevant: scheduleIs('plateau'), apply: 'hot', control: 'number', group: 'training',
-    engine: (c, v) => { c.schedule.patience = v; },
-  },
+  engineSetting('optimizer', 'optimizer.name'),
+  // The page's plain SGD has no momentum; torch refuses Nesterov without momentum, and the floor keeps the field valid.
+  engineSetting('momentum', 'optimizer.momentum', {
+    shownFor: ['momentum', 'nesterov', 'rmsprop'], max: 0.999, allowed: (s) => (s.optimizer === 'nesterov' ? { min: 0.001 } : null),
+  }),
+  // torch's RMSprop alpha: the course's decay of the squared-gradient average, 0.9.
+  engineSetting('rmsDecay', 'optimizer.alpha', { max: 0.999, default: 0.9 }),
+  engineSetting('beta1', 'optimizer.beta1', { max: 0.999 }),
+  engineSetting('beta2', 'optimizer.beta2', { max: 0.9999 }),
+  engineSetting('eps', 'optimizer.eps', { min: 1e-12 }),
+  // The others' weight decay is the regularization setting; AdamW's is its own, decoupled.
+  engineSetting('weightDecay', 'optimizer.weightDecay', { shownFor: ['adamw'] }),
+  engineSetting('schedule', 'schedule.name'),
+  engineSetting('stepSize', 'schedule.stepSize', { max: 10000 }),
+  engineSetting('gamma', 'schedule.gamma', { min: 0.001 }),
+  engineSetting('tMax', 'schedule.tMax', { max: 10000 }),
+  engineSetting('factor', 'schedule.factor', { min: 0.01, max: 0.99 }),
+  engineSetting('patience', 'schedule.patience', { max: 1000 }),
+  // The engine watches the test loss; the page keeps the training loss its schedules panel plots unless asked.
+  engineSetting('plateauMetric', 'schedule.metric', { default: 'train' }),
   {
     name: 'init', type: 'enum', values: ['xavier', 'he', 'uniform'], default: 'xavier', apply: 'reset', control: 'select', group: 'training',
     engine: (c, v) => { c.init = v; },

@@ -3,55 +3,27 @@
 // in it at once (field, value, what is allowed) instead of stopping at the first.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "bplab/activations.hpp"
 #include "bplab/datasets.hpp"
+#include "bplab/dense.hpp"
 #include "bplab/features.hpp"
+#include "bplab/limits.hpp"
 #include "bplab/losses.hpp"
-#include "bplab/network.hpp"
 #include "bplab/optimizers.hpp"
+#include "bplab/regularization.hpp"
 #include "bplab/schedules.hpp"
+#include "bplab/settings.hpp"
 
 namespace bplab {
-
-enum class Penalty { none, l1, l2 };
-
-inline constexpr NameTable<Penalty, 3> penalty_names{{
-    {"none", Penalty::none},
-    {"l1", Penalty::l1},
-    {"l2", Penalty::l2},
-}};
-
-// L1 adds rate·sign(w) to a weight's gradient, L2 adds rate·w; biases are never penalised.
-struct Regularization {
-    Penalty kind = Penalty::none;
-    double rate = 0.0;
-};
 
 struct LayerSpec {
     std::size_t units = 1;
     ActivationSpec activation;
-};
-
-// Bounds the validation enforces; the page stays far inside them.
-struct Limits {
-    static constexpr std::size_t max_layers = 16;
-    static constexpr std::size_t max_units = 512;
-    static constexpr std::size_t max_inputs = 64;
-    static constexpr std::size_t max_samples = 20000;
-    static constexpr std::size_t max_batch = 4096;
-    static constexpr std::size_t max_grid = 512;
-    static constexpr std::size_t max_points = 10 * max_samples;  // one predict call
-    static constexpr std::size_t max_values = 1u << 20;          // one array of the lab-level calls
-    static constexpr std::size_t max_results = 1u << 24;         // numbers one predict or heatmaps call returns
-    static constexpr std::size_t max_epochs = 100000;            // schedule periods
-    static constexpr std::size_t max_surface_steps = 100000;     // one optimizer-race descent
-    static constexpr std::size_t max_path_products = 1u << 22;   // paths × samples in one chain_paths call
-    static constexpr double max_lr = 1000.0;
-    static constexpr double max_memory_mb = 384.0;  // what one trainer may need (wasm32 has 2 GB in all)
 };
 
 struct TrainerConfig {
@@ -95,12 +67,44 @@ struct ConfigProblem {
 // activation does not read, so that no NaN or typo hides in a config.
 std::vector<ConfigProblem> validate(const TrainerConfig& config);
 
+// validate() for a config read from outside (the JS API), after `problems`
+// lists those of reading it: only what reading has not explained is added (a
+// problem inside a field already reported, or judged with one, is a
+// consequence), and a value reading replaced by a stand-in is shown as `given`.
+void add_validation(const TrainerConfig& config, std::vector<ConfigProblem>& problems,
+                    const std::map<std::string, std::string>& given);
+
 // The checks validate() makes of one part, for calls that take only that part
 // (the optimizer race, schedule curves). Fields are named as in a trainer's config; the
 // rate a schedule is checked against is reported as lr_field.
 std::vector<ConfigProblem> validate_optimizer(const OptimizerConfig& optimizer);
 std::vector<ConfigProblem> validate_schedule(const ScheduleConfig& schedule, double lr,
                                              const std::string& lr_field = "optimizer.lr");
+
+// Every field of a config once, with what a live trainer does when it changes
+// and its value as a 64-bit word (a double by its bits): the snapshot's config
+// fingerprint hashes them, a live reconfigure compares them.
+struct ConfigField {
+    OnChange on_change;
+    const char* name;   // as the API spells it ("seed", "layers", "optimizer.lr")
+    std::size_t layer;  // for "layers": 0, or the layer l + 1 of "layers[l]"
+    std::uint64_t word;
+    std::string field() const;  // "layers[1]"
+};
+std::vector<ConfigField> config_fields(const TrainerConfig& config);
+
+// What changes from one config to the next on a live trainer: the first field
+// it cannot take (empty if none), and what it must start afresh.
+struct ConfigChange {
+    std::string refused;
+    bool new_state = false;         // the optimizer's state
+    bool restart_schedule = false;  // from the (new) learning rate
+    bool new_batches = false;       // batch size or shuffling: the epoch starts over
+};
+ConfigChange compare_configs(const TrainerConfig& from, const TrainerConfig& to);
+
+// Throws LabError("invalid_config") listing every problem of the config, if it has any.
+void require_valid(const TrainerConfig& config);
 
 // Roughly the bytes a trainer built from config holds (parameters, optimizer
 // state, both batch buffers, data, and a restore's copy), for refusing

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <optional>
+#include <vector>
 
 #include "bplab/activations.hpp"
 #include "bplab/names.hpp"
@@ -26,6 +28,13 @@ inline bool loss_accepts_output(Loss loss, Activation out) {
     if (loss == Loss::bce) return out == Activation::sigmoid;
     if (loss == Loss::cce) return out == Activation::softmax;
     return true;
+}
+
+// The loss a config gets when it names none: the one its output activation is made for.
+inline Loss loss_for_output(Activation out) {
+    if (out == Activation::sigmoid) return Loss::bce;
+    if (out == Activation::softmax) return Loss::cce;
+    return Loss::mse;
 }
 
 // log(sum_k exp(z_k)) without overflow.
@@ -65,6 +74,14 @@ inline double sample_loss(Loss loss, const double* z, const double* a, const dou
         }
     }
     return sum;
+}
+
+// The batch loss: the mean of the per-sample losses of `rows` samples (reduction='mean').
+inline double mean_loss(Loss loss, const double* z, const double* a, const double* y, std::size_t rows,
+                        std::size_t k) {
+    double sum = 0.0;
+    for (std::size_t r = 0; r < rows; ++r) sum += sample_loss(loss, z + r * k, a + r * k, y + r * k, k);
+    return sum / static_cast<double>(rows);
 }
 
 // The output layer's chain rule for one sample: upstream dl/da, local f'(z)
@@ -110,5 +127,28 @@ inline void output_gradients(Loss loss, const ActivationSpec& out, const double*
         }
     }
 }
+
+// The same for `rows` samples, row after row.
+inline void output_gradients(Loss loss, const ActivationSpec& out, const double* z, const double* a,
+                             const double* y, std::size_t rows, std::size_t k, double* upstream, double* local,
+                             double* downstream) {
+    for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t o = r * k;
+        output_gradients(loss, out, z + o, a + o, y + o, k, upstream + o, local + o, downstream + o);
+    }
+}
+
+// A loss over samples × units outputs as training computes it, for the course's loss panel:
+// outputs are activations for 'mse'; for 'bce' and 'cce' probabilities (turned into the logits
+// training computes from) or, with `logits`, the logits themselves. units: outputs per sample
+// (none: one for mse and bce, the whole array for cce). gradient: each sample's ∂ℓ/∂(outputs
+// as given), that is ∂ℓ/∂a, or with logits ∂ℓ/∂z (p − y). LabError names what is refused.
+struct LossReport {
+    double loss = 0.0;  // the mean of per_sample
+    std::vector<double> per_sample;
+    std::vector<double> gradient;
+};
+LossReport loss_report(Loss loss, const std::vector<double>& outputs, const std::vector<double>& targets,
+                       std::optional<std::size_t> units, bool logits);
 
 }  // namespace bplab

@@ -1,59 +1,48 @@
 #pragma once
-// Dense layers. Layer l maps the activations of its inputs to its units with
-// W[j][i]: to unit j, from input i (the course's θ₂₁ is "to 2, from 1").
+// The network: its dense layers in order, layer l taking sizes[l] inputs to
+// sizes[l + 1] units, and one forward pass through all of them for a block of
+// many points (predicting, evaluating a split, the heatmap grid).
 #include <cstddef>
+#include <vector>
 
-#include <xtensor/xtensor.hpp>
-
-#include "bplab/activations.hpp"
-#include "bplab/names.hpp"
+#include "bplab/config.hpp"
+#include "bplab/dense.hpp"
 #include "bplab/random.hpp"
+#include "kernels/kernels.hpp"
 
 namespace bplab {
 
-enum class Init { xavier, he, uniform };
+struct Network {
+    std::vector<DenseLayer> layers;
+    std::vector<std::size_t> sizes;  // inputs, then the units of each layer
 
-inline constexpr NameTable<Init, 3> init_names{{
-    {"xavier", Init::xavier},
-    {"he", Init::he},
-    {"uniform", Init::uniform},
-}};
-
-struct DenseLayer {
-    xt::xtensor<double, 2> weights;  // units × inputs, row-major
-    xt::xtensor<double, 1> biases;   // units
-    ActivationSpec activation;
-
-    std::size_t units() const { return weights.shape()[0]; }
-    std::size_t inputs() const { return weights.shape()[1]; }
+    std::size_t size() const { return layers.size(); }
+    std::size_t inputs() const { return sizes.front(); }
+    std::size_t outputs() const { return sizes.back(); }
+    std::size_t widest() const;  // the most units of any layer
+    std::size_t neurons() const;  // the units of all layers
 };
 
-DenseLayer make_layer(std::size_t inputs, std::size_t units, ActivationSpec activation);
+// The layers the config asks for, initialised from init_rng.
+Network make_network(const TrainerConfig& config, Rng& init_rng);
 
-// xavier: Glorot uniform, bound sqrt(6 / (fan_in + fan_out)), biases 0 (torch's xavier_uniform_).
-// he: normal with std sqrt(2 / fan_in), biases 0 (torch's kaiming_normal_).
-// uniform: TensorFlow Playground's U(-0.5, 0.5) weights and 0.1 biases.
-void init_layer(DenseLayer& layer, Init init, Rng& rng);
-
-// z = x Wᵀ + b for `rows` input rows of x: one contiguous pass per row.
-void dense_forward(const DenseLayer& layer, const double* x, std::size_t rows, double* z);
-
-// Many points at once, stored by column: a block holds up to column_block
-// points, and value k of point p sits at [k * column_block + p] (k an input
-// for x, a unit for z). column_block × 8 units × 8 bytes stays in L1.
-inline constexpr std::size_t column_block = 128;
-inline constexpr std::size_t column_lanes = 4;
-
-// z = x Wᵀ + b for the first `points` points of a block. Points go four at a
-// time, so the lanes up to the next multiple of 4 are computed too (from
-// whatever x holds there). Each z is summed in the same order as in
-// dense_forward (b, then input 0, 1, …), so both give identical numbers.
-void dense_forward_columns(const DenseLayer& layer, const double* x, std::size_t points, double* z);
-
-// The same in float (weights and biases rounded to float), for the heatmap
-// grid: twice the lanes, so points go eight at a time and the lanes up to the
-// next multiple of 8 are computed too.
-inline constexpr std::size_t column_lanes_float = 8;
-void dense_forward_columns(const DenseLayer& layer, const float* x, std::size_t points, float* z);
+// Runs every layer over a block of `lanes` points stored by column
+// (kernels::column_block), in the number type T: double to evaluate, float
+// for heatmaps. Layer by layer: z = W·a_in + b into z, then activate(layer,
+// z, a, lanes) into one half of a_buffer (2 × column_block × widest) while the
+// other half holds the layer below, then visit(l, z, a).
+template <class T, class Activate, class Visit>
+void forward_block(const Network& net, const T* x, std::size_t lanes, T* z, T* a_buffer, Activate activate,
+                   Visit visit) {
+    T* a = a_buffer;
+    for (std::size_t l = 0; l < net.size(); ++l) {
+        const DenseLayer& layer = net.layers[l];
+        kernels::matvec_columns(layer.weights.data(), layer.biases.data(), layer.units(), layer.inputs(), x, lanes, z);
+        activate(layer, z, a, lanes);
+        visit(l, static_cast<const T*>(z), static_cast<const T*>(a));
+        x = a;
+        a = (a == a_buffer) ? a_buffer + kernels::column_block * net.widest() : a_buffer;
+    }
+}
 
 }  // namespace bplab

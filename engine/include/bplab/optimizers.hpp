@@ -24,21 +24,23 @@ inline constexpr NameTable<OptimizerKind, 7> optimizer_names{{
 }};
 
 // 'momentum' and 'nesterov' are torch's SGD with momentum = 0.9 (and nesterov = True).
+// Which optimizers read each setting, its range and its default: settings.hpp.
 struct OptimizerConfig {
     OptimizerKind kind = OptimizerKind::sgd;
-    double lr = 0.03;
-    double momentum = 0.0;       // SGD, RMSprop
-    double dampening = 0.0;      // SGD
-    bool nesterov = false;       // SGD
-    double weight_decay = 0.0;   // all; AdamW decouples it
-    double lr_decay = 0.0;       // Adagrad
-    double initial_accumulator_value = 0.0;  // Adagrad
-    double alpha = 0.99;         // RMSprop smoothing constant
-    bool centered = false;       // RMSprop
-    double beta1 = 0.9;          // Adam, AdamW
-    double beta2 = 0.999;
-    bool amsgrad = false;
-    double eps = 1e-8;           // Adagrad's torch default is 1e-10
+    double lr;
+    double momentum;                   // SGD, RMSprop
+    double dampening;                  // SGD
+    bool nesterov;                     // SGD
+    double weight_decay;               // all; AdamW decouples it
+    double lr_decay;                   // Adagrad
+    double initial_accumulator_value;  // Adagrad
+    double alpha;                      // RMSprop smoothing constant
+    bool centered;                     // RMSprop
+    double beta1;                      // Adam, AdamW
+    double beta2;
+    bool amsgrad;
+    double eps;
+    OptimizerConfig();  // SGD, every setting at its default
 };
 
 // torch's defaults for each optimizer, with the lr given.
@@ -54,6 +56,25 @@ struct ParamState {
     std::vector<double> exp_avg;          // Adam: m
     std::vector<double> exp_avg_sq;       // Adam: v
     std::vector<double> max_exp_avg_sq;   // Adam with amsgrad
+};
+
+// Every array of the state with the name the API gives it: checking, sizing,
+// snapshots and the JS trace walk this list.
+struct StateArray {
+    const char* name;
+    std::vector<double> ParamState::*values;
+};
+inline constexpr StateArray state_arrays[] = {
+    {"momentumBuffer", &ParamState::momentum_buffer}, {"sum", &ParamState::sum},
+    {"squareAvg", &ParamState::square_avg},           {"gradAvg", &ParamState::grad_avg},
+    {"expAvg", &ParamState::exp_avg},                 {"expAvgSq", &ParamState::exp_avg_sq},
+    {"maxExpAvgSq", &ParamState::max_exp_avg_sq},
+};
+
+// The optimizer's state for one layer: one per parameter tensor, as torch keeps it.
+struct LayerOptimizerState {
+    ParamState weights;
+    ParamState biases;
 };
 
 // Sizes the state for n parameters as torch does on the first step.
@@ -82,5 +103,8 @@ CorrectedMoments corrected_moments(const OptimizerConfig& config, const ParamSta
 
 // Every number in the state is finite (an update that breaks this is undone).
 bool finite_state(const ParamState& state);
+
+// The same arrays, of the same sizes (a restored state must fit the optimizer).
+bool same_sizes(const ParamState& a, const ParamState& b);
 
 }  // namespace bplab

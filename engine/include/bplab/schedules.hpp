@@ -4,6 +4,7 @@
 // get_lr() does (recursively), so the numbers agree with PyTorch bit for bit.
 #include <cstddef>
 #include <limits>
+#include <vector>
 
 #include "bplab/names.hpp"
 
@@ -19,19 +20,33 @@ inline constexpr NameTable<ScheduleKind, 5> schedule_names{{
     {"plateau", ScheduleKind::plateau},
 }};
 
+// What ReduceLROnPlateau watches at the end of each epoch: the loss of the test split
+// (evaluated then; the training loss when there is no test split), or the mean training loss
+// of the epoch's batches.
+enum class PlateauMetric { test, train };
+
+inline constexpr NameTable<PlateauMetric, 2> plateau_metric_names{
+    {{"test", PlateauMetric::test}, {"train", PlateauMetric::train}}};
+
+// Which schedules read each setting, its range and its default: settings.hpp.
 struct ScheduleConfig {
     ScheduleKind kind = ScheduleKind::constant;
-    std::size_t step_size = 10;  // StepLR
-    double gamma = 0.1;          // StepLR, ExponentialLR
-    std::size_t t_max = 50;      // CosineAnnealingLR (named T_max in torch)
-    double eta_min = 0.0;        // CosineAnnealingLR
-    double factor = 0.1;         // ReduceLROnPlateau, mode 'min', threshold_mode 'rel'
-    std::size_t patience = 10;
-    double threshold = 1e-4;
-    std::size_t cooldown = 0;
-    double min_lr = 0.0;
-    double eps = 1e-8;
+    std::size_t step_size;  // StepLR
+    double gamma;           // StepLR, ExponentialLR
+    std::size_t t_max;      // CosineAnnealingLR (named T_max in torch)
+    double eta_min;         // CosineAnnealingLR
+    double factor;          // ReduceLROnPlateau, mode 'min', threshold_mode 'rel'
+    std::size_t patience;
+    double threshold;
+    std::size_t cooldown;
+    double min_lr;
+    double eps;
+    PlateauMetric metric;
+    ScheduleConfig();  // constant, every setting at its default
 };
+
+// The schedule's defaults; torch has no default gamma, so StepLR takes 0.1 and ExponentialLR 0.95.
+ScheduleConfig default_schedule(ScheduleKind kind);
 
 struct ScheduleState {
     std::size_t last_epoch = 0;  // epochs finished
@@ -43,9 +58,19 @@ struct ScheduleState {
 
 ScheduleState start_schedule(double base_lr);
 
-// Called after each epoch with that epoch's mean training loss (only
-// ReduceLROnPlateau reads it); updates state.lr for the next epoch.
+// Called after each epoch with the metric the schedule watches (only
+// ReduceLROnPlateau reads it: see PlateauMetric); updates state.lr for the next epoch.
 void step_schedule(const ScheduleConfig& config, double base_lr, double epoch_loss,
                    ScheduleState& state);
+
+// The schedule over `epochs` epochs, stepped as training steps it: lr[e] is the rate epoch e
+// trains with (epochs + 1 values, lr[0] the base); after each epoch, plateau's best loss and
+// its count of epochs without improvement. losses[e] is the loss it watches after epoch e
+// (empty: plateau's losses are all 0).
+struct ScheduleCurve {
+    std::vector<double> lr, best, bad_epochs;
+};
+ScheduleCurve schedule_curve(const ScheduleConfig& config, double base_lr, std::size_t epochs,
+                             const std::vector<double>& losses);
 
 }  // namespace bplab

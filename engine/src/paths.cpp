@@ -1,72 +1,39 @@
-// The chain rule taken apart: one sample's own gradients, and every path from
-// a weight to the loss with the product of its factors.
-#include "bplab/trainer.hpp"
+#include "bplab/paths.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "bplab/errors.hpp"
-#include "bplab/losses.hpp"
-#include "trainer_detail.hpp"
+#include "bplab/limits.hpp"
 
 namespace bplab {
-using namespace detail;
 
-namespace {
-
-void check_row(std::size_t row, std::size_t computed) {
-    if (row >= computed)
-        throw LabError("out_of_range", "sample",
-                       "sample row " + std::to_string(row) + " is not in the current batch; allowed: 0 to " +
-                           std::to_string(computed == 0 ? 0 : computed - 1));
-}
-
-}  // namespace
-
-std::vector<double> Trainer::sample_weight_grad(std::size_t l, std::size_t row) const {
-    check_layer(l, "sample gradient");
-    check_row(row, state_.work.computed_rows());
-    const std::size_t units = sizes_[l + 1], in = sizes_[l];
-    const double* x = layer_input(l) + row * in;
-    const double* down = state_.work.trace[l].downstream_grad.data() + row * units;
-    std::vector<double> dw(units * in);
-    for (std::size_t j = 0; j < units; ++j)
-        for (std::size_t i = 0; i < in; ++i) dw[j * in + i] = down[j] * x[i];  // dl/dz_j · a_i
-    return dw;
-}
-
-double Trainer::sample_loss_of(std::size_t row) const {
-    check_row(row, state_.work.computed_rows());
-    const LayerTrace& t = state_.work.trace.back();
-    const std::size_t out = sizes_.back();
-    return sample_loss(config_.loss, t.pre_activation.data() + row * out, t.activation.data() + row * out,
-                       state_.work.targets.data() + row * out, out);
-}
-
-PathDecomposition Trainer::chain_paths(std::size_t l, std::size_t j, std::size_t i,
-                                       std::optional<std::size_t> row, std::size_t limit) const {
-    check_layer(l, "paths");
-    const std::size_t last = layer_count() - 1;
-    if (j >= sizes_[l + 1] || i >= sizes_[l])
+PathDecomposition chain_paths(const TrainingState& state, std::size_t l, std::size_t j, std::size_t i,
+                              std::optional<std::size_t> row, std::size_t limit) {
+    const std::vector<std::size_t>& sizes = state.network.sizes;
+    const std::size_t last = state.network.size() - 1;
+    if (j >= sizes[l + 1] || i >= sizes[l])
         throw LabError("out_of_range", "unit",
                        "weight [" + std::to_string(j) + "][" + std::to_string(i) + "] is not in layer " +
-                           std::to_string(l) + "; allowed: to 0 … " + std::to_string(sizes_[l + 1] - 1) +
-                           ", from 0 … " + std::to_string(sizes_[l] - 1));
-    const BatchWork& w = state_.work;
+                           std::to_string(l) + "; allowed: to 0 … " + std::to_string(sizes[l + 1] - 1) +
+                           ", from 0 … " + std::to_string(sizes[l] - 1));
+    const BatchWork& w = state.work;
     if (!w.trace[l].backward_done)
         throw LabError("not_ready", "layer",
                        "backward has not reached layer " + std::to_string(l) + " in this batch yet");
-    if (row) check_row(*row, w.computed_rows());
-    if (limit < 1 || limit > 4096)
-        throw LabError("invalid_argument", "limit", "limit is " + std::to_string(limit) + "; allowed: 1 to 4096");
+    if (row) w.require_row(*row);
+    if (limit < 1 || limit > Limits::max_listed_paths)
+        throw LabError("invalid_argument", "limit",
+                       "limit is " + std::to_string(limit) + "; allowed: 1 to " +
+                           std::to_string(Limits::max_listed_paths));
     // Paths × the samples each is averaged over, counted without overflowing size_t (32 bits in wasm).
     const std::size_t samples = row ? 1 : w.rows;
     std::size_t count = 1;
     bool too_many = samples > Limits::max_path_products;
     for (std::size_t m = l + 1; m <= last && !too_many; ++m) {
-        too_many = count > Limits::max_path_products / samples / sizes_[m + 1];
-        count *= sizes_[m + 1];
+        too_many = count > Limits::max_path_products / samples / sizes[m + 1];
+        count *= sizes[m + 1];
     }
     if (too_many)
         throw LabError("out_of_range", "layer",
@@ -75,23 +42,21 @@ PathDecomposition Trainer::chain_paths(std::size_t l, std::size_t j, std::size_t
                            std::to_string(Limits::max_path_products) +
                            " path products per call (pick one sample, or a layer nearer the output)");
 
-    // The weights the batch's backward pass used (after the update: the ones before it).
-    const bool updated = w.trace.front().update_done;
+    // The weights the batch's backward pass used.
     auto weight = [&](std::size_t m, std::size_t to, std::size_t from) {
-        const auto& source = updated ? w.trace[m].weights_before : state_.layers[m].weights;
-        return source.data()[to * sizes_[m] + from];
+        return batch_parameters(state.network.layers[m], w.trace[m]).weights.data()[to * sizes[m] + from];
     };
     // One sample's factors along a path, in the order of ChainPath.
     auto factors_of = [&](std::size_t r, const std::vector<std::size_t>& units, std::vector<double>& f) {
         f.clear();
-        f.push_back(layer_input(l)[r * sizes_[l] + i]);  // a_i
+        f.push_back(w.input_of(l)[r * sizes[l] + i]);  // a_i
         for (std::size_t m = l; m <= last; ++m) {
             const std::size_t k = units[m - l];
             if (m > l) f.push_back(weight(m, k, units[m - l - 1]));
             const LayerTrace& t = w.trace[m];
             // hidden units pass on f'(z); the output unit hands over dl/dz exactly (softmax and loss included)
-            f.push_back(m < last ? t.local_grad.data()[r * sizes_[m + 1] + k]
-                                 : t.downstream_grad.data()[r * sizes_[m + 1] + k]);
+            f.push_back(m < last ? t.local_grad.data()[r * sizes[m + 1] + k]
+                                 : t.downstream_grad.data()[r * sizes[m + 1] + k]);
         }
     };
     auto product_of = [](const std::vector<double>& f) {
@@ -110,8 +75,8 @@ PathDecomposition Trainer::chain_paths(std::size_t l, std::size_t j, std::size_t
         // the p-th path, counting in mixed radix over the layers above l
         std::size_t rest = p;
         for (std::size_t m = last; m > l; --m) {
-            units[m - l] = rest % sizes_[m + 1];
-            rest /= sizes_[m + 1];
+            units[m - l] = rest % sizes[m + 1];
+            rest /= sizes[m + 1];
         }
         double product = 0.0;
         if (row) {
