@@ -199,7 +199,9 @@ export const SETTINGS = [
   engineSetting('factor', 'schedule.factor', { min: 0.01, max: 0.99 }),
   engineSetting('patience', 'schedule.patience', { max: 1000 }),
   // The engine watches the test loss; the page keeps the training loss its schedules panel plots unless asked.
-  engineSetting('plateauMetric', 'schedule.metric', { default: 'train' }),
+  // ReduceLROnPlateau watches a metric evaluated each epoch: the test loss (the course's; the
+  // engine's default too), or the epoch's mean training loss.
+  engineSetting('plateauMetric', 'schedule.metric'),
   {
     name: 'init', type: 'enum', values: ['xavier', 'he', 'uniform'], default: 'xavier', apply: 'reset', control: 'select', group: 'training',
     engine: (c, v) => { c.init = v; },

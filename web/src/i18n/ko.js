@@ -152,7 +152,7 @@ export default {
   'option.schedule.cosine': '코사인 어닐링 (CosineAnnealingLR)',
   'option.schedule.plateau': '정체 시 감소 (ReduceLROnPlateau)',
   'option.plateauMetric.test': '테스트 손실',
-  'option.plateauMetric.train': '훈련 손실',
+  'option.plateauMetric.train': '학습 손실',
   'option.init.xavier': 'Xavier (Glorot)',
   'option.init.he': 'He (Kaiming)',
   'option.init.uniform': '균등 ±0.5',

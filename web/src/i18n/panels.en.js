@@ -229,6 +229,8 @@ export default {
   'sched.cut': 'rate cut',
   'sched.lossLabel': 'Training loss per epoch',
   'sched.lossLine': 'training loss',
+  'sched.lossLabelTest': 'Test loss per epoch, which the schedule watches',
+  'sched.lossLineTest': 'test loss',
   'sched.bestLine': 'best loss so far',
   'sched.note.constant': 'The rate stays the same every epoch.',
   'sched.note.step': 'StepLR: every step_size epochs the rate is multiplied by γ.',

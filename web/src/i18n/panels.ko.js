@@ -229,6 +229,8 @@ export default {
   'sched.cut': '학습률 감소',
   'sched.lossLabel': '에포크별 학습 손실',
   'sched.lossLine': '학습 손실',
+  'sched.lossLabelTest': '스케줄러가 지켜보는 에포크별 테스트 손실',
+  'sched.lossLineTest': '테스트 손실',
   'sched.bestLine': '지금까지의 최소 손실',
   'sched.note.constant': '스케줄러 없이 학습률이 매 에포크 그대로입니다.',
   'sched.note.step': 'StepLR: step_size 에포크마다 학습률에 γ를 곱합니다.',

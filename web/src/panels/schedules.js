@@ -202,7 +202,9 @@ export class SchedulesPanel {
     if (!this.#trainer || this.#epoch >= this.#epochs) return;
     try {
       const result = this.#trainer.trainEpoch();
-      this.#losses.push(result.loss);
+      // The loss the schedule watches: plateau on the test loss reads the test split's.
+      const test = this.#watchesTest() ? this.#trainer.evaluate().testLoss : null;
+      this.#losses.push(test ?? result.loss);
       this.#epoch = result.epoch;
     } catch (err) {
       this.#showError(err);
@@ -220,6 +222,10 @@ export class SchedulesPanel {
     if (schedule.name !== 'plateau') return { ...this.#lab.scheduleRates(schedule, state.learningRate, this.#epochs), known: this.#epochs };
     if (this.#losses.length === 0) return { lr: Float64Array.of(state.learningRate), known: 0 };
     return { ...this.#lab.scheduleRates(schedule, state.learningRate, this.#losses.length, this.#losses), known: this.#losses.length };
+  }
+
+  #watchesTest() {
+    return this.#state.schedule === 'plateau' && this.#state.plateauMetric === 'test';
   }
 
   #draw() {
@@ -265,14 +271,14 @@ export class SchedulesPanel {
     const [lossLo, lossHi] = this.#losses.length ? [Math.min(...this.#losses), Math.max(...this.#losses)] : [0, 1];
     const margin = Math.max(lossHi - lossLo, lossHi * 0.02) * 0.1;
     this.#lossPlot.draw({
-      label: t('sched.lossLabel'),
+      label: t(this.#watchesTest() ? 'sched.lossLabelTest' : 'sched.lossLabel'),
       x: { min: 0, max: this.#epochs, title: t('panel.epochAxis') },
-      y: { min: Math.max(0, lossLo - margin), max: lossHi + margin, title: t('output.trainLoss') },
+      y: { min: Math.max(0, lossLo - margin), max: lossHi + margin, title: t(this.#watchesTest() ? 'output.testLoss' : 'output.trainLoss') },
       vlines: cuts.map((e) => ({ x: e, color: CUT_COLOR, dash: true })),
       series: [{ x: lossEpochs, y: Float64Array.from(this.#losses), color: '#1d232a', width: 2 }],
       hlines: plateau && plan.best?.length ? [{ y: plan.best[plan.best.length - 1], color: '#009e73', dash: true }] : [],
       legend: [
-        { text: t('sched.lossLine'), color: '#1d232a' },
+        { text: t(this.#watchesTest() ? 'sched.lossLineTest' : 'sched.lossLine'), color: '#1d232a' },
         ...(plateau && plan.best?.length ? [{ text: t('sched.bestLine'), color: '#009e73', kind: 'dash' }] : []),
       ],
     });
