@@ -404,7 +404,11 @@ export class Lab {
    *   units 1…512; activation 'linear', 'sigmoid', 'tanh' (hidden default), 'relu', 'leakyRelu'
    *   (alpha 0…1, default 0.01), 'elu' (alpha above 0, at most 10, default 1), 'softmax'
    *   (output only, ≥ 2 units); the output layer defaults to 'linear'.
-   * - `loss`: 'mse' | 'bce' (sigmoid output) | 'cce' (softmax output); default from the output layer.
+   * - `loss`: 'mse' | 'bce' (sigmoid output) | 'cce' (softmax output) | 'half_mse' (TensorFlow
+   *   Playground's square error: the mean over samples and outputs of ½(ŷ − y)², whose gradient is
+   *   ŷ − y; PyTorch's `0.5 * nn.MSELoss()`); default from the output layer. 'mse' and 'half_mse' take
+   *   any output: two classes then aim at −1 and 1 through a tanh output (at 0 and 1 otherwise), and
+   *   they are the losses for regression.
    * - `optimizer`: `{ name, lr, … }`, name 'sgd' (default) | 'momentum' | 'nesterov' | 'adagrad' |
    *   'rmsprop' | 'adam' | 'adamw'; lr above 0, at most 1000 (default 0.03); torch's hyper-parameters
    *   with torch's defaults: momentum, dampening, nesterov, weightDecay, lrDecay,
@@ -416,7 +420,10 @@ export class Lab {
    *   when there is no test split), or 'train', the epoch's mean training loss. The full table, with
    *   ranges and defaults: `lab.settings`.
    * - `regularization`: `{ kind: 'none' | 'l1' | 'l2', rate }`, rate 0…10, on weights only.
-   * - `init`: 'xavier' (default) | 'he' | 'uniform'.
+   * - `init`: 'xavier' (default; torch's xavier_uniform_, biases 0) | 'he' (kaiming_normal_, biases 0) |
+   *   'uniform' (the playground's U(−0.5, 0.5) weights, biases 0.1) | 'zero' (every weight and bias 0,
+   *   the playground's initZero: it leaves the network symmetric — the units of a layer compute the same
+   *   and get the same gradient, so they stay equal; with tanh hidden layers no weight moves at all).
    * - `batchSize` (10): 1…4096; `shuffle` (true).
    * - `dataset`: `{ name, samples, noise, trainRatio, classes }`, name 'circle' | 'xor' | 'gauss' |
    *   'spiral' | 'blobs' | 'plane' | 'multigauss'; samples 2…20000 (500), noise 0…1 (0),
@@ -478,14 +485,15 @@ export class Lab {
   /**
    * A loss over samples × units outputs, with training's own functions and conventions:
    * reduction 'mean' (loss = mean of perSample); 'mse' per sample = mean over units of (ŷ − y)²;
+   * 'half_mse' per sample = mean over units of ½(ŷ − y)² (TensorFlow Playground's square error);
    * 'bce' per sample = mean over units of binary cross-entropy; 'cce' per sample = −Σ y·log p.
    * bce and cce are computed from logits, stably (BCEWithLogitsLoss, CrossEntropyLoss).
-   * @param {'mse'|'bce'|'cce'} name
+   * @param {'mse'|'bce'|'cce'|'half_mse'} name
    * @param {Float64Array|number[]} outputs  samples × units: for 'bce'/'cce' probabilities (bce: above 0,
    *   below 1; cce: above 0, rows summing to 1), or logits with `{ logits: true }`
    * @param {Float64Array|number[]} targets  same length; bce 0…1, cce rows summing to 1 (one-hot)
    * @param {{ logits?: boolean, units?: number }} [options]  units: outputs per sample (default 1 for
-   *   mse and bce; for cce the whole array is one sample)
+   *   mse, half_mse and bce; for cce the whole array is one sample)
    * @returns {{ loss: number, perSample: Float64Array, gradient: Float64Array }} gradient: samples × units,
    *   the derivative of each sample's own loss with respect to the outputs as given (∂l/∂ŷ, the
    *   output layer's upstream gradient; with logits ∂l/∂z, its downstream gradient, p − y for bce and cce)
@@ -659,7 +667,7 @@ export class Trainer {
   /**
    * Replaces the training split with n samples (1 … limits.samples) and starts the epoch over.
    * x: n points, each `inputs` numbers, or (x1, x2) when the config has features. y: n × outputs
-   * targets: one-hot rows for 'cce', 0…1 for 'bce', any finite number for 'mse'.
+   * targets: one-hot rows for 'cce', 0…1 for 'bce', any finite number for 'mse' and 'half_mse'.
    * @param {Float64Array|number[]} x
    * @param {Float64Array|number[]} y
    * @param {number} n

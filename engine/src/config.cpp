@@ -95,9 +95,9 @@ void check_loss(const TrainerConfig& c, Checker& check) {
         check.fail("loss", loss + " with a " + quoted(to_name(activation_names, out)) + " output layer",
                    loss + " needs a " + need + " output layer; 'mse' works with any", {out_field});
     }
-    if (c.dataset && is_regression(c.dataset->kind) && c.loss != Loss::mse)
+    if (c.dataset && is_regression(c.dataset->kind) && !squared_error(c.loss))
         check.fail("loss", loss + " on the regression dataset " + quoted(to_name(dataset_names, c.dataset->kind)),
-                   "'mse' for regression", {"dataset.name"});
+                   "'mse' or 'half_mse' for regression", {"dataset.name"});
 }
 
 // One setting of a config as the checks see it: its table row, read for the chosen kind.
@@ -263,7 +263,7 @@ std::vector<ConfigProblem> validate_targets(Loss loss, const double* y, std::siz
         for (std::size_t i = 0; i < k; ++i) {
             const std::string at = field + "[" + std::to_string(r * k + i) + "]";
             if (!std::isfinite(row[i])) return {{at, describe(row[i]), "finite numbers"}};
-            if (loss != Loss::mse && (row[i] < 0.0 || row[i] > 1.0))
+            if (!squared_error(loss) && (row[i] < 0.0 || row[i] > 1.0))
                 return {{at, describe(row[i]), "a number from 0 to 1 for " + name}};
             sum += row[i];
         }

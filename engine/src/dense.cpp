@@ -33,6 +33,9 @@ void init_layer(DenseLayer& layer, Init init, Rng& rng) {
             for (double& w : layer.weights) w = rng.uniform(-0.5, 0.5);
             bias = 0.1;
             break;
+        case Init::zero:
+            layer.weights.fill(0.0);
+            break;
     }
     layer.biases.fill(bias);
 }

@@ -37,10 +37,11 @@ void logits_from_probabilities(Loss loss, const std::vector<double>& p, std::siz
 
 LossReport loss_report(Loss loss, const std::vector<double>& outputs, const std::vector<double>& targets,
                        std::optional<std::size_t> units, bool logits) {
-    if (logits && loss == Loss::mse)
+    if (logits && squared_error(loss))
         throw LabError("invalid_argument", "logits",
-                       "logits is true with 'mse'; allowed: false, since 'mse' compares the outputs "
-                       "themselves (logits apply to 'bce' and 'cce')");
+                       "logits is true with '" + std::string(to_name(loss_names, loss)) + "'; allowed: false, since '" +
+                           std::string(to_name(loss_names, loss)) +
+                           "' compares the outputs themselves (logits apply to 'bce' and 'cce')");
     const std::size_t k = units.value_or(loss == Loss::cce ? outputs.size() : 1);
     if (outputs.size() % k != 0)
         throw LabError("invalid_argument", "outputs",
@@ -50,13 +51,13 @@ LossReport loss_report(Loss loss, const std::vector<double>& outputs, const std:
     for (const ConfigProblem& p : validate_targets(loss, targets.data(), n, k, "targets"))
         throw LabError("invalid_argument", "targets", p.message());
 
-    // Training's conventions: mse compares activations; bce and cce work from the logits.
+    // Training's conventions: mse and half_mse compare activations; bce and cce work from the logits.
     const ActivationSpec out{loss == Loss::bce   ? Activation::sigmoid
                              : loss == Loss::cce ? Activation::softmax
                                                  : Activation::linear};
     std::vector<double> z = outputs, a = outputs;
-    if (loss != Loss::mse && logits) activate_rows(out, z.data(), a.data(), n, k);
-    if (loss != Loss::mse && !logits) logits_from_probabilities(loss, outputs, k, z);
+    if (!squared_error(loss) && logits) activate_rows(out, z.data(), a.data(), n, k);
+    if (!squared_error(loss) && !logits) logits_from_probabilities(loss, outputs, k, z);
 
     LossReport report;
     report.per_sample.resize(n);

@@ -22,12 +22,12 @@ const linearConfig = {
 test('the lab: version, registries, limits, memory', () => {
   assert.match(lab.version, /^\d+\.\d+\.\d+$/);
   assert.deepEqual([...lab.names.activations], ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'softmax']);
-  assert.deepEqual([...lab.names.losses], ['mse', 'bce', 'cce']);
+  assert.deepEqual([...lab.names.losses], ['mse', 'bce', 'cce', 'half_mse']);
   assert.deepEqual([...lab.names.optimizers], ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw']);
   assert.deepEqual([...lab.names.schedules], ['constant', 'step', 'exponential', 'cosine', 'plateau']);
   assert.deepEqual([...lab.names.features], ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2']);
   assert.deepEqual([...lab.names.regularizations], ['none', 'l1', 'l2']);
-  assert.deepEqual([...lab.names.inits], ['xavier', 'he', 'uniform']);
+  assert.deepEqual([...lab.names.inits], ['xavier', 'he', 'uniform', 'zero']);
   assert.ok(lab.names.datasets.includes('spiral') && lab.names.datasets.includes('xor'));
   assert.ok(Object.isFrozen(lab.names) && Object.isFrozen(lab.names.losses));
   // Room for TensorFlow Playground's largest network: 6 hidden layers × 8 neurons.
@@ -521,3 +521,22 @@ test('plateau watches the test loss after each epoch, or with metric \'train\' t
   assert.deepEqual(rates('train', 0.5), [0.01, 0.01, 0.01]);
   assert.deepEqual(rates('test', 1), [0.01, 0.01, 0.01], 'no test split: the training loss');
 });
+
+test('half_mse and init \'zero\': the Playground\'s circle as its link opens it, ±1 targets on a tanh output', () => using(lab, {
+  seed: 5, features: ['x1', 'x2'], layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'tanh' }],
+  loss: 'half_mse', init: 'zero', optimizer: { name: 'sgd', lr: 0.03 }, dataset: { name: 'circle', samples: 100, trainRatio: 0.5 },
+}, (t) => {
+  for (let l = 0; l < 2; l++) {
+    assert.ok(t.getWeights(l).every((w) => w === 0) && t.getBiases(l).every((b) => b === 0), `layer ${l} starts at 0`);
+  }
+  const { train } = t.data();
+  assert.ok(train.targets.every((y) => y === 1 || y === -1), 'two classes aim at −1 and 1');
+  // All-zero weights: every output is tanh(0) = 0, so each sample's loss is ½(0 − (±1))² = ½.
+  assert.equal(t.evaluate().trainLoss, 0.5);
+  const first = t.trainEpoch();
+  assert.equal(first.epoch, 1);
+  // The hidden units output 0 and get no gradient: the network is symmetric, and stays so.
+  assert.ok(t.getWeights(0).every((w) => w === 0) && t.getWeights(1).every((w) => w === 0));
+  assert.deepEqual(t.config.loss, 'half_mse');
+  assert.deepEqual(t.config.init, 'zero');
+}));

@@ -259,13 +259,13 @@ const activations = "'linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu' or 
 
 test('config: unknown names of activations, losses, optimizers, schedules, datasets, features, inits, penalties', () => {
   expectProblems({ ...base, layers: [{ units: 4, activation: 'sofmax' }, { units: 1, activation: 'sigmoid' }] }, [['layers[0].activation', "'sofmax'", activations]]);
-  expectProblems({ ...base, loss: 'hinge' }, [['loss', "'hinge'", "'mse', 'bce' or 'cce'"]]);
+  expectProblems({ ...base, loss: 'hinge' }, [['loss', "'hinge'", "'mse', 'bce', 'cce' or 'half_mse'"]]);
   expectProblems({ ...base, optimizer: { name: 'adamax', lr: 0.1 } }, [['optimizer.name', "'adamax'", "'sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam' or 'adamw'"]]);
   expectProblems({ ...base, dataset: { name: 'moons' } }, [['dataset.name', "'moons'", "'circle', 'xor', 'gauss', 'spiral', 'blobs', 'plane' or 'multigauss'"]]);
   expectProblems({ ...base, dataset: {} }, [['dataset.name', 'missing', "'circle'"]]);
   expectProblems({ ...base, schedule: { name: 'linear' } }, [['schedule.name', "'linear'", "'constant', 'step', 'exponential', 'cosine' or 'plateau'"]]);
   expectProblems({ ...base, features: ['x1', 'x3'] }, [['features[1]', "'x3'", "'sinx2'"]]);
-  expectProblems({ ...base, init: 'zeros' }, [['init', "'zeros'", "'xavier', 'he' or 'uniform'"]]);
+  expectProblems({ ...base, init: 'zeros' }, [['init', "'zeros'", "'xavier', 'he', 'uniform' or 'zero'"]]);
   expectProblems({ ...base, regularization: { kind: 'l3', rate: 0.1 } }, [['regularization.kind', "'l3'", "'none', 'l1' or 'l2'"]]);
   expectProblems({ ...base, layers: [{ units: 4, activation: 7 }, { units: 1, activation: 'sigmoid' }] }, [['layers[0].activation', '7', activations]]);
 });

@@ -91,6 +91,7 @@ test('loss gradients match central differences of the per-sample losses', () => 
     ['cce', [0, 1, 0, 0.2, 0.3, 0.5], { logits: true, units: 3 }],
     ['bce', [1, 0, 0.5, 1, 0, 0.25], { logits: true }],
     ['mse', [0, 1, -2, 3, 0.5, 0], { units: 2 }],
+    ['half_mse', [-1, 1, -1, 1, 0.5, 0], { units: 2 }],
   ]) {
     const { gradient } = lab.loss(name, z, targets, options);
     const k = options.units || 1;
@@ -112,6 +113,21 @@ test('mse: mean over outputs of (ŷ − y)², then mean over samples', () => {
   allNear(two.gradient, [1, 2, 0, 2]);
 });
 
+test('half_mse: TensorFlow Playground\'s ½(ŷ − y)², mean over outputs and samples; its gradient ŷ − y', () => {
+  const one = lab.loss('half_mse', [0.5, -0.25], [1, -1]);
+  allNear(one.perSample, [0.125, 0.28125]);
+  near(one.loss, 0.203125);
+  allNear(one.gradient, [-0.5, 0.75]);  // the playground's o − t
+  const two = lab.loss('half_mse', [1, 2, 3, 5], [0, 0, 3, 3], { units: 2 });
+  allNear(two.perSample, [1.25, 1]);
+  allNear(two.gradient, [0.5, 1, 0, 1]);
+  // Exactly half of MSE, sample by sample.
+  const mse = lab.loss('mse', [0.3, -0.7, 2.5], [1, -1, 2]);
+  const half = lab.loss('half_mse', [0.3, -0.7, 2.5], [1, -1, 2]);
+  mse.perSample.forEach((x, i) => near(half.perSample[i], x / 2));
+  expectLabError(() => lab.loss('half_mse', [0], [1], { logits: true }), { code: 'invalid_argument', field: 'logits', says: "'half_mse' compares the outputs" });
+});
+
 test('the lab-level calls refuse bad input with the field and what is allowed', () => {
   const elementwise = "'linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu'";
   const cases = [
@@ -131,7 +147,7 @@ test('the lab-level calls refuse bad input with the field and what is allowed', 
     [() => lab.softmax([1, Infinity]), { code: 'invalid_argument', field: 'scores', says: 'scores[1] is Infinity' }],
     [() => lab.softmax(new Float32Array(2)), { code: 'invalid_argument', field: 'scores', says: 'Float32Array' }],
     [() => lab.softmax(new Float64Array(2 ** 20 + 1)), { code: 'invalid_argument', field: 'scores', says: '1048577 numbers' }],
-    [() => lab.loss('hinge', [0], [1]), { code: 'invalid_argument', field: 'name', says: "'mse', 'bce' or 'cce'" }],
+    [() => lab.loss('hinge', [0], [1]), { code: 'invalid_argument', field: 'name', says: "'mse', 'bce', 'cce' or 'half_mse'" }],
     [() => lab.loss('mse', [0, 1], [1]), { code: 'invalid_argument', field: 'targets', says: ['1 numbers', 'allowed: 2'] }],
     [() => lab.loss('mse', [0, 1, 2], [1, 2, 3], { units: 2 }), { code: 'invalid_argument', field: 'outputs', says: 'a multiple of units = 2' }],
     [() => lab.loss('mse', [0, 1], [1, 2], { units: 0.5 }), { code: 'out_of_range', field: 'units', says: 'a whole number from 1 to 512' }],

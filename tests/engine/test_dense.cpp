@@ -67,6 +67,15 @@ TEST_CASE("initialisations follow torch (xavier_uniform_, kaiming_normal_) and t
         CHECK(m.variance == Approx(1.0 / 12.0).epsilon(0.02));
         for (double b : layer.biases) CHECK(b == 0.1);
     }
+    SECTION("zero: the playground's initZero, every weight and bias 0, nothing drawn") {
+        DenseLayer layer = make_layer(5, 4, {Activation::tanh});
+        init_layer(layer, Init::uniform, rng);  // not zero before
+        const auto before = rng.state();
+        init_layer(layer, Init::zero, rng);
+        for (double w : layer.weights) CHECK(w == 0.0);
+        for (double b : layer.biases) CHECK(b == 0.0);
+        CHECK(rng.state() == before);
+    }
 }
 
 TEST_CASE("initialisation draws from the generator it is given, and only from it") {
@@ -85,4 +94,5 @@ TEST_CASE("initialisation draws from the generator it is given, and only from it
 TEST_CASE("init names") {
     CHECK(from_name(init_names, "he") == Init::he);
     CHECK(to_name(init_names, Init::xavier) == "xavier");
+    CHECK(from_name(init_names, "zero") == Init::zero);
 }

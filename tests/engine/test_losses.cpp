@@ -38,6 +38,19 @@ TEST_CASE("losses match their textbook formulas, with reduction 'mean'") {
         const std::vector<double> z{0.5, -1.0, 2.0}, y{1.0, 0.0, 2.5};
         CHECK(loss_of_z(Loss::mse, {Activation::linear}, z, y) == Approx((0.25 + 1.0 + 0.25) / 3).epsilon(1e-15));
     }
+    SECTION("half_mse: mean of ½(a − y)² over the outputs, half of MSE") {
+        const std::vector<double> z{0.5, -1.0, 2.0}, y{1.0, 0.0, 2.5};
+        CHECK(loss_of_z(Loss::half_mse, {Activation::linear}, z, y) == Approx((0.125 + 0.5 + 0.125) / 3).epsilon(1e-15));
+    }
+    SECTION("half_mse on one tanh output: TensorFlow Playground's ½(o − t)², derivative o − t") {
+        const std::vector<double> z{0.3}, y{-1.0};
+        const double o = 0.29131261245159090582;  // tanh(0.3)
+        CHECK(loss_of_z(Loss::half_mse, {Activation::tanh}, z, y) == Approx(0.5 * (o + 1.0) * (o + 1.0)).epsilon(1e-15));
+        const Gradients g = output_grads(Loss::half_mse, {Activation::tanh}, z, y);
+        CHECK(g.upstream[0] == Approx(o + 1.0).epsilon(1e-15));
+        CHECK(g.local[0] == Approx(1.0 - o * o).epsilon(1e-15));
+        CHECK(g.downstream[0] == Approx((o + 1.0) * (1.0 - o * o)).epsilon(1e-15));
+    }
     SECTION("BCE: mean of −[y log p + (1 − y) log(1 − p)], from the logits") {
         const std::vector<double> z{0.3, -2.0}, y{1.0, 0.2};
         const double p0 = 1 / (1 + std::exp(-0.3)), p1 = 1 / (1 + std::exp(2.0));
@@ -72,6 +85,9 @@ TEST_CASE("the output layer's downstream gradient matches finite differences of 
         {"mse leakyRelu", Loss::mse, {Activation::leaky_relu, 0.1}, {0.2, 1.0, 0.0}},
         {"mse elu", Loss::mse, {Activation::elu, 0.8}, {0.2, -0.5, 0.0}},
         {"mse softmax", Loss::mse, {Activation::softmax}, {0.0, 1.0, 0.0}},
+        {"half_mse tanh", Loss::half_mse, {Activation::tanh}, {-1.0, 1.0, -1.0}},
+        {"half_mse linear", Loss::half_mse, {Activation::linear}, {0.4, -1.0, 2.0}},
+        {"half_mse softmax", Loss::half_mse, {Activation::softmax}, {0.0, 1.0, 0.0}},
         {"bce sigmoid", Loss::bce, {Activation::sigmoid}, {1.0, 0.0, 0.25}},
         {"cce softmax one-hot", Loss::cce, {Activation::softmax}, {0.0, 0.0, 1.0}},
         {"cce softmax soft", Loss::cce, {Activation::softmax}, {0.2, 0.5, 0.3}}}));
@@ -117,6 +133,12 @@ TEST_CASE("the output layer's upstream gradient is dl/da of the loss written on 
         const Gradients g = output_grads(Loss::mse, {Activation::linear}, {0.2, 0.7, 0.1}, y);
         CHECK(g.upstream[1] == Approx(2 * (0.7 - 1.0) / 3).epsilon(1e-14));
     }
+    SECTION("half_mse: (a − y)/k, half of MSE's") {
+        const std::vector<double> y{0.0, 1.0, 0.0};
+        const Gradients g = output_grads(Loss::half_mse, {Activation::linear}, {0.2, 0.7, 0.1}, y);
+        CHECK(g.upstream[1] == Approx((0.7 - 1.0) / 3).epsilon(1e-14));
+        CHECK(g.downstream[0] == Approx(0.2 / 3).epsilon(1e-14));
+    }
 }
 
 TEST_CASE("losses stay finite at logits of ±1000") {
@@ -151,7 +173,10 @@ TEST_CASE("losses accept only the output activation they are computed with") {
     CHECK_FALSE(loss_accepts_output(Loss::bce, Activation::tanh));
     CHECK(loss_accepts_output(Loss::cce, Activation::softmax));
     CHECK_FALSE(loss_accepts_output(Loss::cce, Activation::sigmoid));
-    for (Activation a : {Activation::linear, Activation::sigmoid, Activation::tanh, Activation::relu, Activation::softmax})
+    for (Activation a : {Activation::linear, Activation::sigmoid, Activation::tanh, Activation::relu, Activation::softmax}) {
         CHECK(loss_accepts_output(Loss::mse, a));
+        CHECK(loss_accepts_output(Loss::half_mse, a));
+    }
     CHECK(from_name(loss_names, "cce") == Loss::cce);
+    CHECK(from_name(loss_names, "half_mse") == Loss::half_mse);
 }

@@ -121,6 +121,7 @@ std::vector<double> make_targets(Loss loss, std::size_t n, std::size_t k, Rng& r
         double* yr = y.data() + r * k;
         switch (loss) {
             case Loss::mse:
+            case Loss::half_mse:
                 for (std::size_t i = 0; i < k; ++i) yr[i] = rng.uniform(-1.0, 1.0);
                 break;
             case Loss::bce:
@@ -153,6 +154,7 @@ double loss_of_activation(Loss loss, const double* a, const double* y, std::size
     for (std::size_t i = 0; i < k; ++i) {
         switch (loss) {
             case Loss::mse: sum += (a[i] - y[i]) * (a[i] - y[i]) / static_cast<double>(k); break;
+            case Loss::half_mse: sum += 0.5 * (a[i] - y[i]) * (a[i] - y[i]) / static_cast<double>(k); break;
             case Loss::bce:
                 sum -= (y[i] * std::log(a[i]) + (1.0 - y[i]) * std::log(1.0 - a[i])) / static_cast<double>(k);
                 break;
@@ -316,6 +318,8 @@ TEST_CASE("backward pass: every hidden activation with every output activation a
         {"mse leakyRelu", {Activation::leaky_relu, 0.2}, Loss::mse, 2},
         {"mse elu", {Activation::elu, 1.3}, Loss::mse, 2},
         {"mse softmax", {Activation::softmax, 0.0}, Loss::mse, 3},
+        {"half_mse tanh", {Activation::tanh, 0.0}, Loss::half_mse, 1},
+        {"half_mse linear", {Activation::linear, 0.0}, Loss::half_mse, 2},
         {"bce sigmoid", {Activation::sigmoid, 0.0}, Loss::bce, 2},
         {"cce softmax", {Activation::softmax, 0.0}, Loss::cce, 3}}));
     INFO("hidden " << to_name(activation_names, hidden.kind) << ", output " << output.name);
@@ -1151,6 +1155,91 @@ TEST_CASE("evaluate: mean loss and accuracy per split, with tanh outputs aiming 
     CHECK(std::isnan(r.train_accuracy));  // regression has no accuracy
     CHECK(std::isnan(r.test_loss));       // and this split has no test points
     CHECK(std::isfinite(r.train_loss));
+}
+
+TEST_CASE("half_mse is TensorFlow Playground's square error: ½(a − y)² on ±1 targets, gradient a − y") {
+    SECTION("a dataset's two classes aim at −1 and 1 through a tanh output; the loss is ½ of MSE's") {
+        TrainerConfig c;
+        c.features = {Feature::x1sq, Feature::x2sq};
+        c.layers = {{1, {Activation::tanh, 0.0}}};
+        c.loss = Loss::half_mse;
+        c.dataset = DatasetConfig{DatasetKind::circle, 200, 0.0, 0.6, 2};
+        Trainer t(c);
+        const std::vector<double> w{-0.3, -0.2}, b{1.5};
+        t.set_weights(0, w.data(), 2);
+        t.set_biases(0, b.data(), 1);
+        const Evaluation e = t.evaluate();
+        const Split& split = t.train_split();
+        double sum = 0.0;
+        std::size_t right = 0;
+        for (std::size_t i = 0; i < split.size(); ++i) {
+            const double x1 = split.points[2 * i], x2 = split.points[2 * i + 1];
+            const double target = split.labels[i] == 1.0 ? 1.0 : -1.0;
+            CHECK(split.targets(i, 0) == target);
+            const double a = std::tanh(1.5 - 0.3 * x1 * x1 - 0.2 * x2 * x2);
+            sum += 0.5 * (a - target) * (a - target);
+            right += (a > 0.0) == (target > 0.0);
+        }
+        CHECK(e.train_loss == Approx(sum / static_cast<double>(split.size())).epsilon(1e-13));
+        CHECK(e.train_accuracy == static_cast<double>(right) / static_cast<double>(split.size()));
+    }
+    SECTION("one SGD step on two samples, worked out: w ← w − lr · mean((a − y)(1 − a²) x)") {
+        TrainerConfig c = caller_config(2, {{1, {Activation::tanh, 0.0}}}, Loss::half_mse, 2);
+        Trainer t(c);
+        const std::vector<double> w{0.5, -0.25}, b{0.1}, x{1.0, 2.0, -1.0, 0.5}, y{1.0, -1.0};
+        t.set_weights(0, w.data(), 2);
+        t.set_biases(0, b.data(), 1);
+        t.set_data(x.data(), y.data(), 2);
+        const double a0 = std::tanh(0.5 * 1.0 - 0.25 * 2.0 + 0.1), a1 = std::tanh(-0.5 - 0.125 + 0.1);
+        const double d0 = (a0 - 1.0) * (1.0 - a0 * a0), d1 = (a1 + 1.0) * (1.0 - a1 * a1);  // ∂ℓ/∂z
+        const double loss = (0.5 * (a0 - 1.0) * (a0 - 1.0) + 0.5 * (a1 + 1.0) * (a1 + 1.0)) / 2.0;
+        const BatchResult r = t.train_step();
+        CHECK(r.loss == Approx(loss).epsilon(1e-14));
+        CHECK(t.trace(0).upstream_grad(0, 0) == Approx(a0 - 1.0).epsilon(1e-14));  // Playground's o − t
+        CHECK(t.trace(0).upstream_grad(1, 0) == Approx(a1 + 1.0).epsilon(1e-14));
+        const auto& after = t.layer(0).weights;
+        CHECK(after(0, 0) == Approx(0.5 - 0.1 * (d0 * 1.0 + d1 * -1.0) / 2.0).epsilon(1e-14));
+        CHECK(after(0, 1) == Approx(-0.25 - 0.1 * (d0 * 2.0 + d1 * 0.5) / 2.0).epsilon(1e-14));
+        CHECK(t.layer(0).biases(0) == Approx(0.1 - 0.1 * (d0 + d1) / 2.0).epsilon(1e-14));
+    }
+    SECTION("regression takes half_mse with a linear output; other losses are refused there") {
+        TrainerConfig c;
+        c.features = {Feature::x1, Feature::x2};
+        c.layers = {{3, {Activation::tanh, 0.0}}, {1, {Activation::linear, 0.0}}};
+        c.loss = Loss::half_mse;
+        c.dataset = DatasetConfig{DatasetKind::plane, 40, 0.0, 0.5, 2};
+        CHECK(validate(c).empty());
+        Trainer t(c);
+        CHECK_FALSE(t.train_epoch().diverged);
+        c.loss = Loss::bce;
+        c.layers.back().activation.kind = Activation::sigmoid;
+        CHECK_FALSE(validate(c).empty());
+    }
+}
+
+TEST_CASE("init 'zero' sets every weight and bias to 0, and a tanh network stays symmetric") {
+    TrainerConfig c;
+    c.features = {Feature::x1, Feature::x2};
+    c.layers = {{3, {Activation::tanh, 0.0}}, {1, {Activation::tanh, 0.0}}};
+    c.loss = Loss::half_mse;
+    c.init = Init::zero;
+    c.dataset = DatasetConfig{DatasetKind::xor_, 100, 0.0, 0.5, 2};
+    Trainer t(c);
+    for (std::size_t l = 0; l < t.layer_count(); ++l) {
+        for (double w : t.layer(l).weights) CHECK(w == 0.0);
+        for (double b : t.layer(l).biases) CHECK(b == 0.0);
+    }
+    // The hidden units output tanh(0) = 0, so no gradient reaches any weight: only the output's
+    // bias moves, and every hidden unit stays what the others are.
+    for (int e = 0; e < 3; ++e) REQUIRE_FALSE(t.train_epoch().diverged);
+    for (double w : t.layer(0).weights) CHECK(w == 0.0);
+    for (double w : t.layer(1).weights) CHECK(w == 0.0);
+    CHECK(t.layer(1).biases(0) != 0.0);
+    // The data and the shuffle come from their own streams: the same as with another init.
+    TrainerConfig xavier = c;
+    xavier.init = Init::xavier;
+    Trainer other(xavier);
+    CHECK(other.train_split().points == Trainer(c).train_split().points);
 }
 
 // ---- the probe and the paths of the chain rule ---------------------------------------------

@@ -88,19 +88,23 @@ export const usesOwnData = (s) => (isRegression(s) ? s.regDataset : s.dataset) =
 /** 0 for regression, else the number of classes. */
 export const classCount = (s) => (isRegression(s) ? 0 : s.classes);
 
-/** Losses that fit the problem: MSE always; BCE for two classes; softmax CE for classes. */
+/**
+ * Losses that fit the problem: MSE always; BCE for two classes; softmax CE for classes;
+ * TensorFlow Playground's ½ squared error for regression and two classes (its tanh output).
+ */
 export function allowedLosses(s) {
   const k = classCount(s);
-  if (k === 0) return ['mse'];
-  return k === 2 ? ['bce', 'cce', 'mse'] : ['cce', 'mse'];
+  if (k === 0) return ['mse', 'half_mse'];
+  return k === 2 ? ['bce', 'cce', 'mse', 'half_mse'] : ['cce', 'mse'];
 }
 
 const defaultLoss = (s) => allowedLosses(s)[0];
 
 /**
  * The output layer the loss calls for: sigmoid for BCE, softmax (one unit per
- * class) for CE, and for MSE the playground's tanh on two classes, softmax on
- * more, linear on regression.
+ * class) for CE, and for MSE and the playground's ½ squared error the playground's
+ * tanh on two classes (targets −1 and +1), linear on regression; MSE on more
+ * classes gets softmax.
  */
 export function outputLayer(s) {
   const k = classCount(s);
@@ -166,7 +170,7 @@ export const SETTINGS = [
   },
   {
     // Back to the problem's own loss whenever the problem changes; MSE stays a choice to compare.
-    name: 'loss', type: 'enum', values: ['mse', 'bce', 'cce'], default: defaultLoss, allowed: allowedLosses, follows: ['problem', 'classes'],
+    name: 'loss', type: 'enum', values: ['mse', 'bce', 'cce', 'half_mse'], default: defaultLoss, allowed: allowedLosses, follows: ['problem', 'classes'],
     apply: 'reset', control: 'select', group: 'top', announce: true,
     engine: (c, v) => { c.loss = v; },
   },
@@ -203,7 +207,8 @@ export const SETTINGS = [
   // engine's default too), or the epoch's mean training loss.
   engineSetting('plateauMetric', 'schedule.metric'),
   {
-    name: 'init', type: 'enum', values: ['xavier', 'he', 'uniform'], default: 'xavier', apply: 'reset', control: 'select', group: 'training',
+    // 'zero' is the playground's initZero: every weight and bias 0.
+    name: 'init', type: 'enum', values: ['xavier', 'he', 'uniform', 'zero'], default: 'xavier', apply: 'reset', control: 'select', group: 'training',
     engine: (c, v) => { c.init = v; },
   },
   {

@@ -48,7 +48,7 @@ struct TrainerConfig {
     // (MSE on softmax is the course's comparison of squared error with cross-entropy).
     bool classification() const {
         if (dataset) return !is_regression(dataset->kind);
-        return loss != Loss::mse || (!layers.empty() && layers.back().activation.kind == Activation::softmax);
+        return !squared_error(loss) || (!layers.empty() && layers.back().activation.kind == Activation::softmax);
     }
 };
 
@@ -113,7 +113,7 @@ double estimated_memory(const TrainerConfig& config);
 
 // The first target the loss cannot learn from, as a problem on `field` ("y[7]"); none if
 // all are fine. n rows of k targets: 'bce' needs values from 0 to 1, 'cce' rows of such
-// values summing to 1 (one-hot for a class), 'mse' any finite number.
+// values summing to 1 (one-hot for a class), 'mse' and 'half_mse' any finite number.
 std::vector<ConfigProblem> validate_targets(Loss loss, const double* y, std::size_t n, std::size_t k,
                                             const std::string& field);
 

@@ -18,10 +18,10 @@
 
 namespace bplab {
 
-enum class Init { xavier, he, uniform };
+enum class Init { xavier, he, uniform, zero };
 
-inline constexpr NameTable<Init, 3> init_names{
-    {{"xavier", Init::xavier}, {"he", Init::he}, {"uniform", Init::uniform}}};
+inline constexpr NameTable<Init, 4> init_names{
+    {{"xavier", Init::xavier}, {"he", Init::he}, {"uniform", Init::uniform}, {"zero", Init::zero}}};
 
 struct DenseLayer {
     xt::xtensor<double, 2> weights;  // units × inputs, row-major
@@ -37,6 +37,8 @@ DenseLayer make_layer(std::size_t inputs, std::size_t units, ActivationSpec acti
 // xavier: Glorot uniform, bound sqrt(6 / (fan_in + fan_out)), biases 0 (torch's xavier_uniform_).
 // he: normal with std sqrt(2 / fan_in), biases 0 (torch's kaiming_normal_).
 // uniform: TensorFlow Playground's U(-0.5, 0.5) weights and 0.1 biases.
+// zero: every weight and bias 0 (the playground's initZero): it draws nothing from rng, and it
+// leaves the network symmetric: the units of a layer get the same gradient and stay equal.
 void init_layer(DenseLayer& layer, Init init, Rng& rng);
 
 // One layer's share of the chain rule for the current batch. Per-sample

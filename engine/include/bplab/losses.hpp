@@ -4,6 +4,8 @@
 // derivatives of that sample's own loss (their batch mean is what the optimizer
 // uses). Sigmoid + BCE and softmax + CCE work from the logits z, as
 // BCEWithLogitsLoss and CrossEntropyLoss do, so logits of ±1000 stay finite.
+// half_mse is TensorFlow Playground's square error ½(a − y)² (nn.Errors.SQUARE,
+// derivative a − y), averaged as MSE is: PyTorch's 0.5 * MSELoss().
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -15,13 +17,17 @@
 
 namespace bplab {
 
-enum class Loss { mse, bce, cce };
+enum class Loss { mse, bce, cce, half_mse };
 
-inline constexpr NameTable<Loss, 3> loss_names{{
+inline constexpr NameTable<Loss, 4> loss_names{{
     {"mse", Loss::mse},
     {"bce", Loss::bce},
     {"cce", Loss::cce},
+    {"half_mse", Loss::half_mse},
 }};
+
+// MSE and half_mse compare the outputs themselves: any output activation, any finite target.
+inline bool squared_error(Loss loss) { return loss == Loss::mse || loss == Loss::half_mse; }
 
 // The output activation a loss is computed with, when it needs one.
 inline bool loss_accepts_output(Loss loss, Activation out) {
@@ -62,6 +68,9 @@ inline double sample_loss(Loss loss, const double* z, const double* a, const dou
         case Loss::mse:
             for (std::size_t i = 0; i < k; ++i) sum += (a[i] - y[i]) * (a[i] - y[i]);
             return sum / static_cast<double>(k);
+        case Loss::half_mse:
+            for (std::size_t i = 0; i < k; ++i) sum += 0.5 * (a[i] - y[i]) * (a[i] - y[i]);
+            return sum / static_cast<double>(k);
         case Loss::bce:
             for (std::size_t i = 0; i < k; ++i) sum += bce_with_logits(z[i], y[i]);
             return sum / static_cast<double>(k);
@@ -93,7 +102,10 @@ inline void output_gradients(Loss loss, const ActivationSpec& out, const double*
     for (std::size_t i = 0; i < k; ++i) local[i] = local_gradient(out, z[i], a[i]);
     switch (loss) {
         case Loss::mse:
-            for (std::size_t i = 0; i < k; ++i) upstream[i] = 2.0 * (a[i] - y[i]) / kd;
+        case Loss::half_mse:
+            // d/da of (a − y)² is 2(a − y); of ½(a − y)², a − y.
+            for (std::size_t i = 0; i < k; ++i)
+                upstream[i] = (loss == Loss::mse ? 2.0 * (a[i] - y[i]) : a[i] - y[i]) / kd;
             if (out.kind == Activation::softmax) {
                 softmax_backward_row(a, upstream, downstream, k);
             } else {
@@ -139,9 +151,9 @@ inline void output_gradients(Loss loss, const ActivationSpec& out, const double*
 }
 
 // A loss over samples × units outputs as training computes it, for the course's loss panel:
-// outputs are activations for 'mse'; for 'bce' and 'cce' probabilities (turned into the logits
+// outputs are activations for 'mse' and 'half_mse'; for 'bce' and 'cce' probabilities (turned into the logits
 // training computes from) or, with `logits`, the logits themselves. units: outputs per sample
-// (none: one for mse and bce, the whole array for cce). gradient: each sample's ∂ℓ/∂(outputs
+// (none: one for mse, half_mse and bce, the whole array for cce). gradient: each sample's ∂ℓ/∂(outputs
 // as given), that is ∂ℓ/∂a, or with logits ∂ℓ/∂z (p − y). LabError names what is refused.
 struct LossReport {
     double loss = 0.0;  // the mean of per_sample
