@@ -530,6 +530,13 @@ val TrainerHandle::gradient_sizes() const {
     return guarded([&] { return float64_copy(engine().gradient_sizes()); });
 }
 
+val TrainerHandle::dead_units() const {
+    return guarded([&] {
+        const std::vector<std::size_t> dead = engine().dead_units();
+        return float64_copy(std::vector<double>(dead.begin(), dead.end()));
+    });
+}
+
 val TrainerHandle::set_probe(val index) {
     return guarded([&] {
         const std::size_t n = engine().train_split().size();

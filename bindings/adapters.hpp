@@ -39,6 +39,7 @@ public:
     val snapshot() const;
     val restore(val bytes);
     val gradient_sizes() const;
+    val dead_units() const;
     val set_probe(val index);
     val probe() const;
     val paths(val layer, val to, val from, val sample, val limit) const;

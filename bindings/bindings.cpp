@@ -41,6 +41,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("snapshot", &TrainerHandle::snapshot)
         .function("restore", &TrainerHandle::restore)
         .function("gradientSizes", &TrainerHandle::gradient_sizes)
+        .function("deadUnits", &TrainerHandle::dead_units)
         .function("setProbe", &TrainerHandle::set_probe)
         .function("probe", &TrainerHandle::probe)
         .function("paths", &TrainerHandle::paths);

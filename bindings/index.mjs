@@ -835,6 +835,16 @@ export class Trainer {
   }
 
   /**
+   * Per layer, how many units output exactly 0 for every training sample: dead units, such as a ReLU
+   * whose z stays below 0 for all the data. No gradient passes through them, so they do not learn
+   * again; a hidden layer that is all dead stops the gradient for every layer below it.
+   * @returns {number[]} one count per layer, input side first
+   */
+  deadUnits() {
+    return Array.from(unwrap(this.#h().deadUnits()));
+  }
+
+  /**
    * Chooses the probe: one training sample (an index into data().train) carried through every phase
    * beside the batch, with the same weights and kernels, but never part of the batch means — it
    * changes nothing the optimizer does. Chosen mid-batch, it is computed at once for the phases

@@ -67,17 +67,22 @@ void check_grid(const GridSpec& g) {
 
 }  // namespace
 
+// Points start … start + count (at most a block) of n × in `inputs` into block_inputs_, by column.
+void Grid::load_block(const double* inputs, std::size_t in, std::size_t start, std::size_t count) {
+    block_inputs_.assign(in * column_block, 0.0);  // lanes past the last point stay finite
+    for (std::size_t p = 0; p < count; ++p)
+        for (std::size_t i = 0; i < in; ++i) block_inputs_[i * column_block + p] = inputs[(start + p) * in + i];
+}
+
 // Points start … start + count (at most a block) of `inputs` through the network in double:
 // the output layer's z and a into rows_z_ and rows_a_, row-major.
 void Grid::output_rows(const Network& net, const double* inputs, std::size_t start, std::size_t count) {
-    const std::size_t in = net.inputs(), out = net.outputs(), last = net.size() - 1;
-    block_inputs_.assign(in * column_block, 0.0);  // lanes past the last point stay finite
+    const std::size_t out = net.outputs(), last = net.size() - 1;
     rows_z_.resize(column_block * out);
     rows_a_.resize(column_block * out);
     z_.resize(column_block * net.widest());
     a_.resize(2 * column_block * net.widest());  // this layer's a, and the previous layer's
-    for (std::size_t p = 0; p < count; ++p)
-        for (std::size_t i = 0; i < in; ++i) block_inputs_[i * column_block + p] = inputs[(start + p) * in + i];
+    load_block(inputs, net.inputs(), start, count);
     forward_block(
         net, block_inputs_.data(), round_up(count, kernels::column_lanes), z_.data(), a_.data(),
         [&](const DenseLayer& layer, double* z, double* a, std::size_t lanes) {
@@ -122,6 +127,31 @@ void Grid::evaluate(const Network& net, const TrainerConfig& config, const Split
     }
     loss = loss_sum / static_cast<double>(n);
     if (classify) accuracy = static_cast<double>(correct) / static_cast<double>(n);
+}
+
+std::vector<std::size_t> Grid::dead_units(const Network& net, const Split& split) {
+    std::vector<std::vector<bool>> alive(net.size());
+    for (std::size_t l = 0; l < net.size(); ++l) alive[l].assign(net.layers[l].units(), false);
+    z_.resize(column_block * net.widest());
+    a_.resize(2 * column_block * net.widest());
+    for (std::size_t start = 0; start < split.size(); start += column_block) {
+        const std::size_t count = std::min(column_block, split.size() - start);
+        load_block(split.inputs.data(), net.inputs(), start, count);
+        forward_block(
+            net, block_inputs_.data(), round_up(count, kernels::column_lanes), z_.data(), a_.data(),
+            [&](const DenseLayer& layer, double* z, double* a, std::size_t lanes) {
+                activate_columns(layer.activation, z, a, layer.units(), lanes, softmax_scratch_);
+            },
+            [&](std::size_t l, const double*, const double* a) {
+                for (std::size_t j = 0; j < alive[l].size(); ++j)
+                    for (std::size_t p = 0; p < count && !alive[l][j]; ++p)
+                        if (a[j * column_block + p] != 0.0) alive[l][j] = true;
+            });
+    }
+    std::vector<std::size_t> dead(net.size());
+    for (std::size_t l = 0; l < net.size(); ++l)
+        dead[l] = static_cast<std::size_t>(std::count(alive[l].begin(), alive[l].end(), false));
+    return dead;
 }
 
 // The grid in float (float32 is all a heatmap needs, and twice the lanes):

@@ -540,3 +540,18 @@ test('half_mse and init \'zero\': the Playground\'s circle as its link opens it,
   assert.deepEqual(t.config.loss, 'half_mse');
   assert.deepEqual(t.config.init, 'zero');
 }));
+
+test('deadUnits: per layer, the units that output 0 for every training sample', () => using(lab, {
+  inputs: 1, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'linear' }], loss: 'mse',
+}, (t) => {
+  t.setData([-1, -0.5, 0.25, 1], [0, 0, 0, 0], 4);
+  // z = w·x + b per unit: −x − 2 < 0 on [−1, 1] (dead), x (alive for x > 0), −x (alive for x < 0).
+  t.setWeights(0, [-1, 1, -1]);
+  t.setBiases(0, [-2, 0, 0]);
+  assert.deepEqual(t.deadUnits(), [1, 0]);
+  t.setBiases(0, [-2, -1, -1]);  // x − 1 ≤ 0 and −x − 1 ≤ 0 on [−1, 1]: all three dead
+  t.setBiases(1, [0.5]);
+  assert.deepEqual(t.deadUnits(), [3, 0], 'the output is its bias, 0.5, everywhere');
+  t.setBiases(1, [0]);
+  assert.deepEqual(t.deadUnits(), [3, 1], 'and with a bias of 0 it outputs 0 everywhere too');
+}));

@@ -1121,6 +1121,33 @@ TEST_CASE("training without data says so") {
     CHECK_THROWS_AS(t.step_phase(), LabError);
 }
 
+TEST_CASE("dead units: a ReLU is dead when its z is below 0 for every training point") {
+    // Two ReLU units on 1 input, then a linear output; 70 points (more than a block of lanes).
+    TrainerConfig c = caller_config(1, {{2, {Activation::relu, 0.0}}, {1, {Activation::linear, 0.0}}}, Loss::mse, 10);
+    Trainer t(c);
+    std::vector<double> x(70), y(70, 0.0);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = -1.0 + 2.0 * static_cast<double>(i) / 69.0;  // −1 … 1
+    t.set_data(x.data(), y.data(), x.size());
+    // Unit 0: z = x − 2 < 0 for every x in [−1, 1]: dead. Unit 1: z = x, alive for x > 0.
+    const std::vector<double> w{1.0, 1.0}, b{-2.0, 0.0};
+    t.set_weights(0, w.data(), 2);
+    t.set_biases(0, b.data(), 2);
+    CHECK(t.dead_units() == std::vector<std::size_t>{1, 0});
+    // Unit 1 too, once its bias puts the last point (x = 1) just below 0; the output layer
+    // then outputs its bias alone: not 0 unless that bias is 0.
+    const std::vector<double> dead_bias{-2.0, -1.0 - 1e-12}, out_w{0.5, 0.5}, out_b{0.0};
+    t.set_biases(0, dead_bias.data(), 2);
+    t.set_weights(1, out_w.data(), 2);
+    t.set_biases(1, out_b.data(), 1);
+    CHECK(t.dead_units() == std::vector<std::size_t>{2, 1});
+    // The step that would revive them gets no gradient: both stay dead after training.
+    t.train_epoch();
+    CHECK(t.dead_units()[0] == 2);
+    const std::vector<double> alive_bias{-2.0, -1.0 + 1e-9};
+    t.set_biases(0, alive_bias.data(), 2);
+    CHECK(t.dead_units() == std::vector<std::size_t>{1, 0});
+}
+
 TEST_CASE("evaluate: mean loss and accuracy per split, with tanh outputs aiming at -1 and 1") {
     TrainerConfig c;
     c.features = {Feature::x1sq, Feature::x2sq};

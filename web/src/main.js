@@ -26,6 +26,7 @@ import { download, openNetwork, saveNetwork } from './files.js';
 import { FrameMode } from './stepper/frame-mode.js';
 import { PageLayout } from './layout.js';
 import { EmbedChannel } from './embed-api.js';
+import { HealthWatch } from './health.js';
 
 const $ = (id) => document.getElementById(id);
 const SEVERITY = { page: 0, view: 1, hot: 2, reset: 3 };
@@ -33,7 +34,7 @@ const HOW = ['page', 'view', 'hot', 'reset'];
 
 const app = {
   state: null, lab: null, controller: null, views: null, controls: null, notices: null, share: null, panels: null, frame: null, hash: '', layout: null,
-  ownData: null, draw: null, dataDialog: null,
+  ownData: null, draw: null, dataDialog: null, health: new HealthWatch(),
 };
 
 function applyLanguage() {
@@ -83,6 +84,24 @@ function showError(err) {
   app.notices.show('error', 'error', () => ({
     title: t('error.title'),
     items: [errorText(err, { lr }), overflow ? t('error.divergedLosses') : null, errorDetail(err)].filter(Boolean),
+  }));
+}
+
+/** Training that stalls with finite numbers: dead ReLU layers, a loss that swings; each with what to try. */
+function showHealth(found) {
+  if (!found) return;
+  const { deadLayers, oscillation } = found;
+  if (!deadLayers.length && !oscillation) {
+    app.notices.dismiss('health');
+    return;
+  }
+  const lr = formatNumber(app.state.learningRate, 6);
+  app.notices.show('health', 'warning', () => ({
+    title: t('health.title'),
+    items: [
+      ...deadLayers.map((layer) => t('health.deadLayer', { layer })),
+      oscillation ? t('health.oscillating', { low: formatNumber(oscillation.low, 3), high: formatNumber(oscillation.high, 3), lr }) : null,
+    ].filter(Boolean),
   }));
 }
 
@@ -534,7 +553,10 @@ async function main() {
       app.frame?.render(frame);
       app.embed?.stepped(frame);
     },
-    onRecord: (metrics) => app.embed?.recorded(metrics),
+    onRecord: (metrics) => {
+      app.embed?.recorded(metrics);
+      showHealth(app.health.observe(metrics, app.controller?.trainer));
+    },
   });
   app.layout = new PageLayout({
     state: () => app.state,

@@ -35,6 +35,10 @@ public:
     void evaluate(const Network& net, const TrainerConfig& config, const Split& split, double& loss,
                   double& accuracy);
 
+    // For each layer, how many of its units output exactly 0 for every point of the split: dead
+    // units (a ReLU whose z stays below 0). No gradient passes through them, so they stay dead.
+    std::vector<std::size_t> dead_units(const Network& net, const Split& split);
+
     // Every non-input neuron's activation over the grid, neuron after neuron,
     // layer by layer. Computed in float32 (four cells per instruction): within
     // 1e-5 of predict(), and the same float32 numbers in the native and
@@ -44,6 +48,7 @@ public:
     const std::vector<float>& input_heatmaps(const TrainerConfig& config, const GridSpec& grid);
 
 private:
+    void load_block(const double* inputs, std::size_t in, std::size_t start, std::size_t count);
     void output_rows(const Network& net, const double* inputs, std::size_t start, std::size_t count);
 
     std::vector<double> z_, a_;  // a block's z, and the two halves of its a, by column

@@ -92,6 +92,8 @@ public:
                                   std::size_t limit) const;
 
     Evaluation evaluate();
+    // Per layer, the units that output 0 for every training point (grid.hpp): dead ReLUs.
+    std::vector<std::size_t> dead_units() { return grid_.dead_units(state_.network, data_.train); }
     // Every neuron's activation over a res × res grid of the plane (grid.hpp).
     const std::vector<float>& heatmaps(std::size_t res, double x_min, double x_max, double y_min, double y_max);
     const std::vector<float>& input_heatmaps(std::size_t res, double x_min, double x_max, double y_min,
