@@ -33,6 +33,27 @@ test('the Playground\'s own link opens as its experiment, with nothing ignored',
   assert.equal(state.percTrainData, 50);
   assert.deepEqual(state.features, ['x1', 'x2']);
   assert.equal(state.problem, 'classification');
+  // The Playground's loss, ½(ŷ − y)² on a tanh output with ±1 labels, from its U(−0.5, 0.5) start.
+  assert.equal(state.loss, 'half_mse');
+  assert.equal(state.init, 'uniform');
+  assert.deepEqual(S.outputLayer(state), { units: 1, activation: 'tanh' });
+});
+
+test('the Playground\'s loss and start: half_mse for both problems, initZero, and the lab\'s own keys win', () => {
+  const regression = parse('problem=regression&regDataset=reg-plane&x=true&initZero=false');
+  assert.equal(regression.state.loss, 'half_mse');
+  assert.deepEqual(S.outputLayer(regression.state), { units: 1, activation: 'linear' });
+  const zero = parse(`${LINK.replace('initZero=false', 'initZero=true')}`);
+  assert.deepEqual(zero.ignored, [], 'initZero is understood');
+  assert.equal(zero.state.init, 'zero');
+  // A link that names the lab's loss or init keeps them.
+  const own = parse('x=true&y=true&loss=bce&init=he&initZero=true');
+  assert.equal(own.state.loss, 'bce');
+  assert.equal(own.state.init, 'he');
+  // The lab's own links are not the Playground's: their defaults stay.
+  const lab = parse('dataset=circle&seed=3');
+  assert.equal(lab.state.loss, 'bce');
+  assert.equal(lab.state.init, 'xavier');
 });
 
 test('each of the Playground\'s inputs maps to the lab\'s feature, alone or together', () => {
@@ -130,10 +151,22 @@ test('the page opens a Playground link with no notice, and the Share dialog open
   assert.match(page.url(), /seed=12345/);
   assert.match(page.url(), /regularization=l2/);
   assert.equal(await page.inputValue('#setting-activation'), 'relu');
+  assert.match(page.url(), /loss=half_mse/);
   await page.click('#share');
   await page.fill('#open-link', 'https://playground.tensorflow.org/');
   await page.click('#open-link-button');
   assert.match(await page.textContent('.share-dialog'), /No settings found/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('initZero opens with every weight 0: each tanh output is 0, so the Playground\'s loss is ½(0 − (±1))² = 0.5', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, `${browser.url}#${LINK.replace('initZero=false', 'initZero=true')}`);
+  assert.equal(await page.locator('#notices .notice').count(), 0);
+  assert.equal(await page.inputValue('#setting-loss'), 'half_mse');
+  const losses = await page.$$eval('#train-loss, #test-loss', (els) => els.map((el) => Number(el.dataset.value)));
+  assert.deepEqual(losses, [0.5, 0.5]);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -11,6 +11,9 @@
 // - its seed (any text, usually a decimal such as 0.66230) → a whole seed, deterministically;
 // - its `_hide` keys → the lab's (numHiddenLayers → networkShape, playButton → playControls, …),
 //   an input's → features_hide with the input left out;
+// - its loss, the mean of ½(ŷ − y)² on a tanh output with ±1 labels (linear for regression), and
+//   its start, U(−0.5, 0.5) weights and 0.1 biases or all zero with initZero → loss=half_mse and
+//   init=uniform | zero, unless the link names the lab's own loss or init;
 // - collectStats, hideText and tutorial mean nothing here and are dropped without a notice;
 //   cosX, cosY and the datasets reg-maximum, reg-argmax, which the lab lacks, are reported.
 
@@ -71,6 +74,8 @@ export function fromPlayground(pairs) {
   const hiddenInputs = new Set();
   let featuresGiven = false;
   let lossGiven = false;
+  let initGiven = false;
+  let initZero = false;
   const push = (key, value, raw) => out.push({ key, value, raw: raw ?? `${key}=${value}` });
   for (const pair of pairs) {
     const { key, value } = pair;
@@ -96,7 +101,7 @@ export function fromPlayground(pairs) {
     } else if (key === 'seed') {
       push(key, String(playgroundSeed(value)));
     } else if (key === 'initZero') {
-      if (flag(value)) ignored.push({ key, value, reason: 'unsupported' });
+      initZero = flag(value);
     } else if (hidden && hidden in FEATURE_KEYS) {
       if (flag(value)) hiddenInputs.add(hidden);
     } else if (hidden && hidden in HIDE_NAMES) {
@@ -107,6 +112,7 @@ export function fromPlayground(pairs) {
       push(`regDataset${HIDE}`, value);
     } else {
       if (key === 'loss') lossGiven = true;
+      if (key === 'init') initGiven = true;
       out.push(pair);
     }
   }
@@ -114,5 +120,8 @@ export function fromPlayground(pairs) {
   const features = Object.keys(FEATURE_KEYS).filter((k) => on.has(k) && !hiddenInputs.has(k)).map((k) => FEATURE_KEYS[k]);
   if (featuresGiven || hiddenInputs.size) push('features', features.join(','));
   if (hiddenInputs.size) push(`features${HIDE}`, 'true');
-  return { pairs: out, ignored, lossGiven };
+  // What the Playground differentiates, and where it starts from.
+  if (!lossGiven) push('loss', 'half_mse');
+  if (!initGiven) push('init', initZero ? 'zero' : 'uniform');
+  return { pairs: out, ignored };
 }

@@ -196,9 +196,11 @@ export class Inspector {
       parts.push(this.#formula([`\\ell = -\\sum_k y_k\\cdot\\log(p_k) = -\\log(p_{${c}})`, `= -\\log(${num(p[c])})${result}`],
         { quantity: 'sampleLoss', value: value ?? undefined, key }));
     } else {
+      // half_mse, the playground's square error, is half of it.
+      const half = kind === 'half_mse' ? '\\tfrac{1}{2}' : '';
       const terms = Array.from(p, (pk, k) => `\\left(${num(pk)} - ${factor(y[k])}\\right)^2`);
       const mean = p.length > 1 ? `\\tfrac{1}{${p.length}}\\bigl(${terms.join(' + ')}\\bigr)` : terms[0];
-      parts.push(this.#formula([`\\ell = \\tfrac{1}{K}\\sum_k (\\hat y_k - y_k)^2`, `= ${mean}${result}`],
+      parts.push(this.#formula([`\\ell = \\tfrac{1}{K}\\sum_k ${half}(\\hat y_k - y_k)^2`, `= ${half ? `${half}\\cdot ` : ''}${mean}${result}`],
         { quantity: 'sampleLoss', value: value ?? undefined, key }));
     }
     parts.push(this.#formula(`L = \\tfrac{1}{B}\\sum_{n=1}^{B} \\ell_n = ${num(loss.batchMean)}\\quad (B=${loss.batchSize})`,
@@ -288,6 +290,7 @@ export class Inspector {
     let tex;
     if (n.lossKind === 'bce') tex = [`${d('\\ell', 'p')} = -\\dfrac{y}{p} + \\dfrac{1-y}{1-p}`, `= -\\dfrac{${num(n.y)}}{${num(n.a)}} + \\dfrac{1-${num(n.y)}}{1-${num(n.a)}}`];
     else if (n.lossKind === 'cce') tex = [`${d('\\ell', 'p_j')} = -\\dfrac{y_j}{p_j}`, `= -\\dfrac{${num(n.y)}}{${num(n.a)}}`];
+    else if (n.lossKind === 'half_mse') tex = [`${d('\\ell', '\\hat y_j')} = \\tfrac{1}{K}(\\hat y_j - y_j)`, `= \\tfrac{1}{${n.outputs}}\\left(${p} - ${y}\\right)`];
     else tex = [`${d('\\ell', '\\hat y_j')} = \\tfrac{2}{K}(\\hat y_j - y_j)`, `= \\tfrac{2}{${n.outputs}}\\left(${p} - ${y}\\right)`];
     tex[1] += ` = ${num(n.upstream)}`;
     return h('div', {},
