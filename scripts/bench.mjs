@@ -12,6 +12,9 @@
 // Prints a table; --json prints one JSON object per line instead.
 //   node scripts/bench.mjs [--json] [--quick] [--no-build] [--no-browser]
 //        [--rounds N] [--playground PATH] [--site DIR] [--page-url URL] [--page-autoplay]
+// --soak [STEPS] runs only the soak instead: STEPS (1 000 000) training steps of the default
+// network in WebAssembly, with what the page does between them (evaluations, heatmaps, rewinds,
+// other trainers made and deleted), and reports the heap's growth (it must be 0) and the time per step.
 // --site measures another built site (its page and single file) instead of dist/.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,12 +26,13 @@ import zlib from 'node:zlib';
 import { buildDir, distDir, moduleDir, nativeDir, root } from './lib.mjs';
 
 const usage = `usage: node scripts/bench.mjs [--json] [--quick] [--no-build] [--no-browser]
-       [--rounds N] [--playground PATH] [--site DIR] [--page-url URL] [--page-autoplay]`;
+       [--rounds N] [--playground PATH] [--site DIR] [--page-url URL] [--page-autoplay]
+       node scripts/bench.mjs --soak [STEPS] [--json] [--no-build]`;
 
 function parseArgs(argv) {
   const options = {
     json: false, quick: false, build: true, browser: true, rounds: null,
-    playground: null, site: distDir, pageUrl: null, pageAutoplay: false,
+    playground: null, site: distDir, pageUrl: null, pageAutoplay: false, soak: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -45,6 +49,7 @@ function parseArgs(argv) {
     else if (arg === '--site') options.site = path.resolve(value());
     else if (arg === '--page-url') options.pageUrl = value();
     else if (arg === '--page-autoplay') options.pageAutoplay = true;
+    else if (arg === '--soak') options.soak = /^\d+$/.test(argv[i + 1] ?? '') ? Number(argv[++i]) : 1e6;
     else throw new Error(`unknown option ${arg}\n${usage}`);
   }
   if (options.rounds !== null && !(Number.isInteger(options.rounds) && options.rounds > 0)) {
@@ -390,8 +395,77 @@ function table(results) {
   return lines.join('\n');
 }
 
+// The soak: the default network trained step by step for a long time, with what the page does
+// between steps, watching the WebAssembly heap. Chunks of 10 000 steps give the time per step.
+async function soak(options) {
+  if (options.build) {
+    log('building the WebAssembly module');
+    await run('node', ['scripts/build.mjs', 'wasm']);
+  }
+  const { loadEngine } = await import(pathToFileURL(path.join(moduleDir, 'index.mjs')).href);
+  const lab = await loadEngine();
+  const config = {
+    seed: 1, features: ['x1', 'x2'], layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+    loss: 'bce', optimizer: { name: 'adam', lr: 0.03 }, schedule: { name: 'plateau' }, batchSize: 10,
+    dataset: { name: 'circle', samples: 500, noise: 0.1, trainRatio: 0.5 },
+  };
+  const trainer = lab.createTrainer(config);
+  const chunk = 10000;
+  const between = (i) => {
+    // What the page does now and then: a frame's evaluation and heatmaps, a step back, a phase
+    // step with its trace, a probe, another trainer made and deleted.
+    trainer.evaluate();
+    trainer.heatmaps(25, -6, 6, -6, 6);
+    if (i % 5 === 0) {
+      const back = trainer.snapshot();
+      trainer.stepPhase();
+      trainer.trace(0);
+      trainer.setProbe(i % 250);
+      trainer.restore(back);
+      trainer.setProbe(null);
+    }
+    if (i % 20 === 0) lab.createTrainer({ ...config, seed: i }).delete();
+  };
+  const run = (steps) => {
+    for (let i = 0; i < steps; i++) {
+      trainer.trainStep();
+      if (i % 1000 === 999) between(i / 1000);
+    }
+  };
+  log(`soak: ${options.soak} steps, the heap measured after ${chunk} steps of warm-up`);
+  run(chunk);
+  const start = lab.memory();
+  const perStep = [];
+  let done = chunk;
+  while (done < options.soak) {
+    const steps = Math.min(chunk, options.soak - done);
+    const t0 = process.hrtime.bigint();
+    run(steps);
+    perStep.push(Number(process.hrtime.bigint() - t0) / 1e3 / steps);
+    done += steps;
+  }
+  const end = lab.memory();
+  const cursor = trainer.cursor();
+  trainer.delete();
+  const result = {
+    kind: 'soak', steps: done, epochs: cursor.epoch, heapUsedStart: start.used, heapUsedEnd: end.used, heapGrowth: end.used - start.used,
+    memoryGrowth: end.size - start.size, liveTrainersAfter: lab.liveTrainers, medianStepUs: median(perStep),
+  };
+  if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    process.stdout.write(`soak: ${result.steps} steps (${result.epochs} epochs) of 2→4→2→1, Adam, batch 10\n`
+      + `  heap in use: ${result.heapUsedStart} → ${result.heapUsedEnd} bytes (growth ${result.heapGrowth}), memory ${start.size} → ${end.size} bytes\n`
+      + `  time per step: median ${result.medianStepUs.toFixed(2)} µs over chunks of ${chunk} (with the page's work between steps)\n`
+      + `  trainers left: ${result.liveTrainersAfter}\n`);
+  }
+  if (result.heapGrowth !== 0 || result.memoryGrowth !== 0 || result.liveTrainersAfter !== 0) {
+    throw new Error('the soak leaked: the heap grew or a trainer was left');
+  }
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.soak !== null) return soak(options);
   const loadAtStart = os.loadavg();
   if (options.build) {
     log('building the native benchmark, the WebAssembly module and the site');
