@@ -77,8 +77,19 @@ export class LabError extends Error {
 }
 
 const isNode = typeof process === 'object' && !!process.versions?.node && typeof window === 'undefined';
-// The single-file build defines this and carries the wasm inside the module.
+// The single-file build defines this as the engine's .wasm, gzip-compressed and in base64: the
+// file carries it inside the module, a third smaller than the .wasm's own base64.
 const embedded = typeof BPLAB_EMBEDDED_WASM !== 'undefined' && BPLAB_EMBEDDED_WASM;
+
+/** The embedded engine's bytes: base64 decoded, then gunzipped by the browser (DecompressionStream). */
+async function embeddedBinary() {
+  if (typeof DecompressionStream !== 'function') {
+    throw new LabError({ code: 'no_webassembly', field: 'decompression', message: 'this browser cannot decompress the engine carried in this file (DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 and later); open the site\'s index.html over http instead' });
+  }
+  const packed = Uint8Array.from(atob(embedded), (c) => c.charCodeAt(0));
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
 
 function unwrap(result) {
   if (result && result.error) throw new LabError(result.error);
@@ -148,7 +159,7 @@ async function earlyModule(onProgress) {
 }
 
 async function wasmBinary(onProgress) {
-  if (embedded) return undefined;
+  if (embedded) return embeddedBinary();
   const url = new URL('./backprop-lab-core.wasm', import.meta.url);
   if (isNode) {
     const { readFile } = await import('node:fs/promises');

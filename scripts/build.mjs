@@ -4,6 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { distDir, exists, fixtureDir, jobs, moduleDir, nativeDir, root, run, wasmDir } from './lib.mjs';
 
@@ -45,16 +46,21 @@ export async function writeSettings() {
   await writeFile(settingsModule, settingsText((await loadEngine()).settings));
 }
 
-// Points the JS API's import of the engine at the built module: the one that
-// fetches its .wasm, or the one that carries it inline.
-function corePlugin(variant) {
-  const file = variant === 'single' ? 'backprop-lab-single.mjs' : 'backprop-lab-core.mjs';
+// Points the JS API's import of the engine at the built module.
+function corePlugin() {
   return {
     name: 'backprop-lab-core',
     setup(build) {
-      build.onResolve({ filter: /backprop-lab-core\.mjs$/ }, () => ({ path: path.join(moduleDir, file) }));
+      build.onResolve({ filter: /backprop-lab-core\.mjs$/ }, () => ({ path: path.join(moduleDir, 'backprop-lab-core.mjs') }));
     },
   };
+}
+
+// The single file carries the engine as gzip in base64 (the browser unpacks it): base64 of
+// compressed bytes gzips to about the compressed size, base64 of the raw .wasm to a third more.
+async function embeddedWasm() {
+  const wasm = await readFile(path.join(moduleDir, 'backprop-lab-core.wasm'));
+  return gzipSync(wasm, { level: 9 }).toString('base64');
 }
 
 // The multi-file site splits what only some features load (the own-data dialog, its CSV and
@@ -73,8 +79,8 @@ async function bundle(variant) {
     outdir: distDir,
     legalComments: 'none',
     charset: 'utf8',  // Korean text as itself, not \u escapes: smaller, before and after gzip
-    define: { BPLAB_EMBEDDED_WASM: variant === 'single' ? 'true' : 'false' },
-    plugins: [corePlugin(variant)],
+    define: { BPLAB_EMBEDDED_WASM: variant === 'single' ? JSON.stringify(await embeddedWasm()) : 'false' },
+    plugins: [corePlugin()],
     external: ['node:*'],  // the JS API reads the .wasm with fs only when it runs in Node
     logLevel: 'warning',
   });
