@@ -93,6 +93,18 @@ async function bundle(variant) {
   return out;
 }
 
+// The site's page asks for everything its start needs at once: the script, the chunks the script
+// imports (found only once the script is parsed, otherwise) and the engine's .wasm (fetched only
+// once every chunk is evaluated, otherwise), so the download overlaps parsing.
+function withPreloads(html, appJs) {
+  const chunks = [...appJs.matchAll(/(?:^|[;}\s])import\s*(?:[^"'();]*?from\s*)?"\.\/(chunks\/[^"]+\.js)"/g)].map((m) => m[1]);
+  const links = ['./app.js', ...new Set(chunks.map((c) => `./${c}`))].map((href) => `<link rel="modulepreload" href="${href}">`)
+    .concat('<link rel="preload" href="./backprop-lab-core.wasm" as="fetch" type="application/wasm" crossorigin>');
+  const out = html.replace(/(<link rel="stylesheet" href="\.\/app\.css">)/, (tag) => `${tag}\n${links.join('\n')}`);
+  if (out === html) throw new Error('web/index.html lost its app.css tag; the preloads have no place');
+  return out;
+}
+
 // Keeps inline text from closing the tag it sits in.
 const inlineSafe = (text, tag) => text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
 
@@ -108,7 +120,7 @@ export async function buildSite() {
   await mkdir(path.join(distDir, 'chunks'), { recursive: true });
   for (const chunk of multi.chunks) await writeFile(path.join(distDir, chunk.name), chunk.text);
   await copyFile(path.join(moduleDir, 'backprop-lab-core.wasm'), path.join(distDir, 'backprop-lab-core.wasm'));
-  await writeFile(path.join(distDir, 'index.html'), html);
+  await writeFile(path.join(distDir, 'index.html'), withPreloads(html, multi['.js']));
 
   // One self-contained file for file:// and USB sticks: no module script is
   // fetched (Chromium refuses module scripts from file://), everything is inline.
