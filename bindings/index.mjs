@@ -24,7 +24,11 @@
  *
  * Every method checks its arguments before the engine sees them. A rejected call
  * throws a LabError and changes nothing: the trainer's snapshot() bytes are the same
- * before and after, and no engine memory is kept.
+ * before and after, and no engine memory is kept. Nothing but a LabError is ever thrown,
+ * whatever the arguments: a symbol, a BigInt, a Proxy (its traps may throw), a getter or
+ * valueOf that throws, a typed array of another realm or on a detached buffer, a sparse or
+ * frozen array. Arrays are read once, element by element, in JS; the engine only ever sees
+ * numbers, strings and its own copies.
  *
  * @module backprop-lab
  */
@@ -174,7 +178,7 @@ const simdProbe = new Uint8Array([
 export async function loadEngine(options = {}) {
   const { onProgress } = optionsArg(options, ['onProgress']);
   if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw invalid('options.onProgress', `options.onProgress is ${kindOf(onProgress)}; allowed: a function ({ loaded, total }) => …`);
+    throw invalid('options.onProgress', `options.onProgress is ${safeKind(onProgress)}; allowed: a function ({ loaded, total }) => …`);
   }
   if (typeof WebAssembly !== 'object') {
     throw new LabError({ code: 'no_webassembly', message: 'this browser cannot run WebAssembly, which Backprop Lab needs' });
@@ -231,40 +235,143 @@ function invalid(field, message) {
   return new LabError({ code: 'invalid_argument', field, message });
 }
 
-const isTag = (value, tag) => Object.prototype.toString.call(value) === `[object ${tag}]`;
+// What reaches the engine is plain: numbers, strings, booleans, null, undefined, and typed
+// arrays of this realm that are the caller's own copies or plain views. Nothing the engine reads
+// can run the caller's code (a getter, a Proxy's trap, valueOf), so a hostile value is refused
+// here, in JS, with a LabError, never by an exception thrown through the engine.
 
-/** A Float64Array of this realm for a Float64Array or an array of numbers; anything else is refused. */
+// The typed-array kind of a value ('Float64Array', …), from the intrinsic getter: it reads an
+// internal slot, so it works across realms and runs no code of the caller's (undefined otherwise).
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
+
+/** Array.isArray, which throws for a revoked Proxy: false then. */
+function isArraySafe(value) {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** What a value is, for a message, running none of the caller's code (kindOf may read an array's length). */
+function safeKind(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+    return typeof value === 'symbol' || typeof value === 'bigint' ? `a ${typeof value}` : kindOf(value);
+  }
+  const tag = typedArrayTag.call(value);
+  if (tag) return `a ${tag} of ${typedArrayLength.call(value)}`;
+  if (isArraySafe(value)) {
+    try {
+      return kindOf(value);
+    } catch {
+      return 'an array';
+    }
+  }
+  return typeof value === 'function' ? 'a function' : 'an object';
+}
+
+/**
+ * A number, name or flag argument as the engine may read it: primitives as they are (the engine
+ * says what is wrong with them and what is allowed); an object is replaced by a stand-in of its
+ * kind (an empty array of its length, an empty object), so that the engine's message names what
+ * was given without reading the caller's object.
+ */
+function scalar(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  if (typeof value === 'function') return () => {};
+  if (isArraySafe(value)) {
+    let length = 0;
+    try {
+      length = Number(value.length) >>> 0;
+    } catch {
+      // a Proxy whose trap throws: shown as an empty array
+    }
+    return new Array(length);
+  }
+  return {};
+}
+
+/** message of a caught error without calling anything of the thrown value's own. */
+function reason(err) {
+  if (err instanceof Error) return err.message;
+  return safeKind(err);
+}
+
+/** A typed array of this realm for the engine: a plain view is passed, anything else copied. */
+function ownTypedArray(value, Type, field) {
+  const plain = Object.getPrototypeOf(value) === Type.prototype && !Object.getOwnPropertyDescriptor(value, 'length');
+  if (plain && typedArrayLength.call(value) > 0) return value;  // (a detached buffer's view has length 0)
+  try {
+    return new Type(value);  // from another realm (an iframe), a view with properties of its own, or empty
+  } catch (err) {
+    throw invalid(field, `${field} is ${safeKind(value)} that cannot be read (${reason(err)}); allowed: a Float64Array or an array of numbers`);
+  }
+}
+
+/**
+ * A Float64Array of this realm for a Float64Array (of any realm) or an array of numbers; anything
+ * else is refused, naming the first element that is not a number.
+ */
 function float64Arg(value, field) {
-  if (value instanceof Float64Array) return value;
-  if (isTag(value, 'Float64Array')) return Float64Array.from(value);  // from another realm (an iframe)
-  if (!Array.isArray(value)) {
-    throw invalid(field, `${field} is ${kindOf(value)}; allowed: a Float64Array or an array of numbers`);
+  if (typedArrayTag.call(value) === 'Float64Array') return ownTypedArray(value, Float64Array, field);
+  if (!isArraySafe(value)) {
+    throw invalid(field, `${field} is ${safeKind(value)}; allowed: a Float64Array or an array of numbers`);
   }
-  for (let i = 0; i < value.length; i++) {
-    if (typeof value[i] !== 'number') throw invalid(field, `${field}[${i}] is ${kindOf(value[i])}; allowed: numbers`);
+  // Each element is read once (a getter could answer differently a second time).
+  const numbers = [];
+  let i = 0;
+  try {
+    const n = value.length;
+    if (typeof n !== 'number') throw new TypeError(`its length is ${safeKind(n)}`);
+    for (; i < n; i++) {
+      const x = value[i];
+      if (typeof x !== 'number') throw invalid(field, `${field}[${i}] is ${safeKind(x)}; allowed: numbers`);
+      numbers.push(x);
+    }
+  } catch (err) {
+    if (err instanceof LabError) throw err;
+    throw invalid(field, `${field} is an array that cannot be read at ${field}[${i}] (${reason(err)}); allowed: a Float64Array or an array of numbers`);
   }
-  return Float64Array.from(value);
+  return Float64Array.from(numbers);
 }
 
 function snapshotArg(value) {
-  if (value instanceof Uint8Array) return value;
-  if (isTag(value, 'Uint8Array')) return Uint8Array.from(value);
+  if (typedArrayTag.call(value) === 'Uint8Array') {
+    try {
+      return ownTypedArray(value, Uint8Array, 'snapshot');
+    } catch {
+      // refused below, as bytes that are not a snapshot
+    }
+  }
   throw new LabError({
     code: 'bad_snapshot', field: 'snapshot',
-    message: `snapshot is ${kindOf(value)}; allowed: the Uint8Array that snapshot() returned`,
+    message: `snapshot is ${safeKind(value)}; allowed: the Uint8Array that snapshot() returned`,
   });
 }
 
-/** The options object of a lab-level call: undefined, or an object with only the known fields. */
+/**
+ * The options object of a call: undefined, or an object with only the known fields; their values
+ * are read once, here, and handed on as scalars.
+ */
 function optionsArg(options, known) {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalid('options', `options is ${kindOf(options)}; allowed: an object { ${known.join(', ')} }`);
+  if (options === null || typeof options !== 'object' || isArraySafe(options)) {
+    throw invalid('options', `options is ${safeKind(options)}; allowed: an object { ${known.join(', ')} }`);
   }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw invalid(`options.${key}`, `options.${key} is an unknown field; allowed: the fields ${known.join(', ')}`);
+  const out = {};
+  let at = 'options';
+  try {
+    for (const key of Object.keys(options)) {
+      at = `options.${key}`;
+      if (!known.includes(key)) throw invalid(at, `${at} is an unknown field; allowed: the fields ${known.join(', ')}`);
+      out[key] = options[key];
+    }
+  } catch (err) {
+    if (err instanceof LabError) throw err;
+    throw invalid(at, `${at} cannot be read (${reason(err)}); allowed: an object { ${known.join(', ')} } of plain values`);
   }
-  return options;
+  return out;
 }
 
 /** The first thing in value that is not data (a function, a symbol), with its path as a config field. */
@@ -296,7 +403,7 @@ function cloneData(value, path) {
       // a getter that throws again: reported as unreadable below
     }
     if (found) return { field: found.field, value: kindOf(found.value) };
-    return { field: path || 'config', value: `unreadable (${err instanceof Error ? err.message : String(err)})` };
+    return { field: path || 'config', value: `unreadable (${reason(err)})` };
   }
 }
 
@@ -469,7 +576,7 @@ export class Lab {
    */
   activation(name, z, options) {
     const { alpha } = optionsArg(options, ['alpha']);
-    return unwrap(this.#core.activation(name, float64Arg(z, 'z'), alpha));
+    return unwrap(this.#core.activation(scalar(name), float64Arg(z, 'z'), scalar(alpha)));
   }
 
   /**
@@ -501,7 +608,7 @@ export class Lab {
    */
   loss(name, outputs, targets, options) {
     const { logits, units } = optionsArg(options, ['logits', 'units']);
-    return unwrap(this.#core.loss(name, float64Arg(outputs, 'outputs'), float64Arg(targets, 'targets'), logits, units));
+    return unwrap(this.#core.loss(scalar(name), float64Arg(outputs, 'outputs'), float64Arg(targets, 'targets'), scalar(logits), scalar(units)));
   }
 
   /**
@@ -513,7 +620,7 @@ export class Lab {
    * @throws {LabError} `invalid_argument` (field 'name')
    */
   surfaceView(name) {
-    return unwrap(this.#core.surfaceView(name));
+    return unwrap(this.#core.surfaceView(scalar(name)));
   }
 
   /**
@@ -523,7 +630,7 @@ export class Lab {
    * @throws {LabError} `invalid_argument` (field 'name', 'res', 'xMin', 'xMax', 'yMin', 'yMax')
    */
   surfaceGrid(name, res, xMin, xMax, yMin, yMax) {
-    return unwrap(this.#core.surfaceGrid(name, res, xMin, xMax, yMin, yMax));
+    return unwrap(this.#core.surfaceGrid(scalar(name), scalar(res), scalar(xMin), scalar(xMax), scalar(yMin), scalar(yMax)));
   }
 
   /**
@@ -542,12 +649,17 @@ export class Lab {
    * @throws {LabError} `invalid_argument` (field 'name', 'optimizer…', 'start', 'steps')
    */
   descendSurface(name, optimizer, start, steps) {
-    if (!Array.isArray(start)) {
-      throw invalid('start', `start is ${kindOf(start)}; allowed: a point [x, y]`);
+    if (!isArraySafe(start)) {
+      throw invalid('start', `start is ${safeKind(start)}; allowed: a point [x, y]`);
     }
     // Plain copies: no getter of the caller's objects may run inside the engine.
-    const point = start.map((x) => (typeof x === 'number' ? x : NaN));
-    return unwrap(this.#core.descendSurface(name, plainData(optimizer, 'optimizer'), point, steps));
+    let point;
+    try {
+      point = start.length === 2 ? [scalar(start[0]), scalar(start[1])] : scalar(start);
+    } catch (err) {
+      throw invalid('start', `start is an array that cannot be read (${reason(err)}); allowed: a point [x, y]`);
+    }
+    return unwrap(this.#core.descendSurface(scalar(name), plainData(optimizer, 'optimizer'), point, scalar(steps)));
   }
 
   /**
@@ -566,7 +678,7 @@ export class Lab {
    */
   scheduleRates(schedule, lr, epochs, losses) {
     const losses64 = losses === undefined ? undefined : float64Arg(losses, 'losses');
-    return unwrap(this.#core.scheduleRates(plainData(schedule, 'schedule'), lr, epochs, losses64));
+    return unwrap(this.#core.scheduleRates(plainData(schedule, 'schedule'), scalar(lr), scalar(epochs), losses64));
   }
 }
 
@@ -641,7 +753,7 @@ export class Trainer {
    * @throws {LabError} `out_of_range` / `invalid_argument` (field 'layer')
    */
   getWeights(l) {
-    return unwrap(this.#h().getWeights(l));
+    return unwrap(this.#h().getWeights(scalar(l)));
   }
 
   /**
@@ -651,17 +763,19 @@ export class Trainer {
    * @throws {LabError} field 'layer'; 'weights' for its type, length, or an element that is NaN, Infinity or not a number (the message names weights[i])
    */
   setWeights(l, w) {
-    unwrap(this.#h().setWeights(l, float64Arg(w, 'weights')));
+    const h = this.#h();
+    unwrap(h.setWeights(scalar(l), float64Arg(w, 'weights')));
   }
 
   /** Layer l's biases (units); a copy. @returns {Float64Array} */
   getBiases(l) {
-    return unwrap(this.#h().getBiases(l));
+    return unwrap(this.#h().getBiases(scalar(l)));
   }
 
   /** Replaces layer l's biases (units finite numbers). The current batch starts over. */
   setBiases(l, b) {
-    unwrap(this.#h().setBiases(l, float64Arg(b, 'biases')));
+    const h = this.#h();
+    unwrap(h.setBiases(scalar(l), float64Arg(b, 'biases')));
   }
 
   /**
@@ -674,7 +788,8 @@ export class Trainer {
    * @throws {LabError} field 'n', 'x', 'y' (lengths, NaN or Infinity, targets the loss cannot take; the message names the element)
    */
   setData(x, y, n) {
-    unwrap(this.#h().setData(float64Arg(x, 'x'), float64Arg(y, 'y'), n));
+    const h = this.#h();
+    unwrap(h.setData(float64Arg(x, 'x'), float64Arg(y, 'y'), scalar(n)));
   }
 
   /**
@@ -692,7 +807,8 @@ export class Trainer {
    * @returns {Float64Array} n × outputs
    */
   predict(x, n) {
-    return unwrap(this.#h().predict(float64Arg(x, 'x'), n));
+    const h = this.#h();
+    return unwrap(h.predict(float64Arg(x, 'x'), scalar(n)));
   }
 
   /**
@@ -763,7 +879,7 @@ export class Trainer {
    * @param {number} l
    */
   trace(l) {
-    return unwrap(this.#h().trace(l));
+    return unwrap(this.#h().trace(scalar(l)));
   }
 
   /**
@@ -794,12 +910,12 @@ export class Trainer {
    * @throws {LabError} field 'res', 'xMin', 'xMax', 'yMin', 'yMax'; `not_a_plane`
    */
   heatmaps(res, xMin, xMax, yMin, yMax) {
-    return unwrap(this.#h().heatmaps(res, xMin, xMax, yMin, yMax));
+    return unwrap(this.#h().heatmaps(scalar(res), scalar(xMin), scalar(xMax), scalar(yMin), scalar(yMax)));
   }
 
   /** The same grid for each of the network's inputs (features), inputs × res × res; a view as heatmaps(). */
   inputHeatmaps(res, xMin, xMax, yMin, yMax) {
-    return unwrap(this.#h().inputHeatmaps(res, xMin, xMax, yMin, yMax));
+    return unwrap(this.#h().inputHeatmaps(scalar(res), scalar(xMin), scalar(xMax), scalar(yMin), scalar(yMax)));
   }
 
   /**
@@ -822,7 +938,8 @@ export class Trainer {
    * @throws {LabError} `bad_snapshot`
    */
   restore(snapshot) {
-    unwrap(this.#h().restore(snapshotArg(snapshot)));
+    const h = this.#h();
+    unwrap(h.restore(snapshotArg(snapshot)));
   }
 
   /**
@@ -844,7 +961,7 @@ export class Trainer {
    * @throws {LabError} `out_of_range` (field 'index'), `no_data`
    */
   setProbe(index) {
-    unwrap(this.#h().setProbe(index));
+    unwrap(this.#h().setProbe(scalar(index)));
   }
 
   /** The probe's training index, or null. */
@@ -871,8 +988,9 @@ export class Trainer {
    *   (field 'layer', 'to', 'from', 'sample', 'limit'), `invalid_argument` (field 'sample', 'options')
    */
   paths(l, to, from, options) {
+    const h = this.#h();
     const { sample, limit } = optionsArg(options, ['sample', 'limit']);
-    return unwrap(this.#h().paths(l, to, from, sample, limit));
+    return unwrap(h.paths(scalar(l), scalar(to), scalar(from), scalar(sample), scalar(limit)));
   }
 
   /** Frees the trainer's engine memory; later calls throw LabError `deleted`. Calling it again does nothing. */

@@ -391,3 +391,39 @@ test('loadEngine: a runtime without WebAssembly SIMD is told so, before any down
   const lab = await loadEngine();  // and with SIMD it loads
   assert.match(lab.version, /\d+\.\d+\.\d+/);
 });
+
+// ---- hostile values (what the fuzz suite found) ----------------------------------------------------
+
+test('arrays holding a symbol, a BigInt or a throwing valueOf, Proxies whose traps throw, detached and foreign arrays: LabErrors', async () => {
+  const vm = await import('node:vm');
+  const boom = () => { throw new Error('boom'); };
+  const throwing = new Proxy({}, { get: boom, getPrototypeOf: boom, ownKeys: boom, has: boom });
+  const revoked = Proxy.revocable([], {});
+  revoked.revoke();
+  const detached = new Float64Array(8);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  using(lab, circleConfig, (t) => {
+    const w = (value) => [0, 0, 0, value, 0, 0, 0, 0];
+    for (const [fn, expected] of [
+      [() => t.setWeights(0, w(Symbol('s'))), { code: 'invalid_argument', field: 'weights', says: 'weights[3] is a symbol' }],
+      [() => t.setWeights(0, w(3n)), { code: 'invalid_argument', field: 'weights', says: 'weights[3] is a bigint' }],
+      [() => t.setWeights(0, w({ valueOf: boom })), { code: 'invalid_argument', field: 'weights', says: 'weights[3] is an object' }],
+      [() => t.setBiases(0, new Proxy([0, 0, 0, 0], { get: boom })), { code: 'invalid_argument', field: 'biases', says: 'cannot be read' }],
+      [() => t.setBiases(0, revoked.proxy), { code: 'invalid_argument', field: 'biases', says: 'an object' }],
+      [() => t.setWeights(0, detached), { code: 'invalid_argument', field: 'weights', says: 'cannot be read' }],
+      [() => t.setWeights(throwing, new Float64Array(8)), { code: 'invalid_argument', field: 'layer', says: 'an object' }],
+      [() => t.setData([0, 0], [Symbol('y')], 1), { code: 'invalid_argument', field: 'y', says: 'y[0] is a symbol' }],
+      [() => t.predict([0, 1n], 1), { code: 'invalid_argument', field: 'x', says: 'x[1] is a bigint' }],
+      [() => t.heatmaps(throwing, -6, 6, -6, 6), { code: 'invalid_argument', field: 'res', says: 'an object' }],
+      [() => t.paths(0, 0, 0, throwing), { code: 'invalid_argument', field: 'options', says: 'cannot be read' }],
+      [() => t.restore(throwing), { code: 'bad_snapshot', field: 'snapshot', says: 'an object' }],
+    ]) expectRejected(t, fn, expected);
+    // A typed array of another realm is taken as it is.
+    const foreign = vm.runInNewContext('new Float64Array(8).fill(0.5)');
+    t.setWeights(0, foreign);
+    assert.deepEqual([...t.getWeights(0)], Array(8).fill(0.5));
+  });
+  expectLabError(() => lab.softmax([1, { valueOf: boom }]), { code: 'invalid_argument', field: 'scores', says: 'scores[1] is an object' });
+  expectLabError(() => lab.activation('tanh', [0], throwing), { code: 'invalid_argument', field: 'options', says: 'cannot be read' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: 0.1 }, revoked.proxy, 3), { code: 'invalid_argument', field: 'start', says: 'an object' });
+});
