@@ -30,6 +30,13 @@
  * frozen array. Arrays are read once, element by element, in JS; the engine only ever sees
  * numbers, strings and its own copies.
  *
+ * Numbers that overflow: every number documented as finite is finite. Where the float64 (or,
+ * for heatmaps, float32) result would be infinite or NaN, the call is refused with LabError
+ * `diverged` instead, and nothing changes: training calls undo the step (weights, optimizer
+ * state, cursor as before it); evaluate, predict and heatmaps return nothing (evaluate's error
+ * carries the evaluation in `details`, the overflowing loss as Infinity). null in evaluate()
+ * means an empty split, never an overflow.
+ *
  * @module backprop-lab
  */
 import createBackpropLabCore from './backprop-lab-core.mjs';
@@ -45,8 +52,13 @@ import createBackpropLabCore from './backprop-lab-core.mjs';
  * - `not_a_plane`: heatmaps asked for, with inputs that are not the (x1, x2) plane.
  * - `bad_snapshot`: restore() got bytes that are not a snapshot of this trainer.
  * - `not_ready`: paths() asked for a layer the backward pass has not reached in this batch.
- * - `diverged`: the loss or a weight became infinite or NaN; the step was undone (the weights
- *   and optimizer state are as before the step).
+ * - `diverged`: numbers overflowed (became infinite or NaN). From stepPhase, trainStep and
+ *   trainEpoch (field 'optimizer.lr'): the batch's loss, the epoch's mean loss, a weight or the
+ *   optimizer's state; the step was undone (the weights and optimizer state are as before the
+ *   step; trainEpoch keeps the batches before it) and `details` says where ({ lr, epoch, batch }).
+ *   From evaluate (field 'weights'): the loss over a whole split, with these weights; `details`
+ *   is the evaluation, that loss Infinity. From predict (field 'x'): the outputs for these points.
+ *   From heatmaps (field 'weights'): a neuron's float32 map. Nothing changes.
  * - `deleted`: the trainer was used after delete().
  * - `out_of_memory`, `internal`: the engine failed; `load_failed`, `no_webassembly`: loadEngine failed
  *   (`no_webassembly` with field 'simd': WebAssembly without its SIMD instructions).
@@ -75,7 +87,11 @@ export class LabError extends Error {
     this.field = field;
     /** @type {ConfigProblem[] | undefined} */
     if (problems) this.problems = problems;
-    /** @type {{ lr: number, epoch: number, batch: number } | undefined} for `diverged`: where it happened */
+    /**
+     * @type {{ lr: number, epoch: number, batch: number } | { trainLoss: number|null, testLoss: number|null,
+     *   trainAccuracy: number|null, testAccuracy: number|null } | undefined}
+     *   for `diverged` from training: where it happened; from evaluate: the evaluation, an overflowing loss Infinity
+     */
     if (details) this.details = details;
   }
 }
@@ -601,7 +617,8 @@ export class Lab {
    * @param {Float64Array|number[]} targets  same length; bce 0…1, cce rows summing to 1 (one-hot)
    * @param {{ logits?: boolean, units?: number }} [options]  units: outputs per sample (default 1 for
    *   mse, half_mse and bce; for cce the whole array is one sample)
-   * @returns {{ loss: number, perSample: Float64Array, gradient: Float64Array }} gradient: samples × units,
+   * @returns {{ loss: number, perSample: Float64Array, gradient: Float64Array }} IEEE float64 numbers, as
+   *   torch computes them: outputs and targets far enough apart (1e200) give Infinity. gradient: samples × units,
    *   the derivative of each sample's own loss with respect to the outputs as given (∂l/∂ŷ, the
    *   output layer's upstream gradient; with logits ∂l/∂z, its downstream gradient, p − y for bce and cce)
    * @throws {LabError} `invalid_argument` (field 'name', 'outputs', 'targets', 'logits', 'units', 'options')
@@ -626,7 +643,7 @@ export class Lab {
   /**
    * f over a res × res grid, rows from yMax down and columns from xMin across, at cell centres
    * (the layout of Trainer.heatmaps), for contour plots.
-   * @returns {Float64Array} res × res values
+   * @returns {Float64Array} res × res values, IEEE float64: Infinity where f overflows (a frame out at 1e200)
    * @throws {LabError} `invalid_argument` (field 'name', 'res', 'xMin', 'xMax', 'yMin', 'yMax')
    */
   surfaceGrid(name, res, xMin, xMax, yMin, yMax) {
@@ -804,7 +821,11 @@ export class Trainer {
   /**
    * The network's outputs for n points (0 … limits.points, and n × outputs ≤ limits.results),
    * laid out as setData's x.
-   * @returns {Float64Array} n × outputs
+   * @param {Float64Array|number[]} x  n × inputs finite numbers
+   * @param {number} n
+   * @returns {Float64Array} n × outputs, finite
+   * @throws {LabError} field 'n', 'x' (lengths, NaN or Infinity); `diverged` (field 'x') when an
+   *   output overflows (points or weights too large)
    */
   predict(x, n) {
     const h = this.#h();
@@ -814,7 +835,9 @@ export class Trainer {
   /**
    * Runs one phase of the current batch.
    * @returns {{ phase: 'forward'|'loss'|'backward'|'update', layer: number }} the phase that ran
-   * @throws {LabError} `no_data`; `diverged` (the batch starts over, weights unchanged)
+   * @throws {LabError} `no_data`; `diverged` (the loss phase: the batch's loss, or the epoch's running
+   *   total, is not finite; the update phase: a weight or the optimizer state is not; the phase is
+   *   undone, weights unchanged)
    */
   stepPhase() {
     return unwrap(this.#h().stepPhase());
@@ -822,9 +845,10 @@ export class Trainer {
 
   /**
    * Finishes the current batch (the phases left of it).
-   * @returns {{ loss: number, epoch: number, batch: number }} the batch's mean loss, epochs
+   * @returns {{ loss: number, epoch: number, batch: number }} the batch's mean loss (finite), epochs
    *   completed, batches completed in the current epoch
-   * @throws {LabError} `no_data`, `diverged`
+   * @throws {LabError} `no_data`, `diverged` (the batch is undone: weights, optimizer state and cursor
+   *   as before the call)
    */
   trainStep() {
     return unwrap(this.#h().trainStep());
@@ -832,9 +856,10 @@ export class Trainer {
 
   /**
    * Finishes the current epoch; the schedule steps at its end.
-   * @returns {{ loss: number, epoch: number, lr: number }} the epoch's mean training loss, epochs
-   *   completed, the learning rate for the next epoch
-   * @throws {LabError} `no_data`, `diverged`
+   * @returns {{ loss: number, epoch: number, lr: number }} the epoch's mean training loss (finite),
+   *   epochs completed, the learning rate for the next epoch
+   * @throws {LabError} `no_data`, `diverged` (a batch's loss or the epoch's mean loss would overflow, or
+   *   a weight: that batch is undone, the batches before it stay applied; never `loss: Infinity`)
    */
   trainEpoch() {
     return unwrap(this.#h().trainEpoch());
@@ -884,8 +909,11 @@ export class Trainer {
 
   /**
    * Loss and accuracy over each whole split; null where a split is empty, and accuracies null
-   * for regression.
+   * for regression. Every number is finite: weights whose loss over a split overflows (a step
+   * before a divergence can leave such weights, or setWeights) are refused, not reported as ∞.
    * @returns {{ trainLoss: number|null, testLoss: number|null, trainAccuracy: number|null, testAccuracy: number|null }}
+   * @throws {LabError} `diverged` (field 'weights'): a split's loss overflows; `details` holds the
+   *   evaluation with that loss as Infinity (what a page can show as ∞); nothing changes
    */
   evaluate() {
     return unwrap(this.#h().evaluate());
@@ -906,14 +934,21 @@ export class Trainer {
    * @param {number} xMax
    * @param {number} yMin  finite, yMin < yMax
    * @param {number} yMax
-   * @returns {Float32Array}
-   * @throws {LabError} field 'res', 'xMin', 'xMax', 'yMin', 'yMax'; `not_a_plane`
+   * @returns {Float32Array} finite values
+   * @throws {LabError} field 'res', 'xMin', 'xMax', 'yMin', 'yMax' (`out_of_range` also when the plane's
+   *   features overflow float32); `not_a_plane`; `diverged` (field 'weights') when a neuron's value
+   *   overflows float32 (about 3.4e38) or is NaN: the maps are not returned
    */
   heatmaps(res, xMin, xMax, yMin, yMax) {
     return unwrap(this.#h().heatmaps(scalar(res), scalar(xMin), scalar(xMax), scalar(yMin), scalar(yMax)));
   }
 
-  /** The same grid for each of the network's inputs (features), inputs × res × res; a view as heatmaps(). */
+  /**
+   * The same grid for each of the network's inputs (features), inputs × res × res; a view as heatmaps().
+   * @returns {Float32Array} finite values
+   * @throws {LabError} as heatmaps: `out_of_range` on the bound farthest from 0 when a feature of the
+   *   plane overflows float32
+   */
   inputHeatmaps(res, xMin, xMax, yMin, yMax) {
     return unwrap(this.#h().inputHeatmaps(scalar(res), scalar(xMin), scalar(xMax), scalar(yMin), scalar(yMax)));
   }

@@ -427,3 +427,32 @@ test('arrays holding a symbol, a BigInt or a throwing valueOf, Proxies whose tra
   expectLabError(() => lab.activation('tanh', [0], throwing), { code: 'invalid_argument', field: 'options', says: 'cannot be read' });
   expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: 0.1 }, revoked.proxy, 3), { code: 'invalid_argument', field: 'start', says: 'an object' });
 });
+
+// ---- numbers that overflow: refused as diverged, never returned as ∞ or NaN -------------------------
+
+test('an overflowing loss is refused as diverged: the epoch\'s mean, evaluate, predict and heatmaps never give ∞ or NaN', () => using(lab, {
+  seed: 1, inputs: 1, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', optimizer: { name: 'sgd', lr: 1e-300 }, batchSize: 1, shuffle: false,
+}, (t) => {
+  t.setData([1, 1], [0, 0], 2);
+  t.setWeights(0, [1e154]);
+  t.setBiases(0, [0]);
+  // Each batch's loss, 1e308, is finite; the epoch's total of two is not.
+  assert.ok(Number.isFinite(t.trainStep().loss));
+  const kept = stateOf(t);
+  const error = expectRejected(t, () => t.trainEpoch(), { code: 'diverged', field: 'optimizer.lr', says: 'undone' });
+  assert.deepEqual(Object.keys(error.details).sort(), ['batch', 'epoch', 'lr']);
+  assert.deepEqual(stateOf(t), kept);
+  // The weights kept make the loss over the whole split overflow: refused with the evaluation.
+  const refused = expectLabError(() => t.evaluate(), { code: 'diverged', field: 'weights' });
+  assert.deepEqual(refused.details, { trainLoss: Infinity, testLoss: null, trainAccuracy: null, testAccuracy: null });
+  expectLabError(() => t.predict([1e200], 1), { code: 'diverged', field: 'x', says: 'overflows' });
+  assert.deepEqual([...t.predict([1], 1)], [1e154]);
+}));
+
+test('heatmaps whose float32 values overflow are refused; so is a plane too large for float32', () => using(lab, circleConfig, (t) => {
+  t.setWeights(1, [1e300, 1e300, 1e300, 1e300]);
+  expectRejected(t, () => t.heatmaps(4, -6, 6, -6, 6), { code: 'diverged', field: 'weights', says: 'float32' });
+  expectRejected(t, () => t.inputHeatmaps(4, -1e300, 1e300, -1, 1), { code: 'out_of_range', field: 'xMin', says: 'float32' });
+  t.setWeights(1, [1, 1, 1, 1]);
+  assert.ok(t.heatmaps(4, -6, 6, -6, 6).every(Number.isFinite));
+}));
