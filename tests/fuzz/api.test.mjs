@@ -7,9 +7,10 @@
 // symbols, BigInts, Proxies (some whose traps throw, some revoked), throwing getters and valueOf,
 // detached buffers, typed arrays of another realm, huge, empty, sparse and frozen arrays, −0,
 // subnormals, 1e308, NaN, strings, null and undefined, wrong lengths, layer indices that do not exist.
-// Whatever comes in: only a LabError escapes (code, field and message non-empty strings); every number
-// the API documents as finite is finite; the engine's heap comes back to where it was after every
-// sequence (all its trainers deleted) and no trainer is left alive.
+// Whatever comes in: only a LabError escapes (code, field and message non-empty strings), and a refused
+// call leaves the trainer's snapshot bytes as they were; every number the API documents as finite is
+// finite; the engine's heap comes back to where it was after every sequence (all its trainers
+// deleted) and no trainer is left alive.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import vm from 'node:vm';
@@ -446,10 +447,16 @@ function runSequence(specs) {
   try {
     for (const spec of specs) {
       let result;
+      // A refused call changes nothing: the trainer's snapshot bytes are the same before and after.
+      const t = state.trainers.at(-1);
+      const before = t && !t.deleted && spec.call !== 'lab' && spec.call !== 'create' ? t.snapshot() : null;
       try {
         result = run(spec, state);
       } catch (err) {
-        count(`${spec.call === 'lab' ? spec.fn : spec.call}:${checkError(err, spec)}`);
+        const code = checkError(err, spec);
+        count(`${spec.call === 'lab' ? spec.fn : spec.call}:${code}`);
+        // (trainEpoch's batches before the one that diverged stay applied, as documented)
+        if (before && !(spec.call === 'trainEpoch' && code === 'diverged')) assert.deepEqual(t.snapshot(), before, `${spec.call} refused (${code}: ${err.message}) but changed the trainer`);
         continue;
       }
       if (result === SKIPPED) continue;
