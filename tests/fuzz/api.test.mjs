@@ -199,6 +199,7 @@ function configSpec(t, large = false) {
     c.dataset = { name, samples: large ? 500 + t.int(1500) : 2 + t.int(40), noise: t.int(5) / 4, trainRatio: t.pick([1, 0.5, 0.8, 0.1]) };
     if (CLASS_DATASETS.has(name)) c.dataset.classes = loss === 'cce' ? outputs : 2;
   }
+  c.frozen = t.chance(0.1);  // deep-frozen, as a course author's constant might be
   // A hostile or out-of-range value somewhere in one config in five.
   if (t.chance(0.2)) {
     const path = t.pick([['seed'], ['inputs'], ['loss'], ['init'], ['batchSize'], ['shuffle'], ['layers'], ['layers', 0, 'units'], ['layers', 0, 'activation'],
@@ -209,16 +210,25 @@ function configSpec(t, large = false) {
   return c;
 }
 
-function makeConfig(spec) {
-  const { hole, ...config } = structuredClone(spec);
-  if (!hole) return config;
-  let at = config;
-  for (const key of hole.path.slice(0, -1)) {
-    if (at[key] === null || typeof at[key] !== 'object') at[key] = {};
-    at = at[key];
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
   }
-  at[hole.path.at(-1)] = make(hole.value);
-  return config;
+  return value;
+}
+
+function makeConfig(spec) {
+  const { hole, frozen, ...config } = structuredClone(spec);
+  if (hole) {
+    let at = config;
+    for (const key of hole.path.slice(0, -1)) {
+      if (at[key] === null || typeof at[key] !== 'object') at[key] = {};
+      at = at[key];
+    }
+    at[hole.path.at(-1)] = make(hole.value);
+  }
+  return frozen && !(hole && 'hostile' in hole.value) ? deepFreeze(config) : config;
 }
 
 // ---- calls ------------------------------------------------------------------------------------
