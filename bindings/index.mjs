@@ -24,7 +24,18 @@
  *
  * Every method checks its arguments before the engine sees them. A rejected call
  * throws a LabError and changes nothing: the trainer's snapshot() bytes are the same
- * before and after, and no engine memory is kept.
+ * before and after, and no engine memory is kept. Nothing but a LabError is ever thrown,
+ * whatever the arguments: a symbol, a BigInt, a Proxy (its traps may throw), a getter or
+ * valueOf that throws, a typed array of another realm or on a detached buffer, a sparse or
+ * frozen array. Arrays are read once, element by element, in JS; the engine only ever sees
+ * numbers, strings and its own copies.
+ *
+ * Numbers that overflow: every number documented as finite is finite. Where the float64 (or,
+ * for heatmaps, float32) result would be infinite or NaN, the call is refused with LabError
+ * `diverged` instead, and nothing changes: training calls undo the step (weights, optimizer
+ * state, cursor as before it); evaluate, predict and heatmaps return nothing (evaluate's error
+ * carries the evaluation in `details`, the overflowing loss as Infinity). null in evaluate()
+ * means an empty split, never an overflow.
  *
  * @module backprop-lab
  */
@@ -41,8 +52,13 @@ import createBackpropLabCore from './backprop-lab-core.mjs';
  * - `not_a_plane`: heatmaps asked for, with inputs that are not the (x1, x2) plane.
  * - `bad_snapshot`: restore() got bytes that are not a snapshot of this trainer.
  * - `not_ready`: paths() asked for a layer the backward pass has not reached in this batch.
- * - `diverged`: the loss or a weight became infinite or NaN; the step was undone (the weights
- *   and optimizer state are as before the step).
+ * - `diverged`: numbers overflowed (became infinite or NaN). From stepPhase, trainStep and
+ *   trainEpoch (field 'optimizer.lr'): the batch's loss, the epoch's mean loss, a weight or the
+ *   optimizer's state; the step was undone (the weights and optimizer state are as before the
+ *   step; trainEpoch keeps the batches before it) and `details` says where ({ lr, epoch, batch }).
+ *   From evaluate (field 'weights'): the loss over a whole split, with these weights; `details`
+ *   is the evaluation, that loss Infinity. From predict (field 'x'): the outputs for these points.
+ *   From heatmaps (field 'weights'): a neuron's float32 map. Nothing changes.
  * - `deleted`: the trainer was used after delete().
  * - `out_of_memory`, `internal`: the engine failed; `load_failed`, `no_webassembly`: loadEngine failed
  *   (`no_webassembly` with field 'simd': WebAssembly without its SIMD instructions).
@@ -71,7 +87,11 @@ export class LabError extends Error {
     this.field = field;
     /** @type {ConfigProblem[] | undefined} */
     if (problems) this.problems = problems;
-    /** @type {{ lr: number, epoch: number, batch: number } | undefined} for `diverged`: where it happened */
+    /**
+     * @type {{ lr: number, epoch: number, batch: number } | { trainLoss: number|null, testLoss: number|null,
+     *   trainAccuracy: number|null, testAccuracy: number|null } | undefined}
+     *   for `diverged` from training: where it happened; from evaluate: the evaluation, an overflowing loss Infinity
+     */
     if (details) this.details = details;
   }
 }
@@ -185,7 +205,7 @@ const simdProbe = new Uint8Array([
 export async function loadEngine(options = {}) {
   const { onProgress } = optionsArg(options, ['onProgress']);
   if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw invalid('options.onProgress', `options.onProgress is ${kindOf(onProgress)}; allowed: a function ({ loaded, total }) => …`);
+    throw invalid('options.onProgress', `options.onProgress is ${safeKind(onProgress)}; allowed: a function ({ loaded, total }) => …`);
   }
   if (typeof WebAssembly !== 'object') {
     throw new LabError({ code: 'no_webassembly', message: 'this browser cannot run WebAssembly, which Backprop Lab needs' });
@@ -242,40 +262,143 @@ function invalid(field, message) {
   return new LabError({ code: 'invalid_argument', field, message });
 }
 
-const isTag = (value, tag) => Object.prototype.toString.call(value) === `[object ${tag}]`;
+// What reaches the engine is plain: numbers, strings, booleans, null, undefined, and typed
+// arrays of this realm that are the caller's own copies or plain views. Nothing the engine reads
+// can run the caller's code (a getter, a Proxy's trap, valueOf), so a hostile value is refused
+// here, in JS, with a LabError, never by an exception thrown through the engine.
 
-/** A Float64Array of this realm for a Float64Array or an array of numbers; anything else is refused. */
+// The typed-array kind of a value ('Float64Array', …), from the intrinsic getter: it reads an
+// internal slot, so it works across realms and runs no code of the caller's (undefined otherwise).
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
+
+/** Array.isArray, which throws for a revoked Proxy: false then. */
+function isArraySafe(value) {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** What a value is, for a message, running none of the caller's code (kindOf may read an array's length). */
+function safeKind(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+    return typeof value === 'symbol' || typeof value === 'bigint' ? `a ${typeof value}` : kindOf(value);
+  }
+  const tag = typedArrayTag.call(value);
+  if (tag) return `a ${tag} of ${typedArrayLength.call(value)}`;
+  if (isArraySafe(value)) {
+    try {
+      return kindOf(value);
+    } catch {
+      return 'an array';
+    }
+  }
+  return typeof value === 'function' ? 'a function' : 'an object';
+}
+
+/**
+ * A number, name or flag argument as the engine may read it: primitives as they are (the engine
+ * says what is wrong with them and what is allowed); an object is replaced by a stand-in of its
+ * kind (an empty array of its length, an empty object), so that the engine's message names what
+ * was given without reading the caller's object.
+ */
+function scalar(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  if (typeof value === 'function') return () => {};
+  if (isArraySafe(value)) {
+    let length = 0;
+    try {
+      length = Number(value.length) >>> 0;
+    } catch {
+      // a Proxy whose trap throws: shown as an empty array
+    }
+    return new Array(length);
+  }
+  return {};
+}
+
+/** message of a caught error without calling anything of the thrown value's own. */
+function reason(err) {
+  if (err instanceof Error) return err.message;
+  return safeKind(err);
+}
+
+/** A typed array of this realm for the engine: a plain view is passed, anything else copied. */
+function ownTypedArray(value, Type, field) {
+  const plain = Object.getPrototypeOf(value) === Type.prototype && !Object.getOwnPropertyDescriptor(value, 'length');
+  if (plain && typedArrayLength.call(value) > 0) return value;  // (a detached buffer's view has length 0)
+  try {
+    return new Type(value);  // from another realm (an iframe), a view with properties of its own, or empty
+  } catch (err) {
+    throw invalid(field, `${field} is ${safeKind(value)} that cannot be read (${reason(err)}); allowed: a Float64Array or an array of numbers`);
+  }
+}
+
+/**
+ * A Float64Array of this realm for a Float64Array (of any realm) or an array of numbers; anything
+ * else is refused, naming the first element that is not a number.
+ */
 function float64Arg(value, field) {
-  if (value instanceof Float64Array) return value;
-  if (isTag(value, 'Float64Array')) return Float64Array.from(value);  // from another realm (an iframe)
-  if (!Array.isArray(value)) {
-    throw invalid(field, `${field} is ${kindOf(value)}; allowed: a Float64Array or an array of numbers`);
+  if (typedArrayTag.call(value) === 'Float64Array') return ownTypedArray(value, Float64Array, field);
+  if (!isArraySafe(value)) {
+    throw invalid(field, `${field} is ${safeKind(value)}; allowed: a Float64Array or an array of numbers`);
   }
-  for (let i = 0; i < value.length; i++) {
-    if (typeof value[i] !== 'number') throw invalid(field, `${field}[${i}] is ${kindOf(value[i])}; allowed: numbers`);
+  // Each element is read once (a getter could answer differently a second time).
+  const numbers = [];
+  let i = 0;
+  try {
+    const n = value.length;
+    if (typeof n !== 'number') throw new TypeError(`its length is ${safeKind(n)}`);
+    for (; i < n; i++) {
+      const x = value[i];
+      if (typeof x !== 'number') throw invalid(field, `${field}[${i}] is ${safeKind(x)}; allowed: numbers`);
+      numbers.push(x);
+    }
+  } catch (err) {
+    if (err instanceof LabError) throw err;
+    throw invalid(field, `${field} is an array that cannot be read at ${field}[${i}] (${reason(err)}); allowed: a Float64Array or an array of numbers`);
   }
-  return Float64Array.from(value);
+  return Float64Array.from(numbers);
 }
 
 function snapshotArg(value) {
-  if (value instanceof Uint8Array) return value;
-  if (isTag(value, 'Uint8Array')) return Uint8Array.from(value);
+  if (typedArrayTag.call(value) === 'Uint8Array') {
+    try {
+      return ownTypedArray(value, Uint8Array, 'snapshot');
+    } catch {
+      // refused below, as bytes that are not a snapshot
+    }
+  }
   throw new LabError({
     code: 'bad_snapshot', field: 'snapshot',
-    message: `snapshot is ${kindOf(value)}; allowed: the Uint8Array that snapshot() returned`,
+    message: `snapshot is ${safeKind(value)}; allowed: the Uint8Array that snapshot() returned`,
   });
 }
 
-/** The options object of a lab-level call: undefined, or an object with only the known fields. */
+/**
+ * The options object of a call: undefined, or an object with only the known fields; their values
+ * are read once, here, and handed on as scalars.
+ */
 function optionsArg(options, known) {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalid('options', `options is ${kindOf(options)}; allowed: an object { ${known.join(', ')} }`);
+  if (options === null || typeof options !== 'object' || isArraySafe(options)) {
+    throw invalid('options', `options is ${safeKind(options)}; allowed: an object { ${known.join(', ')} }`);
   }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw invalid(`options.${key}`, `options.${key} is an unknown field; allowed: the fields ${known.join(', ')}`);
+  const out = {};
+  let at = 'options';
+  try {
+    for (const key of Object.keys(options)) {
+      at = `options.${key}`;
+      if (!known.includes(key)) throw invalid(at, `${at} is an unknown field; allowed: the fields ${known.join(', ')}`);
+      out[key] = options[key];
+    }
+  } catch (err) {
+    if (err instanceof LabError) throw err;
+    throw invalid(at, `${at} cannot be read (${reason(err)}); allowed: an object { ${known.join(', ')} } of plain values`);
   }
-  return options;
+  return out;
 }
 
 /** The first thing in value that is not data (a function, a symbol), with its path as a config field. */
@@ -307,7 +430,7 @@ function cloneData(value, path) {
       // a getter that throws again: reported as unreadable below
     }
     if (found) return { field: found.field, value: kindOf(found.value) };
-    return { field: path || 'config', value: `unreadable (${err instanceof Error ? err.message : String(err)})` };
+    return { field: path || 'config', value: `unreadable (${reason(err)})` };
   }
 }
 
@@ -480,7 +603,7 @@ export class Lab {
    */
   activation(name, z, options) {
     const { alpha } = optionsArg(options, ['alpha']);
-    return unwrap(this.#core.activation(name, float64Arg(z, 'z'), alpha));
+    return unwrap(this.#core.activation(scalar(name), float64Arg(z, 'z'), scalar(alpha)));
   }
 
   /**
@@ -505,14 +628,15 @@ export class Lab {
    * @param {Float64Array|number[]} targets  same length; bce 0…1, cce rows summing to 1 (one-hot)
    * @param {{ logits?: boolean, units?: number }} [options]  units: outputs per sample (default 1 for
    *   mse, half_mse and bce; for cce the whole array is one sample)
-   * @returns {{ loss: number, perSample: Float64Array, gradient: Float64Array }} gradient: samples × units,
+   * @returns {{ loss: number, perSample: Float64Array, gradient: Float64Array }} IEEE float64 numbers, as
+   *   torch computes them: outputs and targets far enough apart (1e200) give Infinity. gradient: samples × units,
    *   the derivative of each sample's own loss with respect to the outputs as given (∂l/∂ŷ, the
    *   output layer's upstream gradient; with logits ∂l/∂z, its downstream gradient, p − y for bce and cce)
    * @throws {LabError} `invalid_argument` (field 'name', 'outputs', 'targets', 'logits', 'units', 'options')
    */
   loss(name, outputs, targets, options) {
     const { logits, units } = optionsArg(options, ['logits', 'units']);
-    return unwrap(this.#core.loss(name, float64Arg(outputs, 'outputs'), float64Arg(targets, 'targets'), logits, units));
+    return unwrap(this.#core.loss(scalar(name), float64Arg(outputs, 'outputs'), float64Arg(targets, 'targets'), scalar(logits), scalar(units)));
   }
 
   /**
@@ -524,17 +648,17 @@ export class Lab {
    * @throws {LabError} `invalid_argument` (field 'name')
    */
   surfaceView(name) {
-    return unwrap(this.#core.surfaceView(name));
+    return unwrap(this.#core.surfaceView(scalar(name)));
   }
 
   /**
    * f over a res × res grid, rows from yMax down and columns from xMin across, at cell centres
    * (the layout of Trainer.heatmaps), for contour plots.
-   * @returns {Float64Array} res × res values
+   * @returns {Float64Array} res × res values, IEEE float64: Infinity where f overflows (a frame out at 1e200)
    * @throws {LabError} `invalid_argument` (field 'name', 'res', 'xMin', 'xMax', 'yMin', 'yMax')
    */
   surfaceGrid(name, res, xMin, xMax, yMin, yMax) {
-    return unwrap(this.#core.surfaceGrid(name, res, xMin, xMax, yMin, yMax));
+    return unwrap(this.#core.surfaceGrid(scalar(name), scalar(res), scalar(xMin), scalar(xMax), scalar(yMin), scalar(yMax)));
   }
 
   /**
@@ -553,12 +677,17 @@ export class Lab {
    * @throws {LabError} `invalid_argument` (field 'name', 'optimizer…', 'start', 'steps')
    */
   descendSurface(name, optimizer, start, steps) {
-    if (!Array.isArray(start)) {
-      throw invalid('start', `start is ${kindOf(start)}; allowed: a point [x, y]`);
+    if (!isArraySafe(start)) {
+      throw invalid('start', `start is ${safeKind(start)}; allowed: a point [x, y]`);
     }
     // Plain copies: no getter of the caller's objects may run inside the engine.
-    const point = start.map((x) => (typeof x === 'number' ? x : NaN));
-    return unwrap(this.#core.descendSurface(name, plainData(optimizer, 'optimizer'), point, steps));
+    let point;
+    try {
+      point = start.length === 2 ? [scalar(start[0]), scalar(start[1])] : scalar(start);
+    } catch (err) {
+      throw invalid('start', `start is an array that cannot be read (${reason(err)}); allowed: a point [x, y]`);
+    }
+    return unwrap(this.#core.descendSurface(scalar(name), plainData(optimizer, 'optimizer'), point, scalar(steps)));
   }
 
   /**
@@ -577,7 +706,7 @@ export class Lab {
    */
   scheduleRates(schedule, lr, epochs, losses) {
     const losses64 = losses === undefined ? undefined : float64Arg(losses, 'losses');
-    return unwrap(this.#core.scheduleRates(plainData(schedule, 'schedule'), lr, epochs, losses64));
+    return unwrap(this.#core.scheduleRates(plainData(schedule, 'schedule'), scalar(lr), scalar(epochs), losses64));
   }
 }
 
@@ -652,7 +781,7 @@ export class Trainer {
    * @throws {LabError} `out_of_range` / `invalid_argument` (field 'layer')
    */
   getWeights(l) {
-    return unwrap(this.#h().getWeights(l));
+    return unwrap(this.#h().getWeights(scalar(l)));
   }
 
   /**
@@ -662,17 +791,19 @@ export class Trainer {
    * @throws {LabError} field 'layer'; 'weights' for its type, length, or an element that is NaN, Infinity or not a number (the message names weights[i])
    */
   setWeights(l, w) {
-    unwrap(this.#h().setWeights(l, float64Arg(w, 'weights')));
+    const h = this.#h();
+    unwrap(h.setWeights(scalar(l), float64Arg(w, 'weights')));
   }
 
   /** Layer l's biases (units); a copy. @returns {Float64Array} */
   getBiases(l) {
-    return unwrap(this.#h().getBiases(l));
+    return unwrap(this.#h().getBiases(scalar(l)));
   }
 
   /** Replaces layer l's biases (units finite numbers). The current batch starts over. */
   setBiases(l, b) {
-    unwrap(this.#h().setBiases(l, float64Arg(b, 'biases')));
+    const h = this.#h();
+    unwrap(h.setBiases(scalar(l), float64Arg(b, 'biases')));
   }
 
   /**
@@ -685,7 +816,8 @@ export class Trainer {
    * @throws {LabError} field 'n', 'x', 'y' (lengths, NaN or Infinity, targets the loss cannot take; the message names the element)
    */
   setData(x, y, n) {
-    unwrap(this.#h().setData(float64Arg(x, 'x'), float64Arg(y, 'y'), n));
+    const h = this.#h();
+    unwrap(h.setData(float64Arg(x, 'x'), float64Arg(y, 'y'), scalar(n)));
   }
 
   /**
@@ -700,16 +832,23 @@ export class Trainer {
   /**
    * The network's outputs for n points (0 … limits.points, and n × outputs ≤ limits.results),
    * laid out as setData's x.
-   * @returns {Float64Array} n × outputs
+   * @param {Float64Array|number[]} x  n × inputs finite numbers
+   * @param {number} n
+   * @returns {Float64Array} n × outputs, finite
+   * @throws {LabError} field 'n', 'x' (lengths, NaN or Infinity); `diverged` (field 'x') when an
+   *   output overflows (points or weights too large)
    */
   predict(x, n) {
-    return unwrap(this.#h().predict(float64Arg(x, 'x'), n));
+    const h = this.#h();
+    return unwrap(h.predict(float64Arg(x, 'x'), scalar(n)));
   }
 
   /**
    * Runs one phase of the current batch.
    * @returns {{ phase: 'forward'|'loss'|'backward'|'update', layer: number }} the phase that ran
-   * @throws {LabError} `no_data`; `diverged` (the batch starts over, weights unchanged)
+   * @throws {LabError} `no_data`; `diverged` (the loss phase: the batch's loss, or the epoch's running
+   *   total, is not finite; the update phase: a weight or the optimizer state is not; the phase is
+   *   undone, weights unchanged)
    */
   stepPhase() {
     return unwrap(this.#h().stepPhase());
@@ -717,9 +856,10 @@ export class Trainer {
 
   /**
    * Finishes the current batch (the phases left of it).
-   * @returns {{ loss: number, epoch: number, batch: number }} the batch's mean loss, epochs
+   * @returns {{ loss: number, epoch: number, batch: number }} the batch's mean loss (finite), epochs
    *   completed, batches completed in the current epoch
-   * @throws {LabError} `no_data`, `diverged`
+   * @throws {LabError} `no_data`, `diverged` (the batch is undone: weights, optimizer state and cursor
+   *   as before the call)
    */
   trainStep() {
     return unwrap(this.#h().trainStep());
@@ -727,9 +867,10 @@ export class Trainer {
 
   /**
    * Finishes the current epoch; the schedule steps at its end.
-   * @returns {{ loss: number, epoch: number, lr: number }} the epoch's mean training loss, epochs
-   *   completed, the learning rate for the next epoch
-   * @throws {LabError} `no_data`, `diverged`
+   * @returns {{ loss: number, epoch: number, lr: number }} the epoch's mean training loss (finite),
+   *   epochs completed, the learning rate for the next epoch
+   * @throws {LabError} `no_data`, `diverged` (a batch's loss or the epoch's mean loss would overflow, or
+   *   a weight: that batch is undone, the batches before it stay applied; never `loss: Infinity`)
    */
   trainEpoch() {
     return unwrap(this.#h().trainEpoch());
@@ -774,13 +915,16 @@ export class Trainer {
    * @param {number} l
    */
   trace(l) {
-    return unwrap(this.#h().trace(l));
+    return unwrap(this.#h().trace(scalar(l)));
   }
 
   /**
    * Loss and accuracy over each whole split; null where a split is empty, and accuracies null
-   * for regression.
+   * for regression. Every number is finite: weights whose loss over a split overflows (a step
+   * before a divergence can leave such weights, or setWeights) are refused, not reported as ∞.
    * @returns {{ trainLoss: number|null, testLoss: number|null, trainAccuracy: number|null, testAccuracy: number|null }}
+   * @throws {LabError} `diverged` (field 'weights'): a split's loss overflows; `details` holds the
+   *   evaluation with that loss as Infinity (what a page can show as ∞); nothing changes
    */
   evaluate() {
     return unwrap(this.#h().evaluate());
@@ -801,16 +945,23 @@ export class Trainer {
    * @param {number} xMax
    * @param {number} yMin  finite, yMin < yMax
    * @param {number} yMax
-   * @returns {Float32Array}
-   * @throws {LabError} field 'res', 'xMin', 'xMax', 'yMin', 'yMax'; `not_a_plane`
+   * @returns {Float32Array} finite values
+   * @throws {LabError} field 'res', 'xMin', 'xMax', 'yMin', 'yMax' (`out_of_range` also when the plane's
+   *   features overflow float32); `not_a_plane`; `diverged` (field 'weights') when a neuron's value
+   *   overflows float32 (about 3.4e38) or is NaN: the maps are not returned
    */
   heatmaps(res, xMin, xMax, yMin, yMax) {
-    return unwrap(this.#h().heatmaps(res, xMin, xMax, yMin, yMax));
+    return unwrap(this.#h().heatmaps(scalar(res), scalar(xMin), scalar(xMax), scalar(yMin), scalar(yMax)));
   }
 
-  /** The same grid for each of the network's inputs (features), inputs × res × res; a view as heatmaps(). */
+  /**
+   * The same grid for each of the network's inputs (features), inputs × res × res; a view as heatmaps().
+   * @returns {Float32Array} finite values
+   * @throws {LabError} as heatmaps: `out_of_range` on the bound farthest from 0 when a feature of the
+   *   plane overflows float32
+   */
   inputHeatmaps(res, xMin, xMax, yMin, yMax) {
-    return unwrap(this.#h().inputHeatmaps(res, xMin, xMax, yMin, yMax));
+    return unwrap(this.#h().inputHeatmaps(scalar(res), scalar(xMin), scalar(xMax), scalar(yMin), scalar(yMax)));
   }
 
   /**
@@ -833,7 +984,8 @@ export class Trainer {
    * @throws {LabError} `bad_snapshot`
    */
   restore(snapshot) {
-    unwrap(this.#h().restore(snapshotArg(snapshot)));
+    const h = this.#h();
+    unwrap(h.restore(snapshotArg(snapshot)));
   }
 
   /**
@@ -865,7 +1017,7 @@ export class Trainer {
    * @throws {LabError} `out_of_range` (field 'index'), `no_data`
    */
   setProbe(index) {
-    unwrap(this.#h().setProbe(index));
+    unwrap(this.#h().setProbe(scalar(index)));
   }
 
   /** The probe's training index, or null. */
@@ -892,8 +1044,9 @@ export class Trainer {
    *   (field 'layer', 'to', 'from', 'sample', 'limit'), `invalid_argument` (field 'sample', 'options')
    */
   paths(l, to, from, options) {
+    const h = this.#h();
     const { sample, limit } = optionsArg(options, ['sample', 'limit']);
-    return unwrap(this.#h().paths(l, to, from, sample, limit));
+    return unwrap(h.paths(scalar(l), scalar(to), scalar(from), scalar(sample), scalar(limit)));
   }
 
   /** Frees the trainer's engine memory; later calls throw LabError `deleted`. Calling it again does nothing. */

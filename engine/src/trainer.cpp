@@ -87,13 +87,15 @@ void Trainer::forward(std::size_t l) {
 }
 
 // loss: the mean of the batch's per-sample losses (the probe's is not one of
-// them). A non-finite loss is not kept.
+// them). A non-finite loss is not kept, nor one that would make the epoch's
+// running total (and so its mean loss) overflow.
 bool Trainer::loss() {
     const BatchWork& w = state_.work;
     const LayerTrace& t = w.trace.back();
     const double loss = mean_loss(config_.loss, t.pre_activation.data(), t.activation.data(), w.targets.data(),
                                   w.rows, layer_sizes().back());
-    if (!std::isfinite(loss)) return false;
+    if (!std::isfinite(loss) || !std::isfinite(state_.epoch.loss_sum + loss * static_cast<double>(w.rows)))
+        return false;
     state_.batch_loss = loss;
     return true;
 }

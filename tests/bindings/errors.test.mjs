@@ -391,3 +391,68 @@ test('loadEngine: a runtime without WebAssembly SIMD is told so, before any down
   const lab = await loadEngine();  // and with SIMD it loads
   assert.match(lab.version, /\d+\.\d+\.\d+/);
 });
+
+// ---- hostile values (what the fuzz suite found) ----------------------------------------------------
+
+test('arrays holding a symbol, a BigInt or a throwing valueOf, Proxies whose traps throw, detached and foreign arrays: LabErrors', async () => {
+  const vm = await import('node:vm');
+  const boom = () => { throw new Error('boom'); };
+  const throwing = new Proxy({}, { get: boom, getPrototypeOf: boom, ownKeys: boom, has: boom });
+  const revoked = Proxy.revocable([], {});
+  revoked.revoke();
+  const detached = new Float64Array(8);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  using(lab, circleConfig, (t) => {
+    const w = (value) => [0, 0, 0, value, 0, 0, 0, 0];
+    for (const [fn, expected] of [
+      [() => t.setWeights(0, w(Symbol('s'))), { code: 'invalid_argument', field: 'weights', says: 'weights[3] is a symbol' }],
+      [() => t.setWeights(0, w(3n)), { code: 'invalid_argument', field: 'weights', says: 'weights[3] is a bigint' }],
+      [() => t.setWeights(0, w({ valueOf: boom })), { code: 'invalid_argument', field: 'weights', says: 'weights[3] is an object' }],
+      [() => t.setBiases(0, new Proxy([0, 0, 0, 0], { get: boom })), { code: 'invalid_argument', field: 'biases', says: 'cannot be read' }],
+      [() => t.setBiases(0, revoked.proxy), { code: 'invalid_argument', field: 'biases', says: 'an object' }],
+      [() => t.setWeights(0, detached), { code: 'invalid_argument', field: 'weights', says: 'cannot be read' }],
+      [() => t.setWeights(throwing, new Float64Array(8)), { code: 'invalid_argument', field: 'layer', says: 'an object' }],
+      [() => t.setData([0, 0], [Symbol('y')], 1), { code: 'invalid_argument', field: 'y', says: 'y[0] is a symbol' }],
+      [() => t.predict([0, 1n], 1), { code: 'invalid_argument', field: 'x', says: 'x[1] is a bigint' }],
+      [() => t.heatmaps(throwing, -6, 6, -6, 6), { code: 'invalid_argument', field: 'res', says: 'an object' }],
+      [() => t.paths(0, 0, 0, throwing), { code: 'invalid_argument', field: 'options', says: 'cannot be read' }],
+      [() => t.restore(throwing), { code: 'bad_snapshot', field: 'snapshot', says: 'an object' }],
+    ]) expectRejected(t, fn, expected);
+    // A typed array of another realm is taken as it is.
+    const foreign = vm.runInNewContext('new Float64Array(8).fill(0.5)');
+    t.setWeights(0, foreign);
+    assert.deepEqual([...t.getWeights(0)], Array(8).fill(0.5));
+  });
+  expectLabError(() => lab.softmax([1, { valueOf: boom }]), { code: 'invalid_argument', field: 'scores', says: 'scores[1] is an object' });
+  expectLabError(() => lab.activation('tanh', [0], throwing), { code: 'invalid_argument', field: 'options', says: 'cannot be read' });
+  expectLabError(() => lab.descendSurface('valley', { name: 'sgd', lr: 0.1 }, revoked.proxy, 3), { code: 'invalid_argument', field: 'start', says: 'an object' });
+});
+
+// ---- numbers that overflow: refused as diverged, never returned as ∞ or NaN -------------------------
+
+test('an overflowing loss is refused as diverged: the epoch\'s mean, evaluate, predict and heatmaps never give ∞ or NaN', () => using(lab, {
+  seed: 1, inputs: 1, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', optimizer: { name: 'sgd', lr: 1e-300 }, batchSize: 1, shuffle: false,
+}, (t) => {
+  t.setData([1, 1], [0, 0], 2);
+  t.setWeights(0, [1e154]);
+  t.setBiases(0, [0]);
+  // Each batch's loss, 1e308, is finite; the epoch's total of two is not.
+  assert.ok(Number.isFinite(t.trainStep().loss));
+  const kept = stateOf(t);
+  const error = expectRejected(t, () => t.trainEpoch(), { code: 'diverged', field: 'optimizer.lr', says: 'undone' });
+  assert.deepEqual(Object.keys(error.details).sort(), ['batch', 'epoch', 'lr']);
+  assert.deepEqual(stateOf(t), kept);
+  // The weights kept make the loss over the whole split overflow: refused with the evaluation.
+  const refused = expectLabError(() => t.evaluate(), { code: 'diverged', field: 'weights' });
+  assert.deepEqual(refused.details, { trainLoss: Infinity, testLoss: null, trainAccuracy: null, testAccuracy: null });
+  expectLabError(() => t.predict([1e200], 1), { code: 'diverged', field: 'x', says: 'overflows' });
+  assert.deepEqual([...t.predict([1], 1)], [1e154]);
+}));
+
+test('heatmaps whose float32 values overflow are refused; so is a plane too large for float32', () => using(lab, circleConfig, (t) => {
+  t.setWeights(1, [1e300, 1e300, 1e300, 1e300]);
+  expectRejected(t, () => t.heatmaps(4, -6, 6, -6, 6), { code: 'diverged', field: 'weights', says: 'float32' });
+  expectRejected(t, () => t.inputHeatmaps(4, -1e300, 1e300, -1, 1), { code: 'out_of_range', field: 'xMin', says: 'float32' });
+  t.setWeights(1, [1, 1, 1, 1]);
+  assert.ok(t.heatmaps(4, -6, 6, -6, 6).every(Number.isFinite));
+}));

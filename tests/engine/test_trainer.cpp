@@ -616,6 +616,25 @@ TEST_CASE("divergence is reported and leaves everything as it was before the cal
     }
 }
 
+TEST_CASE("a finite batch loss that would make the epoch's mean loss overflow is a divergence too") {
+    // Each sample's loss is (1e154)² = 1e308, finite; two of them do not fit in a double.
+    TrainerConfig c = caller_config(1, {{1, {Activation::linear, 0.0}}}, Loss::mse, 1);
+    c.optimizer = default_optimizer(OptimizerKind::sgd, 1e-300);
+    Trainer t(c);
+    const std::vector<double> w{1e154}, b{0.0}, x{1.0, 1.0}, y{0.0, 0.0};
+    t.set_weights(0, w.data(), 1);
+    t.set_biases(0, b.data(), 1);
+    t.set_data(x.data(), y.data(), 2);
+    const BatchResult first = t.train_step();
+    REQUIRE_FALSE(first.diverged);
+    CHECK(first.loss == 1e308);
+    const auto before = t.snapshot();
+    const EpochResult r = t.train_epoch();
+    CHECK(r.diverged);  // never an epoch loss of infinity
+    CHECK(t.cursor().batch == 1);
+    CHECK(same_bytes(t.snapshot(), before));
+}
+
 // ---- batches and epochs ----------------------------------------------------------------
 
 TEST_CASE("the last batch of an epoch is the smaller remainder, and the epoch loss weighs every sample once") {

@@ -29,9 +29,9 @@ export function tools(random) {
 /**
  * Runs property(input) on `count` inputs made by make(tools, k); on the first failure, shrinks
  * the input (a list: drops items one at a time while it still fails) and throws an error naming
- * the seed, the case and the shortest failing input.
+ * the seed, the case and the shortest failing input (as show(input) writes it in JSON).
  */
-export async function check({ name, count, make, property, shrinkable = (x) => Array.isArray(x) }) {
+export async function check({ name, count, make, property, shrinkable = (x) => Array.isArray(x), show = (x) => x }) {
   const random = generator(SEED ^ hash(name));
   const t = tools(random);
   for (let k = 0; k < count; k++) {
@@ -47,7 +47,7 @@ export async function check({ name, count, make, property, shrinkable = (x) => A
         if (again) { smallest = shorter; why = again; } else i += 1;
       }
     }
-    throw new Error(`${name}: case ${k} of seed ${SEED} (rerun with BPLAB_FUZZ_SEED=${SEED}) fails: ${why}\nshortest failing input: ${JSON.stringify(smallest)}`);
+    throw new Error(`${name}: case ${k} of seed ${SEED} (rerun with BPLAB_FUZZ_SEED=${SEED}) fails: ${why}\nshortest failing input: ${JSON.stringify(show(smallest))}`);
   }
 }
 

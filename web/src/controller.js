@@ -57,6 +57,19 @@ const FRAME_SPEEDS = {
 export const HISTORY_STEPS = 128;
 
 /** The default stepper: `count` phases, batches (the rest of the current one first) or epochs. */
+/**
+ * trainer.evaluate(), where weights whose loss over a split overflows (refused as `diverged`)
+ * read as the evaluation the refusal carries: that loss Infinity, which the page shows as ∞.
+ */
+function evaluation(trainer) {
+  try {
+    return trainer.evaluate();
+  } catch (err) {
+    if (err?.code === 'diverged' && err.details) return err.details;
+    throw err;
+  }
+}
+
 export function trainUnits(trainer, unit, count) {
   for (let i = 0; i < count; i++) {
     if (unit === 'phase') trainer.stepPhase();
@@ -432,7 +445,13 @@ export class Controller {
     this.#keepMaps = false;
     if (keep) return;
     const res = this.#res;
-    const maps = trainer.heatmaps(res, PLANE.xMin, PLANE.xMax, PLANE.yMin, PLANE.yMax);
+    let maps;
+    try {
+      maps = trainer.heatmaps(res, PLANE.xMin, PLANE.xMax, PLANE.yMin, PLANE.yMax);
+    } catch (err) {
+      if (err?.code === 'diverged') return;  // weights whose maps overflow float32: the last maps stay
+      throw err;
+    }
     // `maps` is a view on the engine's memory: draw everything from it before the next engine call.
     this.#views.network.drawMaps(maps, res, this.#scales);
     this.#views.output.draw({
@@ -635,7 +654,7 @@ export class Controller {
 
   /** Training and test metrics: the own test split is evaluated by its own trainer with the same weights. */
   #evaluate() {
-    const e = this.trainer.evaluate();
+    const e = evaluation(this.trainer);
     if (!usesOwnData(this.state)) return e;
     const test = this.#testTrainer;
     if (!test) return { ...e, testLoss: null, testAccuracy: null };
@@ -643,7 +662,7 @@ export class Controller {
       test.setWeights(l, this.trainer.getWeights(l));
       test.setBiases(l, this.trainer.getBiases(l));
     }
-    const t = test.evaluate();
+    const t = evaluation(test);
     return { ...e, testLoss: t.trainLoss, testAccuracy: t.trainAccuracy };
   }
 
