@@ -901,7 +901,7 @@ export class Trainer {
    * @param {{ epochs?: number, language?: 'en'|'ko' }} [options]  epochs: 1 … 1000 (10), and at most
    *   limits.values training samples in all; language: of the script's comments ('en')
    * @returns {string} the script's text
-   * @throws {LabError} `no_data`; `invalid_argument` (field 'epochs', 'language', 'options')
+   * @throws {LabError} `no_data`; `out_of_range` (field 'epochs'); `invalid_argument` (field 'language', 'options', or an unknown option)
    */
   toPyTorch(options) {
     return pytorchScript(this, options, (epochs) => unwrap(this.#h().resumeState(epochs)));
