@@ -62,6 +62,9 @@ const cases = [
   { name: 'mse on a sigmoid output, gauss, half the batch size of a partial last batch',
     config: { ...base, batchSize: 7, dataset: { name: 'gauss', samples: 100, noise: 0.2, trainRatio: 0.5 }, layers: [tanh(2), { units: 1, activation: 'sigmoid' }],
       loss: 'mse', optimizer: { name: 'momentum', lr: 0.1 }, regularization: { kind: 'l1', rate: 0.01 } }, epochs: 1 },
+  { name: 'a live change of rate and schedule after 2 epochs: the cosine schedule restarts from the new rate, the moments stay',
+    config: { ...base, layers: [tanh(3), tanh(1)], loss: 'mse', optimizer: { name: 'adam', lr: 0.02 } }, epochs: 2,
+    reconfigure: { ...base, layers: [tanh(3), tanh(1)], loss: 'mse', optimizer: { name: 'adam', lr: 0.05 }, schedule: { name: 'cosine', tMax: 4 } } },
   { name: 'the lab\'s own data (setData), raw inputs, cce, after 2 epochs',
     config: softmaxConfig, data: own, epochs: 2 },
   { name: 'own data with features and soft bce targets, StepLR',
@@ -75,6 +78,7 @@ async function exportCase(c, k, language = 'en') {
   const { script, epochs } = using(lab, c.config, (t) => {
     if (c.data) t.setData(c.data.x, c.data.y, c.data.n);
     for (let e = 0; e < (c.epochs ?? 0); e++) t.trainEpoch();
+    if (c.reconfigure) t.reconfigure(c.reconfigure);
     for (let s = 0; s < (c.steps ?? 0); s++) t.trainStep();
     for (let s = 0; s < (c.phases ?? 0); s++) t.stepPhase();
     const before = t.snapshot();
