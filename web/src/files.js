@@ -1,6 +1,7 @@
 // Files the page writes and reads: the trained network saved to a file and
 // opened again (src/savefile.js checks one in full before anything changes).
 import { h } from './dom.js';
+import { errorText } from './errors.js';
 import { currentLanguage, t } from './i18n/index.js';
 import { MAX_SAVE_MB, readSave, SaveFileError, writeSave } from './savefile.js';
 
@@ -34,7 +35,7 @@ export function exportPyTorch({ controller }) {
   try {
     script = controller.trainer.toPyTorch({ epochs: 10, language: currentLanguage() });
   } catch (err) {
-    return String(err?.message ?? err);
+    return errorText(err);  // e.g. no training data, in the page's language
   }
   return download('backprop-lab.py', script, 'text/x-python');
 }
@@ -45,7 +46,7 @@ export function exportJSON({ controller }) {
   try {
     text = JSON.stringify(controller.trainer);
   } catch (err) {
-    return String(err?.message ?? err);
+    return errorText(err);  // e.g. no training data, in the page's language
   }
   return download('backprop-lab-weights.json', text, 'application/json');
 }
