@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -419,12 +420,19 @@ val TrainerHandle::cursor() const {
 
 namespace {
 
-val param_state_value(const OptimizerConfig& config, double lr, const ParamState& s, std::size_t n) {
+// torch's optimizer.state[p] for one parameter tensor: the step and the arrays this optimizer keeps.
+val plain_state_value(const ParamState& s) {
     val out = object("step", static_cast<double>(s.step));
+    for (const StateArray& array : state_arrays)
+        if (!(s.*array.values).empty()) out.set(array.name, float64_copy(s.*array.values));
+    return out;
+}
+
+val param_state_value(const OptimizerConfig& config, double lr, const ParamState& s, std::size_t n) {
+    val out = plain_state_value(s);
     const auto put = [&](const char* name, const std::vector<double>& v) {
         if (!v.empty()) out.set(name, float64_copy(v));
     };
-    for (const StateArray& array : state_arrays) put(array.name, s.*array.values);
     put("effectiveLr", effective_rates(config, lr, s, n));
     const CorrectedMoments corrected = corrected_moments(config, s);
     put("mHat", corrected.m_hat);
@@ -483,6 +491,30 @@ val TrainerHandle::trace(val layer) const {
         out.set("state", state);
         if (l + 1 == e.layer_count()) out.set("loss", e.loss_done() ? val(e.batch_loss()) : val::null());
         out.set("probe", probe_trace(e, l));
+        return out;
+    });
+}
+
+val TrainerHandle::resume_state(val epochs) const {
+    return guarded([&] {
+        const Trainer& e = engine();
+        const TrainingState& s = e.state();
+        // Each epoch's order is a training set's worth of numbers: at most limits.values in all.
+        const std::size_t n = std::max<std::size_t>(e.train_split().size(), 1);
+        const std::size_t count = whole_arg(epochs, "epochs", 1, std::max<std::size_t>(1, std::min<std::size_t>(
+                                                                      1000, Limits::max_values / n)));
+        val optimizer = val::array();
+        for (const LayerOptimizerState& layer : s.optimizer)
+            optimizer.call<void>("push", object("weights", plain_state_value(layer.weights), "biases",
+                                                plain_state_value(layer.biases)));
+        const ScheduleState& sc = s.schedule;
+        val schedule = object("lastEpoch", sc.last_epoch, "lr", sc.lr, "best", sc.best, "numBadEpochs",
+                              sc.num_bad_epochs, "cooldownCounter", sc.cooldown_counter);
+        val orders = val::array();
+        for (const std::vector<std::uint32_t>& order : e.epoch_orders(count))
+            orders.call<void>("push", val::global("Uint32Array").new_(emscripten::typed_memory_view(order.size(), order.data())));
+        val out = object("optimizer", optimizer, "schedule", schedule);
+        put(out, "epochLoss", object("sum", s.epoch.loss_sum, "samples", s.epoch.samples), "orders", orders);
         return out;
     });
 }

@@ -33,6 +33,9 @@ public:
     val train_epoch();
     val cursor() const;
     val trace(val layer) const;
+    // What training will do next, for an exported script: torch's optimizer and scheduler
+    // state, the current epoch's running loss, and the orders of `epochs` epochs.
+    val resume_state(val epochs) const;
     val evaluate();
     val heatmaps(val res, val x_min, val x_max, val y_min, val y_max);
     val input_heatmaps(val res, val x_min, val x_max, val y_min, val y_max);

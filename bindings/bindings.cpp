@@ -35,6 +35,7 @@ EMSCRIPTEN_BINDINGS(backprop_lab) {
         .function("trainEpoch", &TrainerHandle::train_epoch)
         .function("cursor", &TrainerHandle::cursor)
         .function("trace", &TrainerHandle::trace)
+        .function("resumeState", &TrainerHandle::resume_state)
         .function("evaluate", &TrainerHandle::evaluate)
         .function("heatmaps", &TrainerHandle::heatmaps)
         .function("inputHeatmaps", &TrainerHandle::input_heatmaps)

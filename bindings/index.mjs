@@ -40,6 +40,7 @@
  * @module backprop-lab
  */
 import createBackpropLabCore from './backprop-lab-core.mjs';
+import { pytorchScript, trainerJSON } from './pytorch.mjs';
 
 /**
  * What went wrong, as `LabError.code`:
@@ -1047,6 +1048,37 @@ export class Trainer {
     const h = this.#h();
     const { sample, limit } = optionsArg(options, ['sample', 'limit']);
     return unwrap(h.paths(scalar(l), scalar(to), scalar(from), scalar(sample), scalar(limit)));
+  }
+
+  /**
+   * The trainer as plain data, for a file ("Weights and data (JSON)"; JSON.stringify(trainer) writes it):
+   * `{ format, config, layerSizes, layers: [{ inputs, units, weights, biases }], data: { pointSize,
+   * classification, classes, train, test }, cursor, evaluation, optimizerState: [{ weights, biases }]
+   * (torch's optimizer.state per parameter tensor, as trace(l).state gives it), schedule: { lastEpoch,
+   * lr, best, numBadEpochs, cooldownCounter }, epochLoss: { sum, samples } (the current epoch's
+   * batches so far), order }` (the current epoch's order of the training samples); arrays are plain.
+   * @returns {object}
+   */
+  toJSON() {
+    return trainerJSON(this, unwrap(this.#h().resumeState(1)));
+  }
+
+  /**
+   * A self-contained PyTorch script (torch only) that continues this training: it rebuilds the network
+   * as torch.nn.Sequential in float64 with these weights, the data (and the features as Python), the
+   * loss, the torch.optim optimizer with its state and the lr_scheduler with its state, L1/L2 as the
+   * lab applies them; prints the train and test loss of the current weights and exits with an error if
+   * they differ from the lab's by more than 1e-9; then trains `epochs` epochs in the lab's batch order
+   * (a trainer stopped mid-epoch or mid-batch finishes that epoch first), printing
+   * `epoch <k> loss <x>` per epoch: k and x as the lab's next trainEpoch() calls report them.
+   * Nothing about this trainer changes.
+   * @param {{ epochs?: number, language?: 'en'|'ko' }} [options]  epochs: 1 … 1000 (10), and at most
+   *   limits.values training samples in all; language: of the script's comments ('en')
+   * @returns {string} the script's text
+   * @throws {LabError} `no_data`; `out_of_range` (field 'epochs'); `invalid_argument` (field 'language', 'options', or an unknown option)
+   */
+  toPyTorch(options) {
+    return pytorchScript(this, options, (epochs) => unwrap(this.#h().resumeState(epochs)));
   }
 
   /** Frees the trainer's engine memory; later calls throw LabError `deleted`. Calling it again does nothing. */

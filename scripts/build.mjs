@@ -146,7 +146,7 @@ export async function buildLib() {
   const lib = path.join(distDir, 'lib');
   await rm(lib, { recursive: true, force: true });
   await mkdir(lib, { recursive: true });
-  for (const file of ['index.mjs', 'backprop-lab-core.mjs', 'backprop-lab-core.wasm']) {
+  for (const file of ['index.mjs', 'pytorch.mjs', 'settings.mjs', 'backprop-lab-core.mjs', 'backprop-lab-core.wasm']) {
     await copyFile(path.join(moduleDir, file), path.join(lib, file));
   }
   await run(path.join(root, 'node_modules/.bin/tsc'), ['--allowJs', '--declaration', '--emitDeclarationOnly', '--skipLibCheck',

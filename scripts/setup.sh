@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # fonts-nanum: Korean glyphs for the browser tests and screenshots.
+# python3-torch: runs the exported PyTorch scripts in the tests (with /usr/bin/python3).
 # Node.js 20 or newer runs the build and the tests (node --test, playwright-core).
 if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
   echo "setup: Node.js 20 or newer is needed; found: $(node --version 2>/dev/null || echo none)." >&2
@@ -13,7 +14,7 @@ if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0
   exit 1
 fi
 
-packages=(cmake make g++ emscripten libxtensor-dev xtl-dev libxsimd-dev catch2 chromium firefox-esr fonts-nanum)
+packages=(cmake make g++ emscripten libxtensor-dev xtl-dev libxsimd-dev catch2 chromium firefox-esr fonts-nanum python3-torch)
 
 missing=()
 for p in "${packages[@]}"; do

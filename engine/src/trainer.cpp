@@ -202,6 +202,18 @@ Cursor Trainer::cursor() const {
     return {at.phase, at.layer, at.epoch, at.batch, batches_per_epoch()};
 }
 
+std::vector<std::vector<std::uint32_t>> Trainer::epoch_orders(std::size_t epochs) const {
+    std::vector<std::vector<std::uint32_t>> orders;
+    if (epochs == 0) return orders;
+    orders.push_back(state_.order);
+    Rng rng = state_.shuffle_rng;  // a copy: end_epoch draws from the real one
+    while (orders.size() < epochs) {
+        orders.emplace_back();
+        draw_order(orders.back(), data_.train.size(), config_.shuffle, rng);
+    }
+    return orders;
+}
+
 bool Trainer::loss_done() const {
     return state_.at.phase == Phase::backward || state_.at.phase == Phase::update ||
            state_.work.trace.back().backward_done;

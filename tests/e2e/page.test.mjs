@@ -499,6 +499,34 @@ test('links follow the weights: repainted at most 20 times a second while playin
   await page.close();
 });
 
+test('the Share dialog exports a PyTorch script that Python runs to the lab\'s losses, and the weights and data as JSON', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#dataset=xor&optimizer=adam&learningRate=0.01&networkShape=4,2&regularization=L2&regularizationRate=0.001&lang=ko'));
+  await trainUntil(page, 3);
+  await page.click('#share');
+  assert.equal((await page.textContent('#export-pytorch')).trim(), 'PyTorch 스크립트');
+  assert.equal((await page.textContent('#export-json')).trim(), '가중치와 데이터 (JSON)');
+  const [script] = await Promise.all([page.waitForEvent('download'), page.click('#export-pytorch')]);
+  assert.equal(script.suggestedFilename(), 'backprop-lab.py');
+  const file = await script.path();
+  const { readFile } = await import('node:fs/promises');
+  assert.match(await readFile(file, 'utf8'), /^# 실험실의 네트워크/m, 'comments in the page\'s language');
+  const { spawnSync } = await import('node:child_process');
+  const python = spawnSync('/usr/bin/python3', [file], { encoding: 'utf8' });
+  assert.equal(python.status, 0, `${python.stdout}\n${python.stderr}`);
+  assert.equal(python.stdout.split('\n').filter((line) => /^epoch \d+ loss \S+$/.test(line)).length, 10, python.stdout);
+
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  assert.equal(json.suggestedFilename(), 'backprop-lab-weights.json');
+  const doc = JSON.parse(await readFile(await json.path(), 'utf8'));
+  assert.equal(doc.format, 'backprop-lab-trainer');
+  assert.deepEqual(doc.layers.map((l) => [l.units, l.inputs, l.weights.length]), [[4, 2, 8], [2, 4, 8], [1, 2, 2]]);
+  assert.ok(doc.data.train.size > 0 && doc.optimizerState[0].weights.step > 0);
+  assert.equal(await page.textContent('#export-status'), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the trained network saves to a file and opens again exactly; a damaged file is refused and changes nothing', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
   await openLab(page, at('#dataset=xor&optimizer=adam&learningRate=0.01&networkShape=5,3&lang=en'));

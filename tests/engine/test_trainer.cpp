@@ -710,6 +710,32 @@ TEST_CASE("shuffling is seeded and reorders every epoch, without it batches go i
     CHECK(epoch_orders(true, 2) != shuffled);
 }
 
+TEST_CASE("epoch_orders tells the coming epochs' orders without disturbing training") {
+    TrainerConfig c = caller_config(1, {{1, {Activation::linear, 0.0}}}, Loss::mse, 4);
+    std::vector<double> x(10), y(10, 0.0);
+    for (std::size_t i = 0; i < 10; ++i) x[i] = static_cast<double>(i);
+    for (const bool shuffle : {true, false}) {
+        c.shuffle = shuffle;
+        Trainer t(c);
+        t.set_data(x.data(), y.data(), 10);
+        t.train_step();  // mid-epoch: the current epoch's order comes first all the same
+        const auto told = t.epoch_orders(4);
+        REQUIRE(told.size() == 4);
+        CHECK(t.epoch_orders(0).empty());
+        CHECK(t.epoch_orders(4) == told);  // asking twice draws nothing from the real generator
+        std::vector<std::uint32_t> seen(t.batch_indices());
+        for (std::size_t e = 0; e < 4; ++e) {
+            while (seen.size() < 10) {
+                t.train_step();
+                seen.insert(seen.end(), t.batch_indices().begin(), t.batch_indices().end());
+            }
+            CHECK(seen == told[e]);
+            seen.clear();
+        }
+        if (shuffle) CHECK(told[1] != told[2]);
+    }
+}
+
 TEST_CASE("the schedule steps once per epoch and each update uses its epoch's rate") {
     TrainerConfig c = caller_config(1, {{1, {Activation::linear, 0.0}}}, Loss::mse, 2);
     c.optimizer = default_optimizer(OptimizerKind::sgd, 0.1);

@@ -1,7 +1,8 @@
 // Files the page writes and reads: the trained network saved to a file and
 // opened again (src/savefile.js checks one in full before anything changes).
 import { h } from './dom.js';
-import { t } from './i18n/index.js';
+import { errorText } from './errors.js';
+import { currentLanguage, t } from './i18n/index.js';
 import { MAX_SAVE_MB, readSave, SaveFileError, writeSave } from './savefile.js';
 
 /**
@@ -23,6 +24,31 @@ export function download(name, text, type) {
 export function saveNetwork({ state, lab, controller, ownData }) {
   const text = writeSave({ state, engineVersion: lab.version, ...controller.saved(), data: ownData });
   return download(`backprop-lab-epoch-${controller.trainer.cursor().epoch}.json`, text, 'application/json');
+}
+
+/**
+ * The network as a PyTorch script that checks the lab's losses and trains 10 more epochs as the lab
+ * would, its comments in the page's language; null, or why not.
+ */
+export function exportPyTorch({ controller }) {
+  let script;
+  try {
+    script = controller.trainer.toPyTorch({ epochs: 10, language: currentLanguage() });
+  } catch (err) {
+    return errorText(err);  // e.g. no training data, in the page's language
+  }
+  return download('backprop-lab.py', script, 'text/x-python');
+}
+
+/** The weights, the data and the training state as plain JSON (trainer.toJSON()); null, or why not. */
+export function exportJSON({ controller }) {
+  let text;
+  try {
+    text = JSON.stringify(controller.trainer);
+  } catch (err) {
+    return errorText(err);  // e.g. no training data, in the page's language
+  }
+  return download('backprop-lab-weights.json', text, 'application/json');
 }
 
 /**

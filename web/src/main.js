@@ -22,7 +22,7 @@ import { NetworkView } from './views/network.js';
 import { Notices } from './views/notices.js';
 import { OutputView } from './views/output.js';
 import { ShareDialog } from './views/share.js';
-import { download, openNetwork, saveNetwork } from './files.js';
+import { download, exportJSON, exportPyTorch, openNetwork, saveNetwork } from './files.js';
 import { FrameMode } from './stepper/frame-mode.js';
 import { PageLayout } from './layout.js';
 import { EmbedChannel } from './embed-api.js';
@@ -519,6 +519,8 @@ async function main() {
   }, update);
   app.share = new ShareDialog(document.body, {
     save: () => saveNetwork(app),
+    pytorch: () => exportPyTorch(app),
+    json: () => exportJSON(app),
     open: (file) => openNetwork(file, {
       ...app,
       // The page's own flags stay: its language, embed mode and hidden controls.

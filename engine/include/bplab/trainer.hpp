@@ -61,6 +61,10 @@ public:
     EpochResult train_epoch();
 
     Cursor cursor() const;
+    // The order the training samples take in the current epoch, then in each of the next
+    // epochs − 1 epochs, drawn from a copy of the shuffling generator: training goes on exactly
+    // as if this had not been asked (an exported script takes the lab's batches in these orders).
+    std::vector<std::vector<std::uint32_t>> epoch_orders(std::size_t epochs) const;
     double learning_rate() const { return state_.schedule.lr; }
     // The rate the last update used (an epoch's end may have changed learning_rate since).
     double update_learning_rate() const { return state_.update_lr; }

@@ -1,6 +1,7 @@
 // The Share dialog: the link to the current state, an <iframe> snippet for
 // course material with embed mode and the controls a lesson hides, and the
-// trained network itself saved to a file and opened again.
+// trained network itself saved to a file and opened again, or exported as a PyTorch script
+// or as JSON.
 import { h } from '../dom.js';
 import { currentLanguage, has, t } from '../i18n/index.js';
 import { HIDEABLE, serialize } from '../state.js';
@@ -31,6 +32,7 @@ export class ShareDialog {
 
   /**
    * files: { save() → null or why the file could not be offered, open(file) → Promise<string|null> (null: opened; else why not, to show),
+   * pytorch() and json() → null or why not (the network as a PyTorch script, as JSON),
    * openLink(hash) (a link's settings, e.g. a TensorFlow Playground link's, on this page) }.
    */
   constructor(host, files) {
@@ -94,6 +96,7 @@ export class ShareDialog {
           h('button', { type: 'button', class: 'text-button', onclick: () => copy(f.snippet.value, f.snippet, f.snippetStatus) }, t('share.copy')),
           f.snippetStatus)),
       this.#fileSection(),
+      this.#exportSection(),
       this.#linkSection(),
       h('form', { method: 'dialog', class: 'share-actions' },
         h('button', { type: 'submit', class: 'text-button primary' }, t('share.close'))),
@@ -119,6 +122,19 @@ export class ShareDialog {
         h('button', { type: 'button', class: 'text-button', id: 'save-network', onclick: () => { status.textContent = this.#files.save() ?? ''; } }, t('share.save')),
         h('button', { type: 'button', class: 'text-button', id: 'open-network-button', onclick: () => input.click() }, t('share.open')),
         input),
+      status);
+  }
+
+  // The network for elsewhere: a PyTorch script that goes on training as the lab would, and plain JSON.
+  #exportSection() {
+    const status = h('p', { class: 'share-status share-file-status', id: 'export-status', role: 'status' });
+    const offer = (write) => { status.textContent = write() ?? ''; };
+    return h('fieldset', { class: 'share-embed share-files' },
+      h('legend', { text: t('share.export') }),
+      h('p', { class: 'share-note', text: t('share.exportHint') }),
+      h('div', { class: 'share-copy' },
+        h('button', { type: 'button', class: 'text-button', id: 'export-pytorch', onclick: () => offer(this.#files.pytorch) }, t('share.pytorch')),
+        h('button', { type: 'button', class: 'text-button', id: 'export-json', onclick: () => offer(this.#files.json) }, t('share.json'))),
       status);
   }
 
