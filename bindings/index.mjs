@@ -144,7 +144,9 @@ async function fetchWithProgress(url, onProgress) {
 // In a browser the engine's download starts as soon as this module is evaluated, while the rest
 // of a page's script still is, and it is compiled as soon as it is there; loadEngine takes it up
 // (each call instantiates the compiled module anew). Its failures are loadEngine's to report.
-const early = !isNode && !embedded && typeof fetch === 'function' && typeof WebAssembly === 'object' ? startDownload() : null;
+// The single file's engine is unpacked and compiled the same way, while the page's script is evaluated.
+const early = isNode || typeof WebAssembly !== 'object' ? null
+  : embedded ? startUnpacking() : typeof fetch === 'function' ? startDownload() : null;
 
 function startDownload() {
   const progress = { loaded: 0, total: 0, listeners: new Set() };
@@ -156,6 +158,14 @@ function startDownload() {
   bytes.catch(() => {});
   module.catch(() => {});
   return { progress, bytes, module };
+}
+
+function startUnpacking() {
+  const bytes = embeddedBinary();
+  const module = bytes.then((b) => WebAssembly.compile(b));
+  bytes.catch(() => {});
+  module.catch(() => {});
+  return { progress: { loaded: 0, total: 0, listeners: new Set() }, bytes, module };
 }
 
 /** The engine compiled from the download started early, reporting its progress to onProgress. */
