@@ -52,3 +52,17 @@ export function ownsKeys(el) {
   if (!el || el === document.body) return false;
   return el.matches('input, select, textarea, button, a[href], [contenteditable], [role="button"], [role="checkbox"], [role="slider"], dialog *');
 }
+
+/**
+ * Sets an element's text only when it changed, editing its text node in place: a new text node
+ * (textContent =) costs a style recalculation and a layout-tree rebuild; editing the old one only
+ * marks the text for layout. For numbers rewritten every frame.
+ */
+export function setText(el, text) {
+  const node = el.firstChild;
+  if (node && node === el.lastChild && node.nodeType === Node.TEXT_NODE) {
+    if (node.data !== text) node.data = text;
+  } else if (el.textContent !== text) {
+    el.textContent = text;
+  }
+}

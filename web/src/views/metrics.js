@@ -1,4 +1,5 @@
 // The numbers beside the plots: epoch counter, losses, accuracies, current learning rate.
+import { setText } from '../dom.js';
 import { formatNumber, groupDigits, t } from '../i18n/index.js';
 
 /** 12 → "000,012", as TensorFlow Playground shows its epoch counter. */
@@ -21,24 +22,24 @@ export class MetricsView {
     const el = this.#el;
     const epoch = epochText(m.epoch);
     const batch = m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '';
-    if (el.epoch.textContent !== epoch) el.epoch.textContent = epoch;
-    if (el.batch.textContent !== batch) el.batch.textContent = batch;
+    setText(el.epoch, epoch);
+    setText(el.batch, batch);
   }
 
   /** m: { epoch, batch, batchesPerEpoch, showBatch, trainLoss, testLoss, trainAccuracy, testAccuracy, lr } */
   draw(m) {
     const el = this.#el;
     this.drawCounter(m);
-    for (const name of ['trainLoss', 'testLoss']) {
-      el[name].textContent = formatNumber(m[name], 3, true);
-      el[name].dataset.value = String(m[name]);
+    const put = (name, text) => {
+      setText(el[name], text);
+      const value = String(m[name]);
+      if (el[name].dataset.value !== value) el[name].dataset.value = value;
+    };
+    for (const name of ['trainLoss', 'testLoss']) put(name, formatNumber(m[name], 3, true));
+    for (const name of ['trainAccuracy', 'testAccuracy']) put(name, percent(m[name]));
+    for (const row of el.accuracyRows) {
+      if (row.hidden !== (m.trainAccuracy === null)) row.hidden = m.trainAccuracy === null;
     }
-    for (const name of ['trainAccuracy', 'testAccuracy']) {
-      el[name].textContent = percent(m[name]);
-      el[name].dataset.value = String(m[name]);
-    }
-    for (const row of el.accuracyRows) row.hidden = m.trainAccuracy === null;
-    el.lr.textContent = formatNumber(m.lr, 6);
-    el.lr.dataset.value = String(m.lr);
+    put('lr', formatNumber(m.lr, 6));
   }
 }
