@@ -38,8 +38,8 @@ const VIEWS = [
 ];
 
 const SIZES = [[1280, 900], [390, 844]];
-/** Moderate rules that are checked too: every part of a view sits in a landmark, and there is one main. */
-const LANDMARKS = /^(region|landmark-)/;
+/** Moderate rules that are checked too: every part of a view sits in a landmark, there is one main, and a heading names the page. */
+const LANDMARKS = /^(region|landmark-|page-has-heading-one)/;
 
 let browser;
 before(async () => { browser = await openBrowser(); });
