@@ -2,19 +2,10 @@
 // shortest one that still fails. The seed comes from BPLAB_FUZZ_SEED (else a fixed one, so CI
 // runs are repeatable) and is printed, with the shortest failing input, when a property fails.
 
-export const SEED = Number(process.env.BPLAB_FUZZ_SEED ?? 20261203) >>> 0;
+// mulberry32, the page's own seeded generator (it deals own data into splits): () → [0, 1).
+import { random as generator } from '../../web/src/data/owndata.js';
 
-/** mulberry32: a small, well-distributed 32-bit generator; returns () → [0, 1). */
-export function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const SEED = Number(process.env.BPLAB_FUZZ_SEED || 20261203) >>> 0;
 
 /** Helpers over one generator: int(n) in [0, n), pick(list), chance(p), text(n) (any UTF-16). */
 export function tools(random) {
