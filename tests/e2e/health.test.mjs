@@ -63,6 +63,9 @@ test('learning rate 10 with ReLU: the page says the layer died and the loss swin
   const swing = await playAndRead('lang=en&activation=relu&learningRate=10', 30, /jumps/);
   assert.match(swing.text, /The training loss jumps between [\d.]+ and [\d.]+ instead of falling/);
   assert.match(swing.text, /learning rate 10 is probably too large/);
+  // The window's lowest and highest training loss: a real swing, around ln 2 = 0.693 (chance) and above.
+  const [low, high] = swing.text.match(/between ([\d.]+) and ([\d.]+)/).slice(1).map(Number);
+  assert.ok(low > 0.3 && high > 1.5 * low, `low ${low}, high ${high}`);
   const swingKo = await playAndRead('lang=ko&activation=relu&learningRate=10', 30, /오르내립니다/);
   assert.match(swingKo.text, /훈련 손실이 줄어들지 않고 [\d.]+와 [\d.]+ 사이를 오르내립니다/);
 });

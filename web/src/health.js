@@ -51,36 +51,40 @@ export function deadLayers(dead, layers) {
 export class HealthWatch {
   #epoch = -1;
   #losses = [];
-  #swing = null;  // the last swing seen, kept for a window: { low, high, epoch }
-  #start = null;  // the first epoch's loss
+  #start = null;       // the first epoch's loss
+  #swing = null;       // the last swing seen ({ low, high }), kept for a window of epochs
+  #swingEpoch = 0;
+
+  #restart() {
+    this.#losses = [];
+    this.#start = null;
+    this.#swing = null;
+  }
 
   /**
-   * After each recorded step: metrics as the controller gives them; trainer the live trainer.
-   * Returns { deadLayers, oscillation } at a new epoch, or undefined when nothing new was seen.
+   * After each recorded step: metrics as the controller gives them, the live trainer and the
+   * hidden layers' activation (every hidden layer of the page's network has the same one; only
+   * ReLU layers are asked for their dead units). Returns { deadLayers, oscillation } at a new
+   * epoch, or undefined when nothing new was seen.
    */
-  observe(metrics, trainer) {
+  observe(metrics, trainer, activation) {
     if (!metrics || !trainer) return undefined;
-    if (metrics.epoch < this.#epoch) {
-      this.#losses = [];
-      this.#swing = null;
-      this.#start = null;
-    }
     if (metrics.epoch === this.#epoch) return undefined;
+    if (metrics.epoch < this.#epoch || metrics.epoch === 0) this.#restart();
     this.#epoch = metrics.epoch;
-    if (metrics.epoch === 0) {
-      this.#losses = [];
-      this.#swing = null;
-      this.#start = null;
-      return { deadLayers: [], oscillation: null };
-    }
+    if (metrics.epoch === 0) return { deadLayers: [], oscillation: null };
     if (metrics.trainLoss !== null) this.#losses.push(metrics.trainLoss);
     this.#start ??= metrics.trainLoss;
     if (this.#losses.length > WINDOW) this.#losses.shift();
     // A swing stays reported for a window of epochs: one calmer epoch does not end it.
     const swing = oscillation(this.#losses, this.#start ?? Infinity);
-    if (swing) this.#swing = { ...swing, epoch: metrics.epoch };
-    else if (this.#swing && metrics.epoch - this.#swing.epoch >= WINDOW) this.#swing = null;
-    const held = this.#swing && { low: this.#swing.low, high: this.#swing.high };
-    return { deadLayers: deadLayers(trainer.deadUnits(), trainer.config.layers), oscillation: held };
+    if (swing) [this.#swing, this.#swingEpoch] = [swing, metrics.epoch];
+    else if (this.#swing && metrics.epoch - this.#swingEpoch >= WINDOW) this.#swing = null;
+    let dead = [];
+    if (activation === 'relu') {
+      const sizes = trainer.layerSizes;
+      dead = deadLayers(trainer.deadUnits(), sizes.slice(1).map((units, l) => ({ units, activation: l + 2 < sizes.length ? 'relu' : 'output' })));
+    }
+    return { deadLayers: dead, oscillation: this.#swing };
   }
 }

@@ -557,7 +557,7 @@ async function main() {
     },
     onRecord: (metrics) => {
       app.embed?.recorded(metrics);
-      showHealth(app.health.observe(metrics, app.controller?.trainer));
+      showHealth(app.health.observe(metrics, app.controller?.trainer, app.state.activation));
     },
   });
   app.layout = new PageLayout({
