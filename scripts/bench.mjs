@@ -426,21 +426,21 @@ async function soak(options) {
     }
     if (i % 20 === 0) lab.createTrainer({ ...config, seed: i }).delete();
   };
-  const run = (steps) => {
+  const trainSteps = (steps) => {
     for (let i = 0; i < steps; i++) {
       trainer.trainStep();
       if (i % 1000 === 999) between(i / 1000);
     }
   };
   log(`soak: ${options.soak} steps, the heap measured after ${chunk} steps of warm-up`);
-  run(chunk);
+  trainSteps(chunk);
   const start = lab.memory();
   const perStep = [];
   let done = chunk;
   while (done < options.soak) {
     const steps = Math.min(chunk, options.soak - done);
     const t0 = process.hrtime.bigint();
-    run(steps);
+    trainSteps(steps);
     perStep.push(Number(process.hrtime.bigint() - t0) / 1e3 / steps);
     done += steps;
   }
