@@ -8,10 +8,12 @@
 #include <map>
 #include <new>
 #include <string>
+#include <utility>
 
 #include "bplab/config_io.hpp"
 #include "bplab/errors.hpp"
 #include "bplab/surfaces.hpp"
+#include "kernels/kernels.hpp"
 
 namespace bplab::wasm {
 namespace {
@@ -93,21 +95,6 @@ val guarded(Body body) {
 }
 
 val ok() { return object("ok", true); }
-
-// Whether every value is finite: x − x is 0 for a finite x and NaN otherwise; eight independent
-// sums let the compiler use vector lanes (this runs over every heatmap cell of every frame).
-template <class T>
-bool all_finite(const T* x, std::size_t n) {
-    constexpr std::size_t lanes = 8;
-    T sum[lanes] = {};
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes)
-        for (std::size_t k = 0; k < lanes; ++k) sum[k] += x[i + k] - x[i + k];
-    for (; i < n; ++i) sum[0] += x[i] - x[i];
-    T total = 0;
-    for (std::size_t k = 0; k < lanes; ++k) total += sum[k];
-    return total == 0;
-}
 
 // Numbers that overflowed: the call is refused as `diverged`, naming what to make smaller.
 val overflow_error(const std::string& field, const std::string& what, const std::string& allowed) {
@@ -362,7 +349,7 @@ val TrainerHandle::predict(val x, val n) {
         const auto xs = float64_arg(x, "x", count * c.point_size(),
                                     "n = " + std::to_string(count) + " points × " + std::to_string(c.point_size()));
         const std::vector<double> outputs = engine().predict(xs.data(), count);
-        if (!all_finite(outputs.data(), outputs.size()))
+        if (!kernels::all_finite(outputs.data(), outputs.size()))
             return overflow_error("x", "with these weights the network's outputs for x are",
                                   "points whose outputs are finite: smaller x, or smaller weights (reset the network)");
         return float64_copy(outputs);
@@ -548,23 +535,23 @@ val TrainerHandle::evaluate() {
 namespace {
 
 // maps × res² numbers come back: a large network gets a coarser grid, so that one call stays
-// within Limits::max_results. The result is a view on the engine's buffer.
-template <class Maps, class InputsFinite>
-val grid_call(std::size_t maps, const val& res, const val& x_min, const val& x_max, const val& y_min, const val& y_max,
-              Maps compute, InputsFinite inputs_finite) {
+// within Limits::max_results. The result is a view on the engine's buffer. Maps drawn in float32
+// (at most 3.4e38) that overflowed are refused: either the plane's own features overflow it (the
+// bound farthest from 0 is at fault), or the network's outputs do (its weights are).
+template <class Maps>
+val grid_call(const Trainer& t, std::size_t maps, const val& res, const val& x_min, const val& x_max, const val& y_min,
+              const val& y_max, Maps compute) {
     const auto finest = static_cast<std::size_t>(std::sqrt(static_cast<double>(Limits::max_results / maps)));
     const std::size_t r = whole_arg(res, "res", 1, std::min(Limits::max_grid, finest));
     const double bounds[] = {finite_arg(x_min, "xMin"), finite_arg(x_max, "xMax"), finite_arg(y_min, "yMin"),
                              finite_arg(y_max, "yMax")};
-    const std::vector<float>& out = compute(r, bounds[0], bounds[1], bounds[2], bounds[3]);
-    if (!all_finite(out.data(), out.size())) {
-        // Drawn in float32 (at most 3.4e38): either the plane's own features overflow it (the
-        // bound farthest from 0 is at fault), or the network's outputs do (its weights are).
+    const auto [out, finite] = compute(r, bounds[0], bounds[1], bounds[2], bounds[3]);
+    if (!finite) {
         static const char* const names[] = {"xMin", "xMax", "yMin", "yMax"};
         std::size_t far = 0;
         for (std::size_t k = 1; k < 4; ++k)
             if (std::abs(bounds[k]) > std::abs(bounds[far])) far = k;
-        if (!inputs_finite(r, bounds))
+        if (!t.input_heatmaps_finite())
             throw LabError("out_of_range", names[far],
                            std::string(names[far]) + " is " + describe(bounds[far]) +
                                ": the inputs over this plane are too large for the float32 maps; allowed: a plane "
@@ -574,29 +561,28 @@ val grid_call(std::size_t maps, const val& res, const val& x_min, const val& x_m
                        "float32 maps (they overflow to infinity or NaN); allowed: smaller weights (reset the "
                        "network, or lower optimizer.lr and train again)");
     }
-    return val(emscripten::typed_memory_view(out.size(), out.data()));
+    return val(emscripten::typed_memory_view(out->size(), out->data()));
 }
 
 }  // namespace
 
 val TrainerHandle::heatmaps(val res, val x_min, val x_max, val y_min, val y_max) {
     return guarded([&] {
-        return grid_call(
-            engine().state().network.neurons(), res, x_min, x_max, y_min, y_max,
-            [&](auto... args) -> const std::vector<float>& { return engine().heatmaps(args...); },
-            [&](std::size_t r, const double* b) {
-                const std::vector<float>& in = engine().input_heatmaps(r, b[0], b[1], b[2], b[3]);
-                return all_finite(in.data(), in.size());
-            });
+        Trainer& t = engine();
+        return grid_call(t, t.state().network.neurons(), res, x_min, x_max, y_min, y_max, [&](auto... args) {
+            const std::vector<float>* maps = &t.heatmaps(args...);
+            return std::pair{maps, t.heatmaps_finite()};
+        });
     });
 }
 
 val TrainerHandle::input_heatmaps(val res, val x_min, val x_max, val y_min, val y_max) {
     return guarded([&] {
-        return grid_call(
-            engine().layer_sizes().front(), res, x_min, x_max, y_min, y_max,
-            [&](auto... args) -> const std::vector<float>& { return engine().input_heatmaps(args...); },
-            [](std::size_t, const double*) { return false; });
+        Trainer& t = engine();
+        return grid_call(t, t.layer_sizes().front(), res, x_min, x_max, y_min, y_max, [&](auto... args) {
+            const std::vector<float>* maps = &t.input_heatmaps(args...);
+            return std::pair{maps, t.input_heatmaps_finite()};
+        });
     });
 }
 

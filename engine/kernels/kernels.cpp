@@ -209,10 +209,20 @@ void activate_block(const ActivationSpec& f, const float* z, float* a, std::size
     map_lanes(z, a, n, [](f32x4 v) { return v; });  // not std::copy: see copy_floats
 }
 
-void copy_floats(const float* from, std::size_t n, float* to) {
+bool copy_floats(const float* from, std::size_t n, float* to) {
+    simd::f32x4 zero = simd::splat(0.0f);  // Σ (v − v): stays 0 while every value is finite
     std::size_t i = 0;
-    for (; i + 4 <= n; i += 4) simd::store(to + i, simd::load(from + i));
-    for (; i < n; ++i) to[i] = from[i];
+    for (; i + 4 <= n; i += 4) {
+        const simd::f32x4 v = simd::load(from + i);
+        simd::store(to + i, v);
+        zero += v - v;
+    }
+    float rest = 0.0f;
+    for (; i < n; ++i) {
+        to[i] = from[i];
+        rest += from[i] - from[i];
+    }
+    return zero[0] + zero[1] + zero[2] + zero[3] + rest == 0.0f;
 }
 
 }  // namespace bplab::kernels

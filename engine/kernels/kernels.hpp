@@ -51,8 +51,24 @@ void matvec_columns(const double* w, const double* b, std::size_t units, std::si
 // the double activate(): the heatmap grid's activations (softmax: softmax_lanes).
 void activate_block(const ActivationSpec& f, const float* z, float* a, std::size_t n);
 
-// to[i] = from[i] for n floats. std::copy becomes memcpy, which Emscripten runs
-// word by word, and from 512 bytes on (a whole block) as a call out to JavaScript.
-void copy_floats(const float* from, std::size_t n, float* to);
+// to[i] = from[i] for n floats; whether every one is finite (in the same pass: the
+// heatmaps are checked as they are copied). std::copy becomes memcpy, which Emscripten
+// runs word by word, and from 512 bytes on (a whole block) as a call out to JavaScript.
+bool copy_floats(const float* from, std::size_t n, float* to);
+
+// Whether every one of n values is finite: x − x is 0 for a finite x and NaN otherwise;
+// eight independent sums let the compiler use vector lanes.
+template <class T>
+bool all_finite(const T* x, std::size_t n) {
+    constexpr std::size_t lanes = 8;
+    T sum[lanes] = {};
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes)
+        for (std::size_t k = 0; k < lanes; ++k) sum[k] += x[i + k] - x[i + k];
+    for (; i < n; ++i) sum[0] += x[i] - x[i];
+    T total = 0;
+    for (std::size_t k = 0; k < lanes; ++k) total += sum[k];
+    return total == 0;
+}
 
 }  // namespace bplab::kernels

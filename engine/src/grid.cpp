@@ -157,7 +157,8 @@ std::vector<std::size_t> Grid::dead_units(const Network& net, const Split& split
 // The grid in float (float32 is all a heatmap needs, and twice the lanes):
 // block by block, each layer's a copied into its neurons' maps.
 const std::vector<float>& Grid::heatmaps(const Network& net, const TrainerConfig& config, const GridSpec& grid) {
-    input_heatmaps(config, grid);  // fills grid_inputs_
+    make_inputs(config, grid);  // fills grid_inputs_
+    maps_finite_ = true;
     const std::size_t cells = grid.res * grid.res, in = net.inputs();
     heatmap_.resize(net.neurons() * cells);
     grid_z_.resize(column_block * net.widest());
@@ -174,8 +175,8 @@ const std::vector<float>& Grid::heatmaps(const Network& net, const TrainerConfig
             [&](std::size_t l, const float*, const float* a) {
                 const std::size_t units = net.sizes[l + 1];
                 for (std::size_t j = 0; j < units; ++j)
-                    kernels::copy_floats(a + j * column_block, count,
-                                         heatmap_.data() + (first_neuron + j) * cells + start);
+                    maps_finite_ &= kernels::copy_floats(a + j * column_block, count,
+                                                   heatmap_.data() + (first_neuron + j) * cells + start);
                 first_neuron += units;
             });
     }
@@ -183,11 +184,16 @@ const std::vector<float>& Grid::heatmaps(const Network& net, const TrainerConfig
 }
 
 const std::vector<float>& Grid::input_heatmaps(const TrainerConfig& config, const GridSpec& grid) {
+    make_inputs(config, grid);
+    return input_heatmap_;
+}
+
+void Grid::make_inputs(const TrainerConfig& config, const GridSpec& grid) {
     check_grid(grid);
     if (config.point_size() != 2)
         throw LabError("not_a_plane", "inputs", "heatmaps need points on the (x1, x2) plane: inputs 2, or features");
     const std::array<double, 5> made_for{static_cast<double>(grid.res), grid.x_min, grid.x_max, grid.y_min, grid.y_max};
-    if (made_for == made_for_) return input_heatmap_;
+    if (made_for == made_for_) return;
     const std::size_t res = grid.res, cells = res * res, in = config.input_size();
     // Block after block (column_block cells each), by column; the last block's spare lanes stay 0.
     grid_inputs_.assign(round_up(cells, column_block) * in, 0.0f);
@@ -214,7 +220,7 @@ const std::vector<float>& Grid::input_heatmaps(const TrainerConfig& config, cons
         }
     }
     made_for_ = made_for;
-    return input_heatmap_;
+    inputs_finite_ = kernels::all_finite(input_heatmap_.data(), input_heatmap_.size());
 }
 
 }  // namespace bplab

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bplab/settings.hpp"
+#include "kernels/kernels.hpp"
 
 namespace bplab {
 namespace {
@@ -213,8 +214,7 @@ CorrectedMoments corrected_moments(const OptimizerConfig& c, const ParamState& s
 
 bool finite_state(const ParamState& s) {
     for (const StateArray& array : state_arrays)
-        for (double x : s.*array.values)
-            if (!std::isfinite(x)) return false;
+        if (!kernels::all_finite((s.*array.values).data(), (s.*array.values).size())) return false;
     return true;
 }
 

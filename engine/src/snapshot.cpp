@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bplab/errors.hpp"
+#include "kernels/kernels.hpp"
 
 namespace bplab {
 namespace {
@@ -257,15 +258,12 @@ bool flags_fit_cursor(const TrainingState& s) {
     return s.work.rows > 0;
 }
 
-bool finite(const double* x, std::size_t n) {
-    return std::all_of(x, x + n, [](double v) { return std::isfinite(v); });
-}
-
 // Sizes, ranges and the cursor fit this trainer; numbers that must be finite are.
 void check_state(const TrainingState& s, const TrainingState& like, const SnapshotKey& key) {
     for (std::size_t l = 0; l < s.network.size(); ++l) {
         const DenseLayer& layer = s.network.layers[l];
-        if (!finite(layer.weights.data(), layer.weights.size()) || !finite(layer.biases.data(), layer.biases.size()))
+        if (!kernels::all_finite(layer.weights.data(), layer.weights.size()) ||
+            !kernels::all_finite(layer.biases.data(), layer.biases.size()))
             fail("non-finite parameters");
         const LayerOptimizerState &opt = s.optimizer[l], &mine = like.optimizer[l];
         if (!same_sizes(opt.weights, mine.weights) || !same_sizes(opt.biases, mine.biases))

@@ -23,9 +23,9 @@ void draw_order(std::vector<std::uint32_t>& order, std::size_t n, bool shuffle, 
     if (shuffle) rng.shuffle(order);
 }
 
-bool finite(const xt::xtensor<double, 2>& w, const xt::xtensor<double, 1>& b) {
-    const auto is_finite = [](double x) { return std::isfinite(x); };
-    return std::all_of(w.begin(), w.end(), is_finite) && std::all_of(b.begin(), b.end(), is_finite);
+bool finite(const DenseLayer& layer) {
+    return kernels::all_finite(layer.weights.data(), layer.weights.size()) &&
+           kernels::all_finite(layer.biases.data(), layer.biases.size());
 }
 
 }  // namespace
@@ -148,7 +148,7 @@ bool Trainer::update() {
         optimizer_step(config_.optimizer, lr, b, db, nb, opt.biases);
         for (std::size_t i = 0; i < nw; ++i) dw[i] = w[i] - w_before[i];
         for (std::size_t i = 0; i < nb; ++i) db[i] = b[i] - b_before[i];
-        all_finite = all_finite && finite(layer.weights, layer.biases) && finite_state(opt.weights) &&
+        all_finite = all_finite && finite(layer) && finite_state(opt.weights) &&
                      finite_state(opt.biases);
     }
     if (!all_finite) {

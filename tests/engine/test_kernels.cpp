@@ -105,9 +105,29 @@ TEST_CASE("copy_floats copies every length exactly") {
     for (std::size_t i = 0; i < from.size(); ++i) from[i] = 0.5f * static_cast<float>(i) - 3.0f;
     for (std::size_t n = 0; n <= from.size(); ++n) {
         std::vector<float> to(from.size(), -1.0f);
-        copy_floats(from.data(), n, to.data());
+        CHECK(copy_floats(from.data(), n, to.data()));
         for (std::size_t i = 0; i < to.size(); ++i) CHECK(to[i] == (i < n ? from[i] : -1.0f));
     }
+}
+
+TEST_CASE("copy_floats and all_finite tell an infinity or a NaN at any place, in a lane or the tail") {
+    const float bad[] = {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                         std::numeric_limits<float>::quiet_NaN()};
+    for (std::size_t n = 1; n <= 23; ++n)
+        for (std::size_t at = 0; at < n; ++at)
+            for (float x : bad) {
+                std::vector<float> from(n, 1.5e38f), to(n);
+                from[at] = x;
+                INFO("n " << n << ", at " << at << ", " << x);
+                CHECK_FALSE(copy_floats(from.data(), n, to.data()));
+                CHECK_FALSE(all_finite(from.data(), n));
+                std::vector<double> wide(from.begin(), from.end());
+                CHECK_FALSE(all_finite(wide.data(), n));
+                from[at] = -3.4e38f;  // the largest finite floats, many of them, do not sum to ∞: x − x is 0
+                CHECK(copy_floats(from.data(), n, to.data()));
+                CHECK(all_finite(from.data(), n));
+            }
+    CHECK(all_finite(static_cast<const double*>(nullptr), 0));
 }
 
 TEST_CASE("the layer kernels' vectorised tanh stays within 4 ulp of std::tanh, odd, and saturates to ±1") {

@@ -42,13 +42,19 @@ public:
     // Every non-input neuron's activation over the grid, neuron after neuron,
     // layer by layer. Computed in float32 (four cells per instruction): within
     // 1e-5 of predict(), and the same float32 numbers in the native and
-    // WebAssembly builds. The buffer is reused; it only grows.
+    // WebAssembly builds. The buffer is reused; it only grows. A value past
+    // float32's range is ±inf (or NaN): maps_finite() says whether there was one,
+    // found while the maps were copied.
     const std::vector<float>& heatmaps(const Network& net, const TrainerConfig& config, const GridSpec& grid);
-    // The same grid for the input features (one map per input).
+    bool maps_finite() const { return maps_finite_; }
+    // The same grid for the input features (one map per input); inputs_finite()
+    // for the last grid asked for, found once when it was made.
     const std::vector<float>& input_heatmaps(const TrainerConfig& config, const GridSpec& grid);
+    bool inputs_finite() const { return inputs_finite_; }
 
 private:
     void load_block(const double* inputs, std::size_t in, std::size_t start, std::size_t count);
+    void make_inputs(const TrainerConfig& config, const GridSpec& grid);
     void output_rows(const Network& net, const double* inputs, std::size_t start, std::size_t count);
 
     std::vector<double> z_, a_;  // a block's z, and the two halves of its a, by column
@@ -57,6 +63,8 @@ private:
     // made for: play asks for the same grid every frame.
     std::vector<float> grid_inputs_;
     std::array<double, 5> made_for_{};
+    bool inputs_finite_ = true;  // the grid's inputs, in float32
+    bool maps_finite_ = true;    // the last heatmaps
     std::vector<float> grid_z_, grid_a_, heatmap_, input_heatmap_;
 };
 

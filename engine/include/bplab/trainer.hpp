@@ -102,6 +102,9 @@ public:
     const std::vector<float>& heatmaps(std::size_t res, double x_min, double x_max, double y_min, double y_max);
     const std::vector<float>& input_heatmaps(std::size_t res, double x_min, double x_max, double y_min,
                                              double y_max);
+    // Whether the last heatmaps, and the last input heatmaps, stayed within float32.
+    bool heatmaps_finite() const { return grid_.maps_finite(); }
+    bool input_heatmaps_finite() const { return grid_.inputs_finite(); }
 
     // Everything that changes while training (snapshot.hpp), with a checksum.
     // Equal states give equal bytes.
