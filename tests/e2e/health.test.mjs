@@ -47,7 +47,7 @@ async function playAndRead(hash, seconds, until = /./) {
   const notice = page.locator('#notices [data-notice="health"]');
   const text = (await notice.count()) ? await notice.textContent() : null;
   await page.click('#play');
-  const epoch = await page.$eval('#epoch', (el) => el.textContent).catch(() => '');
+  const epoch = Number((await page.textContent('#epoch')).replace(/\D/g, ''));
   await page.close();
   assert.deepEqual(errors, []);
   return { text, epoch };
@@ -72,7 +72,9 @@ test('learning rate 10 with ReLU: the page says the layer died and the loss swin
 
 test('the defaults train without such a notice', async () => {
   for (const hash of ['lang=en', 'lang=en&dataset=spiral&activation=relu&networkShape=8,8,6&features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2']) {
-    const { text } = await playAndRead(hash, 6);
+    const { text, epoch } = await playAndRead(hash, 6);
     assert.equal(text, null, hash);
+    // It trained long enough for either notice to show: a window of epochs, and more.
+    assert.ok(epoch >= 2 * H.WINDOW, `${hash}: epoch ${epoch}`);
   }
 });
