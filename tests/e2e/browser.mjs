@@ -1,9 +1,10 @@
 // Debian's Chromium driven by playwright-core, and the built site served on 127.0.0.1.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
-import { distDir } from '../helpers/paths.mjs';
+import { apiUrl, distDir } from '../helpers/paths.mjs';
 
 export const screenshotDir = path.resolve(distDir, '..', 'test-output', 'screenshots');
 
@@ -11,6 +12,21 @@ const flags = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
+
+/**
+ * A test file's browser, opened before its tests and closed after them, and with `engine` a lab
+ * (the built module in Node) to compare the page with: { browser, lab }, filled once the file's
+ * tests run.
+ */
+export function useBrowser({ engine = false } = {}) {
+  const shared = { browser: null, lab: null };
+  before(async () => {
+    shared.browser = await openBrowser();
+    if (engine) shared.lab = await (await import(apiUrl)).loadEngine();
+  });
+  after(async () => { await shared.browser?.close(); });
+  return shared;
+}
 
 /**
  * Starts the server and the browser; call close() when done. context is an

@@ -4,23 +4,11 @@
 // (a twin trainer built here from the same settings); no two numbers overlap each other or a
 // neuron; selecting never scrolls; on a phone the inspector's sheet never covers the selection.
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { apiUrl } from '../helpers/paths.mjs';
-import { linkPoint, newPage, openBrowser, openLab, screenshot } from './browser.mjs';
+import { test } from 'node:test';
+import { linkPoint, newPage, openLab, screenshot, useBrowser } from './browser.mjs';
+import * as S from '../../web/src/state.js';
 
-const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
-const S = await import(path.join(web, 'state.js'));
-const { loadEngine } = await import(apiUrl);
-
-let browser;
-let lab;
-before(async () => {
-  browser = await openBrowser();
-  lab = await loadEngine();
-});
-after(async () => { await browser?.close(); });
+const run = useBrowser({ engine: true });
 
 const SIZES = [
   ['1280x800', { viewport: { width: 1280, height: 800 } }],
@@ -119,11 +107,11 @@ async function step(page, twin, n) {
 for (const [size, options] of SIZES) {
   for (const lang of ['en', 'ko']) {
     test(`frame mode fits one screen at ${size} in ${lang}: every phase, a hidden neuron and a first-layer weight`, async () => {
-      const context = await browser.newContext({ locale: lang === 'ko' ? 'ko-KR' : 'en-US', ...options });
+      const context = await run.browser.newContext({ locale: lang === 'ko' ? 'ko-KR' : 'en-US', ...options });
       const { page, errors } = await newPage(context);
       const hash = `${HASH}&lang=${lang}`;
-      await openLab(page, `${browser.url}${hash}`);
-      const twin = lab.createTrainer(S.engineConfig(S.parseUrl('', hash).state));
+      await openLab(page, `${run.browser.url}${hash}`);
+      const twin = run.lab.createTrainer(S.engineConfig(S.parseUrl('', hash).state));
       const L = twin.layerSizes.length - 1;  // 3 weight layers: forward ×3, loss, backward ×3, update
       const phone = size === 'phone';
       const shot = async (phase) => screenshot(page, `layout-${phase}-${size}-${lang}`, { fullPage: false });
@@ -188,8 +176,8 @@ for (const [size, options] of SIZES) {
 }
 
 test('→ and ← step from anywhere but a field that uses the arrows; Escape follows the step again', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 800 } });
-  await openLab(page, `${browser.url}${HASH}&lang=en`);
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 800 } });
+  await openLab(page, `${run.browser.url}${HASH}&lang=en`);
   assert.equal(await page.getAttribute('#step', 'title'), 'Step: one phase (→); back: ←', 'the Step button says "one phase" from the first load');
   const current = () => page.textContent('.frame-chip.is-current').catch(() => null);
   await page.focus('.net-node[data-column="1"][data-unit="0"]');  // a neuron: → still steps
@@ -217,9 +205,9 @@ test('→ and ← step from anywhere but a field that uses the arrows; Escape fo
 });
 
 test('a layer of more than four neurons numbers only the selected neuron and its links', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 800 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 800 } });
   const hash = '#mode=frames&seed=3&networkShape=6,3&lang=en';
-  await openLab(page, `${browser.url}${hash}`);
+  await openLab(page, `${run.browser.url}${hash}`);
   await page.keyboard.press('ArrowRight');  // forward of hidden layer 1 (6 neurons)
   const first = await page.$$eval('.net-num:not([hidden])', (els) => els.map((el) => `${el.dataset.column}.${el.dataset.unit}`));
   assert.deepEqual(first, ['1.0'], 'only the neuron the step follows');

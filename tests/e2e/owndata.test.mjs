@@ -4,22 +4,14 @@
 // mouse, touch and keyboard; formula datasets; the link and the save file.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { dsvFormat } from 'd3-dsv';
-import { apiUrl } from '../helpers/paths.mjs';
-import { epochOf, newPage, openBrowser, openLab, screenshot, valueOf } from './browser.mjs';
+import { epochOf, newPage, openLab, screenshot, useBrowser, valueOf } from './browser.mjs';
 import * as S from '../../web/src/state.js';
 
-const { loadEngine } = await import(apiUrl);
-let browser;
-let lab;
-before(async () => {
-  browser = await openBrowser();
-  lab = await loadEngine();
-});
-after(async () => { await browser?.close(); });
+const run = useBrowser({ engine: true });
 
-const at = (hash = '#lang=en') => `${browser.url}${hash}`;
+const at = (hash = '#lang=en') => `${run.browser.url}${hash}`;
 
 // ---- files of real shapes ---------------------------------------------------------------------
 
@@ -86,7 +78,7 @@ async function checkTwin(page, train, test, classes) {
     return [y === 1 ? 1 : out.activation === 'tanh' ? -1 : 0];
   });
   const make = (rows) => {
-    const t = lab.createTrainer(config);
+    const t = run.lab.createTrainer(config);
     t.setData(rows.flatMap(([x, y]) => [x, y]), targetsOf(rows), rows.length);
     return t;
   };
@@ -134,7 +126,7 @@ function bySplit(expected, rows) {
 }
 
 test('an iris CSV with a header, five columns and text labels: three classes, the file’s units, numbers as an independent scaling gives', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 800 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 800 } });
   await openLab(page, at());
   await importText(page, IRIS, 'iris.csv');
   assert.match(await page.textContent('#data-found'), /15 rows, 5 columns, separated by commas/);
@@ -168,7 +160,7 @@ test('an iris CSV with a header, five columns and text labels: three classes, th
 });
 
 test('semicolons with decimal commas and no header, tab-separated regression, space-separated text: each read as the file means', async () => {
-  const { page, errors } = await newPage(browser.context);
+  const { page, errors } = await newPage(run.browser.context);
   await openLab(page, at());
   await importText(page, SEMICOLON, 'heights.csv');
   assert.match(await page.textContent('#data-found'), /8 rows, 3 columns, separated by semicolons\. Decimal commas\./);
@@ -214,7 +206,7 @@ test('malformed files are refused by line and column, in both languages, and not
     ['\n  \n', /there is nothing in it/, /내용이 없습니다/],
   ];
   for (const lang of ['en', 'ko']) {
-    const { page, errors } = await newPage(browser.context);
+    const { page, errors } = await newPage(run.browser.context);
     await openLab(page, at(`#lang=${lang}&dataset=xor`));
     await page.click('#step');
     const hash = await page.evaluate(() => location.hash);
@@ -250,7 +242,7 @@ const pointsOf = async (page) => (await exported(page)).slice(1).map((r) => ({ x
 const near = (a, b, tol) => Math.abs(a - b) <= tol;
 
 test('drawing with a mouse: click adds in the chosen class, drag moves, right-click and the eraser delete, Clear empties; training runs on', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 800 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 800 } });
   await openLab(page, at('#lang=en&dataset=circle'));
   await page.click('#data-draw');
   assert.match(await page.textContent('#data-summary'), /Your drawn points.*500 rows/s, 'drawing starts from the points on screen');
@@ -300,7 +292,7 @@ test('drawing with a mouse: click adds in the chosen class, drag moves, right-cl
 });
 
 test('drawing by touch on a phone (tap adds, long press deletes) and by keyboard (arrows, Enter, Delete)', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'ko-KR' });
+  const context = await run.browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'ko-KR' });
   const { page, errors } = await newPage(context);
   await openLab(page, at('#lang=ko&dataset=xor'));
   await page.click('#data-draw');
@@ -339,7 +331,7 @@ test('drawing by touch on a phone (tap adds, long press deletes) and by keyboard
 });
 
 test('frame by frame on drawn data: steps run, and a clicked drawn point becomes the probe the inspector follows', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   await openLab(page, at('#lang=en&dataset=xor&batchSize=2'));
   await page.click('#data-draw');
   await page.click('#draw-clear');
@@ -366,7 +358,7 @@ test('frame by frame on drawn data: steps run, and a clicked drawn point becomes
 // ---- formulas --------------------------------------------------------------------------------
 
 test('a formula dataset: class 1 exactly where y > f(x), in the formula’s units; a bad formula is refused at its character', async () => {
-  const { page, errors } = await newPage(browser.context);
+  const { page, errors } = await newPage(run.browser.context);
   await openLab(page, at());
   await page.click('#data-formula');
   await page.fill('#data-fx', 'sin(x');
@@ -396,7 +388,7 @@ test('a formula dataset: class 1 exactly where y > f(x), in the formula’s unit
   assert.ok(points.some((q) => q.label === 'y ≤ x^3 - x') && points.some((q) => q.label === 'y > x^3 - x'));
   const link = await page.evaluate(() => location.hash);
   assert.ok(link.length < 700, 'a formula travels as its recipe, not as 300 points');
-  const again = await browser.context.newPage();
+  const again = await run.browser.context.newPage();
   await openLab(again, at(link));
   assert.deepEqual(await pointsOf(again), points, 'the link makes the same points');
   await again.close();
@@ -407,7 +399,7 @@ test('a formula dataset: class 1 exactly where y > f(x), in the formula’s unit
 // ---- the data travels -------------------------------------------------------------------------
 
 test('own data travels: a link up to 500 points, a save file of any size, both opening to the same data and numbers', async () => {
-  const { page, errors } = await newPage(browser.context);
+  const { page, errors } = await newPage(run.browser.context);
   await openLab(page, at('#lang=en&dataset=spiral&classes=3&seed=4'));
   await page.click('#data-draw');
   await page.mouse.click(...Object.values(await planePoint(page, 0.5, 5.5)));
@@ -424,7 +416,7 @@ test('own data travels: a link up to 500 points, a save file of any size, both o
   const loss = await valueOf(page, '#train-loss');
   const testLoss = await valueOf(page, '#test-loss');
 
-  const opened = await browser.context.newPage();
+  const opened = await run.browser.context.newPage();
   await openLab(opened, at('#lang=en'));
   await opened.click('#share');
   await opened.setInputFiles('#open-network', { name: 'net.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
@@ -441,7 +433,7 @@ test('own data travels: a link up to 500 points, a save file of any size, both o
   assert.equal(fewer.length, 500);
   const link = await opened.evaluate(() => location.href);
   assert.match(link, /dataset=own.*data=/);
-  const third = await browser.context.newPage();
+  const third = await run.browser.context.newPage();
   await openLab(third, link);
   assert.deepEqual(await pointsOf(third), fewer);
   // A damaged link is refused with a notice and the default dataset.
@@ -457,7 +449,7 @@ test('own data travels: a link up to 500 points, a save file of any size, both o
 
 test('the own data tools in Korean and English, laptop and phone', async () => {
   for (const [lang, viewport] of [['en', { width: 390, height: 844 }], ['ko', { width: 1280, height: 800 }]]) {
-    const { page, errors } = await newPage(browser.context, { viewport });
+    const { page, errors } = await newPage(run.browser.context, { viewport });
     await openLab(page, at(`#lang=${lang}`));
     await importText(page, IRIS, 'iris.csv');
     await screenshot(page, `owndata-dialog-${lang}-${viewport.width}`, { fullPage: false });

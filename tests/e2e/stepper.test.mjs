@@ -4,24 +4,15 @@
 // mode in the URL, and screenshots of each phase in both languages.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { apiUrl, distDir } from '../helpers/paths.mjs';
-import { blockNetwork, newPage, openBrowser, openLab, screenshot } from './browser.mjs';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { distDir } from '../helpers/paths.mjs';
+import { blockNetwork, newPage, openLab, screenshot, useBrowser } from './browser.mjs';
+import * as S from '../../web/src/state.js';
 
-const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
-const S = await import(path.join(web, 'state.js'));
-const { loadEngine } = await import(apiUrl);
+const run = useBrowser({ engine: true });
 
-let browser;
-let lab;
-before(async () => {
-  browser = await openBrowser();
-  lab = await loadEngine();
-});
-after(async () => { await browser?.close(); });
-
-const at = (hash) => `${browser.url}${hash}`;
+const at = (hash) => `${run.browser.url}${hash}`;
 // What Temml draws for TeX it cannot read: an error span, or the command in its error colour.
 const TEX_ERRORS = '#inspector .temml-error, #inspector [mathcolor="#b22222"], #inspector [style*="b22222"]';
 
@@ -29,7 +20,7 @@ const TEX_ERRORS = '#inspector .temml-error, #inspector [mathcolor="#b22222"], #
 function twin(hash) {
   const { state, ignored } = S.parseUrl('', hash);
   assert.deepEqual(ignored, []);
-  return lab.createTrainer(S.engineConfig(state));
+  return run.lab.createTrainer(S.engineConfig(state));
 }
 
 async function stepPhases(page, n) {
@@ -70,7 +61,7 @@ const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, M
 const HASH = '#mode=frames&dataset=xor&networkShape=3,2&batchSize=1&seed=5&learningRate=0.1&optimizer=adam';
 
 test('stepping to the backward phase of the first layer shows the trace\'s numbers in the inspector', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   await openLab(page, at(HASH));
   assert.equal(await page.getAttribute('.mode-button[data-mode="frames"]', 'aria-pressed'), 'true');
   const t = twin(HASH);
@@ -129,7 +120,7 @@ test('stepping to the backward phase of the first layer shows the trace\'s numbe
 });
 
 test('the update shows the optimizer\'s state and each weight\'s before → after, as the engine did it', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   await openLab(page, at(HASH));
   const t = twin(HASH);
   const L = t.layerSizes.length - 1;
@@ -158,7 +149,7 @@ test('the update shows the optimizer\'s state and each weight\'s before → afte
 });
 
 test('a step back returns the page to the previous numbers exactly, across an update too', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   await openLab(page, at('#mode=frames&batchSize=4&seed=11'));
   const seen = [await pageNumbers(page)];
   for (let k = 0; k < 10; k++) {  // one batch of 8 phases and two more: across the update
@@ -180,7 +171,7 @@ test('a step back returns the page to the previous numbers exactly, across an up
 });
 
 test('the history keeps the last 128 steps, and a setting that rebuilds the trainer clears it', async () => {
-  const { page, errors } = await newPage(browser.context);
+  const { page, errors } = await newPage(run.browser.context);
   await openLab(page, at('#mode=frames&networkShape=2&seed=3'));
   await stepPhases(page, 4);
   const start = await pageNumbers(page);
@@ -205,7 +196,7 @@ test('the history keeps the last 128 steps, and a setting that rebuilds the trai
 });
 
 test('the mode is kept in the URL, train mode draws no overlay, and the step controls are named', async () => {
-  const { page, errors } = await newPage(browser.context);
+  const { page, errors } = await newPage(run.browser.context);
   await openLab(page, at(''));
   assert.equal(await page.getAttribute('.mode-button[data-mode="train"]', 'aria-pressed'), 'true');
   assert.equal(await page.isVisible('#inspector'), false);
@@ -246,7 +237,7 @@ test('screenshots of the forward, backward and update phases, in English and Kor
   const phone = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
   for (const lang of ['en', 'ko']) {
     for (const [device, options] of [['desktop', { viewport: { width: 1280, height: 900 } }], ['phone', phone]]) {
-      const context = await browser.newContext({ locale: lang === 'ko' ? 'ko-KR' : 'en-US', ...options });
+      const context = await run.browser.newContext({ locale: lang === 'ko' ? 'ko-KR' : 'en-US', ...options });
       const { page, errors } = await newPage(context);
       await openLab(page, at(`#mode=frames&lang=${lang}&seed=2`));
       await stepPhases(page, 2);
@@ -265,7 +256,7 @@ test('screenshots of the forward, backward and update phases, in English and Kor
 });
 
 test('every optimizer\'s update and the softmax and MSE outputs are written out with the engine\'s numbers', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   const cases = [
     ['optimizer=sgd&regularization=l2&regularizationRate=0.01', ['delta', 'penalty']],
     ['optimizer=momentum', ['momentumBuffer', 'delta']],
@@ -328,7 +319,7 @@ test('every optimizer\'s update and the softmax and MSE outputs are written out 
 });
 
 test('a first-layer weight lists every path to the loss, and their products sum to ∂ℓ/∂w', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   // The course's picture: θ₁₁ reaches the loss through both neurons of the next layer.
   const hash = '#mode=frames&dataset=xor&networkShape=2,2&batchSize=4&seed=8';
   await openLab(page, at(hash));
@@ -362,7 +353,7 @@ test('a first-layer weight lists every path to the loss, and their products sum 
 });
 
 test('the backprop lesson shows what its text promises: a first-layer weight with two paths to the loss', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   await openLab(page, at('#lesson=backprop&lang=en'));
   assert.match(await page.textContent('#lesson'), /two paths/);
   const L = (await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('networkShape'))).split(',').length + 1;
@@ -374,7 +365,7 @@ test('the backprop lesson shows what its text promises: a first-layer weight wit
 });
 
 test('with batch size 1 the probe is the batch; a picked point elsewhere is labelled as outside it', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   const hash = '#mode=frames&batchSize=1&seed=9&lang=en';
   const t = twin(hash);
   t.stepPhase();
@@ -396,7 +387,7 @@ test('with batch size 1 the probe is the batch; a picked point elsewhere is labe
 });
 
 test('clicking a training point makes it the probe: its own numbers fill the network, in the URL too', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await newPage(run.browser.context, { viewport: { width: 1280, height: 900 } });
   const hash = '#mode=frames&batchSize=10&seed=9';
   await openLab(page, at(hash));
   const t = twin(hash);
@@ -435,7 +426,7 @@ test('clicking a training point makes it the probe: its own numbers fill the net
 });
 
 test('the single file steps frame by frame from file:// with the network blocked, formulas and all', async () => {
-  const { page, errors } = await newPage(browser.context);
+  const { page, errors } = await newPage(run.browser.context);
   const requests = await blockNetwork(page);
   await openLab(page, `${pathToFileURL(path.join(distDir, 'backprop-lab.html')).href}#mode=frames&networkShape=3`);
   await stepPhases(page, 5);  // forward ×2, loss, backward out, backward 1
