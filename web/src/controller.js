@@ -512,7 +512,7 @@ export class Controller {
     if (due <= 0) return;
     this.#clock.due += due * interval;
     if (time - this.#clock.due > interval) this.#clock.due = time;  // after a stall, no burst
-    for (let i = 0; i < due && this.playing; i++) this.#advance(1, 'phase', i === due - 1);
+    for (let i = 0; i < due && this.playing; i++) this.#advance(1, 'phase', i === due - 1 && { maps: true, text: true });
   }
 
   /**
@@ -521,7 +521,6 @@ export class Controller {
    * only the counter.
    */
   #advance(count, unit = this.stepUnit, draw = { maps: true, text: true }) {
-    if (draw === true) draw = { maps: true, text: true };
     if (this.#trainSize === 0) {
       this.pause();
       this.#hooks.onNoData?.();

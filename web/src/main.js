@@ -8,7 +8,7 @@ import { Controller } from './controller.js';
 import { Panels } from './panels/index.js';
 import { h, ownsKeys } from './dom.js';
 import { errorDetail, errorText } from './errors.js';
-import { detectLanguage, formatNumber, has, setLanguage, t, translateTree } from './i18n/index.js';
+import { detectLanguage, formatNumber, has, setLanguage, settingLabel, t, translateTree } from './i18n/index.js';
 import {
   applyChanges, CLASSIFICATION_DATASETS, defaultOf, FEATURES, isRelevant, OWN, parseUrl, REGRESSION_DATASETS, serialize, SETTING, usesOwnData,
 } from './state.js';
@@ -133,7 +133,7 @@ function setPlaying(playing) {
 
 /** A setting's name and one of its values as the controls show them. */
 function settingText(name, value) {
-  const label = t(`setting.${name}`, { value: '' }).replace(/[\s:：%]+$/u, '');
+  const label = settingLabel(name);
   const shown = name === 'classes' ? t('option.classes', { n: value }) : has(`option.${name}.${value}`) ? t(`option.${name}.${value}`) : String(value);
   return { label, shown };
 }
@@ -584,7 +584,8 @@ async function main() {
     data: () => (usesOwnData(app.state) ? app.ownData : null),
     start: () => {
       if (usesOwnData(app.state) && app.ownData) return;
-      useData(fromSplits(app.controller.data(), app.controller.data().classes));
+      const data = app.controller.data();
+      useData(fromSplits(data, data.classes));
     },
     change: (data) => useData(data),
     ratio: () => app.state.percTrainData / 100,

@@ -44,6 +44,11 @@ export function t(key, params) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+/** A setting's name as its control's label says it, without the value and the colon after it. */
+export function settingLabel(name) {
+  return t(`setting.${name}`, { value: '' }).replace(/[\s:：%]+$/u, '');
+}
+
 /**
  * Numbers as the page shows them: short, locale-independent digits; fixed keeps trailing zeros
  * (0.710 beside 0.722), for numbers read in a column.

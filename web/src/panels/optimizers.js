@@ -14,6 +14,7 @@
 // and its bias), and each step hands it the noisy gradient through a batch of
 // two samples made to have exactly that gradient, so the engine's own
 // optimizer step moves it.
+import { random } from '../data/owndata.js';
 import { h, pixelRatio, sizeCanvas } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { numText } from '../stepper/tex.js';
@@ -52,14 +53,7 @@ export const NOISE = ['0', '0.02', '0.05'];
 
 /** A seeded stream of standard normal numbers (mulberry32 and Box–Muller): the same seed, the same noise. */
 export function normals(seed, count) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = random(seed);
   const out = new Float64Array(count);
   for (let i = 0; i < count; i += 2) {
     const u = 1 - uniform();

@@ -3,14 +3,13 @@
 // trained network itself saved to a file and opened again, or exported as a PyTorch script
 // or as JSON.
 import { h } from '../dom.js';
-import { currentLanguage, has, t } from '../i18n/index.js';
+import { currentLanguage, has, settingLabel, t } from '../i18n/index.js';
 import { HIDEABLE, serialize } from '../state.js';
 
 const escapeAttribute = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function hideLabel(name) {
-  if (has(`part.${name}`)) return t(`part.${name}`);
-  return t(`setting.${name}`, { value: '' }).replace(/[\s:：%]+$/u, '');
+  return has(`part.${name}`) ? t(`part.${name}`) : settingLabel(name);
 }
 
 async function copy(text, field, status) {
