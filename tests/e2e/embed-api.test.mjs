@@ -33,7 +33,8 @@ test('a course page on another origin steps, selects, sets and plays its embedde
   // Step into the backward pass: the phase events carry Upstream × Local = Downstream, as the lab shows it.
   const L = (await lesson.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('networkShape'))).split(',').length + 1;
   for (let k = 0; k < L + 2; k++) await page.getByRole('button', { name: 'Step one phase' }).click();
-  await page.waitForFunction(() => /×.*=/.test(document.getElementById('readout-backprop').textContent));
+  // The readout's own placeholder text names the three factors too: wait for a neuron's numbers.
+  await page.waitForFunction(() => /^Neuron \d+\.\d+: .*×.*=/.test(document.getElementById('readout-backprop').textContent));
   const readout = await page.textContent('#readout-backprop');
   const shown = await lesson.$eval('#inspector .ix-key[data-quantity="downstream"]', (el) => JSON.parse(el.dataset.terms).concat(Number(el.dataset.value)));
   const numbers = readout.replace(/^[^:]*:/, '').match(/−?-?\d[\d.e+-]*/g).map(Number);

@@ -109,7 +109,8 @@ test('Firefox: a lesson embedded in another origin\'s page is driven by postMess
   for (let k = 0; k < 5; k++) {
     await page.evaluate(() => document.querySelector('button[data-lab="backprop"]').click());  // Step one phase
   }
-  await page.waitForFunction(() => /×.*=/.test(document.getElementById('readout-backprop').textContent), { timeout: 10000 });
+  // A neuron's Upstream × Local = Downstream, as numbers (the placeholder text names the factors too).
+  await page.waitForFunction(() => /^Neuron \d+\.\d+: -?\d[\d.e+-]* × -?\d[\d.e+-]* = -?\d/.test(document.getElementById('readout-backprop').textContent), { timeout: 10000 });
   await page.evaluate(() => [...document.querySelectorAll('button[data-lab="xor"]')].find((b) => b.textContent === '10 epochs').click());
   await page.waitForFunction(() => /epoch 10, test loss/.test(document.getElementById('log-xor').textContent), { timeout: 20000 });
   assert.deepEqual(errors, []);
