@@ -258,7 +258,7 @@ export async function loadEngine(options = {}) {
   return new Lab(core);
 }
 
-// ---- arguments: what the engine's adapters accept is plain data -------------------------
+// ---- arguments: what the engine's bindings accept is plain data -------------------------
 
 function kindOf(value) {
   if (value === null) return 'null';

@@ -223,4 +223,21 @@ void Grid::make_inputs(const TrainerConfig& config, const GridSpec& grid) {
     inputs_finite_ = kernels::all_finite(input_heatmap_.data(), input_heatmap_.size());
 }
 
+void Grid::require_finite(bool inputs_only) const {
+    if (inputs_only ? inputs_finite_ : maps_finite_) return;
+    if (inputs_finite_)
+        throw LabError("diverged", "weights",
+                       "weights: with these weights the neurons' outputs over this plane are too large for the "
+                       "float32 maps (they overflow to infinity or NaN); allowed: smaller weights (reset the "
+                       "network, or lower optimizer.lr and train again)");
+    static const char* const names[] = {"xMin", "xMax", "yMin", "yMax"};
+    std::size_t far = 1;  // made_for_ is res, then the four bounds
+    for (std::size_t k = 2; k < 5; ++k)
+        if (std::abs(made_for_[k]) > std::abs(made_for_[far])) far = k;
+    throw LabError("out_of_range", names[far - 1],
+                   std::string(names[far - 1]) + " is " + describe(made_for_[far]) +
+                       ": the inputs over this plane are too large for the float32 maps; allowed: a plane whose "
+                       "features are finite in float32 (|x|, |y| well below 1e19)");
+}
+
 }  // namespace bplab

@@ -3,9 +3,16 @@
 #include <string>
 #include <utility>
 
+#include "bplab/config.hpp"
 #include "bplab/errors.hpp"
 
 namespace bplab {
+
+std::string diverged_message(const Cursor& at, double lr) {
+    return "training diverged at epoch " + std::to_string(at.epoch) + ", batch " + std::to_string(at.batch) +
+           ": the loss or a weight became infinite or NaN with learning rate " + describe(lr) +
+           ". The step was undone; allowed: a smaller optimizer.lr, or reset the network.";
+}
 
 void BatchWork::require_row(std::size_t row) const {
     const std::size_t computed = computed_rows();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bplab/config.hpp"
+#include "bplab/errors.hpp"
 #include "bplab/settings.hpp"
 
 namespace bplab {
@@ -81,6 +83,9 @@ void step_schedule(const ScheduleConfig& c, double base_lr, double epoch_loss, S
 
 ScheduleCurve schedule_curve(const ScheduleConfig& c, double base_lr, std::size_t epochs,
                              const std::vector<double>& losses) {
+    for (const ConfigProblem& p : validate_schedule(c, base_lr, "lr"))
+        throw LabError("invalid_argument", p.field, p.message());
+    require_finite(losses.data(), losses.size(), "losses");
     ScheduleCurve curve;
     curve.lr.push_back(base_lr);
     ScheduleState state = start_schedule(base_lr);

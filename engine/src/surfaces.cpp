@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include "bplab/config.hpp"
 #include "bplab/errors.hpp"
@@ -67,12 +68,11 @@ void surface_grid(SurfaceKind kind, std::size_t res, double x_min, double x_max,
         throw LabError("invalid_argument", "res",
                        "res is " + std::to_string(res) + "; allowed: 1 to " +
                            std::to_string(Limits::max_grid));
-    if (!std::isfinite(x_min) || !std::isfinite(x_max) || !(x_min < x_max) ||
-        !std::isfinite(y_min) || !std::isfinite(y_max) || !(y_min < y_max))
-        throw LabError("invalid_argument", "xMin",
-                       "the frame is x " + describe(x_min) + " … " + describe(x_max) + ", y " +
-                           describe(y_min) + " … " + describe(y_max) +
-                           "; allowed: finite numbers with xMin < xMax and yMin < yMax");
+    for (auto [lo, hi, axis] : {std::tuple{x_min, x_max, "x"}, std::tuple{y_min, y_max, "y"}})
+        if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi))
+            throw LabError("invalid_argument", std::string(axis) + "Min",
+                           std::string(axis) + "Min is " + describe(lo) + "; allowed: finite, below " + axis +
+                               "Max (" + describe(hi) + ")");
     out.resize(res * res);
     const double dx = (x_max - x_min) / static_cast<double>(res);
     const double dy = (y_max - y_min) / static_cast<double>(res);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "bplab/errors.hpp"
 #include "bplab/schedules.hpp"
 
 using namespace bplab;
@@ -133,3 +134,16 @@ TEST_CASE("every schedule counts the epochs it has stepped") {
         CHECK(s.last_epoch == 3);
     }
 }
+
+TEST_CASE("a schedule curve checks its schedule against the base rate, and its losses") {
+    ScheduleConfig step;
+    step.kind = ScheduleKind::step;
+    step.step_size = 0;  // a period of no epochs
+    CHECK_THROWS_AS(schedule_curve(step, 0.1, 3, {}), LabError);
+    step.step_size = 2;
+    CHECK(schedule_curve(step, 0.1, 3, {}).lr.size() == 4);
+    ScheduleConfig plateau;
+    plateau.kind = ScheduleKind::plateau;
+    CHECK_THROWS_WITH(schedule_curve(plateau, 0.1, 3, {1.0, NAN, 0.5}), Catch::Matchers::Contains("losses"));
+}
+

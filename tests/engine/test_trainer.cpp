@@ -1000,6 +1000,49 @@ TEST_CASE("heatmaps and predict refuse what they cannot draw") {
 
 namespace {
 
+// The code and field of the LabError that call throws; empty when it throws none.
+using Refusal = std::pair<std::string, std::string>;
+
+template <class Call>
+Refusal refusal_of(Call call) {
+    try {
+        call();
+    } catch (const LabError& e) {
+        return {e.code(), e.field()};
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("maps that leave float32 are refused, naming the plane's bound or the weights at fault") {
+    // x1² of 1e20 is 1e40, past float32's 3.4e38: the plane's own features overflow, and the bound
+    // farthest from 0 is named, for the inputs' maps and for every neuron's.
+    const std::vector<LayerSpec> linear = {{2, {Activation::linear, 0.0}}, {1, {Activation::linear, 0.0}}};
+    TrainerConfig c = caller_config(2, linear, Loss::mse, 1);
+    c.inputs = 0;
+    c.features = {Feature::x1, Feature::x2, Feature::x1sq};
+    Trainer t(c);
+    t.heatmaps(4, -1, 1, -1, 1);
+    CHECK(refusal_of([&] { t.require_finite_heatmaps(false); }).first.empty());
+    t.input_heatmaps(4, -1, 1e20, -2, 1);
+    CHECK(refusal_of([&] { t.require_finite_heatmaps(true); }) == Refusal{"out_of_range", "xMax"});
+    t.heatmaps(4, -3e19, 1, -2, 1);
+    CHECK(refusal_of([&] { t.require_finite_heatmaps(false); }) == Refusal{"out_of_range", "xMin"});
+
+    // Finite inputs, weights of 3e38: z = 3e38·x1 + 3e38·x2 + … overflows float32 over (1, 2)²
+    // though every number the weights hold is finite: the weights are at fault.
+    Trainer plain(caller_config(2, linear, Loss::mse, 1));
+    const std::vector<double> huge(4, 3e38);
+    plain.set_weights(0, huge.data(), huge.size());
+    plain.heatmaps(4, 1, 2, 1, 2);
+    CHECK(refusal_of([&] { plain.require_finite_heatmaps(false); }) == Refusal{"diverged", "weights"});
+    plain.input_heatmaps(4, 1, 2, 1, 2);
+    CHECK(refusal_of([&] { plain.require_finite_heatmaps(true); }).first.empty());  // the inputs themselves are fine
+}
+
+namespace {
+
 // x1, x2 of each cell centre of a res × res grid: rows from y_max down, columns from x_min across.
 std::vector<double> cell_centres(std::size_t res, double x_min, double x_max, double y_min, double y_max) {
     std::vector<double> centres;

@@ -43,14 +43,15 @@ public:
     // layer by layer. Computed in float32 (four cells per instruction): within
     // 1e-5 of predict(), and the same float32 numbers in the native and
     // WebAssembly builds. The buffer is reused; it only grows. A value past
-    // float32's range is ±inf (or NaN): maps_finite() says whether there was one,
-    // found while the maps were copied.
+    // float32's range is ±inf (or NaN), found while the maps were copied.
     const std::vector<float>& heatmaps(const Network& net, const TrainerConfig& config, const GridSpec& grid);
-    bool maps_finite() const { return maps_finite_; }
-    // The same grid for the input features (one map per input); inputs_finite()
-    // for the last grid asked for, found once when it was made.
+    // The same grid for the input features (one map per input); whether they are
+    // finite is found once, when the grid is made.
     const std::vector<float>& input_heatmaps(const TrainerConfig& config, const GridSpec& grid);
-    bool inputs_finite() const { return inputs_finite_; }
+    // Refuses the last maps (of the inputs only, or of every neuron) if a value in them
+    // left float32: out_of_range naming the plane's bound farthest from 0 when the
+    // plane's own features overflow, else diverged (the network's weights are at fault).
+    void require_finite(bool inputs_only) const;
 
 private:
     void load_block(const double* inputs, std::size_t in, std::size_t start, std::size_t count);

@@ -7,6 +7,7 @@
 // takes a call back when it diverges: when the loss or a parameter went
 // non-finite, everything is as it was before the call.
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "bplab/state.hpp"
@@ -21,6 +22,9 @@ struct Cursor {
     std::size_t batch = 0;         // index of the current batch within the epoch
     std::size_t batches_per_epoch = 0;
 };
+
+// Why a step was undone, and what to do: at this cursor, with this learning rate.
+std::string diverged_message(const Cursor& at, double lr);
 
 struct PhaseResult {
     Phase phase;        // the phase that ran

@@ -66,7 +66,8 @@ void step_schedule(const ScheduleConfig& config, double base_lr, double epoch_lo
 // The schedule over `epochs` epochs, stepped as training steps it: lr[e] is the rate epoch e
 // trains with (epochs + 1 values, lr[0] the base); after each epoch, plateau's best loss and
 // its count of epochs without improvement. losses[e] is the loss it watches after epoch e
-// (empty: plateau's losses are all 0).
+// (empty: plateau's losses are all 0). The schedule is checked against base_lr (reported as
+// "lr"), and the losses must be finite.
 struct ScheduleCurve {
     std::vector<double> lr, best, bad_epochs;
 };

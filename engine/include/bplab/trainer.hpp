@@ -102,9 +102,8 @@ public:
     const std::vector<float>& heatmaps(std::size_t res, double x_min, double x_max, double y_min, double y_max);
     const std::vector<float>& input_heatmaps(std::size_t res, double x_min, double x_max, double y_min,
                                              double y_max);
-    // Whether the last heatmaps, and the last input heatmaps, stayed within float32.
-    bool heatmaps_finite() const { return grid_.maps_finite(); }
-    bool input_heatmaps_finite() const { return grid_.inputs_finite(); }
+    // Refuses the last heatmaps (or input heatmaps) that left float32: Grid::require_finite.
+    void require_finite_heatmaps(bool inputs_only) const { grid_.require_finite(inputs_only); }
 
     // Everything that changes while training (snapshot.hpp), with a checksum.
     // Equal states give equal bytes.
