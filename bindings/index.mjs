@@ -107,7 +107,10 @@ async function embeddedBinary() {
   if (typeof DecompressionStream !== 'function') {
     throw new LabError({ code: 'no_webassembly', field: 'decompression', message: 'this browser cannot decompress the engine carried in this file (DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 and later); open the site\'s index.html over http instead' });
   }
-  const packed = Uint8Array.from(atob(embedded), (c) => c.charCodeAt(0));
+  // A plain loop: Uint8Array.from(text, mapFn) calls a function per character, ten times slower.
+  const text = atob(embedded);
+  const packed = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) packed[i] = text.charCodeAt(i);
   const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

@@ -63,14 +63,15 @@ async function embeddedWasm() {
   return gzipSync(wasm, { level: 9 }).toString('base64');
 }
 
-// The multi-file site splits what only some features load (the own-data dialog, its CSV and
-// formula parsers) into chunks fetched on first use; the single file inlines everything.
+// Both builds split what only some features load (the formula typesetter, the own-data dialog,
+// its CSV and formula parsers) into chunks loaded on first use: the site fetches them, the single
+// file carries them as inert text (see singleFile).
 async function bundle(variant) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: { app: path.join(root, 'web/src/main.js') },
     bundle: true,
-    splitting: variant !== 'single',
+    splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     format: 'esm',
     target: 'es2020',
@@ -108,6 +109,35 @@ function withPreloads(html, appJs) {
 // Keeps inline text from closing the tag it sits in.
 const inlineSafe = (text, tag) => text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
 
+// One self-contained file for file:// and USB sticks: no module script can be fetched there
+// (Chromium refuses module scripts from file://), so everything is inline. The page's script is
+// an inline module; each chunk is a <script type="text/plain"> the browser does not parse as
+// JavaScript, so a start does not pay for the formula typesetter or the data parsers. A small
+// script turns the chunks into blob: URLs and names them in an import map, before the module
+// runs; the chunks' imports of each other are rewritten to those names.
+function singleFile(html, { css, js, chunks }) {
+  const name = (chunk) => `bplab-chunks/${path.basename(chunk.name)}`;
+  const renamed = (text, prefix) => chunks.reduce((out, chunk) => out.replaceAll(`"${prefix}${path.basename(chunk.name)}"`, `"${name(chunk)}"`), text);
+  const inert = chunks.map((chunk) => `<script type="text/plain" data-chunk="${name(chunk)}">${inlineSafe(renamed(chunk.text, './'), 'script')}</script>`);
+  const importMap = `<script>(function () {
+  var imports = {};
+  document.querySelectorAll('script[data-chunk]').forEach(function (s) {
+    imports[s.dataset.chunk] = URL.createObjectURL(new Blob([s.textContent], { type: 'text/javascript' }));
+  });
+  var map = document.createElement('script');
+  map.type = 'importmap';
+  map.textContent = JSON.stringify({ imports: imports });
+  document.currentScript.after(map);
+})();</script>`;
+  const app = `<script type="module">${inlineSafe(renamed(js, './chunks/'), 'script')}</script>`;
+  const inlined = html
+    .replace(/<link rel="stylesheet" href="\.\/app\.css">/, () => `<style>${inlineSafe(css || '', 'style')}</style>`)
+    .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => [...inert, importMap, app].join('\n'));
+  if (inlined === html) throw new Error('web/index.html lost its app.css / app.js tags; the single file cannot be made');
+  if (/"\.\/(chunks\/)?[\w-]+\.js"/.test(renamed(js, './chunks/'))) throw new Error('the single file\'s script still imports a chunk by its path');
+  return inlined;
+}
+
 export async function buildSite() {
   await buildWasm();
   await rm(distDir, { recursive: true, force: true });
@@ -122,15 +152,8 @@ export async function buildSite() {
   await copyFile(path.join(moduleDir, 'backprop-lab-core.wasm'), path.join(distDir, 'backprop-lab-core.wasm'));
   await writeFile(path.join(distDir, 'index.html'), withPreloads(html, multi['.js']));
 
-  // One self-contained file for file:// and USB sticks: no module script is
-  // fetched (Chromium refuses module scripts from file://), everything is inline.
   const single = await bundle('single');
-  if (single.chunks.length) throw new Error('the single file must not load chunks');
-  const inlined = html
-    .replace(/<link rel="stylesheet" href="\.\/app\.css">/, () => `<style>${inlineSafe(single['.css'] || '', 'style')}</style>`)
-    .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => `<script type="module">${inlineSafe(single['.js'], 'script')}</script>`);
-  if (inlined === html) throw new Error('web/index.html lost its app.css / app.js tags; the single file cannot be made');
-  await writeFile(path.join(distDir, 'backprop-lab.html'), inlined);
+  await writeFile(path.join(distDir, 'backprop-lab.html'), singleFile(html, { css: single['.css'], js: single['.js'], chunks: single.chunks }));
   // A course page that drives embedded lessons by postMessage (web/EMBED.md).
   await mkdir(path.join(distDir, 'examples'), { recursive: true });
   await copyFile(path.join(root, 'web/examples/course.html'), path.join(distDir, 'examples/course.html'));

@@ -69,7 +69,7 @@ export async function blockNetwork(page) {
   const requests = [];
   await page.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    if (/^(file|data|blob):/.test(url)) return route.continue();  // blob: is the single file's own chunks
     requests.push(url);
     return route.abort();
   });
