@@ -88,14 +88,22 @@ export function trainUnits(trainer, unit, count) {
  */
 export class FrameBudget {
   static CHECK = 12;  // frames between two looks at the pace
+  static MAX_WAIT = 16;  // checks, at most, before drawing more is tried again after it failed
   #text = 1;
   #maps = 1;
   #frame = 0;
   #last = 0;
   #interval = 0;
   #shortest = Infinity;
+  #wait = 0;  // checks to let pass before drawing more again
+  #backoff = 1;  // … after late frames: doubled each time drawing more made frames late again
+  #tried = false;  // the last change drew more
 
-  /** The parts the frame at `time` (a requestAnimationFrame timestamp) draws: { maps, text }. */
+  /**
+   * The parts the frame at `time` (a requestAnimationFrame timestamp) draws: { maps, text }.
+   * Spared parts fall on different frames (the text on the frame before a multiple of its step,
+   * the maps on a multiple of theirs), so that no frame carries both while either is spared.
+   */
   next(time) {
     if (this.#last) {
       const dt = time - this.#last;
@@ -105,19 +113,32 @@ export class FrameBudget {
     this.#last = time;
     this.#frame += 1;
     if (this.#frame % FrameBudget.CHECK === 0) this.#adapt();
-    return { maps: this.#frame % this.#maps === 0, text: this.#frame % this.#text === 0 };
+    return { maps: this.#frame % this.#maps === 0, text: (this.#frame + 1) % this.#text === 0 };
   }
 
-  // Slower than the display by a fifth: spare more (text first, up to every 6th frame; then the
-  // maps, up to every 3rd); close to the display's pace: draw more again (the maps first).
+  // Slower than the display by a tenth: spare more (text first, up to every 6th frame; then the
+  // maps, up to every 3rd). Close to the display's pace: draw more again (the maps first), but
+  // only after a wait that doubles each time drawing more made the frames late again, so that a
+  // machine at the edge keeps the display's pace instead of swinging around it.
   #adapt() {
-    const vsync = Math.max(this.#shortest, 1000 / 240);
-    if (this.#interval > 1.2 * vsync) {
+    // The display's interval: the shortest seen, taken as at most 50 Hz's (a machine whose every
+    // frame is late from the first one would otherwise take its own pace for the display's).
+    const vsync = Math.min(Math.max(this.#shortest, 1000 / 240), 1000 / 50);
+    if (this.#interval > 1.1 * vsync) {
+      if (this.#tried) this.#backoff = Math.min(FrameBudget.MAX_WAIT, 2 * this.#backoff);
+      this.#tried = false;
+      this.#wait = this.#backoff;
       if (this.#text < 6) this.#text += this.#text < 3 ? 1 : 3;
       else if (this.#maps < 3) this.#maps += 1;
-    } else if (this.#interval < 1.08 * vsync) {
-      if (this.#maps > 1) this.#maps -= 1;
-      else if (this.#text > 1) this.#text = this.#text > 3 ? 3 : this.#text - 1;
+    } else if (this.#interval < 1.04 * vsync) {
+      if (this.#tried) this.#backoff = 1;  // the last step held
+      this.#tried = false;
+      if (this.#wait > 0) this.#wait -= 1;
+      else if (this.#maps > 1 || this.#text > 1) {
+        if (this.#maps > 1) this.#maps -= 1;
+        else this.#text = this.#text > 3 ? 3 : this.#text - 1;
+        this.#tried = true;
+      }
     }
   }
 
@@ -127,6 +148,8 @@ export class FrameBudget {
     this.#last = 0;
     this.#interval = 0;
     this.#frame = 0;
+    this.#wait = 0;
+    this.#tried = false;
     return spared;
   }
 }
