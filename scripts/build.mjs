@@ -115,11 +115,30 @@ const inlineSafe = (text, tag) => text.replace(new RegExp(`</(${tag})`, 'gi'), '
 // JavaScript, so a start does not pay for the formula typesetter or the data parsers. A small
 // script turns the chunks into blob: URLs and names them in an import map, before the module
 // runs; the chunks' imports of each other are rewritten to those names.
+const OLD_BROWSER = {
+  en: 'This browser is too old for Backprop Lab: it needs import maps (Chrome 89, Firefox 108, Safari 16.4 or later). Please open this file in a current version of Chrome, Edge, Firefox or Safari.',
+  ko: '이 브라우저는 Backprop Lab을 실행하기에 너무 오래되었습니다. import map을 지원하는 브라우저(Chrome 89, Firefox 108, Safari 16.4 이상)가 필요합니다. 최신 Chrome, Edge, Firefox, Safari에서 이 파일을 열어 주세요.',
+};
+
 function singleFile(html, { css, js, chunks }) {
   const name = (chunk) => `bplab-chunks/${path.basename(chunk.name)}`;
   const renamed = (text, prefix) => chunks.reduce((out, chunk) => out.replaceAll(`"${prefix}${path.basename(chunk.name)}"`, `"${name(chunk)}"`), text);
   const inert = chunks.map((chunk) => `<script type="text/plain" data-chunk="${name(chunk)}">${inlineSafe(renamed(chunk.text, './'), 'script')}</script>`);
   const importMap = `<script>(function () {
+  // A browser that says it has no import maps (Firefox 94–107) would wait on the loader forever.
+  if (HTMLScriptElement.supports && !HTMLScriptElement.supports('importmap')) {
+    var status = document.getElementById('status');
+    document.getElementById('loader').classList.add('is-error');
+    status.textContent = '';
+    [['en', ${JSON.stringify(OLD_BROWSER.en)}], ['ko', ${JSON.stringify(OLD_BROWSER.ko)}]].forEach(function (text) {
+      var p = document.createElement('p');
+      p.lang = text[0];
+      p.textContent = text[1];
+      status.append(p);
+    });
+    document.querySelectorAll('script[data-chunk]').forEach(function (s) { s.remove(); });
+    return;
+  }
   var imports = {};
   document.querySelectorAll('script[data-chunk]').forEach(function (s) {
     imports[s.dataset.chunk] = URL.createObjectURL(new Blob([s.textContent], { type: 'text/javascript' }));

@@ -29,6 +29,20 @@ test('dist/backprop-lab.html loads from file:// with the network blocked, and tr
   await page.close();
 });
 
+test('the single file in a browser without import maps says why it cannot start, in both languages', async () => {
+  const { page } = await newPage(browser.context);
+  await page.addInitScript(() => {
+    const supports = HTMLScriptElement.supports;
+    HTMLScriptElement.supports = (type) => type !== 'importmap' && supports.call(HTMLScriptElement, type);
+  });
+  await page.goto(pathToFileURL(path.join(distDir, 'backprop-lab.html')).href);
+  await page.waitForSelector('.loader.is-error', { timeout: 10000 });
+  assert.match(await page.textContent('#status p[lang="en"]'), /too old.*import maps.*Firefox 108/);
+  assert.match(await page.textContent('#status p[lang="ko"]'), /너무 오래되었습니다/);
+  assert.equal(await page.locator('script[data-chunk]').count(), 0);
+  await page.close();
+});
+
 test('dist/index.html opened as a file says why it cannot start and links to the single file, which does', async () => {
   const { page, errors } = await newPage(browser.context);
   await page.goto(pathToFileURL(path.join(distDir, 'index.html')).href);
