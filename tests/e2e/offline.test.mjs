@@ -1,5 +1,6 @@
 // dist/backprop-lab.html, one self-contained file, from file:// with every network request refused.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +28,13 @@ test('dist/backprop-lab.html loads from file:// with the network blocked, and tr
   assert.deepEqual(requests, []);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('the single file is ASCII only (quicker to decode), its Korean written as escapes and references', async () => {
+  const text = await readFile(path.join(distDir, 'backprop-lab.html'), 'latin1');
+  assert.equal(/[^\x00-\x7f]/.test(text), false);
+  assert.match(text, /\\uc7ac\\uc0dd/i, 'the Play button\'s Korean label (재생), escaped in the script');
+  assert.match(text, /&#xc5d4;&#xc9c4;/, 'the loader\'s Korean (엔진), as character references');
 });
 
 test('the single file in a browser without import maps says why it cannot start, in both languages', async () => {
