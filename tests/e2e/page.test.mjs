@@ -448,18 +448,26 @@ test('on a 375-px phone the page fits its width, and a tap shows and edits a wei
   await context.close();
 });
 
-test('links follow the weights: repainted at most 20 times a second while playing, and the last weights always drawn', async () => {
-  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
-  await page.addInitScript(() => {
-    window.linkPaints = 0;
-    const clear = CanvasRenderingContext2D.prototype.clearRect;
-    CanvasRenderingContext2D.prototype.clearRect = function (...args) {
-      if (this.canvas.classList.contains('net-link-canvas')) window.linkPaints += 1;
-      return clear.apply(this, args);
-    };
-  });
-  await openLab(page, at('#networkShape=8,8,8,8,8,8&dataset=spiral&learningRate=0.1&speed=1e'));
-  const links = () => page.$eval('.net-link-canvas', (c) => c.toDataURL());
+// Counts the links' paints wherever they happen: a message with links to a worker, or a clear of the
+// links' canvas on the page's thread.
+function countLinkPaints() {
+  window.linkPaints = 0;
+  window.workerPaints = 0;
+  window.threadPaints = 0;
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message?.links) { window.linkPaints += 1; window.workerPaints += 1; }
+    return post.call(this, message, ...rest);
+  };
+  const clear = CanvasRenderingContext2D.prototype.clearRect;
+  CanvasRenderingContext2D.prototype.clearRect = function (...args) {
+    if (this.canvas.classList.contains('net-link-canvas')) { window.linkPaints += 1; window.threadPaints += 1; }
+    return clear.apply(this, args);
+  };
+}
+
+// Plays, checks the links' repaint rate, pauses, and returns once no paint has come for 300 ms.
+async function playAndPause(page) {
   await page.click('#play');
   await page.waitForFunction(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) >= 5);
   const [paints0, epoch0, t0] = await page.evaluate(() => [window.linkPaints, document.getElementById('epoch').textContent, performance.now()]);
@@ -470,31 +478,118 @@ test('links follow the weights: repainted at most 20 times a second while playin
   const epochs = Number(epoch1.replace(/\D/g, '')) - Number(epoch0.replace(/\D/g, ''));
   const rate = (paints1 - paints0) / seconds;
   assert.ok(rate <= 21 && rate >= 1, `${rate.toFixed(1)} link repaints a second while ${(epochs / seconds).toFixed(1)} epochs a second`);
-  // After the pause, the canvas holds the last weights: a fresh layout from them draws the same.
-  // (Wait until no repaint has come for 300 ms: the last one may follow the pause by up to 50 ms.)
+  await waitForNoPaint(page);
+}
+
+async function waitForNoPaint(page) {
+  await page.evaluate(() => { window.quietSince = performance.now(); window.lastPaints = window.linkPaints; });
   await page.waitForFunction(() => {
     const now = performance.now();
     if (window.linkPaints !== window.lastPaints) Object.assign(window, { lastPaints: window.linkPaints, quietSince: now });
     return now - window.quietSince >= 300;
   }, null, { polling: 50 });
-  const paused = await links();
+}
+
+// A resize and back repaints the links from the weights as they are: the same picture as before.
+async function resizeAndBack(page) {
   const before = await page.evaluate(() => window.linkPaints);
   await page.setViewportSize({ width: 1100, height: 900 });
   await page.waitForFunction((p) => window.linkPaints > p, before);
   const resized = await page.evaluate(() => window.linkPaints);
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.waitForFunction((p) => window.linkPaints > p, resized);
-  await page.waitForFunction((want) => document.querySelector('.net-link-canvas').toDataURL() === want, paused, { timeout: 5000 });
-  // An edit after a pause is drawn at once, by the time Enter has been handled.
+  await waitForNoPaint(page);
+}
+
+// Sets weight 0 of layer 0 far from where it is, by the editor; returns once Enter is handled.
+async function editFirstWeight(page) {
   const link = await linkPoint(page, { layer: 0, to: 0, from: 0 });
   await page.mouse.click(link.x, link.y);
   const current = Number(await page.inputValue('.net-editor input'));
   await page.fill('.net-editor input', String(current > 0 ? -4.5 : 4.5));
   await page.press('.net-editor input', 'Enter');
+}
+
+const SPIRAL_6x8 = '#networkShape=8,8,8,8,8,8&dataset=spiral&learningRate=0.1&speed=1e';
+const stagePicture = (page) => page.locator('.net-stage').screenshot({ animations: 'disabled', caret: 'hide' });
+
+test('a worker paints the links: at most 20 times a second while playing, the last weights always drawn, the same picture as the page would paint', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(countLinkPaints);
+  await openLab(page, at(SPIRAL_6x8));
+  await page.mouse.move(1270, 890);  // no hover on the diagram in its pictures
+  // The canvas belongs to the worker: the page's thread cannot draw on it.
+  assert.equal(await page.$eval('.net-link-canvas', (c) => { try { c.getContext('2d'); return 'drawable'; } catch (e) { return e.name; } }), 'InvalidStateError');
+  // Before training, the picture equals the one the page's thread paints from the same weights.
+  const other = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await other.page.addInitScript(() => { delete HTMLCanvasElement.prototype.transferControlToOffscreen; });
+  await other.page.addInitScript(countLinkPaints);
+  await openLab(other.page, at(SPIRAL_6x8));
+  await other.page.mouse.move(1270, 890);
+  await waitForNoPaint(page);
+  await waitForNoPaint(other.page);
+  assert.equal(await other.page.evaluate(() => window.workerPaints), 0);
+  assert.ok(await other.page.evaluate(() => window.threadPaints) > 0);
+  assert.ok((await stagePicture(page)).equals(await stagePicture(other.page)), 'the worker paints what the page would');
+  assert.deepEqual(other.errors, []);
+  await other.page.close();
+
+  await playAndPause(page);
+  const paused = await stagePicture(page);
+  await resizeAndBack(page);
+  assert.ok((await stagePicture(page)).equals(paused), 'after a resize and back, the same links');
+  // An edit after a pause is sent at once, by the time Enter has been handled, and drawn: the
+  // middle of the edited link changes.
+  const mid = await linkPoint(page, { layer: 0, to: 0, from: 0 });
+  const linkMiddle = () => page.screenshot({ clip: { x: mid.x - 3, y: mid.y - 3, width: 6, height: 6 } });
+  const middle = await linkMiddle();
+  const sent = await page.evaluate(() => window.linkPaints);
+  await editFirstWeight(page);
+  assert.ok(await page.evaluate(() => window.linkPaints) > sent);
+  await waitForNoPaint(page);
+  assert.ok(!(await linkMiddle()).equals(middle), 'the edited weight is drawn');
+  assert.equal(await page.evaluate(() => window.threadPaints), 0, 'nothing painted on the page\'s thread');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('without OffscreenCanvas the page paints the links itself: at most 20 times a second while playing, the last weights always drawn', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(() => { delete HTMLCanvasElement.prototype.transferControlToOffscreen; });
+  await page.addInitScript(countLinkPaints);
+  await openLab(page, at(SPIRAL_6x8));
+  const links = () => page.$eval('.net-link-canvas', (c) => c.toDataURL());
+  await playAndPause(page);
+  const paused = await links();
+  await resizeAndBack(page);
+  assert.equal(await links(), paused);
+  // An edit after a pause is drawn at once, by the time Enter has been handled.
+  await editFirstWeight(page);
   const edited = await links();
   assert.notEqual(edited, paused);
   await page.waitForTimeout(150);
   assert.equal(await links(), edited);
+  assert.equal(await page.evaluate(() => window.workerPaints), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a worker that fails leaves the links to the page: a fresh canvas takes the worker\'s, with the links on it', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(() => {
+    const Real = Worker;
+    window.Worker = class extends Real {
+      constructor() { super(URL.createObjectURL(new Blob(['throw new Error("no worker here")'], { type: 'text/javascript' }))); }
+    };
+  });
+  await page.addInitScript(countLinkPaints);
+  await openLab(page, at(SPIRAL_6x8));
+  await page.waitForFunction(() => window.threadPaints > 0);
+  assert.equal(await page.locator('.net-link-canvas').count(), 1);
+  assert.ok(await canvasColours(page, '.net-link-canvas') > 3, 'the links are drawn on the fresh canvas');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) >= 5);
+  await page.click('#play');
   assert.deepEqual(errors, []);
   await page.close();
 });

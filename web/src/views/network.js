@@ -1,8 +1,8 @@
 // The network diagram: every neuron as a small heatmap of its output over the
 // input plane, links coloured (sign) and sized (magnitude) by their weight,
 // each neuron's bias as a small square at its lower left. Links are painted
-// on one canvas and every neuron's map on another (two repaints per frame
-// however large the network); transparent SVG paths catch the pointer on the
+// on one canvas (by a worker where the browser can: link-painter.js) and every neuron's map on
+// another (two repaints per frame however large the network); transparent SVG paths catch the pointer on the
 // links, and an element per neuron takes focus, clicks and its bias square. Hover shows a
 // value, click or tap opens an editor (weight-editor.js); input neurons switch features on and
 // off; + and − buttons change the hidden layers.
@@ -18,15 +18,15 @@
 // `overlay` (network-overlay.js: marks, numbers, flow, paths and selection
 // drawn on this diagram's geometry).
 import { diverging, Ramp } from '../colors.js';
-import { h, sizeCanvas, svg } from '../dom.js';
+import { h, pixelRatio, sizeCanvas, svg } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { MAX_HIDDEN_LAYERS, MAX_UNITS } from '../state.js';
 import { paintMap } from './heatmap.js';
+import { LinkPainter, PENDING } from './link-painter.js';
 import { FrameOverlay, relative, signedColor } from './network-overlay.js';
 import { WeightEditor } from './weight-editor.js';
 
 const HEAD = 70;  // room above the neurons for titles and the layer buttons
-const PENDING = -1;  // a link whose value is not computed yet
 const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, x));
 
 /** While weights change every frame, links are repainted at most this often (20 per second). */
@@ -35,7 +35,7 @@ export class NetworkView {
   #root;
   #on;
   #stage;
-  #linkCanvas;
+  #links;  // LinkPainter of the links' canvas
   #mapCanvas;
   #hits;
   #tooltip;
@@ -67,15 +67,16 @@ export class NetworkView {
     this.#root = root;
     this.#on = on;
     root.classList.add('network-view');
-    this.#linkCanvas = h('canvas', { class: 'net-link-canvas', 'aria-hidden': 'true' });
+    const linkCanvas = h('canvas', { class: 'net-link-canvas', 'aria-hidden': 'true' });
     this.#mapCanvas = h('canvas', { class: 'net-map-canvas', 'aria-hidden': 'true' });
     this.#hits = svg('g', { class: 'net-hit-layer' });
     this.#overlayGroup = svg('g', { class: 'net-overlay' });
     const drawing = svg('svg', { class: 'net-links' });
     drawing.append(this.#overlayGroup, this.#hits);
     this.#tooltip = h('div', { class: 'net-tooltip', 'aria-hidden': 'true', hidden: true });
-    this.#stage = h('div', { class: 'net-stage', role: 'group' }, this.#linkCanvas, this.#mapCanvas, drawing, this.#tooltip);
+    this.#stage = h('div', { class: 'net-stage', role: 'group' }, linkCanvas, this.#mapCanvas, drawing, this.#tooltip);
     root.append(this.#stage);
+    this.#links = new LinkPainter(linkCanvas, diverging.css);
     this.#editor = new WeightEditor(this.#stage, (changes) => this.#on.edit(changes));
     /** Frame mode's drawing over this diagram. */
     this.overlay = new FrameOverlay(() => this.#geometry());
@@ -259,21 +260,7 @@ export class NetworkView {
     this.#linksTimer = 0;
     this.#linksPaintedAt = performance.now();
     if (!this.#linkSize) return;
-    const ctx = sizeCanvas(this.#linkCanvas, this.#linkSize.width, this.#linkSize.height);
-    ctx.clearRect(0, 0, this.#linkSize.width, this.#linkSize.height);
-    ctx.globalAlpha = 0.9;
-    ctx.lineCap = 'round';
-    for (const layer of this.#paths) {
-      for (const link of layer) {
-        const mid = (link.x0 + link.x1) / 2;
-        ctx.strokeStyle = link.color === PENDING ? 'rgba(138,147,156,0.35)' : diverging.css[link.color];
-        ctx.lineWidth = link.width;
-        ctx.beginPath();
-        ctx.moveTo(link.x0, link.y0);
-        ctx.bezierCurveTo(mid, link.y0, mid, link.y1, link.x1, link.y1);
-        ctx.stroke();
-      }
-    }
+    this.#links.paint(this.#paths.flat(), this.#linkSize.width, this.#linkSize.height, pixelRatio());
   }
 
   // ---- names ---------------------------------------------------------------------------
