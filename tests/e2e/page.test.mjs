@@ -513,6 +513,35 @@ async function editFirstWeight(page) {
 const SPIRAL_6x8 = '#networkShape=8,8,8,8,8,8&dataset=spiral&learningRate=0.1&speed=1e';
 const stagePicture = (page) => page.locator('.net-stage').screenshot({ animations: 'disabled', caret: 'hide' });
 
+test('on a slow machine the counter moves with the numbers: a frame that spares them leaves the counter too', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#networkShape=8,8,8,8,8,8&features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&speed=1e'));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 10 });  // slow enough to spare on any machine
+  // Per animation frame: whether the counter's text and the training loss's value changed.
+  await page.evaluate(() => {
+    const epoch = document.getElementById('epoch'), loss = document.getElementById('train-loss');
+    window.frames_ = [];
+    let now = { counter: false, loss: false };
+    new MutationObserver(() => { now.counter = true; }).observe(epoch, { characterData: true, childList: true, subtree: true });
+    new MutationObserver(() => { now.loss = true; }).observe(loss, { attributes: true, attributeFilter: ['data-value'] });
+    const tick = () => { window.frames_.push({ ...now, epoch: epoch.textContent }); now = { counter: false, loss: false }; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  await page.click('#play');
+  await page.waitForTimeout(6000);
+  await page.click('#play');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  const frames = (await page.evaluate(() => window.frames_)).slice(60);  // after the budget has adapted
+  const alone = frames.filter((f) => f.counter && !f.loss).length;
+  const steps = frames.filter((f) => f.counter).map((f) => Number(f.epoch.replace(/\D/g, '')));
+  const jumps = steps.slice(1).filter((e, k) => e - steps[k] > 1).length;
+  assert.ok(jumps > 0, 'the budget spared some frames (the counter skipped epochs)');
+  assert.equal(alone, 0, 'no frame wrote the counter without the numbers');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a worker paints the links: at most 20 times a second while playing, the last weights always drawn, the same picture as the page would paint', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
   await page.addInitScript(countLinkPaints);

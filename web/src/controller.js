@@ -80,11 +80,12 @@ export function trainUnits(trainer, unit, count) {
 
 /**
  * What a played frame draws when the machine is slow. Training keeps its pace (the speed
- * setting's units every frame) and the epoch counter moves every frame; when frames take longer
- * than the display's interval, the numbers and curves (an evaluation over both splits, text,
- * two charts) and then the maps (every neuron's picture, the output plot) are drawn every few
- * frames instead of every one, and back to every frame once there is time again. Paused, all of
- * it is drawn at once.
+ * setting's units every frame); when frames take longer than the display's interval, the numbers
+ * and curves (the epoch counter, an evaluation over both splits, text, two charts) and then the
+ * maps (every neuron's picture, the output plot) are drawn every few frames instead of every one,
+ * and back to every frame once there is time again. A frame that writes no text lays nothing
+ * out, so the browser has no layout and no hover test to do for it. Paused, all of it is drawn
+ * at once.
  */
 export class FrameBudget {
   static CHECK = 12;  // frames between two looks at the pace
@@ -729,14 +730,14 @@ export class Controller {
 
   /**
    * how: 'push' adds the point to the curves, 'rewind' cuts them back to it (a step back), 'none'
-   * leaves them. Without `evaluate` (a frame the budget spares) only the counter moves.
+   * leaves them. Without `evaluate` (a frame the budget spares) nothing is written: the counter
+   * moves with the numbers.
    */
   #record(how, evaluate = true) {
     const c = this.trainer.cursor();
     const x = this.#epochOffset + c.epoch + (c.batchesPerEpoch ? c.batch / c.batchesPerEpoch : 0);
     if (!evaluate && this.#last) {
       this.#last = { ...this.#last, x, cursor: c };
-      this.#views.metrics.drawCounter(this.#counter());
       return;
     }
     const e = this.#evaluate();
