@@ -131,10 +131,34 @@ function asciiOnly(html) {
     : part.replace(/[^\x00-\x7f]/gu, (c) => `&#x${c.codePointAt(0).toString(16)};`))).join('');
 }
 
+// The chunks the app imports statically, and theirs: what the start needs. (Specifiers as
+// renamed: "bplab-chunks/<file>"; a static import is `from"…"` or a bare `import"…"`.)
+function staticChunks(appText, chunkTexts) {
+  const imported = (text) => [...text.matchAll(/(?:\bfrom|\bimport)\s*"(bplab-chunks\/[\w-]+\.js)"/g)].map((m) => m[1]);
+  const found = new Set();
+  const visit = (text) => {
+    for (const spec of imported(text)) {
+      if (found.has(spec)) continue;
+      found.add(spec);
+      visit(chunkTexts.get(spec) ?? '');
+    }
+  };
+  visit(appText);
+  return found;
+}
+
 function singleFile(html, { css, js, chunks }) {
   const name = (chunk) => `bplab-chunks/${path.basename(chunk.name)}`;
   const renamed = (text, prefix) => chunks.reduce((out, chunk) => out.replaceAll(`"${prefix}${path.basename(chunk.name)}"`, `"${name(chunk)}"`), text);
-  const inert = chunks.map((chunk) => `<script type="text/plain" data-chunk="${name(chunk)}">${inlineSafe(renamed(chunk.text, './'), 'script')}</script>`);
+  const texts = new Map(chunks.map((chunk) => [name(chunk), renamed(chunk.text, './')]));
+  const appText = renamed(js, './chunks/');
+  const atStart = staticChunks(appText, texts);
+  // What the start does not need gets no blob: URL (nor import map entry) until first imported:
+  // the app's and the start's chunks import it through __bplabLazy, which makes its URL, and
+  // those of the lazy chunks it imports, written into its text.
+  const viaLoader = (text) => [...texts.keys()].filter((spec) => !atStart.has(spec))
+    .reduce((out, spec) => out.replaceAll(`import("${spec}")`, `globalThis.__bplabLazy("${spec}")`), text);
+  const inert = [...texts].map(([spec, text]) => `<script type="text/plain" data-chunk="${spec}"${atStart.has(spec) ? '' : ' data-lazy'}>${inlineSafe(atStart.has(spec) ? viaLoader(text) : text, 'script')}</script>`);
   const importMap = `<script>(function () {
   // A browser that says it has no import maps (Firefox 94–107) would wait on the loader forever.
   if (HTMLScriptElement.supports && !HTMLScriptElement.supports('importmap')) {
@@ -151,20 +175,39 @@ function singleFile(html, { css, js, chunks }) {
     return;
   }
   var imports = {};
+  var lazy = {};
+  var made = {};
   document.querySelectorAll('script[data-chunk]').forEach(function (s) {
-    imports[s.dataset.chunk] = URL.createObjectURL(new Blob([s.textContent], { type: 'text/javascript' }));
+    if (s.hasAttribute('data-lazy')) lazy[s.dataset.chunk] = s;
+    else imports[s.dataset.chunk] = URL.createObjectURL(new Blob([s.textContent], { type: 'text/javascript' }));
   });
+  function url(spec) {
+    if (!made[spec]) {
+      var text = lazy[spec].textContent;
+      Object.keys(lazy).forEach(function (dep) {
+        var quoted = '"' + dep + '"';
+        if (dep !== spec && text.indexOf(quoted) >= 0) text = text.split(quoted).join(JSON.stringify(url(dep)));
+      });
+      made[spec] = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+    }
+    return made[spec];
+  }
+  window.__bplabLazy = function (spec) { return import(url(spec)); };
   var map = document.createElement('script');
   map.type = 'importmap';
   map.textContent = JSON.stringify({ imports: imports });
   document.currentScript.after(map);
 })();</script>`;
-  const app = `<script type="module">${inlineSafe(renamed(js, './chunks/'), 'script')}</script>`;
+  const app = `<script type="module">${inlineSafe(viaLoader(appText), 'script')}</script>`;
   const inlined = html
     .replace(/<link rel="stylesheet" href="\.\/app\.css">/, () => `<style>${inlineSafe(css || '', 'style')}</style>`)
     .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => [...inert, importMap, app].join('\n'));
   if (inlined === html) throw new Error('web/index.html lost its app.css / app.js tags; the single file cannot be made');
-  if (/"\.\/(chunks\/)?[\w-]+\.js"/.test(renamed(js, './chunks/'))) throw new Error('the single file\'s script still imports a chunk by its path');
+  if (/"\.\/(chunks\/)?[\w-]+\.js"/.test(appText)) throw new Error('the single file\'s script still imports a chunk by its path');
+  for (const text of [appText, ...[...atStart].map((spec) => texts.get(spec))]) {
+    const left = [...texts.keys()].find((spec) => !atStart.has(spec) && viaLoader(text).replaceAll(`__bplabLazy("${spec}")`, '').includes(`"${spec}"`));
+    if (left) throw new Error(`the single file's start still names ${left} other than through __bplabLazy`);
+  }
   return asciiOnly(inlined);
 }
 

@@ -69,6 +69,20 @@ test('Firefox: the single file runs from file:// and fetches nothing', async () 
   await page.close();
 });
 
+test('Firefox: the single file from file:// typesets frame mode\'s formulas with its lazy typesetter', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.goto(`${pathToFileURL(path.join(distDir, 'backprop-lab.html')).href}#mode=frames&seed=2&lang=en`);
+  await page.waitForSelector('body.is-ready', { timeout: 30000 });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('#inspector math', { timeout: 30000 });
+  assert.ok(await page.$$eval('#inspector math', (els) => els.length) > 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('Firefox: frame mode steps into the backward pass with numbers on the diagram and typeset formulas', async () => {
   const { page, errors } = await open(`${url}#mode=frames&seed=2&lang=en`);
   for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');

@@ -30,6 +30,31 @@ test('dist/backprop-lab.html loads from file:// with the network blocked, and tr
   await page.close();
 });
 
+test('the single file makes its lazy parts when first used: the own-data parsers and the formula typesetter, with the network blocked', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  const requests = await blockNetwork(page);
+  const file = pathToFileURL(path.join(distDir, 'backprop-lab.html')).href;
+  await openLab(page, `${file}#dataset=xor`);
+  // At the start, only what the start imports is a module: the import map names no lazy part.
+  const map = await page.$eval('script[type="importmap"]', (el) => Object.keys(JSON.parse(el.textContent).imports));
+  const lazy = await page.$$eval('script[data-chunk][data-lazy]', (els) => els.map((el) => el.dataset.chunk));
+  assert.ok(lazy.some((spec) => /temml/.test(spec)) && lazy.some((spec) => /data-dialog/.test(spec)), lazy.join(', '));
+  assert.deepEqual(map.filter((spec) => lazy.includes(spec)), []);
+  // The own-data dialog (with the CSV parser it imports) reads a table.
+  await page.click('#data-import');
+  await page.setInputFiles('#data-file', { name: 'd.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y,c\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n') });
+  await page.waitForSelector('#data-use');
+  await page.click('#data-use');
+  await page.waitForFunction(() => /dataset=own/.test(location.hash));
+  // Frame mode typesets its formulas.
+  await page.getByRole('button', { name: 'Frame by frame' }).click();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('#inspector math', { timeout: 15000 });
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the single file is ASCII only (quicker to decode), its Korean written as escapes and references', async () => {
   const text = await readFile(path.join(distDir, 'backprop-lab.html'), 'latin1');
   assert.equal(/[^\x00-\x7f]/.test(text), false);
