@@ -115,8 +115,8 @@ const inlineSafe = (text, tag) => text.replace(new RegExp(`</(${tag})`, 'gi'), '
 // (Chromium refuses module scripts from file://), so everything is inline. The page's script is
 // an inline module; each chunk is a <script type="text/plain"> the browser does not parse as
 // JavaScript, so a start does not pay for the formula typesetter or the data parsers. A small
-// script turns the chunks into blob: URLs and names them in an import map, before the module
-// runs; the chunks' imports of each other are rewritten to those names.
+// script turns the chunks the start imports into blob: URLs named in an import map, before the
+// module runs; the others become blob: modules when first imported (see singleFile).
 const OLD_BROWSER = {
   en: 'This browser is too old for Backprop Lab: it needs import maps (Chrome 89, Firefox 108, Safari 16.4 or later). Please open this file in a current version of Chrome, Edge, Firefox or Safari.',
   ko: '이 브라우저는 Backprop Lab을 실행하기에 너무 오래되었습니다. import map을 지원하는 브라우저(Chrome 89, Firefox 108, Safari 16.4 이상)가 필요합니다. 최신 Chrome, Edge, Firefox, Safari에서 이 파일을 열어 주세요.',
@@ -153,6 +153,14 @@ function singleFile(html, { css, js, chunks }) {
   const texts = new Map(chunks.map((chunk) => [name(chunk), renamed(chunk.text, './')]));
   const appText = renamed(js, './chunks/');
   const atStart = staticChunks(appText, texts);
+  // The loader makes a lazy chunk's URL after those of the lazy chunks it names: they must not
+  // name each other in a cycle.
+  const lazyNamed = (spec) => [...texts.keys()].filter((dep) => dep !== spec && !atStart.has(dep) && texts.get(spec).includes(`"${dep}"`));
+  const cycle = (spec, path = []) => (path.includes(spec) ? [...path, spec] : lazyNamed(spec).map((dep) => cycle(dep, [...path, spec])).find(Boolean));
+  for (const spec of texts.keys()) {
+    const found = atStart.has(spec) ? null : cycle(spec);
+    if (found) throw new Error(`the single file's lazy chunks import each other in a cycle: ${found.join(' → ')}`);
+  }
   // What the start does not need gets no blob: URL (nor import map entry) until first imported:
   // the app's and the start's chunks import it through __bplabLazy, which makes its URL, and
   // those of the lazy chunks it imports, written into its text.
@@ -192,7 +200,13 @@ function singleFile(html, { css, js, chunks }) {
     }
     return made[spec];
   }
-  window.__bplabLazy = function (spec) { return import(url(spec)); };
+  window.__bplabLazy = function (spec) {
+    try {
+      return import(url(spec));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
   var map = document.createElement('script');
   map.type = 'importmap';
   map.textContent = JSON.stringify({ imports: imports });

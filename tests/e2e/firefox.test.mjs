@@ -47,6 +47,13 @@ test('Firefox: the page loads, trains and draws', async () => {
   await page.click('#play');
   assert.ok(await epoch(page) >= 20);
   assert.ok(Number(await page.$eval('#train-loss', (el) => el.dataset.value)) < before, 'the loss went down');
+  // The links, painted by a worker here, show: hiding their canvas changes the diagram.
+  assert.equal(await page.$eval('.net-link-canvas', (c) => { try { c.getContext('2d'); return 'drawable'; } catch (e) { return e.name; } }), 'InvalidStateError');
+  const stage = await page.$('.net-stage');
+  const withLinks = await stage.screenshot();
+  await page.$eval('.net-link-canvas', (c) => { c.style.visibility = 'hidden'; });
+  assert.ok(!Buffer.from(await stage.screenshot()).equals(Buffer.from(withLinks)), 'the worker\'s links are on screen');
+  await page.$eval('.net-link-canvas', (c) => { c.style.visibility = ''; });
   await page.screenshot({ path: path.join(screenshotDir, 'firefox-playground.png') });
   assert.deepEqual(errors, []);
   await page.close();

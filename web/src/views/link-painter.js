@@ -10,16 +10,16 @@ const PENDING_CSS = 'rgba(138,147,156,0.35)';
 const FIELDS = 6;  // per link: x0, y0, x1, y1, colour index (or PENDING), width
 
 /**
- * Sizes canvas for width × height CSS pixels at ratio, clears it and strokes every link of
+ * Sizes ctx's canvas for width × height CSS pixels at ratio, clears it and strokes every link of
  * `links` (FIELDS numbers each). The worker runs it as its own copy.
  */
-function strokeLinks(canvas, width, height, ratio, links, colors, pending) {
+function strokeLinks(ctx, width, height, ratio, links, colors, pending) {
+  const { canvas } = ctx;
   const w = Math.max(1, Math.round(width * ratio)), h = Math.max(1, Math.round(height * ratio));
   if (canvas.width !== w || canvas.height !== h) {
     canvas.width = w;
     canvas.height = h;
   }
-  const ctx = canvas.getContext('2d');
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
   ctx.globalAlpha = 0.9;
@@ -37,17 +37,19 @@ function strokeLinks(canvas, width, height, ratio, links, colors, pending) {
 }
 
 // The worker's program: { canvas, colors, pending } once, then { width, height, ratio, links };
-// of the links that wait while it paints, only the newest are painted.
+// of the links that wait while it paints, only the newest are painted. The context is taken once:
+// Firefox refuses a second getContext on an OffscreenCanvas once its size has changed.
 function workerMain() {
-  let canvas = null, colors = null, pending = '', next = null;
+  let ctx = null, colors = null, pending = '', next = null;
   const paintNext = () => {
     const { width, height, ratio, links } = next;
     next = null;
-    strokeLinks(canvas, width, height, ratio, links, colors, pending);
+    strokeLinks(ctx, width, height, ratio, links, colors, pending);
   };
   self.onmessage = ({ data }) => {
     if (data.canvas) {
-      ({ canvas, colors, pending } = data);
+      ctx = data.canvas.getContext('2d');
+      ({ colors, pending } = data);
       return;
     }
     const waiting = next !== null;
@@ -108,7 +110,7 @@ export class LinkPainter {
       this.#worker.postMessage({ width, height, ratio, links: flat }, [flat.buffer]);
       return;
     }
-    strokeLinks(this.#canvas, width, height, ratio, flat, this.#colors, PENDING_CSS);
+    strokeLinks(this.#canvas.getContext('2d'), width, height, ratio, flat, this.#colors, PENDING_CSS);
   }
 
   // The worker could not start or failed: the links are painted here from now on. A canvas given
