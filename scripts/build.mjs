@@ -153,20 +153,25 @@ function singleFile(html, { css, js, chunks }) {
   const texts = new Map(chunks.map((chunk) => [name(chunk), renamed(chunk.text, './')]));
   const appText = renamed(js, './chunks/');
   const atStart = staticChunks(appText, texts);
+  const lazy = [...texts.keys()].filter((spec) => !atStart.has(spec));
   // The loader makes a lazy chunk's URL after those of the lazy chunks it names: they must not
   // name each other in a cycle.
-  const lazyNamed = (spec) => [...texts.keys()].filter((dep) => dep !== spec && !atStart.has(dep) && texts.get(spec).includes(`"${dep}"`));
-  const cycle = (spec, path = []) => (path.includes(spec) ? [...path, spec] : lazyNamed(spec).map((dep) => cycle(dep, [...path, spec])).find(Boolean));
-  for (const spec of texts.keys()) {
-    const found = atStart.has(spec) ? null : cycle(spec);
+  const named = (spec) => lazy.filter((dep) => dep !== spec && texts.get(spec).includes(`"${dep}"`));
+  const cycle = (spec, path = []) => (path.includes(spec) ? [...path, spec] : named(spec).map((dep) => cycle(dep, [...path, spec])).find(Boolean));
+  for (const spec of lazy) {
+    const found = cycle(spec);
     if (found) throw new Error(`the single file's lazy chunks import each other in a cycle: ${found.join(' → ')}`);
   }
   // What the start does not need gets no blob: URL (nor import map entry) until first imported:
   // the app's and the start's chunks import it through __bplabLazy, which makes its URL, and
   // those of the lazy chunks it imports, written into its text.
-  const viaLoader = (text) => [...texts.keys()].filter((spec) => !atStart.has(spec))
-    .reduce((out, spec) => out.replaceAll(`import("${spec}")`, `globalThis.__bplabLazy("${spec}")`), text);
-  const inert = [...texts].map(([spec, text]) => `<script type="text/plain" data-chunk="${spec}"${atStart.has(spec) ? '' : ' data-lazy'}>${inlineSafe(atStart.has(spec) ? viaLoader(text) : text, 'script')}</script>`);
+  const viaLoader = (text) => lazy.reduce((out, spec) => out.replaceAll(`import("${spec}")`, `globalThis.__bplabLazy("${spec}")`), text);
+  const start = new Map([['app', viaLoader(appText)], ...[...atStart].map((spec) => [spec, viaLoader(texts.get(spec))])]);
+  for (const [where, text] of start) {
+    const left = lazy.find((spec) => text.replaceAll(`__bplabLazy("${spec}")`, '').includes(`"${spec}"`));
+    if (left) throw new Error(`the single file's ${where} still names ${left} other than through __bplabLazy`);
+  }
+  const inert = [...texts].map(([spec, text]) => `<script type="text/plain" data-chunk="${spec}"${start.has(spec) ? '' : ' data-lazy'}>${inlineSafe(start.get(spec) ?? text, 'script')}</script>`);
   const importMap = `<script>(function () {
   // A browser that says it has no import maps (Firefox 94–107) would wait on the loader forever.
   if (HTMLScriptElement.supports && !HTMLScriptElement.supports('importmap')) {
@@ -212,16 +217,12 @@ function singleFile(html, { css, js, chunks }) {
   map.textContent = JSON.stringify({ imports: imports });
   document.currentScript.after(map);
 })();</script>`;
-  const app = `<script type="module">${inlineSafe(viaLoader(appText), 'script')}</script>`;
+  const app = `<script type="module">${inlineSafe(start.get('app'), 'script')}</script>`;
   const inlined = html
     .replace(/<link rel="stylesheet" href="\.\/app\.css">/, () => `<style>${inlineSafe(css || '', 'style')}</style>`)
     .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => [...inert, importMap, app].join('\n'));
   if (inlined === html) throw new Error('web/index.html lost its app.css / app.js tags; the single file cannot be made');
   if (/"\.\/(chunks\/)?[\w-]+\.js"/.test(appText)) throw new Error('the single file\'s script still imports a chunk by its path');
-  for (const text of [appText, ...[...atStart].map((spec) => texts.get(spec))]) {
-    const left = [...texts.keys()].find((spec) => !atStart.has(spec) && viaLoader(text).replaceAll(`__bplabLazy("${spec}")`, '').includes(`"${spec}"`));
-    if (left) throw new Error(`the single file's start still names ${left} other than through __bplabLazy`);
-  }
   return asciiOnly(inlined);
 }
 

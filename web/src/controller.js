@@ -768,22 +768,9 @@ export class Controller {
     };
   }
 
-  #counter() {
-    const m = this.#last;
-    return { epoch: Math.floor(m.x + 1e-9), batch: m.cursor.batch, batchesPerEpoch: m.cursor.batchesPerEpoch, showBatch: this.stepUnit !== 'epoch' };
-  }
-
   #drawMetrics() {
-    const m = this.#last;
-    if (!m) return;
-    this.#views.metrics.draw({
-      ...this.#counter(),
-      trainLoss: m.trainLoss,
-      testLoss: m.testLoss,
-      trainAccuracy: m.trainAccuracy,
-      testAccuracy: m.testAccuracy,
-      lr: m.cursor.lr,
-    });
+    const m = this.metrics();
+    if (m) this.#views.metrics.draw({ ...m, showBatch: this.stepUnit !== 'epoch' });
   }
 
   #drawCharts() {

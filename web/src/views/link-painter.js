@@ -91,20 +91,22 @@ export class LinkPainter {
     }
   }
 
-  /** Paints links [{ x0, y0, x1, y1, color, width }] on width × height CSS pixels at ratio. */
-  paint(links, width, height, ratio) {
+  /** Paints layers of links [[{ x0, y0, x1, y1, color, width }]] on width × height CSS pixels at ratio. */
+  paint(layers, width, height, ratio) {
     const style = this.#canvas.style;
     if (style.width !== `${width}px` || style.height !== `${height}px`) {
       style.width = `${width}px`;
       style.height = `${height}px`;
     }
-    this.#last = [links, width, height, ratio];
-    const flat = new Float64Array(links.length * FIELDS);
+    this.#last = [layers, width, height, ratio];
+    const flat = new Float64Array(layers.reduce((n, layer) => n + layer.length, 0) * FIELDS);
     let k = 0;
-    for (const link of links) {
-      flat[k] = link.x0; flat[k + 1] = link.y0; flat[k + 2] = link.x1; flat[k + 3] = link.y1;
-      flat[k + 4] = link.color; flat[k + 5] = link.width;
-      k += FIELDS;
+    for (const layer of layers) {
+      for (const link of layer) {
+        flat[k] = link.x0; flat[k + 1] = link.y0; flat[k + 2] = link.x1; flat[k + 3] = link.y1;
+        flat[k + 4] = link.color; flat[k + 5] = link.width;
+        k += FIELDS;
+      }
     }
     if (this.#worker) {
       this.#worker.postMessage({ width, height, ratio, links: flat }, [flat.buffer]);

@@ -17,19 +17,14 @@ export class MetricsView {
     this.#el = el;
   }
 
-  /** The counter alone: m: { epoch, batch, batchesPerEpoch, showBatch }. Written only when it changes. */
-  drawCounter(m) {
-    const el = this.#el;
-    const epoch = epochText(m.epoch);
-    const batch = m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '';
-    setText(el.epoch, epoch);
-    setText(el.batch, batch);
-  }
-
-  /** m: { epoch, batch, batchesPerEpoch, showBatch, trainLoss, testLoss, trainAccuracy, testAccuracy, lr } */
+  /**
+   * m: { epoch, batch, batchesPerEpoch, showBatch, trainLoss, testLoss, trainAccuracy, testAccuracy, lr };
+   * each text is written only when it changes.
+   */
   draw(m) {
     const el = this.#el;
-    this.drawCounter(m);
+    setText(el.epoch, epochText(m.epoch));
+    setText(el.batch, m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '');
     const put = (name, text) => {
       setText(el[name], text);
       const value = String(m[name]);

@@ -1,9 +1,10 @@
 // The network diagram: every neuron as a small heatmap of its output over the
 // input plane, links coloured (sign) and sized (magnitude) by their weight,
 // each neuron's bias as a small square at its lower left. Links are painted
-// on one canvas (by a worker where the browser can: link-painter.js) and every neuron's map on
-// another (two repaints per frame however large the network); transparent SVG paths catch the pointer on the
-// links, and an element per neuron takes focus, clicks and its bias square. Hover shows a
+// on one canvas (by a worker where the browser can: link-painter.js) and every
+// neuron's map on another (two repaints per frame however large the network);
+// transparent SVG paths catch the pointer on the links, and an element per
+// neuron takes focus, clicks and its bias square. Hover shows a
 // value, click or tap opens an editor (weight-editor.js); input neurons switch features on and
 // off; + and − buttons change the hidden layers.
 //
@@ -260,7 +261,7 @@ export class NetworkView {
     this.#linksTimer = 0;
     this.#linksPaintedAt = performance.now();
     if (!this.#linkSize) return;
-    this.#links.paint(this.#paths.flat(), this.#linkSize.width, this.#linkSize.height, pixelRatio());
+    this.#links.paint(this.#paths, this.#linkSize.width, this.#linkSize.height, pixelRatio());
   }
 
   // ---- names ---------------------------------------------------------------------------
