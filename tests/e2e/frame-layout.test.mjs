@@ -41,6 +41,8 @@ async function layout(page) {
       view: { left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight },
       stage: box(document.querySelector('.net-stage')),
       step: box(document.getElementById('step')),
+      speed: box(document.querySelector('.frame-speed select')),
+      settings: box(document.querySelector('.settings-toggle')),
       inspector: box(inspector),
       sheet: getComputedStyle(inspector).position === 'fixed',
       key: box(inspector.querySelector('.ix-key')),
@@ -63,6 +65,9 @@ function check(seen, twin, { name, lossDone }) {
   assert.equal(seen.scrollY, 0, `${name}: the page is at scroll 0`);
   inside(seen.stage, seen.sheet ? { ...seen.view, bottom: seen.inspector.top } : seen.view, `${name}: the diagram`);
   inside(seen.step, seen.view, `${name}: the Step control`);
+  const middle = (box) => (box.top + box.bottom) / 2;
+  assert.ok(Math.abs(middle(seen.settings) - middle(seen.speed)) < seen.speed.height,
+    `${name}: Settings shares the speed's row (${JSON.stringify(seen.settings)}, ${JSON.stringify(seen.speed)})`);
   inside(seen.key, seen.sheet ? { ...seen.view, top: seen.inspector.top } : { ...seen.view, top: seen.inspector.top, bottom: Math.min(seen.view.bottom, seen.inspector.bottom) },
     `${name}: the chain rule's formula`);
   assert.deepEqual(seen.wideLines, [], `${name}: every formula fits its column`);
