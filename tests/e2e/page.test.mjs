@@ -525,12 +525,23 @@ test('on a slow machine the counter moves with the numbers: a frame that spares 
     let now = { counter: false, loss: false };
     new MutationObserver(() => { now.counter = true; }).observe(epoch, { characterData: true, childList: true, subtree: true });
     new MutationObserver(() => { now.loss = true; }).observe(loss, { attributes: true, attributeFilter: ['data-value'] });
-    const tick = () => { window.frames_.push({ ...now, epoch: epoch.textContent }); now = { counter: false, loss: false }; requestAnimationFrame(tick); };
+    const tick = () => {
+      window.frames_.push({ ...now, epoch: epoch.textContent });
+      // Once asked, pause on a frame that trained without writing the counter: what it shows is behind.
+      if (window.pauseWhenSpared && !now.counter) {
+        window.pauseWhenSpared = false;
+        window.shownAtPause = Number(epoch.textContent.replace(/\D/g, ''));
+        document.getElementById('play').click();
+      }
+      now = { counter: false, loss: false };
+      requestAnimationFrame(tick);
+    };
     requestAnimationFrame(tick);
   });
   await page.click('#play');
   await page.waitForTimeout(6000);
-  await page.click('#play');
+  await page.evaluate(() => { window.pauseWhenSpared = true; });
+  await page.waitForFunction(() => !window.pauseWhenSpared);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   const frames = (await page.evaluate(() => window.frames_)).slice(60);  // after the budget has adapted
   const alone = frames.filter((f) => f.counter && !f.loss).length;
@@ -538,6 +549,12 @@ test('on a slow machine the counter moves with the numbers: a frame that spares 
   const jumps = steps.slice(1).filter((e, k) => e - steps[k] > 1).length;
   assert.ok(jumps > 0, 'the budget spared some frames (the counter skipped epochs)');
   assert.equal(alone, 0, 'no frame wrote the counter without the numbers');
+  // Paused after a spared frame, the counter shows the epoch trained: one Step adds exactly one.
+  const paused = await epochOf(page);
+  assert.ok(paused > await page.evaluate(() => window.shownAtPause), 'the pause wrote the epochs the spared frames trained');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction((n) => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) !== n, paused);
+  assert.equal(await epochOf(page), paused + 1);
   assert.deepEqual(errors, []);
   await page.close();
 });
