@@ -342,10 +342,13 @@ test('frame by frame on drawn data: steps run, and a clicked drawn point becomes
   }
   await page.click('#draw-done');
   const link = await page.evaluate(() => location.hash);
+  // Only the hash changes: the page is ready already, and lays out frame mode when it reads it.
   await page.goto(at(`${link}&mode=frames`));
-  await page.waitForSelector('body.is-ready');
+  await page.waitForSelector('body.is-ready.is-frame-mode');
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const target = await planePoint(page, 4, -4);
   await page.mouse.click(target.x, target.y);
+  await page.waitForFunction(() => /probe=\d+/.test(location.hash));
   const probe = Number(page.url().match(/probe=(\d+)/)?.[1]);
   assert.equal(probe, 2, 'the third drawn training point');
   assert.match(await page.textContent('#inspector'), /Training sample #2\b/);
