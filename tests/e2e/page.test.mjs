@@ -559,6 +559,42 @@ test('on a slow machine the counter moves with the numbers: a frame that spares 
   await page.close();
 });
 
+/** Objects in each layout the page does while `during()` runs (Chromium's trace of Layout events). */
+async function layoutSizes(page, during) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] }, transferMode: 'ReportEvents' });
+  await during();
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  return events.filter((e) => e.name === 'Layout' && e.ph === 'X').map((e) => e.args.beginData.totalObjects);
+}
+
+for (const [lang, viewport] of [['en', { width: 1280, height: 900 }], ['ko', { width: 390, height: 844 }]]) {
+  test(`while training plays the numbers it rewrites are laid out on their own, not the page (${lang}, ${viewport.width}×${viewport.height})`, async () => {
+    const { page, errors } = await newPage(browser.context, { viewport });
+    await openLab(page, at(`#speed=1b&lang=${lang}`));  // a batch a frame: the batch line changes too
+    // The whole page laid out once, for scale.
+    const [whole] = await layoutSizes(page, () => page.evaluate(() => new Promise((resolve) => {
+      document.body.style.paddingLeft = '1px';
+      requestAnimationFrame(() => requestAnimationFrame(() => { document.body.style.paddingLeft = ''; resolve(); }));
+    })));
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) >= 1);
+    const playing = await layoutSizes(page, () => page.waitForTimeout(1500));  // the frame time is rewritten too
+    await page.click('#play');
+    assert.ok(whole > 200, `the whole page is ${whole} objects`);
+    assert.ok(playing.length >= 20, `laid out on ${playing.length} frames`);
+    const largest = Math.max(...playing);
+    assert.ok(largest * 10 < whole, `the largest layout while playing took ${largest} of the page's ${whole} objects`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
 test('a worker paints the links: at most 20 times a second while playing, the last weights always drawn, the same picture as the page would paint', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
   await page.addInitScript(countLinkPaints);
