@@ -371,9 +371,11 @@ function table(results) {
       `< ${targets.phaseStepMs} ms`, step.medianMs < targets.phaseStepMs);
     const slow = results.browser.throttled;
     if (slow) {
-      add('4× slower CPU, laptop, default network', `${fmt(slow.laptop.fps, 1)} fps`, `median of ${slow.laptop.runs} loads, 1280×900`, `≥ ${targets.slowLaptopFps}`, slow.laptop.fps >= targets.slowLaptopFps);
-      add('4× slower CPU, laptop, 6×8, every input', `${fmt(slow.laptop6x8.fps, 1)} fps`, `median of ${slow.laptop6x8.runs} loads`, `≥ ${targets.slowLaptop6x8Fps}`, slow.laptop6x8.fps >= targets.slowLaptop6x8Fps);
-      add('6× slower CPU, phone, default network', `${fmt(slow.phone.fps, 1)} fps`, `median of ${slow.phone.runs} loads, 390×844`, `≥ ${targets.slowPhoneFps}`, slow.phone.fps >= targets.slowPhoneFps);
+      // The figure is the first 3 s of play after epoch 3, warm-up included; the next 3 s beside it.
+      const played = (m, where) => `median of ${m.runs} loads${where}, first 3 s of play; the next 3 s: ${fmt(m.fpsLater, 1)} fps`;
+      add('4× slower CPU, laptop, default network', `${fmt(slow.laptop.fps, 1)} fps`, played(slow.laptop, ', 1280×900'), `≥ ${targets.slowLaptopFps}`, slow.laptop.fps >= targets.slowLaptopFps);
+      add('4× slower CPU, laptop, 6×8, every input', `${fmt(slow.laptop6x8.fps, 1)} fps`, played(slow.laptop6x8, ''), `≥ ${targets.slowLaptop6x8Fps}`, slow.laptop6x8.fps >= targets.slowLaptop6x8Fps);
+      add('6× slower CPU, phone, default network', `${fmt(slow.phone.fps, 1)} fps`, played(slow.phone, ', 390×844'), `≥ ${targets.slowPhoneFps}`, slow.phone.fps >= targets.slowPhoneFps);
       const ready = Math.max(slow.laptop.readyMs, slow.fileReadyMs);
       add('4× slower CPU, Play ready', `${fmt(slow.laptop.readyMs, 0)} ms`, `localhost; the single file from file:// ${fmt(slow.fileReadyMs, 0)} ms`, `≤ ${targets.slowReadyMs} ms`, ready <= targets.slowReadyMs);
     }
