@@ -6,6 +6,7 @@ import { apiUrl } from '../helpers/paths.mjs';
 import { canvasColours, epochOf, linkPoint, newPage, openBrowser, openLab, screenshot, trainUntil, valueOf } from './browser.mjs';
 import * as S from '../../web/src/state.js';
 import { formatNumber } from '../../web/src/i18n/index.js';
+import { diverging, Ramp } from '../../web/src/colors.js';
 
 const { loadEngine } = await import(apiUrl);
 let browser;
@@ -354,6 +355,60 @@ test('hovering a link shows its weight; clicking edits it; a neuron edits its bi
   await page.locator('.net-editor input').first().fill('1e999');
   await page.locator('.net-editor input').first().press('Enter');
   assert.equal(await page.textContent('.net-editor-error'), 'Enter a finite number');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The maps' canvas's colour at the middle of a neuron's bias square, as 'rgb(r,g,b)'. */
+const biasPixel = (page, column, unit) => page.evaluate(([column, unit]) => {
+  const canvas = document.querySelector('.net-map-canvas');
+  const box = document.querySelector(`.net-bias[data-column="${column}"][data-unit="${unit}"]`).getBoundingClientRect();
+  const frame = canvas.getBoundingClientRect();
+  const k = canvas.width / frame.width;
+  const [r, g, b] = canvas.getContext('2d').getImageData(Math.floor((box.x + box.width / 2 - frame.x) * k), Math.floor((box.y + box.height / 2 - frame.y) * k), 1, 1).data;
+  return `rgb(${r},${g},${b})`;
+}, [column, unit]);
+
+/** Sets (value given) or reads a neuron's bias through its editor. */
+async function editBias(page, column, unit, value = null) {
+  await page.focus(`.net-node[data-column="${column}"][data-unit="${unit}"]`);
+  await page.keyboard.press('Enter');
+  const input = page.locator('.net-editor input').first();
+  if (value === null) {
+    const shown = Number(await input.inputValue());
+    await page.keyboard.press('Escape');
+    return shown;
+  }
+  await input.fill(String(value));
+  await input.press('Enter');
+  return value;
+}
+
+test('each bias square shows its bias\'s colour: after an edit, a resize and training, with no element restyled while training plays', async () => {
+  const { page, errors } = await newPage(browser.context, { viewport: { width: 1280, height: 900 } });
+  await openLab(page, at('#speed=1e'));
+  const colour = (b) => diverging.css[Ramp.index(b, -1, 1)];
+  for (const [column, unit, value] of [[1, 0, 0.5], [1, 3, -1.25], [2, 1, 0.05], [3, 0, -0.3]]) {
+    await editBias(page, column, unit, value);
+    assert.equal(await biasPixel(page, column, unit), colour(value), `bias of ${column}.${unit} set to ${value}`);
+  }
+  const wide = await page.$eval('.net-map-canvas', (c) => c.width);
+  await page.setViewportSize({ width: 1000, height: 900 });  // a smaller diagram: the canvas is cleared and painted again
+  await page.waitForFunction((w) => document.querySelector('.net-map-canvas').width < w, wide);
+  assert.equal(await biasPixel(page, 1, 0), colour(0.5), 'painted again after a resize');
+  assert.equal(await biasPixel(page, 3, 0), colour(-0.3));
+
+  await page.evaluate(() => {
+    window.restyled = 0;
+    new MutationObserver((list) => { window.restyled += list.length; })
+      .observe(document.querySelector('.net-stage'), { subtree: true, attributes: true, attributeFilter: ['style', 'class'] });
+  });
+  await trainUntil(page, 30);
+  assert.equal(await page.evaluate(() => window.restyled), 0, 'no element of the diagram changed style or class while training played');
+  for (const [column, unit] of [[1, 0], [1, 2], [2, 0], [2, 1], [3, 0]]) {
+    const b = await editBias(page, column, unit);
+    assert.equal(await biasPixel(page, column, unit), colour(b), `bias of ${column}.${unit} after training: ${b}`);
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });

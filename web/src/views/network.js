@@ -1,10 +1,11 @@
 // The network diagram: every neuron as a small heatmap of its output over the
 // input plane, links coloured (sign) and sized (magnitude) by their weight,
 // each neuron's bias as a small square at its lower left. Links are painted
-// on one canvas (by a worker where the browser can: link-painter.js) and every
-// neuron's map on another (two repaints per frame however large the network);
-// transparent SVG paths catch the pointer on the links, and an element per
-// neuron takes focus, clicks and its bias square. Hover shows a
+// on one canvas (by a worker where the browser can: link-painter.js), every
+// neuron's map and bias square on another (two repaints per frame however large
+// the network; no element changes style while training plays); transparent SVG
+// paths catch the pointer on the links, and an element per neuron takes focus,
+// clicks and, in an outlined element of its own, its bias square's. Hover shows a
 // value, click or tap opens an editor (weight-editor.js); input neurons switch features on and
 // off; + and − buttons change the hidden layers.
 //
@@ -28,6 +29,7 @@ import { FrameOverlay, relative, signedColor } from './network-overlay.js';
 import { WeightEditor } from './weight-editor.js';
 
 const HEAD = 70;  // room above the neurons for titles and the layer buttons
+const BIAS_GAP = 3;  // px between a neuron and its bias square
 const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, x));
 
 /** While weights change every frame, links are repainted at most this often (20 per second). */
@@ -49,6 +51,7 @@ export class NetworkView {
   #inputs = null;
   #width = 0;
   #size = 0;
+  #bias = 0;  // a bias square's side, px
   #maxHeight = null;
   #linkSize = null;
   #overlayGroup;
@@ -151,14 +154,25 @@ export class NetworkView {
     this.#weights = weights;
     this.#biases = biases;
     if (!this.#linkValues) this.#styleLinks();
+    this.#paintBiases();
+  }
+
+  // Each bias square whose colour changed, on the maps' canvas under its outlined element.
+  #paintBiases() {
+    const ctx = this.#mapCanvas.getContext('2d');
+    const ratio = pixelRatio();
+    const snap = (v) => Math.round(v * ratio) / ratio;  // whole device pixels, as the outline is drawn
     for (let c = 1; c < this.#columns.length; c++) {
-      const b = biases[c - 1];
+      const b = this.#biases[c - 1];
+      if (b?.length !== this.#columns[c].length) continue;
       this.#columns[c].forEach((node, j) => {
         const color = Ramp.index(b[j], -1, 1);
-        if (color !== node.biasColor) {
-          node.bias.style.background = diverging.css[color];
-          node.biasColor = color;
-        }
+        if (color === node.biasColor) return;
+        node.biasColor = color;
+        const x0 = snap(node.x - this.#size / 2 - BIAS_GAP - this.#bias), y1 = snap(node.y + this.#size / 2);
+        const x1 = snap(node.x - this.#size / 2 - BIAS_GAP), y0 = snap(node.y + this.#size / 2 - this.#bias);
+        ctx.fillStyle = diverging.css[color];
+        ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
       });
     }
   }
@@ -460,7 +474,9 @@ export class NetworkView {
     this.#stage.style.height = `${height}px`;
     this.#stage.style.setProperty('--node', `${size}px`);
     this.#stage.style.setProperty('--label', width < 420 ? '.68rem' : '.78rem');
-    this.#stage.style.setProperty('--bias', `${Math.max(6, Math.round(size * 0.22))}px`);
+    this.#bias = Math.max(6, Math.round(size * 0.22));
+    this.#stage.style.setProperty('--bias', `${this.#bias}px`);
+    this.#stage.style.setProperty('--bias-gap', `${BIAS_GAP}px`);
     const drawing = this.#hits.parentNode;
     drawing.setAttribute('width', width);
     drawing.setAttribute('height', height);
@@ -494,6 +510,8 @@ export class NetworkView {
     this.#placeHeads(x, pitchX, size, width);
     this.overlay.relayout();
     if (this.#inputs) this.drawInputs(this.#inputs.values, this.#inputs.res, this.#inputs.scales);
+    for (let c = 1; c < this.#columns.length; c++) for (const node of this.#columns[c]) node.biasColor = -1;
+    this.#paintBiases();  // the canvas was cleared
   }
 
   #placeHeads(x, pitchX, size, width) {
