@@ -399,6 +399,35 @@ test('a formula dataset: class 1 exactly where y > f(x), in the formula’s unit
   await page.close();
 });
 
+test('the batch line fits beside the epoch counter at any count: 18 000 batches an epoch of a large file, and the built-in data, page and embed', async () => {
+  // Whether the text stays inside its box, one line high and no wider.
+  const fits = (page) => page.$eval('#batch', (el) => ({
+    text: el.textContent,
+    fits: el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight && el.getClientRects().length === 1,
+  }));
+  const rows = Array.from({ length: 20000 }, (_, i) => `${(i % 97) / 10},${(i % 89) / 10},${i % 2}`).join('\n');
+  for (const [hash, viewport] of [['#lang=en&batchSize=1&speed=1b&percTrainData=90', { width: 1280, height: 800 }], ['#lang=ko&batchSize=1&speed=1b&percTrainData=90', { width: 390, height: 844 }], ['#lang=en&batchSize=1&speed=1b&embed=true', { width: 640, height: 480 }]]) {
+    const { page, errors } = await newPage(run.browser.context, { viewport });
+    await openLab(page, at(hash));
+    await page.click('#step');
+    const builtIn = await fits(page);
+    assert.match(builtIn.text, /1 \/ (250|450)/);
+    assert.ok(builtIn.fits, `${hash}: "${builtIn.text}" fits its box`);
+    if (hash.includes('embed')) {
+      await page.close();
+      continue;
+    }
+    await importText(page, `x,y,label\n${rows}\n`, 'large.csv');
+    await page.click('#data-use');
+    await page.click('#step');
+    const large = await fits(page);
+    assert.match(large.text, /1 \/ 18,?000/);
+    assert.ok(large.fits, `${hash}: "${large.text}" fits its box`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 // ---- the data travels -------------------------------------------------------------------------
 
 test('own data travels: a link up to 500 points, a save file of any size, both opening to the same data and numbers', async () => {

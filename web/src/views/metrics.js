@@ -25,6 +25,9 @@ export class MetricsView {
     const el = this.#el;
     setText(el.epoch, epochText(m.epoch));
     setText(el.batch, m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '');
+    // The batch line's box holds counts up to three digits; longer ones size it by their text.
+    const wide = m.showBatch && m.batchesPerEpoch >= 1000;
+    if (el.batch.classList.contains('is-wide') !== wide) el.batch.classList.toggle('is-wide', wide);
     const put = (name, text) => {
       setText(el[name], text);
       const value = String(m[name]);

@@ -52,6 +52,7 @@ export class NetworkView {
   #width = 0;
   #size = 0;
   #bias = 0;  // a bias square's side, px
+  #crowded = false;  // a map reaches into the bias square of the neuron after it (a very narrow diagram)
   #maxHeight = null;
   #linkSize = null;
   #overlayGroup;
@@ -147,6 +148,7 @@ export class NetworkView {
         n += 1;
       }
     }
+    if (this.#crowded) this.#paintBiases(true);
   }
 
   /** weights[l]: units × inputs of weight layer l; biases[l]: its units. */
@@ -157,8 +159,8 @@ export class NetworkView {
     this.#paintBiases();
   }
 
-  // Each bias square whose colour changed, on the maps' canvas under its outlined element.
-  #paintBiases() {
+  // Each bias square whose colour changed (every one, forced), on the maps' canvas under its outlined element.
+  #paintBiases(force = false) {
     const ctx = this.#mapCanvas.getContext('2d');
     const ratio = pixelRatio();
     const snap = (v) => Math.round(v * ratio) / ratio;  // whole device pixels, as the outline is drawn
@@ -167,7 +169,7 @@ export class NetworkView {
       if (b?.length !== this.#columns[c].length) continue;
       this.#columns[c].forEach((node, j) => {
         const color = Ramp.index(b[j], -1, 1);
-        if (color === node.biasColor) return;
+        if (color === node.biasColor && !force) return;
         node.biasColor = color;
         const x0 = snap(node.x - this.#size / 2 - BIAS_GAP - this.#bias), y1 = snap(node.y + this.#size / 2);
         const x1 = snap(node.x - this.#size / 2 - BIAS_GAP), y0 = snap(node.y + this.#size / 2 - this.#bias);
@@ -477,6 +479,7 @@ export class NetworkView {
     this.#bias = Math.max(6, Math.round(size * 0.22));
     this.#stage.style.setProperty('--bias', `${this.#bias}px`);
     this.#stage.style.setProperty('--bias-gap', `${BIAS_GAP}px`);
+    this.#crowded = pitchX - size < BIAS_GAP + this.#bias;
     const drawing = this.#hits.parentNode;
     drawing.setAttribute('width', width);
     drawing.setAttribute('height', height);
@@ -510,8 +513,7 @@ export class NetworkView {
     this.#placeHeads(x, pitchX, size, width);
     this.overlay.relayout();
     if (this.#inputs) this.drawInputs(this.#inputs.values, this.#inputs.res, this.#inputs.scales);
-    for (let c = 1; c < this.#columns.length; c++) for (const node of this.#columns[c]) node.biasColor = -1;
-    this.#paintBiases();  // the canvas was cleared
+    this.#paintBiases(true);  // the canvas was cleared
   }
 
   #placeHeads(x, pitchX, size, width) {
