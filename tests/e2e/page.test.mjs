@@ -359,15 +359,26 @@ test('hovering a link shows its weight; clicking edits it; a neuron edits its bi
   await page.close();
 });
 
-/** The maps' canvas's colour at the middle of a neuron's bias square, as 'rgb(r,g,b)'. */
-const biasPixel = (page, column, unit) => page.evaluate(([column, unit]) => {
+/**
+ * Every bias square's colours on the maps' canvas, read at one moment: { 'column.unit': { middle,
+ * left } }, each as 'rgb(r,g,b)' (left: its leftmost pixel column, at mid-height).
+ */
+const biasColours = (page) => page.evaluate(() => {
   const canvas = document.querySelector('.net-map-canvas');
-  const box = document.querySelector(`.net-bias[data-column="${column}"][data-unit="${unit}"]`).getBoundingClientRect();
   const frame = canvas.getBoundingClientRect();
   const k = canvas.width / frame.width;
-  const [r, g, b] = canvas.getContext('2d').getImageData(Math.floor((box.x + box.width / 2 - frame.x) * k), Math.floor((box.y + box.height / 2 - frame.y) * k), 1, 1).data;
-  return `rgb(${r},${g},${b})`;
-}, [column, unit]);
+  const ctx = canvas.getContext('2d');
+  const at = (x, y) => {
+    const [r, g, b] = ctx.getImageData(Math.floor((x - frame.x) * k), Math.floor((y - frame.y) * k), 1, 1).data;
+    return `rgb(${r},${g},${b})`;
+  };
+  return Object.fromEntries([...document.querySelectorAll('.net-bias')].map((el) => {
+    const box = el.getBoundingClientRect();
+    const y = box.y + box.height / 2;
+    return [`${el.dataset.column}.${el.dataset.unit}`, { middle: at(box.x + box.width / 2, y), left: at(box.x + 0.5, y) }];
+  }));
+});
+const biasPixel = async (page, column, unit) => (await biasColours(page))[`${column}.${unit}`].middle;
 
 /** Sets (value given) or reads a neuron's bias through its editor. */
 async function editBias(page, column, unit, value = null) {
@@ -416,28 +427,26 @@ test('each bias square shows its bias\'s colour: after an edit, a resize and tra
 test('on a diagram so narrow that a map reaches into the next bias square, every square stays whole while training plays', async () => {
   const { page, errors } = await newPage(browser.context, { viewport: { width: 250, height: 700 } });
   await openLab(page, at('#networkShape=8,8,8,8,8,8&speed=1e'));
+  // The inputs' maps come once the page is idle, after the first drawing of the squares.
+  await page.waitForFunction(() => {
+    const canvas = document.querySelector('.net-map-canvas');
+    const node = document.querySelector('.net-input').getBoundingClientRect(), frame = canvas.getBoundingClientRect();
+    const k = canvas.width / frame.width;
+    return canvas.getContext('2d').getImageData(Math.floor((node.x + node.width / 2 - frame.x) * k), Math.floor((node.y + node.height / 2 - frame.y) * k), 1, 1).data[3] > 0;
+  });
+  const before = Object.entries(await biasColours(page));
+  assert.deepEqual(before.filter(([, c]) => c.left !== c.middle), [], 'whole once the inputs\' maps are drawn');
   await page.click('#play');
   await page.waitForFunction(() => Number(document.getElementById('epoch').textContent.replace(/\D/g, '')) >= 20);
-  // Read while playing: the maps are repainted every frame.
-  const squares = await page.evaluate(() => {
-    const canvas = document.querySelector('.net-map-canvas');
-    const frame = canvas.getBoundingClientRect();
-    const k = canvas.width / frame.width;
-    const ctx = canvas.getContext('2d');
-    const px = (x, y) => [...ctx.getImageData(Math.floor((x - frame.x) * k), Math.floor((y - frame.y) * k), 1, 1).data].join(',');
-    const overlapped = [...document.querySelectorAll('.net-node')].some((a) => [...document.querySelectorAll('.net-bias')].some((b) => {
-      const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
-      return r.right > s.left && r.left < s.left && r.bottom > s.top && r.top < s.bottom;
-    }));
-    const split = [...document.querySelectorAll('.net-bias')].filter((el) => {
-      const b = el.getBoundingClientRect();
-      return px(b.x + 0.5, b.y + b.height / 2) !== px(b.x + b.width / 2, b.y + b.height / 2);
-    }).length;
-    return { overlapped, split };
-  });
+  const overlapped = await page.evaluate(() => [...document.querySelectorAll('.net-node')].some((a) => [...document.querySelectorAll('.net-bias')].some((b) => {
+    const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
+    return r.right > s.left && r.left < s.left && r.bottom > s.top && r.top < s.bottom;
+  })));
+  const squares = Object.entries(await biasColours(page));  // read while playing: the maps are repainted every frame
   await page.click('#play');
-  assert.ok(squares.overlapped, 'a map reaches into a bias square at this width');
-  assert.equal(squares.split, 0, 'every bias square is one colour edge to middle');
+  assert.ok(overlapped, 'a map reaches into a bias square at this width');
+  assert.equal(squares.length, 48 + 1);
+  assert.deepEqual(squares.filter(([, c]) => c.left !== c.middle), [], 'every bias square is one colour edge to middle');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -26,8 +26,8 @@ export class MetricsView {
     setText(el.epoch, epochText(m.epoch));
     setText(el.batch, m.showBatch ? t('batchOf', { batch: m.batch, total: m.batchesPerEpoch }) : '');
     // The batch line's box holds counts up to three digits; longer ones size it by their text.
-    const wide = m.showBatch && m.batchesPerEpoch >= 1000;
-    if (el.batch.classList.contains('is-wide') !== wide) el.batch.classList.toggle('is-wide', wide);
+    // (A toggle to the state the class already has changes nothing.)
+    el.batch.classList.toggle('is-wide', m.showBatch && m.batchesPerEpoch >= 1000);
     const put = (name, text) => {
       setText(el[name], text);
       const value = String(m[name]);

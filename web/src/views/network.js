@@ -51,7 +51,6 @@ export class NetworkView {
   #inputs = null;
   #width = 0;
   #size = 0;
-  #bias = 0;  // a bias square's side, px
   #crowded = false;  // a map reaches into the bias square of the neuron after it (a very narrow diagram)
   #maxHeight = null;
   #linkSize = null;
@@ -135,6 +134,7 @@ export class NetworkView {
       const { ramp, lo, hi } = scales[k];
       paintMap(this.#mapCanvas, values, k * res * res, res, ramp, lo, hi, null, this.#rect(node, node.unit >= 0 ? 1 : 0.3));
     });
+    if (this.#crowded) this.#paintBiases(true);
   }
 
   /** Every non-input neuron's map, column after column, with its { ramp, lo, hi }. */
@@ -162,8 +162,6 @@ export class NetworkView {
   // Each bias square whose colour changed (every one, forced), on the maps' canvas under its outlined element.
   #paintBiases(force = false) {
     const ctx = this.#mapCanvas.getContext('2d');
-    const ratio = pixelRatio();
-    const snap = (v) => Math.round(v * ratio) / ratio;  // whole device pixels, as the outline is drawn
     for (let c = 1; c < this.#columns.length; c++) {
       const b = this.#biases[c - 1];
       if (b?.length !== this.#columns[c].length) continue;
@@ -171,10 +169,8 @@ export class NetworkView {
         const color = Ramp.index(b[j], -1, 1);
         if (color === node.biasColor && !force) return;
         node.biasColor = color;
-        const x0 = snap(node.x - this.#size / 2 - BIAS_GAP - this.#bias), y1 = snap(node.y + this.#size / 2);
-        const x1 = snap(node.x - this.#size / 2 - BIAS_GAP), y0 = snap(node.y + this.#size / 2 - this.#bias);
         ctx.fillStyle = diverging.css[color];
-        ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
+        ctx.fillRect(...node.biasRect);
       });
     }
   }
@@ -476,22 +472,29 @@ export class NetworkView {
     this.#stage.style.height = `${height}px`;
     this.#stage.style.setProperty('--node', `${size}px`);
     this.#stage.style.setProperty('--label', width < 420 ? '.68rem' : '.78rem');
-    this.#bias = Math.max(6, Math.round(size * 0.22));
-    this.#stage.style.setProperty('--bias', `${this.#bias}px`);
+    const bias = Math.max(6, Math.round(size * 0.22));
+    this.#stage.style.setProperty('--bias', `${bias}px`);
     this.#stage.style.setProperty('--bias-gap', `${BIAS_GAP}px`);
-    this.#crowded = pitchX - size < BIAS_GAP + this.#bias;
+    this.#crowded = pitchX - size < BIAS_GAP + bias;
     const drawing = this.#hits.parentNode;
     drawing.setAttribute('width', width);
     drawing.setAttribute('height', height);
     drawing.setAttribute('viewBox', `0 0 ${width} ${height}`);
 
     sizeCanvas(this.#mapCanvas, width, height).clearRect(0, 0, width, height);
+    const ratio = pixelRatio();
+    const snap = (v) => Math.round(v * ratio) / ratio;  // whole device pixels, as the bias's outline is drawn
     this.#columns.forEach((column, c) => {
       for (const node of column) {
         node.x = x(c);
         node.y = y(node.row);
         Object.assign(node.el.style, { left: `${node.x - size / 2}px`, top: `${node.y - size / 2}px` });
         if (node.label) Object.assign(node.label.style, { left: '0px', top: `${node.y - 9}px`, width: `${labelWidth - 6}px` });
+        if (c > 0) {  // the bias square, lower left of the neuron: [x, y, width, height] on the maps' canvas
+          const left = snap(node.x - size / 2 - BIAS_GAP - bias), right = snap(node.x - size / 2 - BIAS_GAP);
+          const top = snap(node.y + size / 2 - bias), bottom = snap(node.y + size / 2);
+          node.biasRect = [left, top, right - left, bottom - top];
+        }
       }
     });
     const inputs = this.#columns[0].filter((node) => node.unit >= 0);
