@@ -1,6 +1,7 @@
 // dist/backprop-lab.html, one self-contained file, from file:// with every network request refused.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -60,6 +61,32 @@ test('the single file is ASCII only (quicker to decode), its Korean written as e
   assert.equal(/[^\x00-\x7f]/.test(text), false);
   assert.match(text, /\\uc7ac\\uc0dd/i, 'the Play button\'s Korean label (재생), escaped in the script');
   assert.match(text, /&#xc5d4;&#xc9c4;/, 'the loader\'s Korean (엔진), as character references');
+});
+
+test('a single file whose carried engine is damaged says so, in both languages, with nothing thrown at the page', async () => {
+  const text = await readFile(path.join(distDir, 'backprop-lab.html'), 'latin1');
+  // The engine: the file's one long run of base64 (gzip of the .wasm). A stretch of its middle is overwritten.
+  const packed = /"([A-Za-z0-9+/]{100000,}={0,2})"/.exec(text);
+  assert.ok(packed, 'the single file carries the engine as base64');
+  const middle = packed.index + 1 + (packed[1].length >> 1);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bplab-damaged-'));
+  try {
+    const file = path.join(dir, 'backprop-lab.html');
+    await writeFile(file, text.slice(0, middle) + 'A'.repeat(64) + text.slice(middle + 64), 'latin1');
+    for (const [lang, words] of [['en', /could not start.*This file is damaged: the engine it carries cannot be unpacked/s], ['ko', /시작하지 못했습니다.*파일이 손상되었습니다/s]]) {
+      const { page, errors } = await newPage(browser.context);
+      const requests = await blockNetwork(page);
+      await page.goto(`${pathToFileURL(file).href}#lang=${lang}`);
+      await page.waitForSelector('.loader.is-error', { timeout: 15000 });
+      assert.match(await page.textContent('#status'), words);
+      assert.equal(await page.isVisible('#loader'), true, 'the message is on screen');
+      assert.deepEqual(requests, []);
+      assert.deepEqual(errors, [], lang);
+      await page.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('the single file in a browser without import maps says why it cannot start, in both languages', async () => {
