@@ -62,7 +62,8 @@ import { pytorchScript, trainerJSON } from './pytorch.mjs';
  *   From heatmaps (field 'weights'): a neuron's float32 map. Nothing changes.
  * - `deleted`: the trainer was used after delete().
  * - `out_of_memory`, `internal`: the engine failed; `load_failed`, `no_webassembly`: loadEngine failed
- *   (`no_webassembly` with field 'simd': WebAssembly without its SIMD instructions).
+ *   (`no_webassembly` with field 'simd': WebAssembly without its SIMD instructions; 'exceptions':
+ *   without its exception handling).
  * @typedef {'invalid_config'|'invalid_argument'|'out_of_range'|'no_data'|'not_a_plane'|'bad_snapshot'|'not_ready'|'diverged'|'deleted'|'out_of_memory'|'internal'|'load_failed'|'no_webassembly'} LabErrorCode
  */
 
@@ -224,6 +225,12 @@ async function wasmBinary(onProgress) {
 const simdProbe = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
+// A module of one function holding an empty try … catch_all: valid only where WebAssembly's
+// exception handling is, which the engine is compiled for (-fwasm-exceptions: a C++ exception
+// is caught inside the engine without a call out to JS for each call that may throw).
+const exceptionsProbe = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 6, 64, 25, 11, 11,
+]);
 
 /**
  * Loads the engine. Each call instantiates its own engine (its own memory).
@@ -246,6 +253,12 @@ export async function loadEngine(options = {}) {
     throw new LabError({
       code: 'no_webassembly', field: 'simd',
       message: 'this browser runs WebAssembly without its SIMD instructions (simd128), which Backprop Lab needs; Chrome 91, Firefox 89, Safari 16.4 and later have them',
+    });
+  }
+  if (!WebAssembly.validate(exceptionsProbe)) {
+    throw new LabError({
+      code: 'no_webassembly', field: 'exceptions',
+      message: 'this browser runs WebAssembly without its exception handling (exceptions), which Backprop Lab needs; Chrome 95, Firefox 100, Safari 15.2 and later have it',
     });
   }
   let coreOptions = {};

@@ -392,6 +392,25 @@ test('loadEngine: a runtime without WebAssembly SIMD is told so, before any down
   assert.match(lab.version, /\d+\.\d+\.\d+/);
 });
 
+test('loadEngine: a runtime without WebAssembly exception handling is told so, before any download', async () => {
+  const validate = WebAssembly.validate;
+  // Such a runtime cannot decode a try block (opcode 0x06 with an empty block type, 0x40).
+  const hasTry = (bytes) => new Uint8Array(bytes).some((b, i, all) => b === 0x06 && all[i + 1] === 0x40);
+  let asked = 0;
+  WebAssembly.validate = (bytes) => { asked++; return !hasTry(bytes) && validate(bytes); };
+  try {
+    await assert.rejects(loadEngine(), (err) => {
+      expectLabError(() => { throw err; }, { code: 'no_webassembly', field: 'exceptions', says: 'exception handling' });
+      return true;
+    });
+    assert.equal(asked, 2, 'the SIMD probe, then the exceptions probe');
+  } finally {
+    WebAssembly.validate = validate;
+  }
+  const lab = await loadEngine();  // and with them it loads
+  assert.match(lab.version, /\d+\.\d+\.\d+/);
+});
+
 // ---- hostile values (what the fuzz suite found) ----------------------------------------------------
 
 test('arrays holding a symbol, a BigInt or a throwing valueOf, Proxies whose traps throw, detached and foreign arrays: LabErrors', async () => {

@@ -521,6 +521,27 @@ test('with WebAssembly but no SIMD the page names what is missing, in Korean too
   await context.close();
 });
 
+test('with WebAssembly but no exception handling the page names what is missing, in Korean too', async () => {
+  const context = await browser.newContext();
+  // A browser that cannot decode a try block (opcode 0x06, empty block type 0x40).
+  await context.addInitScript(() => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => !new Uint8Array(bytes).some((b, i, all) => b === 0x06 && all[i + 1] === 0x40) && validate(bytes);
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(at('#lang=en'));
+  await page.waitForSelector('.loader.is-error');
+  assert.match(await page.textContent('#status'), /not its exception handling.*Chrome or Edge 95, Firefox 100/);
+  await page.goto(at('#lang=ko'));
+  await page.reload();
+  await page.waitForSelector('.loader.is-error');
+  assert.match(await page.textContent('#status'), /예외 처리는 지원하지 않습니다/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('on a 375-px phone the page fits its width, and a tap shows and edits a weight', async () => {
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   const page = await context.newPage();

@@ -469,7 +469,7 @@ function showState() {
 
 /** The message for a failed start: no WebAssembly (or no SIMD), an engine file missing or damaged, or key. */
 function loadFailureKey(err, key) {
-  if (err?.code === 'no_webassembly') return err.field === 'simd' ? 'error.no_simd' : 'error.no_webassembly';
+  if (err?.code === 'no_webassembly') return { simd: 'error.no_simd', exceptions: 'error.no_exceptions' }[err.field] ?? 'error.no_webassembly';
   if (err?.code === 'load_failed' && err.field === 'embedded') return 'error.file_damaged';
   if (err?.code === 'load_failed' && err.field === 'compile') return 'error.load_damaged';
   if (err?.code === 'load_failed' && window.origin === 'null') return 'error.load_sandboxed';
