@@ -3,8 +3,11 @@
 // play, the clipboard, downloads and file reading refused, a frame sandboxed without scripts or
 // without its origin, and a canvas whose drawing context the device lost.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { newPage, openBrowser, openLab } from './browser.mjs';
+import { distDir } from '../helpers/paths.mjs';
+import { newPage, openBrowser, openLab, trainUntil } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await openBrowser(); });
@@ -34,6 +37,52 @@ for (const [lang, words] of Object.entries(LOAD_FAULTS)) {
     }
   });
 }
+
+// Counts the page's calls of WebAssembly.compileStreaming, and every text the loader shows.
+function watchLoading() {
+  window.__streamed = 0;
+  window.__statuses = [];
+  const compileStreaming = WebAssembly.compileStreaming;
+  WebAssembly.compileStreaming = (...args) => {
+    window.__streamed += 1;
+    return compileStreaming.apply(WebAssembly, args);
+  };
+  new MutationObserver(() => {
+    const text = document.getElementById('status')?.textContent;
+    if (text && text !== window.__statuses.at(-1)) window.__statuses.push(text);
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+test('on a slow network the engine is compiled as it downloads, and the loader counts its percent up to 100', async () => {
+  const { page, errors } = await newPage(browser.context);
+  await page.addInitScript(watchLoading);
+  const cdp = await browser.context.newCDPSession(page);
+  // About 300 KB a second: the engine's .wasm takes more than a second.
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 300 * 1024, uploadThroughput: 300 * 1024 });
+  await openLab(page, `${browser.url}#lang=en`);
+  const { streamed, statuses } = await page.evaluate(() => ({ streamed: window.__streamed, statuses: window.__statuses }));
+  assert.equal(streamed, 1, 'one streaming compile');
+  const percents = statuses.map((text) => /Loading the engine… (\d+) %/.exec(text)?.[1]).filter(Boolean).map(Number);
+  assert.ok(percents.length >= 3, `the loader counted: ${statuses.join(' | ')}`);
+  assert.deepEqual(percents, [...percents].sort((a, b) => a - b), 'never back');
+  assert.ok(percents[0] < 100 && percents.at(-1) === 100, percents.join(' '));
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await trainUntil(page, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a server that does not call the engine application/wasm still starts the page: it is compiled whole', async () => {
+  const wasm = await readFile(path.join(distDir, 'backprop-lab-core.wasm'));
+  const { page, errors } = await newPage(browser.context);
+  await page.addInitScript(watchLoading);
+  await page.route('**/*.wasm', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: wasm }));
+  await openLab(page, `${browser.url}#lang=en`);
+  assert.equal(await page.evaluate(() => window.__streamed), 0, 'no streaming compile');
+  await trainUntil(page, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('the engine refusing in the middle of a frame-mode step pauses with a message; Back and the page go on', async () => {
   const { page, errors } = await newPage(browser.context);
