@@ -108,14 +108,12 @@ async function embeddedBinary() {
   if (typeof DecompressionStream !== 'function') {
     throw new LabError({ code: 'no_webassembly', field: 'decompression', message: 'this browser cannot decompress the engine carried in this file (DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 and later); open the site\'s index.html over http instead' });
   }
+  const damaged = (why) => new LabError({ code: 'load_failed', field: 'embedded', message: `the engine carried in this file is damaged: ${why?.message ?? why}` });
   let packed;
-  if (typeof Uint8Array.fromBase64 === 'function') {
-    packed = Uint8Array.fromBase64(embedded);
-  } else {
-    // A plain loop: Uint8Array.from(text, mapFn) calls a function per character, ten times slower.
-    const text = atob(embedded);
-    packed = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) packed[i] = text.charCodeAt(i);
+  try {
+    packed = decodeBase64(embedded);
+  } catch (err) {
+    throw damaged(err);  // a character that is not base64
   }
   // The bytes are written to the decompressor in one piece: a Blob's stream() hands them over
   // asynchronously, chunk by chunk, which took three times as long at a 4× slower CPU.
@@ -128,9 +126,17 @@ async function embeddedBinary() {
     return new Uint8Array(await new Response(gunzip.readable).arrayBuffer());
   } catch (err) {
     // The read only says that it failed; the writer's side holds why.
-    const cause = await writer.closed.then(() => err, (why) => why);
-    throw new LabError({ code: 'load_failed', field: 'embedded', message: `the engine carried in this file is damaged: ${cause?.message ?? cause}` });
+    throw damaged(await writer.closed.then(() => err, (why) => why));
   }
+}
+
+function decodeBase64(text) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text);
+  // A plain loop: Uint8Array.from(text, mapFn) calls a function per character, ten times slower.
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 function unwrap(result) {
@@ -173,7 +179,8 @@ async function fetchWithProgress(url, onProgress) {
 }
 
 // In a browser the engine's download starts as soon as this module is evaluated, while the rest
-// of a page's script still is, and it is compiled as it arrives; loadEngine takes it up
+// of a page's script still is, and it is compiled as it arrives (once it is all there, where the
+// server does not call it application/wasm); loadEngine takes it up
 // (each call instantiates the compiled module anew). Its failures are loadEngine's to report.
 // The single file's engine is unpacked and compiled the same way, while the page's script is evaluated.
 const early = isNode || typeof WebAssembly !== 'object' ? null
@@ -191,7 +198,8 @@ function startDownload() {
     // Compiled while it downloads (at a 4× slower CPU the engine was ready about a tenth of a
     // second sooner); a copy of the response counts the bytes for the progress bar. A server that
     // does not serve it as application/wasm, which streaming needs, gets it compiled whole.
-    const split = response.then((r) => (/^application\/wasm\b/i.test(r.headers.get('content-type') ?? '')
+    const wasmType = (r) => (r.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase() === 'application/wasm';
+    const split = response.then((r) => (wasmType(r)
       ? { counted: r.clone(), module: WebAssembly.compileStreaming(r) }
       : { counted: r, module: null }));
     bytes = split.then(({ counted, module: m }) => readWithProgress(counted, report, { keep: !m }));
@@ -200,17 +208,22 @@ function startDownload() {
     bytes = response.then((r) => readWithProgress(r, report));
     module = bytes.then((b) => WebAssembly.compile(b));
   }
-  bytes.catch(() => {});
-  module.catch(() => {});
-  return { progress, bytes, module };
+  return settle({ progress, bytes, module });
 }
 
 function startUnpacking() {
   const bytes = embeddedBinary();
   const module = bytes.then((b) => WebAssembly.compile(b));
-  bytes.catch(() => {});
+  return settle({ progress: { loaded: 0, total: 0, listeners: new Set() }, bytes, module });
+}
+
+// What loadEngine takes up: the module, and whether the bytes came (for a failure's message),
+// not the bytes themselves, which the page would otherwise keep for as long as it is open.
+function settle({ progress, bytes, module }) {
+  const fetched = bytes.then(() => true);
+  fetched.catch(() => {});
   module.catch(() => {});
-  return { progress: { loaded: 0, total: 0, listeners: new Set() }, bytes, module };
+  return { progress, fetched, module };
 }
 
 /** The engine compiled from the download started early, reporting its progress to onProgress. */
@@ -220,11 +233,15 @@ async function earlyModule(onProgress) {
     early.progress.listeners.add(onProgress);
   }
   try {
-    return await early.module;
+    const module = await early.module;
+    // Streamed, the module can be compiled before the copy that counts the bytes is read out.
+    const { loaded, total } = early.progress;
+    if (onProgress && total && loaded < total) onProgress({ loaded: total, total });
+    return module;
   } catch (err) {
     // A download or an unpacking that failed is said as such; else the bytes are no working engine.
     try {
-      await early.bytes;
+      await early.fetched;
     } catch (failed) {
       if (failed instanceof LabError) throw failed;
       throw new LabError({ code: 'load_failed', field: 'download', message: `could not load backprop-lab-core.wasm: ${failed?.message ?? failed}` });

@@ -63,25 +63,47 @@ test('the single file is ASCII only (quicker to decode), its Korean written as e
   assert.match(text, /&#xc5d4;&#xc9c4;/, 'the loader\'s Korean (엔진), as character references');
 });
 
+// Browsers without Uint8Array.fromBase64 decode the carried engine with atob.
+const withoutFromBase64 = () => { delete Uint8Array.fromBase64; };
+
+test('the single file starts where the browser has no Uint8Array.fromBase64', async () => {
+  const { page, errors } = await newPage(browser.context);
+  const requests = await blockNetwork(page);
+  await page.addInitScript(withoutFromBase64);
+  await openLab(page, `${pathToFileURL(path.join(distDir, 'backprop-lab.html')).href}#lang=en`);
+  assert.equal(await page.evaluate(() => typeof Uint8Array.fromBase64), 'undefined');
+  await trainUntil(page, 2);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a single file whose carried engine is damaged says so, in both languages, with nothing thrown at the page', async () => {
   const text = await readFile(path.join(distDir, 'backprop-lab.html'), 'latin1');
-  // The engine: the file's one long run of base64 (gzip of the .wasm). A stretch of its middle is overwritten.
+  // The engine: the file's one long run of base64 (gzip of the .wasm). A stretch of its middle is
+  // overwritten with other base64 (the gzip data is then wrong), or one character with one that is
+  // not base64 at all (decoded by Uint8Array.fromBase64, or by atob where that is missing).
   const packed = /"([A-Za-z0-9+/]{100000,}={0,2})"/.exec(text);
   assert.ok(packed, 'the single file carries the engine as base64');
   const middle = packed.index + 1 + (packed[1].length >> 1);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bplab-damaged-'));
+  const words = { en: /could not start.*This file is damaged: the engine it carries cannot be unpacked/s, ko: /시작하지 못했습니다.*파일이 손상되었습니다/s };
   try {
-    const file = path.join(dir, 'backprop-lab.html');
-    await writeFile(file, text.slice(0, middle) + 'A'.repeat(64) + text.slice(middle + 64), 'latin1');
-    for (const [lang, words] of [['en', /could not start.*This file is damaged: the engine it carries cannot be unpacked/s], ['ko', /시작하지 못했습니다.*파일이 손상되었습니다/s]]) {
+    for (const [damage, replacement, lang, init] of [
+      ['data', 'A'.repeat(64), 'en', null], ['data', 'A'.repeat(64), 'ko', null],
+      ['character', '!', 'en', null], ['character', '!', 'ko', withoutFromBase64],
+    ]) {
+      const file = path.join(dir, `${damage}.html`);
+      await writeFile(file, text.slice(0, middle) + replacement + text.slice(middle + replacement.length), 'latin1');
       const { page, errors } = await newPage(browser.context);
       const requests = await blockNetwork(page);
+      if (init) await page.addInitScript(init);
       await page.goto(`${pathToFileURL(file).href}#lang=${lang}`);
       await page.waitForSelector('.loader.is-error', { timeout: 15000 });
-      assert.match(await page.textContent('#status'), words);
+      assert.match(await page.textContent('#status'), words[lang], `${damage} (${lang})`);
       assert.equal(await page.isVisible('#loader'), true, 'the message is on screen');
       assert.deepEqual(requests, []);
-      assert.deepEqual(errors, [], lang);
+      assert.deepEqual(errors, [], `${damage} (${lang})`);
       await page.close();
     }
   } finally {

@@ -467,7 +467,10 @@ function showState() {
   app.layout.foldIfShort();
 }
 
-/** The message for a failed start: no WebAssembly (or no SIMD), an engine file missing or damaged, or key. */
+/**
+ * The message for a failed start: no WebAssembly (or none with SIMD or exception handling), an
+ * engine file missing or damaged, a single file whose engine is damaged, or key.
+ */
 function loadFailureKey(err, key) {
   if (err?.code === 'no_webassembly') return { simd: 'error.no_simd', exceptions: 'error.no_exceptions' }[err.field] ?? 'error.no_webassembly';
   if (err?.code === 'load_failed' && err.field === 'embedded') return 'error.file_damaged';

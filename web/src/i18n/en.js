@@ -8,8 +8,8 @@ export default {
   'load.failed': 'Backprop Lab could not start.',
 
   'error.no_webassembly': 'This browser cannot run WebAssembly, which Backprop Lab needs. Please open the page in a current version of Chrome, Edge, Firefox or Safari, or turn WebAssembly back on.',
-  'error.no_simd': 'This browser runs WebAssembly but not its SIMD instructions, which Backprop Lab needs. Please open the page in Chrome or Edge 95, Firefox 100, Safari 16.4 or later.',
-  'error.no_exceptions': 'This browser runs WebAssembly but not its exception handling, which Backprop Lab needs. Please open the page in Chrome or Edge 95, Firefox 100, Safari 16.4 or later.',
+  'error.no_simd': 'This browser runs WebAssembly but not its SIMD instructions, which Backprop Lab needs. Please open the page in a browser that has all it needs: Chrome or Edge 95, Firefox 100, Safari 16.4 or later.',
+  'error.no_exceptions': 'This browser runs WebAssembly but not its exception handling, which Backprop Lab needs. Please open the page in a browser that has all it needs: Chrome or Edge 95, Firefox 100, Safari 16.4 or later.',
   'error.file_damaged': 'This file is damaged: the engine it carries cannot be unpacked. Download or copy backprop-lab.html again.',
   'error.load_damaged': 'The engine file backprop-lab-core.wasm is damaged: it is not WebAssembly this page can run ({message}). Copy the built folder again, or open the single file backprop-lab.html.',
   'error.load_sandboxed': 'This page runs in a frame sandboxed without allow-same-origin, which cannot load the engine file ({message}). Give the iframe sandbox="allow-scripts allow-same-origin", or embed the single file backprop-lab.html.',

@@ -8,9 +8,9 @@ export default {
   'load.failed': 'Backprop Lab을 시작하지 못했습니다.',
 
   'error.no_webassembly': '이 브라우저는 WebAssembly를 실행할 수 없어 Backprop Lab을 쓸 수 없습니다. 최신 Chrome, Edge, Firefox, Safari에서 열거나 WebAssembly를 다시 켜 주세요.',
-  'error.no_simd': '이 브라우저는 WebAssembly는 실행하지만 Backprop Lab에 필요한 SIMD 명령은 지원하지 않습니다. Chrome·Edge 95, Firefox 100, Safari 16.4 이상에서 열어 주세요.',
-  'error.no_exceptions': '이 브라우저는 WebAssembly는 실행하지만 Backprop Lab에 필요한 예외 처리는 지원하지 않습니다. Chrome·Edge 95, Firefox 100, Safari 16.4 이상에서 열어 주세요.',
-  'error.file_damaged': '이 파일이 손상되었습니다: 파일에 담긴 엔진을 풀 수 없습니다. backprop-lab.html을 다시 내려받거나 복사하세요.',
+  'error.no_simd': '이 브라우저는 WebAssembly는 실행하지만 Backprop Lab에 필요한 SIMD 명령은 지원하지 않습니다. 필요한 기능을 모두 갖춘 브라우저(Chrome·Edge 95, Firefox 100, Safari 16.4 이상)에서 열어 주세요.',
+  'error.no_exceptions': '이 브라우저는 WebAssembly는 실행하지만 Backprop Lab에 필요한 예외 처리는 지원하지 않습니다. 필요한 기능을 모두 갖춘 브라우저(Chrome·Edge 95, Firefox 100, Safari 16.4 이상)에서 열어 주세요.',
+  'error.file_damaged': '이 파일이 손상되었습니다: 파일에 담긴 엔진의 압축을 풀 수 없습니다. backprop-lab.html을 다시 내려받거나 복사하세요.',
   'error.load_damaged': '엔진 파일 backprop-lab-core.wasm이 손상되었습니다: 이 페이지가 실행할 수 있는 WebAssembly가 아닙니다 ({message}). 빌드한 폴더를 다시 복사하거나 단일 파일 backprop-lab.html을 여세요.',
   'error.load_sandboxed': '이 페이지는 allow-same-origin 없이 샌드박스된 프레임 안에서 실행되어 엔진 파일을 불러올 수 없습니다 ({message}). iframe에 sandbox="allow-scripts allow-same-origin"을 주거나 단일 파일 backprop-lab.html을 넣으세요.',
   'error.load_failed': '엔진을 불러오지 못했습니다 ({message}). backprop-lab-core.wasm 파일이 이 페이지와 같은 폴더에 있는지 확인하세요.',
