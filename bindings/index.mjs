@@ -204,6 +204,8 @@ function startDownload() {
       : { counted: r, module: null }));
     bytes = split.then(({ counted, module: m }) => readWithProgress(counted, report, { keep: !m }));
     module = split.then(({ module: m }) => m ?? bytes.then((b) => WebAssembly.compile(b)));
+    // A streamed compile can finish before the copy is read out: every byte came, say so.
+    module.then(() => { if (progress.total && progress.loaded < progress.total) report({ loaded: progress.total, total: progress.total }); }, () => {});
   } else {
     bytes = response.then((r) => readWithProgress(r, report));
     module = bytes.then((b) => WebAssembly.compile(b));
@@ -233,11 +235,7 @@ async function earlyModule(onProgress) {
     early.progress.listeners.add(onProgress);
   }
   try {
-    const module = await early.module;
-    // Streamed, the module can be compiled before the copy that counts the bytes is read out.
-    const { loaded, total } = early.progress;
-    if (onProgress && total && loaded < total) onProgress({ loaded: total, total });
-    return module;
+    return await early.module;
   } catch (err) {
     // A download or an unpacking that failed is said as such; else the bytes are no working engine.
     try {
@@ -262,17 +260,23 @@ async function wasmBinary(onProgress) {
   return fetchWithProgress(url, onProgress);
 }
 
-// A module of one function that returns a v128 (i8x16.splat, i8x16.popcnt): valid only where
-// WebAssembly SIMD is, which the engine is compiled for (-msimd128).
-const simdProbe = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
-]);
-// A module of one function holding an empty try … catch_all: valid only where WebAssembly's
-// exception handling is, which the engine is compiled for (-fwasm-exceptions: a C++ exception
-// is caught inside the engine without a call out to JS for each call that may throw).
-const exceptionsProbe = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 6, 64, 25, 11, 11,
-]);
+// The WebAssembly features the engine is compiled for, each with a module valid only where the
+// feature is. They are asked in this order; the first one missing is what loadEngine reports.
+const FEATURES = [
+  {
+    // SIMD (-msimd128): one function that returns a v128 (i8x16.splat, i8x16.popcnt).
+    field: 'simd',
+    probe: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]),
+    message: 'this browser runs WebAssembly without its SIMD instructions (simd128), which Backprop Lab needs; Chrome 91, Firefox 89, Safari 16.4 and later have them',
+  },
+  {
+    // Exception handling (-fwasm-exceptions: a C++ exception is caught inside the engine, with no
+    // call out to JS around each call that may throw): one function holding an empty try … catch_all.
+    field: 'exceptions',
+    probe: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 6, 64, 25, 11, 11]),
+    message: 'this browser runs WebAssembly without its exception handling (exceptions), which Backprop Lab needs; Chrome 95, Firefox 100, Safari 15.2 and later have it',
+  },
+];
 
 /**
  * Loads the engine. Each call instantiates its own engine (its own memory).
@@ -291,17 +295,8 @@ export async function loadEngine(options = {}) {
   if (typeof WebAssembly !== 'object') {
     throw new LabError({ code: 'no_webassembly', message: 'this browser cannot run WebAssembly, which Backprop Lab needs' });
   }
-  if (!WebAssembly.validate(simdProbe)) {
-    throw new LabError({
-      code: 'no_webassembly', field: 'simd',
-      message: 'this browser runs WebAssembly without its SIMD instructions (simd128), which Backprop Lab needs; Chrome 91, Firefox 89, Safari 16.4 and later have them',
-    });
-  }
-  if (!WebAssembly.validate(exceptionsProbe)) {
-    throw new LabError({
-      code: 'no_webassembly', field: 'exceptions',
-      message: 'this browser runs WebAssembly without its exception handling (exceptions), which Backprop Lab needs; Chrome 95, Firefox 100, Safari 15.2 and later have it',
-    });
+  for (const { field, probe, message } of FEATURES) {
+    if (!WebAssembly.validate(probe)) throw new LabError({ code: 'no_webassembly', field, message });
   }
   let coreOptions = {};
   let instantiated = null;  // rejects if the compiled engine cannot be instantiated

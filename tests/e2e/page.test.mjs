@@ -360,24 +360,27 @@ test('hovering a link shows its weight; clicking edits it; a neuron edits its bi
 });
 
 /**
- * Every bias square's colours on the maps' canvas, read at one moment: { 'column.unit': { middle,
- * left } }, each as 'rgb(r,g,b)' (left: its leftmost pixel column, at mid-height).
+ * The maps' canvas under each element matching selector, read at one moment, in the page: for
+ * each, its key ('column.unit', or an input's feature), its middle's and its leftmost pixel
+ * column's colour at mid-height as 'rgb(r,g,b)', and whether its middle is drawn at all.
  */
-const biasColours = (page) => page.evaluate(() => {
+function readMapPixels(selector) {
   const canvas = document.querySelector('.net-map-canvas');
   const frame = canvas.getBoundingClientRect();
   const k = canvas.width / frame.width;
   const ctx = canvas.getContext('2d');
-  const at = (x, y) => {
-    const [r, g, b] = ctx.getImageData(Math.floor((x - frame.x) * k), Math.floor((y - frame.y) * k), 1, 1).data;
-    return `rgb(${r},${g},${b})`;
-  };
-  return Object.fromEntries([...document.querySelectorAll('.net-bias')].map((el) => {
+  const at = (x, y) => ctx.getImageData(Math.floor((x - frame.x) * k), Math.floor((y - frame.y) * k), 1, 1).data;
+  const rgb = ([r, g, b]) => `rgb(${r},${g},${b})`;
+  return [...document.querySelectorAll(selector)].map((el) => {
     const box = el.getBoundingClientRect();
     const y = box.y + box.height / 2;
-    return [`${el.dataset.column}.${el.dataset.unit}`, { middle: at(box.x + box.width / 2, y), left: at(box.x + 0.5, y) }];
-  }));
-});
+    const middle = at(box.x + box.width / 2, y);
+    return { key: el.dataset.feature ?? `${el.dataset.column}.${el.dataset.unit}`, middle: rgb(middle), left: rgb(at(box.x + 0.5, y)), drawn: middle[3] > 0 };
+  });
+}
+
+/** Every bias square's colours: { 'column.unit': { middle, left } }. */
+const biasColours = async (page) => Object.fromEntries((await page.evaluate(readMapPixels, '.net-bias')).map(({ key, middle, left }) => [key, { middle, left }]));
 const biasPixel = async (page, column, unit) => (await biasColours(page))[`${column}.${unit}`].middle;
 
 /** Sets (value given) or reads a neuron's bias through its editor. */
@@ -428,12 +431,7 @@ test('on a diagram so narrow that a map reaches into the next bias square, every
   const { page, errors } = await newPage(browser.context, { viewport: { width: 250, height: 700 } });
   await openLab(page, at('#networkShape=8,8,8,8,8,8&speed=1e'));
   // The inputs' maps come once the page is idle, after the first drawing of the squares.
-  await page.waitForFunction(() => {
-    const canvas = document.querySelector('.net-map-canvas');
-    const node = document.querySelector('.net-input').getBoundingClientRect(), frame = canvas.getBoundingClientRect();
-    const k = canvas.width / frame.width;
-    return canvas.getContext('2d').getImageData(Math.floor((node.x + node.width / 2 - frame.x) * k), Math.floor((node.y + node.height / 2 - frame.y) * k), 1, 1).data[3] > 0;
-  });
+  await page.waitForFunction(`(${readMapPixels})('.net-input')[0].drawn`);
   const before = Object.entries(await biasColours(page));
   assert.deepEqual(before.filter(([, c]) => c.left !== c.middle), [], 'whole once the inputs\' maps are drawn');
   await page.click('#play');
@@ -500,47 +498,35 @@ test('without WebAssembly the page says so plainly', async () => {
   await context.close();
 });
 
-test('with WebAssembly but no SIMD the page names what is missing, in Korean too', async () => {
-  const context = await browser.newContext();
-  // A browser that validates only modules without SIMD instructions (opcode prefix 0xfd).
-  await context.addInitScript(() => {
-    const validate = WebAssembly.validate;
-    WebAssembly.validate = (bytes) => !new Uint8Array(bytes).includes(0xfd) && validate(bytes);
+// A browser without a WebAssembly feature cannot decode its instructions: SIMD's prefix 0xfd, a
+// try block (opcode 0x06 with an empty block type, 0x40).
+for (const [feature, en, ko] of [
+  ['SIMD', /not its SIMD instructions.*Safari 16\.4/, /SIMD 명령은 지원하지 않습니다/],
+  ['exception handling', /not its exception handling.*Chrome or Edge 95, Firefox 100/, /예외 처리는 지원하지 않습니다/],
+]) {
+  test(`with WebAssembly but no ${feature} the page names what is missing, in Korean too`, async () => {
+    const context = await browser.newContext();
+    await context.addInitScript((lacks) => {
+      const missing = lacks === 'SIMD'
+        ? (bytes) => bytes.includes(0xfd)
+        : (bytes) => bytes.some((b, i) => b === 0x06 && bytes[i + 1] === 0x40);
+      const validate = WebAssembly.validate;
+      WebAssembly.validate = (bytes) => !missing(new Uint8Array(bytes)) && validate(bytes);
+    }, feature);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    await page.goto(at('#lang=en'));
+    await page.waitForSelector('.loader.is-error');
+    assert.match(await page.textContent('#status'), en);
+    await page.goto(at('#lang=ko'));
+    await page.reload();
+    await page.waitForSelector('.loader.is-error');
+    assert.match(await page.textContent('#status'), ko);
+    assert.deepEqual(errors, []);
+    await context.close();
   });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(String(err)));
-  await page.goto(at('#lang=en'));
-  await page.waitForSelector('.loader.is-error');
-  assert.match(await page.textContent('#status'), /not its SIMD instructions.*Safari 16\.4/);
-  await page.goto(at('#lang=ko'));
-  await page.reload();
-  await page.waitForSelector('.loader.is-error');
-  assert.match(await page.textContent('#status'), /SIMD 명령은 지원하지 않습니다/);
-  assert.deepEqual(errors, []);
-  await context.close();
-});
-
-test('with WebAssembly but no exception handling the page names what is missing, in Korean too', async () => {
-  const context = await browser.newContext();
-  // A browser that cannot decode a try block (opcode 0x06, empty block type 0x40).
-  await context.addInitScript(() => {
-    const validate = WebAssembly.validate;
-    WebAssembly.validate = (bytes) => !new Uint8Array(bytes).some((b, i, all) => b === 0x06 && all[i + 1] === 0x40) && validate(bytes);
-  });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(String(err)));
-  await page.goto(at('#lang=en'));
-  await page.waitForSelector('.loader.is-error');
-  assert.match(await page.textContent('#status'), /not its exception handling.*Chrome or Edge 95, Firefox 100/);
-  await page.goto(at('#lang=ko'));
-  await page.reload();
-  await page.waitForSelector('.loader.is-error');
-  assert.match(await page.textContent('#status'), /예외 처리는 지원하지 않습니다/);
-  assert.deepEqual(errors, []);
-  await context.close();
-});
+}
 
 test('on a 375-px phone the page fits its width, and a tap shows and edits a weight', async () => {
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
