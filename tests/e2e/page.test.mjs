@@ -6,7 +6,7 @@ import { apiUrl } from '../helpers/paths.mjs';
 import { canvasColours, epochOf, linkPoint, newPage, openBrowser, openLab, screenshot, trainUntil, valueOf } from './browser.mjs';
 import * as S from '../../web/src/state.js';
 import { formatNumber } from '../../web/src/i18n/index.js';
-import { diverging, Ramp } from '../../web/src/colors.js';
+import { diverging, neuronScale, Ramp } from '../../web/src/colors.js';
 
 const { loadEngine } = await import(apiUrl);
 let browser;
@@ -238,6 +238,70 @@ test('every number beside the plot is the engine’s: both losses, both accuraci
   } finally {
     twin.delete();
   }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the output plot is the engine\'s map, a canvas pixel per grid cell, which the browser shows scaled up smoothly', async () => {
+  const hash = '#dataset=xor&seed=5&speed=1e&lang=en';
+  const { page, errors } = await newPage(browser.context);
+  await openLab(page, at(hash));
+  for (let i = 0; i < 5; i++) await page.click('#step');
+  const shown = await page.$eval('.plot-map', (canvas) => ({
+    res: canvas.width,
+    height: canvas.height,
+    pixels: [...canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data],
+  }));
+  const { res } = shown;
+  assert.ok(res >= 32 && res <= 100 && shown.height === res, `one pixel per cell of the engine's grid (${res} × ${shown.height})`);
+  const twin = lab.createTrainer(S.engineConfig(S.parseUrl('', hash).state));
+  try {
+    for (let i = 0; i < 5; i++) twin.trainEpoch();
+    const maps = twin.heatmaps(res, S.PLANE.xMin, S.PLANE.xMax, S.PLANE.yMin, S.PLANE.yMax);
+    const output = maps.subarray(maps.length - res * res);
+    const { state } = S.parseUrl('', hash);
+    const { ramp, lo, hi } = neuronScale(S.outputLayer(state).activation);
+    assert.equal(lo, 0, 'a sigmoid output, on [0, 1]');
+    let off = 0;
+    output.forEach((value, i) => {
+      const want = ramp.soft.rgb[Ramp.index(value, lo, hi)];
+      const got = shown.pixels.slice(4 * i, 4 * i + 3);
+      if (want.some((v, ch) => Math.abs(v - got[ch]) > 1)) off += 1;
+    });
+    assert.equal(off, 0, 'every cell has the colour of the engine\'s output there');
+  } finally {
+    twin.delete();
+  }
+  // On screen: the grid scaled to the plot's size, as a bilinear drawImage paints it (inside the
+  // frame's edge lines). Two colours with a sharp edge between them show how it is scaled.
+  await page.check('#setting-discretize');
+  await page.addStyleTag({ content: '.plot-points, .plot-marks { visibility: hidden; }' });
+  const png = await page.locator('.plot-map').screenshot();
+  const { width } = await page.locator('.plot-map').boundingBox();
+  assert.ok(width > 3 * res, `scaled up (${width} px for ${res} cells)`);
+  const far = await page.evaluate(async ({ b64, size }) => {
+    const shot = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    const read = (draw) => {
+      const ctx = new OffscreenCanvas(size, size).getContext('2d');
+      draw(ctx);
+      return ctx.getImageData(0, 0, size, size).data;
+    };
+    const a = read((ctx) => ctx.drawImage(shot, 0, 0));
+    const b = read((ctx) => {
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = 'low';
+      ctx.drawImage(document.querySelector('.plot-map'), 0, 0, size, size);
+    });
+    let n = 0;
+    for (let y = 2; y < size - 2; y++) {
+      for (let x = 2; x < size - 2; x++) {
+        const i = 4 * (y * size + x);
+        if ([0, 1, 2].some((ch) => Math.abs(a[i + ch] - b[i + ch]) > 6)) n += 1;
+      }
+    }
+    return n / (size - 4) ** 2;
+  }, { b64: png.toString('base64'), size: Math.round(width) });
+  assert.ok(far < 0.001, `the plot on screen is the grid scaled up smoothly (${(100 * far).toFixed(2)} % of pixels differ)`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,6 +1,7 @@
 // Paints res × res grids of engine values into canvases through a colour
-// ramp: the cells go into a scratch canvas of res × res pixels, which is then
-// drawn smoothly (bilinear) onto the target at the target's own pixel size.
+// ramp: a canvas of its own holds the grid as res × res pixels (its CSS size
+// scales it up); a map in a rectangle of a shared canvas goes through a scratch
+// canvas of res × res pixels, drawn smoothly (bilinear) into the rectangle.
 import { classRgb, pack, paperRgb } from '../colors.js';
 
 const scratches = new Map();  // res → { canvas, ctx, image, pixels }
@@ -18,16 +19,20 @@ function scratch(res) {
   return s;
 }
 
-// Into rect { x, y, size, alpha } of the target (in its current transform), or all of it.
+// Into rect { x, y, size, alpha } of the target (in its current transform), or all of it: a
+// whole canvas holds the grid itself, res × res pixels, and its CSS size scales it up smoothly
+// (image-rendering: auto). The browser's compositor does that scaling; drawn into the canvas at
+// its own size, the page's thread would raster it on every frame.
 function present(target, s, rect) {
+  if (!rect) {
+    if (target.width !== s.image.width) target.width = target.height = s.image.width;
+    target.getContext('2d').putImageData(s.image, 0, 0);
+    return;
+  }
   s.ctx.putImageData(s.image, 0, 0);
   const ctx = target.getContext('2d');
   ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'low';  // bilinear: smooth enough for upscaling, and cheap to raster
-  if (!rect) {
-    ctx.drawImage(s.canvas, 0, 0, target.width, target.height);
-    return;
-  }
+  ctx.imageSmoothingQuality = 'low';  // bilinear: smooth enough, and cheap to raster
   ctx.clearRect(rect.x, rect.y, rect.size, rect.size);
   ctx.globalAlpha = rect.alpha ?? 1;
   ctx.drawImage(s.canvas, rect.x, rect.y, rect.size, rect.size);

@@ -5,7 +5,7 @@
 // Frame-by-frame mode rings the current batch's points and the probe, and
 // lets a click (or tap) on a training point pick it as the probe.
 import { classColors, diverging } from '../colors.js';
-import { h, pixelRatio, sizeCanvas, svg } from '../dom.js';
+import { h, sizeCanvas, svg } from '../dom.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { PLANE } from '../state.js';
 import { paintClasses, paintMap } from './heatmap.js';
@@ -188,7 +188,6 @@ export class OutputView {
     for (const canvas of [this.#map, this.#points]) {
       Object.assign(canvas.style, { left: `${this.#left}px`, top: '0px', width: `${size}px`, height: `${size}px` });
     }
-    this.#map.width = this.#map.height = Math.round(size * pixelRatio());
     this.#drawAxes();
     this.#drawPoints();
     this.#drawMarks();
