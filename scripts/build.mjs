@@ -116,7 +116,9 @@ const inlineSafe = (text, tag) => text.replace(new RegExp(`</(${tag})`, 'gi'), '
 // an inline module; each chunk is a <script type="text/plain"> the browser does not parse as
 // JavaScript, so a start does not pay for the formula typesetter or the data parsers. A small
 // script turns the chunks the start imports into blob: URLs named in an import map, before the
-// module runs; the others become blob: modules when first imported (see singleFile).
+// module runs; the others become blob: modules when first imported (see singleFile). Their text
+// comes after the page's script, which is async: the page starts without waiting for the parser
+// to read past a quarter of a megabyte it does not need yet.
 const OLD_BROWSER = {
   en: 'This browser is too old for Backprop Lab: it needs import maps (Chrome 89, Firefox 108, Safari 16.4 or later). Please open this file in a current version of Chrome, Edge, Firefox or Safari.',
   ko: '이 브라우저는 Backprop Lab을 실행하기에 너무 오래되었습니다. import map을 지원하는 브라우저(Chrome 89, Firefox 108, Safari 16.4 이상)가 필요합니다. 최신 Chrome, Edge, Firefox, Safari에서 이 파일을 열어 주세요.',
@@ -171,7 +173,7 @@ function singleFile(html, { css, js, chunks }) {
     const left = lazy.find((spec) => text.replaceAll(`__bplabLazy("${spec}")`, '').includes(`"${spec}"`));
     if (left) throw new Error(`the single file's ${where} still names ${left} other than through __bplabLazy`);
   }
-  const inert = [...texts].map(([spec, text]) => `<script type="text/plain" data-chunk="${spec}"${start.has(spec) ? '' : ' data-lazy'}>${inlineSafe(start.get(spec) ?? text, 'script')}</script>`);
+  const inert = (specs) => specs.map((spec) => `<script type="text/plain" data-chunk="${spec}"${start.has(spec) ? '' : ' data-lazy'}>${inlineSafe(start.get(spec) ?? texts.get(spec), 'script')}</script>`);
   const importMap = `<script>(function () {
   // A browser that says it has no import maps (Firefox 94–107) would wait on the loader forever.
   if (HTMLScriptElement.supports && !HTMLScriptElement.supports('importmap')) {
@@ -184,20 +186,28 @@ function singleFile(html, { css, js, chunks }) {
       p.textContent = text[1];
       status.append(p);
     });
-    document.querySelectorAll('script[data-chunk]').forEach(function (s) { s.remove(); });
+    var drop = function () {
+      document.querySelectorAll('script[data-chunk]').forEach(function (s) { s.remove(); });
+    };
+    drop();
+    document.addEventListener('DOMContentLoaded', drop);  // the lazy ones, after the page's script
     return;
   }
   var imports = {};
-  var lazy = {};
+  var lazy = ${JSON.stringify(lazy)};
   var made = {};
   document.querySelectorAll('script[data-chunk]').forEach(function (s) {
-    if (s.hasAttribute('data-lazy')) lazy[s.dataset.chunk] = s;
-    else imports[s.dataset.chunk] = URL.createObjectURL(new Blob([s.textContent], { type: 'text/javascript' }));
+    imports[s.dataset.chunk] = URL.createObjectURL(new Blob([s.textContent], { type: 'text/javascript' }));
+  });
+  // The lazy chunks' text comes after the page's script, which starts before the parser reaches it.
+  var parsed = new Promise(function (resolve) {
+    if (document.readyState !== 'loading') resolve();
+    else document.addEventListener('DOMContentLoaded', function () { resolve(); });
   });
   function url(spec) {
     if (!made[spec]) {
-      var text = lazy[spec].textContent;
-      Object.keys(lazy).forEach(function (dep) {
+      var text = document.querySelector('script[data-lazy][data-chunk="' + spec + '"]').textContent;
+      lazy.forEach(function (dep) {
         var quoted = '"' + dep + '"';
         if (dep !== spec && text.indexOf(quoted) >= 0) text = text.split(quoted).join(JSON.stringify(url(dep)));
       });
@@ -206,21 +216,19 @@ function singleFile(html, { css, js, chunks }) {
     return made[spec];
   }
   window.__bplabLazy = function (spec) {
-    try {
+    return parsed.then(function () {
       return import(url(spec));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    });
   };
   var map = document.createElement('script');
   map.type = 'importmap';
   map.textContent = JSON.stringify({ imports: imports });
   document.currentScript.after(map);
 })();</script>`;
-  const app = `<script type="module">${inlineSafe(start.get('app'), 'script')}</script>`;
+  const app = `<script type="module" async>${inlineSafe(start.get('app'), 'script')}</script>`;
   const inlined = html
     .replace(/<link rel="stylesheet" href="\.\/app\.css">/, () => `<style>${inlineSafe(css || '', 'style')}</style>`)
-    .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => [...inert, importMap, app].join('\n'));
+    .replace(/<script type="module" src="\.\/app\.js"><\/script>/, () => [...inert([...atStart]), importMap, app, ...inert(lazy)].join('\n'));
   if (inlined === html) throw new Error('web/index.html lost its app.css / app.js tags; the single file cannot be made');
   if (/"\.\/(chunks\/)?[\w-]+\.js"/.test(appText)) throw new Error('the single file\'s script still imports a chunk by its path');
   return asciiOnly(inlined);

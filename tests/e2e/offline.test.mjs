@@ -41,6 +41,12 @@ test('the single file makes its lazy parts when first used: the own-data parsers
   const lazy = await page.$$eval('script[data-chunk][data-lazy]', (els) => els.map((el) => el.dataset.chunk));
   assert.ok(lazy.some((spec) => /temml/.test(spec)) && lazy.some((spec) => /data-dialog/.test(spec)), lazy.join(', '));
   assert.deepEqual(map.filter((spec) => lazy.includes(spec)), []);
+  // The lazy parts' text follows the page's script, which is async: the page does not wait for the parser to read it.
+  assert.deepEqual(await page.$eval('script[type="module"]', (app) => ({
+    async: app.async,
+    lazyAfter: [...document.querySelectorAll('script[data-lazy]')].every((el) => app.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING),
+    startBefore: [...document.querySelectorAll('script[data-chunk]:not([data-lazy])')].every((el) => app.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING),
+  })), { async: true, lazyAfter: true, startBefore: true });
   // The own-data dialog (with the CSV parser it imports) reads a table.
   await page.click('#data-import');
   await page.setInputFiles('#data-file', { name: 'd.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y,c\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n') });
