@@ -192,24 +192,19 @@ function startDownload() {
     Object.assign(progress, p);
     for (const listener of progress.listeners) listener(p);
   };
-  const response = fetchChecked(new URL('./backprop-lab-core.wasm', import.meta.url));
-  let bytes, module;
-  if (typeof WebAssembly.compileStreaming === 'function') {
-    // Compiled while it downloads (at a 4× slower CPU the engine was ready about a tenth of a
-    // second sooner); a copy of the response counts the bytes for the progress bar. A server that
-    // does not serve it as application/wasm, which streaming needs, gets it compiled whole.
-    const wasmType = (r) => (r.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase() === 'application/wasm';
-    const split = response.then((r) => (wasmType(r)
-      ? { counted: r.clone(), module: WebAssembly.compileStreaming(r) }
-      : { counted: r, module: null }));
-    bytes = split.then(({ counted, module: m }) => readWithProgress(counted, report, { keep: !m }));
-    module = split.then(({ module: m }) => m ?? bytes.then((b) => WebAssembly.compile(b)));
-    // A streamed compile can finish before the copy is read out: every byte came, say so.
-    module.then(() => { if (progress.total && progress.loaded < progress.total) report({ loaded: progress.total, total: progress.total }); }, () => {});
-  } else {
-    bytes = response.then((r) => readWithProgress(r, report));
-    module = bytes.then((b) => WebAssembly.compile(b));
-  }
+  // Compiled while it downloads (at a 4× slower CPU the engine was ready about a tenth of a second
+  // sooner); a copy of the response counts the bytes for the progress bar. A browser without
+  // compileStreaming, or a server that does not serve the engine as application/wasm (which
+  // streaming needs), gets it compiled whole.
+  const streams = (r) => typeof WebAssembly.compileStreaming === 'function'
+    && (r.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase() === 'application/wasm';
+  const split = fetchChecked(new URL('./backprop-lab-core.wasm', import.meta.url)).then((r) => (streams(r)
+    ? { counted: r.clone(), module: WebAssembly.compileStreaming(r) }
+    : { counted: r, module: null }));
+  const bytes = split.then(({ counted, module: m }) => readWithProgress(counted, report, { keep: !m }));
+  const module = split.then(({ module: m }) => m ?? bytes.then((b) => WebAssembly.compile(b)));
+  // A streamed compile can finish before the copy is read out: every byte came, say so.
+  module.then(() => { if (progress.total && progress.loaded < progress.total) report({ loaded: progress.total, total: progress.total }); }, () => {});
   return settle({ progress, bytes, module });
 }
 

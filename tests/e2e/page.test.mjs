@@ -244,6 +244,7 @@ test('every number beside the plot is the engine’s: both losses, both accuraci
 
 test('the output plot is the engine\'s map, a canvas pixel per grid cell, which the browser shows scaled up smoothly', async () => {
   const hash = '#dataset=xor&seed=5&speed=1e&lang=en';
+  const { state } = S.parseUrl('', hash);
   const { page, errors } = await newPage(browser.context);
   await openLab(page, at(hash));
   for (let i = 0; i < 5; i++) await page.click('#step');
@@ -254,12 +255,11 @@ test('the output plot is the engine\'s map, a canvas pixel per grid cell, which 
   }));
   const { res } = shown;
   assert.ok(res >= 32 && res <= 100 && shown.height === res, `one pixel per cell of the engine's grid (${res} × ${shown.height})`);
-  const twin = lab.createTrainer(S.engineConfig(S.parseUrl('', hash).state));
+  const twin = lab.createTrainer(S.engineConfig(state));
   try {
     for (let i = 0; i < 5; i++) twin.trainEpoch();
     const maps = twin.heatmaps(res, S.PLANE.xMin, S.PLANE.xMax, S.PLANE.yMin, S.PLANE.yMax);
     const output = maps.subarray(maps.length - res * res);
-    const { state } = S.parseUrl('', hash);
     const { ramp, lo, hi } = neuronScale(S.outputLayer(state).activation);
     assert.equal(lo, 0, 'a sigmoid output, on [0, 1]');
     let off = 0;
@@ -302,6 +302,13 @@ test('the output plot is the engine\'s map, a canvas pixel per grid cell, which 
     return n / (size - 4) ** 2;
   }, { b64: png.toString('base64'), size: Math.round(width) });
   assert.ok(far < 0.001, `the plot on screen is the grid scaled up smoothly (${(100 * far).toFixed(2)} % of pixels differ)`);
+  // A narrower plot (its column alone, so nothing else asks for a redraw) shows the same grid,
+  // which the browser scales: resizing the plot does not clear its map.
+  const grid = () => page.$eval('.plot-map', (c) => [...c.getContext('2d').getImageData(0, 0, c.width, c.height).data].join());
+  const before = await grid();
+  await page.$eval('#output-plot', (el) => { el.style.width = '260px'; });
+  await page.waitForFunction((w) => document.querySelector('.plot-map').getBoundingClientRect().width < w - 40, width);
+  assert.equal(await grid(), before, 'the grid is kept whole through the resize');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -112,7 +112,7 @@ export class PageLayout {
     }
     if (!state.embed) {
       network.setMaxHeight(null);
-      if (output.setMaxSize(null)) this.#page.render();
+      output.setMaxSize(null);
       return;
     }
     const workspace = document.querySelector('.workspace');

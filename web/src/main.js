@@ -351,7 +351,7 @@ function buildViews() {
     preview: (neuron) => controller().preview(neuron),
     resized: () => controller()?.render(),
   });
-  const output = new OutputView($('output-plot'), () => controller()?.render());
+  const output = new OutputView($('output-plot'));
   const lossChart = new ChartView($('loss-chart'), {
     lines: [{ key: 'chart.train', color: '#4b5561' }, { key: 'chart.test', color: '#1d232a', dash: true }],
     labelKey: 'chart.label',

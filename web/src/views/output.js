@@ -37,8 +37,8 @@ export class OutputView {
   drawing = false;
   #legendKey = '';
 
-  /** onResize(): the plot was resized and cleared, draw it again. */
-  constructor(root, onResize) {
+  /** The plot follows root's width; a resize redraws its points and axes, and the browser scales the map. */
+  constructor(root) {
     this.#root = root;
     this.#map = h('canvas', { class: 'plot-map' });
     this.#points = h('canvas', { class: 'plot-points' });
@@ -49,7 +49,7 @@ export class OutputView {
     this.#frame.addEventListener('click', (e) => this.#pickAt(e));
     this.#legend = h('div', { class: 'legend' });
     root.append(this.#frame, this.#legend);
-    new ResizeObserver(() => { if (this.#resize()) onResize(); }).observe(root);
+    new ResizeObserver(() => this.#resize()).observe(root);
   }
 
   /**
@@ -167,9 +167,9 @@ export class OutputView {
   /** Keeps the plot within px (embed mode fits the frame), or null for the usual size. */
   setMaxSize(px) {
     const next = px === null ? MAX_SIZE : Math.max(120, Math.min(MAX_SIZE, Math.floor(px)));
-    if (next === this.#maxSize) return false;
+    if (next === this.#maxSize) return;
     this.#maxSize = next;
-    return this.#resize();
+    this.#resize();
   }
 
   retranslate() {
@@ -180,7 +180,7 @@ export class OutputView {
 
   #resize(force = false) {
     const size = Math.max(120, Math.min(this.#maxSize, this.#root.clientWidth - this.#left - 2));
-    if (size === this.#size && !force) return false;
+    if (size === this.#size && !force) return;
     this.#size = size;
     this.#frame.style.width = `${size + this.#left}px`;
     this.#frame.style.height = `${size + AXIS_BOTTOM}px`;
@@ -191,7 +191,6 @@ export class OutputView {
     this.#drawAxes();
     this.#drawPoints();
     this.#drawMarks();
-    return true;
   }
 
   #toPixel(x, y) {
