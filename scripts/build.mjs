@@ -196,7 +196,7 @@ function singleFile(html, { css, js, chunks }) {
   var imports = {};
   var lazy = ${JSON.stringify(lazy)};
   var made = {};
-  document.querySelectorAll('script[data-chunk]').forEach(function (s) {
+  document.querySelectorAll('script[data-chunk]:not([data-lazy])').forEach(function (s) {
     imports[s.dataset.chunk] = URL.createObjectURL(new Blob([s.textContent], { type: 'text/javascript' }));
   });
   // The lazy chunks' text comes after the page's script, which starts before the parser reaches it.
